@@ -1,0 +1,143 @@
+# Keel's build: the base kernel, its initrd and the hybrid BIOS/UEFI boot ISO.
+# `make` builds, `make run` boots it in QEMU, `make test` runs every test. V=1 shows full commands.
+
+BUILD ?= build
+CMDLINE ?=
+INITRD_EXTRA ?=
+KVM ?= 0
+MEM ?= 256M
+
+# Toolchain: an x86_64-elf- cross compiler when one is on PATH, else the host's GCC.
+CROSS ?= $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
+ifeq ($(origin CC),default)
+CC := $(CROSS)gcc
+endif
+LD := $(CROSS)ld
+NM := $(CROSS)nm
+OBJCOPY := $(CROSS)objcopy
+HOSTCC ?= gcc
+PYTHON := /usr/bin/python3
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
+
+# Flags every piece of kernel-mode code (base kernel and modules) is built with.
+# SSE/x87 are off: kernel code never touches FPU state, so no state is saved on entry.
+KERNEL_ARCH_FLAGS := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector -fno-common \
+	-fno-strict-aliasing -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-mno-mmx -mno-sse -mno-sse2 -mno-80387
+ifneq ($(CC_IS_CLANG),1)
+KERNEL_ARCH_FLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
+endif
+WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
+KCFLAGS := -std=gnu11 -O2 -g $(WARN_FLAGS) $(KERNEL_ARCH_FLAGS) -Ikernel/include -Ikernel \
+	-DKEEL_BUILD_INFO='"$(if $(CC_IS_CLANG),clang,gcc) $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
+KASFLAGS := $(KERNEL_ARCH_FLAGS) -Ikernel/include -D__ASSEMBLER__
+LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
+
+KERNEL_C := $(shell find kernel libk -name '*.c' | sort)
+KERNEL_S := $(shell find boot kernel -name '*.S' | sort)
+KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_S) $(KERNEL_C)))
+KERNEL_ELF := $(BUILD)/keel.elf
+ISO := $(BUILD)/keel.iso
+INITRD := $(BUILD)/initrd.cpio
+INITRD_ROOT := $(BUILD)/initrd-root
+
+.PHONY: all iso kernel initrd clean run run-uefi debug test bench deps FORCE
+.DEFAULT_GOAL := all
+
+all: $(ISO)
+iso: $(ISO)
+kernel: $(KERNEL_ELF)
+
+$(BUILD)/%.o: %.c
+	$(quiet) CC $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S
+	$(quiet) AS $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# The symbol table for backtraces is generated from a first link and linked in a second time.
+# It sits at the end of .rodata, so adding it moves no function: the table stays exact.
+$(BUILD)/kallsyms.0.S:
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/kallsyms.py /dev/null > $@
+
+$(BUILD)/keel.0.elf: $(KERNEL_OBJS) $(BUILD)/kallsyms.0.o linker.ld
+	$(quiet) LD $@
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.0.o
+
+$(BUILD)/kallsyms.S: $(BUILD)/keel.0.elf tools/kallsyms.py
+	$(quiet) GEN $@
+	$(Q)$(NM) -n -S $< | $(PYTHON) tools/kallsyms.py - > $@
+
+$(KERNEL_ELF): $(KERNEL_OBJS) $(BUILD)/kallsyms.o linker.ld
+	$(quiet) LD $@
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(BUILD)/kallsyms.o
+	$(Q)$(NM) -n $(BUILD)/keel.0.elf | grep -i ' t ' > $(BUILD)/text.0.syms; \
+	    $(NM) -n $@ | grep -i ' t ' > $(BUILD)/text.syms; \
+	    cmp -s $(BUILD)/text.0.syms $(BUILD)/text.syms || \
+	    { echo "kallsyms: text moved between link passes" >&2; rm -f $@; exit 1; }
+
+$(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+$(BUILD)/kallsyms.0.o: $(BUILD)/kallsyms.0.S
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# The initrd: iso/initrd/ plus built modules, plus INITRD_EXTRA under /extra/.
+INITRD_INPUTS := $(shell find iso/initrd -type f 2>/dev/null) $(if $(INITRD_EXTRA),$(shell find $(INITRD_EXTRA) -type f 2>/dev/null))
+$(INITRD): $(INITRD_INPUTS) $(INITRD_DEPS) tools/mkinitrd.sh FORCE
+	$(quiet) CPIO $@
+	$(Q)INITRD_EXTRA='$(INITRD_EXTRA)' sh tools/mkinitrd.sh $(INITRD_ROOT) $@ iso/initrd $(INITRD_STAGE_DIRS)
+
+$(BUILD)/grub.cfg: iso/grub.cfg.in FORCE
+	@mkdir -p $(dir $@)
+	$(Q)sed 's|@CMDLINE@|$(CMDLINE)|' $< > $@.tmp && (cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@)
+
+$(ISO): $(KERNEL_ELF) $(INITRD) $(BUILD)/grub.cfg
+	$(quiet) ISO $@
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	$(Q)cp $(KERNEL_ELF) $(INITRD) $(BUILD)/isodir/boot/
+	$(Q)cp $(BUILD)/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
+	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+# Running in QEMU (TCG unless KVM=1), serial console on this terminal.
+QEMU_ACCEL := $(if $(filter 1,$(KVM)),-accel kvm -cpu host,-accel tcg)
+QEMU_COMMON := $(QEMU_ACCEL) -m $(MEM) -no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+OVMF_CODE := /usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS := /usr/share/OVMF/OVMF_VARS_4M.fd
+
+run: deps $(ISO)
+	qemu-system-x86_64 $(QEMU_COMMON) -display none -cdrom $(ISO)
+
+run-uefi: deps $(ISO)
+	cp $(OVMF_VARS) $(BUILD)/ovmf-vars.fd
+	qemu-system-x86_64 $(QEMU_COMMON) -display none \
+	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+	    -drive if=pflash,format=raw,file=$(BUILD)/ovmf-vars.fd -cdrom $(ISO)
+
+debug: deps $(ISO)
+	@echo "QEMU is waiting for gdb: in another terminal run  gdb -x tools/gdbinit"
+	qemu-system-x86_64 $(QEMU_COMMON) -display none -s -S -cdrom $(ISO)
+
+deps:
+	@sh tools/deps.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include tests/tests.mk
+-include modules/modules.mk
+-include $(KERNEL_OBJS:.o=.d)

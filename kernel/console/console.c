@@ -1,0 +1,89 @@
+/* The list of output consoles, the shell's direct console output, and the console input queue. */
+#include <keel/console.h>
+#include <keel/irqflags.h>
+#include <keel/string.h>
+
+static struct console *consoles;
+
+void register_console(struct console *con)
+{
+	unsigned long flags = local_irq_save();
+
+	con->next = consoles;
+	consoles = con;
+	local_irq_restore(flags);
+}
+
+void unregister_console(struct console *con)
+{
+	unsigned long flags = local_irq_save();
+
+	for (struct console **pp = &consoles; *pp; pp = &(*pp)->next) {
+		if (*pp == con) {
+			*pp = con->next;
+			break;
+		}
+	}
+	local_irq_restore(flags);
+}
+
+void console_write(const char *s, size_t n)
+{
+	unsigned long flags = local_irq_save();
+
+	for (struct console *con = consoles; con; con = con->next)
+		con->write(con, s, n);
+	local_irq_restore(flags);
+}
+
+void console_puts(const char *s)
+{
+	console_write(s, strlen(s));
+}
+
+int console_printf(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	console_write(buf, n);
+	return n;
+}
+
+/* Single producer side in IRQ context, single consumer: a power-of-two ring with free-running indices. */
+#define INPUT_RING_SIZE 4096
+static char input_ring[INPUT_RING_SIZE];
+static volatile unsigned int input_head, input_tail;
+
+void console_input_push(char c)
+{
+	unsigned long flags = local_irq_save();
+
+	if (input_head - input_tail < INPUT_RING_SIZE)
+		input_ring[input_head++ % INPUT_RING_SIZE] = c;
+	local_irq_restore(flags);
+}
+
+int console_input_pop(void)
+{
+	unsigned long flags = local_irq_save();
+	int c = -1;
+
+	if (input_tail != input_head)
+		c = (unsigned char)input_ring[input_tail++ % INPUT_RING_SIZE];
+	local_irq_restore(flags);
+	return c;
+}
+
+int console_getc(void)
+{
+	int c;
+
+	while ((c = console_input_pop()) < 0)
+		cpu_idle();
+	return c;
+}

@@ -1,0 +1,13 @@
+/* The polled COM1 console used from boot to power-off. */
+#ifndef KEEL_CONSOLE_EARLY_SERIAL_H
+#define KEEL_CONSOLE_EARLY_SERIAL_H
+
+#include <keel/console.h>
+
+void early_serial_init(void);
+void early_serial_putc(char c);
+void early_serial_write(const char *s, size_t n);
+int early_serial_getc(void); /* -1 when nothing is waiting */
+extern struct console early_serial_console;
+
+#endif

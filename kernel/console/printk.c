@@ -1,0 +1,109 @@
+/*
+ * printk: formats a message, stamps it with the uptime, keeps it in the dmesg ring and writes it
+ * to every console when its level passes the console loglevel (loglevel=, quiet).
+ */
+#include <keel/console.h>
+#include <keel/irqflags.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+#include "console/log.h"
+
+#define LOG_BUF_SIZE (128 * 1024)
+
+static char log_buf[LOG_BUF_SIZE];
+static size_t log_head, log_len; /* log_head: next write position; log_len: bytes held */
+static int console_loglevel = 7; /* print everything up to KERN_INFO by default */
+static bool line_open;           /* the last message did not end with '\n' */
+static u64 (*log_clock_ns)(void);
+
+void log_set_console_level(int level) { console_loglevel = level; }
+int log_get_console_level(void) { return console_loglevel; }
+void log_set_clock(u64 (*clock_ns)(void)) { log_clock_ns = clock_ns; }
+
+static void log_store(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		log_buf[log_head] = s[i];
+		log_head = (log_head + 1) % LOG_BUF_SIZE;
+	}
+	log_len = MIN(log_len + n, (size_t)LOG_BUF_SIZE);
+}
+
+size_t log_read_all(void (*sink)(const char *s, size_t n))
+{
+	unsigned long flags = local_irq_save();
+	size_t start = (log_head + LOG_BUF_SIZE - log_len) % LOG_BUF_SIZE;
+	size_t first = MIN(log_len, (size_t)LOG_BUF_SIZE - start);
+	size_t len = log_len;
+
+	/* When the ring wrapped, skip the partial oldest line. */
+	if (log_len == LOG_BUF_SIZE) {
+		while (len && log_buf[start] != '\n') {
+			start = (start + 1) % LOG_BUF_SIZE;
+			len--;
+		}
+		first = MIN(len, (size_t)LOG_BUF_SIZE - start);
+	}
+	sink(log_buf + start, first);
+	sink(log_buf, len - first);
+	local_irq_restore(flags);
+	return len;
+}
+
+static int parse_level(const char **fmt)
+{
+	const char *f = *fmt;
+
+	if (f[0] == KERN_SOH[0] && f[1]) {
+		*fmt = f + 2;
+		if (f[1] == 'c')
+			return -1;
+		if (f[1] >= '0' && f[1] <= '7')
+			return f[1] - '0';
+	}
+	return LOGLEVEL_DEFAULT;
+}
+
+static size_t format_prefix(char *buf, size_t size)
+{
+	u64 ns = log_clock_ns ? log_clock_ns() : 0;
+
+	return scnprintf(buf, size, "[%5lu.%06lu] ", (unsigned long)(ns / 1000000000),
+			 (unsigned long)(ns % 1000000000) / 1000);
+}
+
+int vprintk(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	size_t n = 0;
+	int level = parse_level(&fmt);
+	unsigned long flags = local_irq_save();
+
+	static int open_level;
+	if (level < 0) {
+		level = open_level;
+	} else {
+		if (line_open)
+			buf[n++] = '\n';
+		n += format_prefix(buf + n, sizeof(buf) - n);
+	}
+	n += vscnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	line_open = n > 0 && buf[n - 1] != '\n';
+	open_level = level;
+	log_store(buf, n);
+	if (level < console_loglevel)
+		console_write(buf, n);
+	local_irq_restore(flags);
+	return (int)n;
+}
+
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}

@@ -1,0 +1,27 @@
+/* Console output drivers (serial, VGA text, framebuffer) that printk writes to, and console input. */
+#ifndef KEEL_CONSOLE_H
+#define KEEL_CONSOLE_H
+
+#include <keel/types.h>
+
+struct console {
+	const char *name;
+	void (*write)(struct console *con, const char *s, size_t n);
+	struct console *next;
+};
+
+/* A registered console receives every later printk line at or above the console loglevel. */
+void register_console(struct console *con);
+void unregister_console(struct console *con);
+
+/* Write to every registered console, bypassing the log (the shell's own output). */
+void console_write(const char *s, size_t n);
+void console_puts(const char *s);
+int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Console input: drivers push received bytes (from IRQ context too); readers pop them. */
+void console_input_push(char c);
+int console_input_pop(void); /* -1 when empty */
+int console_getc(void);       /* blocks (halting between interrupts) until a byte arrives */
+
+#endif

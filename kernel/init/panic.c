@@ -1,0 +1,18 @@
+/* panic: the last word. Prints on every console and stops this CPU for good. */
+#include <keel/irqflags.h>
+#include <keel/printk.h>
+#include <keel/string.h>
+
+void panic(const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	local_irq_disable();
+	va_start(ap, fmt);
+	vscnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+	for (;;)
+		cpu_halt();
+}

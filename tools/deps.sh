@@ -1,0 +1,50 @@
+#!/bin/sh
+# Checks that the tools Keel's build, run and tests need are installed. As root with apt-get,
+# installs what is missing from Debian's archive; otherwise prints the exact command and fails.
+set -u
+
+missing=""
+need() { # need COMMAND-OR-FILE PACKAGE
+	case $1 in
+	/*) [ -e "$1" ] || missing="$missing $2" ;;
+	*) command -v "$1" >/dev/null 2>&1 || missing="$missing $2" ;;
+	esac
+}
+need_py() { # need_py MODULE PACKAGE: Debian's python3 packages, through /usr/bin/python3
+	/usr/bin/python3 -c "import $1" >/dev/null 2>&1 || missing="$missing $2"
+}
+
+need gcc gcc
+need ld binutils
+need make make
+need qemu-system-x86_64 qemu-system-x86
+need grub-mkrescue grub-common
+need /usr/lib/grub/i386-pc/multiboot2.mod grub-pc-bin
+need /usr/lib/grub/x86_64-efi/multiboot2.mod grub-efi-amd64-bin
+need xorriso xorriso
+need mformat mtools
+need mkfs.fat dosfstools
+need sfdisk fdisk
+need cpio cpio
+need /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
+need /usr/share/consolefonts/Lat15-Terminus16.psf.gz console-setup-linux
+need modinfo kmod
+need clang clang
+need /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+need_py pytest python3-pytest
+need_py pexpect python3-pexpect
+
+[ -z "$missing" ] && exit 0
+missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "deps: installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq $missing >/dev/null || {
+		echo "deps: apt-get install failed for:$missing" >&2
+		exit 1
+	}
+	exit 0
+fi
+echo "deps: missing packages. Install them with:" >&2
+echo "  sudo apt-get install$missing" >&2
+exit 1
