@@ -1,0 +1,18 @@
+/* Shell commands: subsystems and modules add their own (interface; implemented in kernel/shell/). */
+#ifndef KEEL_SHELL_H
+#define KEEL_SHELL_H
+
+struct shell_command {
+	const char *name;
+	const char *usage; /* e.g. "cat <file>" */
+	const char *help;  /* one line */
+	int (*run)(int argc, char **argv); /* 0 or a negative errno (the shell reports it) */
+};
+
+/* 0, or -EEXIST when the name is taken. The struct must stay alive until unregistered. */
+int shell_register_command(const struct shell_command *cmd);
+void shell_unregister_command(const struct shell_command *cmd);
+/* Runs one command line as if typed; returns the command's result. */
+int shell_execute(const char *line);
+
+#endif
