@@ -5,6 +5,7 @@
 #include <keel/string.h>
 #include "console/early_serial.h"
 #include "console/log.h"
+#include "console/video.h"
 #include "init/bootinfo.h"
 #include "init/version.h"
 
@@ -30,5 +31,6 @@ void kmain(u32 mbi_phys)
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
 		boot_info.cmdline);
+	video_console_init();
 	panic("nothing more to do yet");
 }
