@@ -91,8 +91,10 @@ int cpio_for_each(const void *archive, size_t size, cpio_entry_fn fn, void *arg,
 		size_t next;
 		int ret;
 
-		if (off >= size || size - off < NEWC_HEADER_SIZE)
+		if (off >= size)
 			return fail(err, off, "archive ends without a TRAILER!!! member");
+		if (size - off < NEWC_HEADER_SIZE)
+			return fail(err, off, "member header cut short by the end of the archive");
 		why = parse_header((const char *)base + off, &h);
 		if (!why)
 			why = locate_member(base, size, off, &h, &entry, &next);

@@ -68,7 +68,8 @@ static int cmd_uptime(int argc, char **argv)
 
 static int cmd_cmdline(int argc, char **argv)
 {
-	console_printf("%s\n", cmdline_get_raw());
+	console_puts(cmdline_get_raw());
+	console_puts("\n");
 	return 0;
 }
 
@@ -103,7 +104,7 @@ static int cmd_crash(int argc, char **argv)
 	for (unsigned int i = 0; i < ARRAY_SIZE(crash_kinds); i++)
 		if (strcmp(argv[1], crash_kinds[i]) == 0)
 			return crash_trigger(argv[1]);
-	console_printf("crash: unknown kind '%s'\n", argv[1]);
+	shell_print_error("crash", argv[1], "unknown kind");
 	return shell_usage(&crash_command);
 }
 

@@ -43,7 +43,8 @@ static int ls_print_entry(const char *name, const struct vfs_stat *st, void *arg
 		format_mode(st->mode, st->is_dir, mode);
 		console_printf("%s %8lu ", mode, (unsigned long)st->size);
 	}
-	console_printf("%s%s\n", name, st->is_dir ? "/" : "");
+	console_puts(name);
+	console_puts(st->is_dir ? "/\n" : "\n");
 	return 0;
 }
 
@@ -63,7 +64,7 @@ static int cmd_ls(int argc, char **argv)
 		return shell_usage(&ls_command);
 	ret = vfs_readdir(path, ls_print_entry, &long_format);
 	if (ret < 0) {
-		console_printf("ls: %s: %s\n", path, shell_strerror(ret));
+		shell_print_error("ls", path, shell_strerror(ret));
 		return SHELL_FAILED;
 	}
 	return 0;
@@ -95,7 +96,7 @@ static int cmd_cat(int argc, char **argv)
 		int ret = cat_file(argv[i]);
 
 		if (ret < 0) {
-			console_printf("cat: %s: %s\n", argv[i], shell_strerror(ret));
+			shell_print_error("cat", argv[i], shell_strerror(ret));
 			failed = SHELL_FAILED;
 		}
 	}

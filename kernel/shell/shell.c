@@ -71,6 +71,16 @@ void shell_for_each_command(void (*fn)(const struct shell_command *cmd))
 		fn(commands[i]);
 }
 
+void shell_print_error(const char *who, const char *what, const char *message)
+{
+	console_puts(who);
+	console_puts(": ");
+	console_puts(what);
+	console_puts(": ");
+	console_puts(message);
+	console_puts("\n");
+}
+
 int shell_usage(const struct shell_command *cmd)
 {
 	console_printf("usage: %s\n", cmd->usage ? cmd->usage : cmd->name);
@@ -147,7 +157,7 @@ int shell_execute(const char *line)
 	argv[argc] = NULL;
 	index = find_command_index(argv[0]);
 	if (index < 0) {
-		console_printf("keel: %s: command not found (type 'help')\n", argv[0]);
+		shell_print_error("keel", argv[0], "command not found (type 'help')");
 		return -ENOENT;
 	}
 	return run_command(commands[index], argc, argv);

@@ -12,6 +12,11 @@
 
 /* The errno's message ("No such file or directory"), as strerror() would give it. */
 const char *shell_strerror(int err);
+/*
+ * Prints "<who>: <what>: <message>" as one line. what may be user input of any length, which
+ * console_printf's buffer would cut.
+ */
+void shell_print_error(const char *who, const char *what, const char *message);
 /* Prints "usage: <usage>" for cmd and returns SHELL_FAILED. */
 int shell_usage(const struct shell_command *cmd);
 /* Calls fn for each registered command in name order. */

@@ -49,7 +49,9 @@ static void run_rc_line(char *line)
 	line += strspn(line, " \t");
 	if (!*line || *line == '#')
 		return;
-	console_printf("rc: %s\n", line);
+	console_puts("rc: ");
+	console_puts(line);
+	console_puts("\n");
 	shell_execute(line);
 }
 
