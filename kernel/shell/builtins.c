@@ -104,8 +104,8 @@ static int cmd_crash(int argc, char **argv)
 	for (unsigned int i = 0; i < ARRAY_SIZE(crash_kinds); i++)
 		if (strcmp(argv[1], crash_kinds[i]) == 0)
 			return crash_trigger(argv[1]);
-	shell_print_error("crash", argv[1], "unknown kind");
-	return shell_usage(&crash_command);
+	shell_print_error("crash", argv[1], "unknown kind (usage: crash <pf|gp|ud|de|df>)");
+	return SHELL_FAILED;
 }
 
 static const struct shell_command builtin_commands[] = {
