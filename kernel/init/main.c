@@ -3,11 +3,14 @@
 #include <keel/console.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "acpi/acpi.h"
 #include "console/early_serial.h"
 #include "console/log.h"
 #include "console/video.h"
+#include "fs/vfs.h"
 #include "init/bootinfo.h"
 #include "init/version.h"
+#include "shell/shell_run.h"
 
 static void apply_log_options(void)
 {
@@ -32,5 +35,7 @@ void kmain(u32 mbi_phys)
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
 		boot_info.cmdline);
 	video_console_init();
-	panic("nothing more to do yet");
+	acpi_init();
+	initrd_init();
+	shell_run();
 }
