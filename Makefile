@@ -46,6 +46,10 @@ LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segmen
 KERNEL_C := $(shell find kernel libk -name '*.c' | sort)
 KERNEL_S := $(shell find boot kernel -name '*.S' | sort)
 KERNEL_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(KERNEL_S) $(KERNEL_C)))
+# The framebuffer console's font, converted from a console-setup PSF font at build time.
+FONT_PSF ?= /usr/share/consolefonts/Lat15-Terminus16.psf.gz
+FONT_OBJ := $(BUILD)/generated/font_data.o
+KERNEL_OBJS += $(FONT_OBJ)
 KERNEL_ELF := $(BUILD)/keel.elf
 ISO := $(BUILD)/keel.iso
 INITRD := $(BUILD)/initrd.cpio
@@ -67,6 +71,16 @@ $(BUILD)/%.o: %.S
 	$(quiet) AS $@
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KASFLAGS) -MMD -MP -c $< -o $@
+
+# Generated font: tools/psf2c.py decompresses and converts the PSF font, compiled like kernel code.
+$(BUILD)/generated/font_data.c: $(FONT_PSF) tools/psf2c.py
+	$(quiet) GEN $@
+	@mkdir -p $(dir $@)
+	$(Q)$(PYTHON) tools/psf2c.py $< $@
+
+$(FONT_OBJ): $(BUILD)/generated/font_data.c
+	$(quiet) CC $@
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c $< -o $@
 
 # The symbol table for backtraces is generated from a first link and linked in a second time.
 # It sits at the end of .rodata, so adding it moves no function: the table stays exact.

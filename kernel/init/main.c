@@ -3,10 +3,14 @@
 #include <keel/console.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "acpi/acpi.h"
 #include "console/early_serial.h"
 #include "console/log.h"
+#include "console/video.h"
+#include "fs/vfs.h"
 #include "init/bootinfo.h"
 #include "init/version.h"
+#include "shell/shell_run.h"
 
 static void apply_log_options(void)
 {
@@ -30,5 +34,8 @@ void kmain(u32 mbi_phys)
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
 		boot_info.cmdline);
-	panic("nothing more to do yet");
+	video_console_init();
+	acpi_init();
+	initrd_init();
+	shell_run();
 }

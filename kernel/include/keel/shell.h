@@ -6,7 +6,8 @@ struct shell_command {
 	const char *name;
 	const char *usage; /* e.g. "cat <file>" */
 	const char *help;  /* one line */
-	int (*run)(int argc, char **argv); /* 0 or a negative errno (the shell reports it) */
+	/* 0, a negative errno (the shell reports it), or a positive value: failed, already reported */
+	int (*run)(int argc, char **argv);
 };
 
 /* 0, or -EEXIST when the name is taken. The struct must stay alive until unregistered. */

@@ -1,0 +1,164 @@
+/*
+ * The command registry and the command-line interpreter: splitting a line into words
+ * (whitespace-separated, "double quotes" group, backslash escapes a quote or backslash),
+ * finding the command and reporting its failure as "<cmd>: <message> (<ENAME>)".
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/string.h>
+#include "shell/shell_internal.h"
+
+#define SHELL_COMMANDS_MAX 128
+
+/* Kept sorted by name so that `help` lists them in order. */
+static const struct shell_command *commands[SHELL_COMMANDS_MAX];
+static unsigned int command_count;
+static bool builtins_registered;
+
+/* The built-ins register on first use, so modules loaded before the shell starts see them. */
+static void ensure_builtins(void)
+{
+	if (builtins_registered)
+		return;
+	builtins_registered = true;
+	shell_register_builtins();
+	shell_register_fs_commands();
+}
+
+static int find_command_index(const char *name)
+{
+	for (unsigned int i = 0; i < command_count; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int shell_register_command(const struct shell_command *cmd)
+{
+	unsigned int pos;
+
+	ensure_builtins();
+	if (!cmd || !cmd->name || !*cmd->name || !cmd->run)
+		return -EINVAL;
+	if (find_command_index(cmd->name) >= 0)
+		return -EEXIST;
+	if (command_count == SHELL_COMMANDS_MAX)
+		return -ENOSPC;
+	for (pos = 0; pos < command_count && strcmp(commands[pos]->name, cmd->name) < 0; pos++)
+		;
+	memmove(&commands[pos + 1], &commands[pos], (command_count - pos) * sizeof(commands[0]));
+	commands[pos] = cmd;
+	command_count++;
+	return 0;
+}
+
+void shell_unregister_command(const struct shell_command *cmd)
+{
+	for (unsigned int i = 0; i < command_count; i++) {
+		if (commands[i] == cmd) {
+			command_count--;
+			memmove(&commands[i], &commands[i + 1],
+				(command_count - i) * sizeof(commands[0]));
+			return;
+		}
+	}
+}
+
+void shell_for_each_command(void (*fn)(const struct shell_command *cmd))
+{
+	ensure_builtins();
+	for (unsigned int i = 0; i < command_count; i++)
+		fn(commands[i]);
+}
+
+void shell_print_error(const char *who, const char *what, const char *message)
+{
+	console_puts(who);
+	console_puts(": ");
+	console_puts(what);
+	console_puts(": ");
+	console_puts(message);
+	console_puts("\n");
+}
+
+int shell_usage(const struct shell_command *cmd)
+{
+	console_printf("usage: %s\n", cmd->usage ? cmd->usage : cmd->name);
+	return SHELL_FAILED;
+}
+
+/* Copies one word from *src to *dst, unquoting it; returns -EINVAL on an unclosed quote. */
+static int copy_word(const char **src, char **dst)
+{
+	const char *s = *src;
+	char *d = *dst;
+	bool quoted = false;
+
+	for (; *s && (quoted || !isspace(*s)); s++) {
+		if (*s == '"') {
+			quoted = !quoted;
+			continue;
+		}
+		if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+			s++;
+		*d++ = *s;
+	}
+	*d++ = '\0';
+	*src = s;
+	*dst = d;
+	return quoted ? -EINVAL : 0;
+}
+
+/* Splits line into argv, storing the words in buf (at least as long as line). */
+static int tokenize(const char *line, char *buf, char **argv, int max_args)
+{
+	int argc = 0;
+
+	for (;;) {
+		while (isspace(*line))
+			line++;
+		if (!*line)
+			return argc;
+		if (argc == max_args) {
+			console_printf("shell: too many arguments (max %d)\n", max_args);
+			return -E2BIG;
+		}
+		argv[argc++] = buf;
+		if (copy_word(&line, &buf) < 0) {
+			console_puts("shell: missing closing quote (\")\n");
+			return -EINVAL;
+		}
+	}
+}
+
+static int run_command(const struct shell_command *cmd, int argc, char **argv)
+{
+	int ret = cmd->run(argc, argv);
+
+	if (ret < 0)
+		console_printf("%s: %s (%s)\n", cmd->name, shell_strerror(ret), errno_name(ret));
+	return ret;
+}
+
+int shell_execute(const char *line)
+{
+	char words[SHELL_LINE_MAX];
+	char *argv[SHELL_ARGS_MAX + 1];
+	int argc, index;
+
+	ensure_builtins();
+	if (strlen(line) >= sizeof(words)) {
+		console_printf("shell: line too long (max %d characters)\n", SHELL_LINE_MAX - 1);
+		return -E2BIG;
+	}
+	argc = tokenize(line, words, argv, SHELL_ARGS_MAX);
+	if (argc <= 0)
+		return argc;
+	argv[argc] = NULL;
+	index = find_command_index(argv[0]);
+	if (index < 0) {
+		shell_print_error("keel", argv[0], "command not found (type 'help')");
+		return -ENOENT;
+	}
+	return run_command(commands[index], argc, argv);
+}

@@ -1,0 +1,105 @@
+/*
+ * The interactive shell: runs /etc/rc, reports how long boot took, then prompts "keel> "
+ * and executes each line typed on the console, forever.
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include <keel/time.h>
+#include "fs/vfs.h"
+#include "irq/irq.h"
+#include "shell/readline.h"
+#include "shell/shell_internal.h"
+#include "shell/shell_run.h"
+
+#define RC_PATH "/etc/rc"
+
+/*
+ * Watches every console write to know whether the cursor sits at the start of a line,
+ * so the prompt never lands after a command's (or printk's) unterminated output.
+ */
+static bool at_line_start = true;
+
+static void track_column(struct console *con, const char *s, size_t n)
+{
+	if (n)
+		at_line_start = s[n - 1] == '\n';
+}
+
+static struct console column_tracker = {
+	.name = "shell-column",
+	.write = track_column,
+};
+
+static void print_prompt(void)
+{
+	if (!at_line_start)
+		console_write("\n", 1);
+	console_puts("keel> ");
+}
+
+static void run_rc_line(char *line)
+{
+	size_t len = strlen(line);
+
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	line += strspn(line, " \t");
+	if (!*line || *line == '#')
+		return;
+	console_puts("rc: ");
+	console_puts(line);
+	console_puts("\n");
+	shell_execute(line);
+}
+
+static void run_rc(void)
+{
+	char *script, *rest, *line;
+	size_t size;
+	int ret = vfs_read_file(RC_PATH, (void **)&script, &size);
+
+	if (ret == -ENOENT)
+		return;
+	if (ret) {
+		console_printf("rc: %s: %s\n", RC_PATH, shell_strerror(ret));
+		return;
+	}
+	/* vfs_read_file NUL-terminates; a NUL inside the file simply ends the script there. */
+	rest = script;
+	while ((line = strsep(&rest, "\n")) != NULL)
+		run_rc_line(line);
+	kfree(script);
+}
+
+static void report_boot_time(void)
+{
+	u64 ns = tsc_to_ns(rdtsc() - boot_tsc_start());
+
+	pr_info("boot: entry to prompt took %lu.%03lu ms\n", (unsigned long)(ns / 1000000),
+		(unsigned long)(ns / 1000 % 1000));
+}
+
+static void read_and_execute(void)
+{
+	static char line[SHELL_LINE_MAX];
+	int ret;
+
+	print_prompt();
+	ret = readline(line, sizeof(line));
+	if (ret == -E2BIG)
+		console_printf("shell: line too long (max %d characters)\n", SHELL_LINE_MAX - 1);
+	if (ret > 0)
+		shell_execute(line);
+}
+
+void shell_run(void)
+{
+	register_console(&column_tracker);
+	run_rc();
+	report_boot_time();
+	for (;;)
+		read_and_execute();
+}
