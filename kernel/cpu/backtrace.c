@@ -99,7 +99,21 @@ static void print_frame(unsigned long addr, bool is_return_address, bool reliabl
 	printk(KERN_EMERG "  %s%s\n", reliable ? "" : "? ", sym);
 }
 
-static const u8 frame_prologue[] = { 0x55, 0x48, 0x89, 0xe5 }; /* push %rbp; mov %rsp,%rbp */
+#define PROLOGUE_SCAN_BYTES 16
+
+/* Offset just past "mov %rsp,%rbp" when the function opens with "push %rbp" (the compiler may
+ * schedule a few instructions in between), or 0 when it never sets up a frame. */
+static unsigned long frame_setup_end(const u8 *fn, unsigned long size)
+{
+	unsigned long limit = MIN(size, (unsigned long)PROLOGUE_SCAN_BYTES);
+
+	if (!limit || fn[0] != 0x55)
+		return 0;
+	for (unsigned long i = 1; i + 3 <= limit; i++)
+		if (fn[i] == 0x48 && fn[i + 1] == 0x89 && fn[i + 2] == 0xe5)
+			return i + 3;
+	return 0;
+}
 
 /* A `call rel32` just before ret, aimed at the start of the symbol idx. */
 static bool is_direct_call_to(unsigned long ret, long idx)
@@ -114,25 +128,23 @@ static bool is_direct_call_to(unsigned long ret, long idx)
 }
 
 /*
- * A function that faults before its prologue ran, or that never sets up a frame (small leaf
- * functions), leaves RBP pointing at its caller's frame, so the RBP chain would skip the caller.
- * Its return address is then on top of the stack (or just above a pushed RBP).
+ * A function that faults before its prologue ran, or that never sets up a frame (GCC leaves
+ * small leaf functions frameless), leaves RBP pointing at its caller's frame, so the RBP chain
+ * would skip the caller. Its return address is then on top of the stack (or just above the
+ * pushed RBP). Relies on prologues at function entry: GCC is built with -fno-shrink-wrap.
  */
 static void print_frameless_caller(unsigned long rip, unsigned long rsp)
 {
 	long idx = kallsyms_find(rip);
-	bool has_prologue;
-	unsigned long off, slot, ret;
+	unsigned long off, setup_end, slot, ret;
 
 	if (idx < 0 || !rsp)
 		return;
 	off = rip - kallsyms_addrs[idx];
-	has_prologue = kallsyms_sizes[idx] >= sizeof(frame_prologue) &&
-		       memcmp((const void *)kallsyms_addrs[idx], frame_prologue,
-			      sizeof(frame_prologue)) == 0;
-	if (has_prologue && off >= sizeof(frame_prologue))
+	setup_end = frame_setup_end((const u8 *)kallsyms_addrs[idx], kallsyms_sizes[idx]);
+	if (setup_end && off >= setup_end)
 		return; /* the frame is set up: the RBP chain is complete */
-	slot = (has_prologue && off == 1) ? rsp + 8 : rsp;
+	slot = (setup_end && off >= 1) ? rsp + 8 : rsp; /* past "push %rbp" */
 	if ((slot & 7) || !addr_in_kernel_image(slot) || !addr_in_kernel_image(slot + 7))
 		return;
 	ret = *(const unsigned long *)slot;

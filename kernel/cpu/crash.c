@@ -12,6 +12,10 @@
 #define CRASH_UNMAPPED_ADDR 0xffffc7ff00000000UL
 #define CRASH_NONCANONICAL_ADDR 0xdead000000000000UL
 
+/* Taking the frame address makes GCC give even these leaf functions an RBP frame, so the trace
+ * reaches crash_trigger reliably (crash_df's stack cannot be read to find it otherwise). */
+#define CRASH_KEEP_FRAME() __asm__ __volatile__("" : : "r"(__builtin_frame_address(0)))
+
 void crash_pf(void);
 void crash_gp(void);
 void crash_ud(void);
@@ -20,6 +24,7 @@ void crash_df(void);
 
 void __noinline crash_pf(void)
 {
+	CRASH_KEEP_FRAME();
 	__asm__ __volatile__("movl $0x4b45454c, (%0)" : : "r"(CRASH_UNMAPPED_ADDR) : "memory");
 }
 
@@ -27,11 +32,13 @@ void __noinline crash_gp(void)
 {
 	unsigned long v;
 
+	CRASH_KEEP_FRAME();
 	__asm__ __volatile__("movq (%1), %0" : "=r"(v) : "r"(CRASH_NONCANONICAL_ADDR) : "memory");
 }
 
 void __noinline crash_ud(void)
 {
+	CRASH_KEEP_FRAME();
 	__asm__ __volatile__("ud2");
 }
 
@@ -39,6 +46,7 @@ void __noinline crash_de(void)
 {
 	unsigned int quotient, divisor = 0;
 
+	CRASH_KEEP_FRAME();
 	__asm__ __volatile__("xorl %%edx, %%edx\n\t"
 			     "divl %1"
 			     : "=a"(quotient), "+r"(divisor)
@@ -54,6 +62,7 @@ void __noinline crash_de(void)
  */
 void __noinline crash_df(void)
 {
+	CRASH_KEEP_FRAME();
 	__asm__ __volatile__("movq %0, %%rsp\n\t"
 			     "pushq $0"
 			     :
