@@ -101,6 +101,7 @@ void cpu_init(void)
 {
 	gdt_init();
 	idt_init();
-	pr_info("cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT (%d vectors) loaded\n",
+	/* Before apply_log_options(): logged, not shown on the console. */
+	pr_debug("cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT (%d vectors) loaded\n",
 		IDT_ENTRIES);
 }
