@@ -80,8 +80,6 @@ static void nmi_report(struct pt_regs *regs)
 	pr_emerg("NMI received (RIP %s); continuing\n", sym);
 }
 
-/* Called by entry.S with interrupts off, for every vector. */
-void idt_dispatch(struct pt_regs *regs);
 void idt_dispatch(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;

@@ -25,6 +25,8 @@
 void gdt_init(void);
 void idt_init(void);
 bool stack_is_ist(unsigned long addr); /* inside one of the IST stacks */
+/* Called by entry.S with interrupts off, for every vector. */
+void idt_dispatch(struct pt_regs *regs);
 
 /* Prints the oops for an exception frame and halts this CPU with interrupts off. */
 void __attribute__((noreturn)) oops(struct pt_regs *regs);

@@ -123,10 +123,16 @@ void udelay(unsigned long us)
 		__asm__ __volatile__("pause");
 }
 
+/* Whole seconds at a time: one deadline per chunk, so time lost while the CPU (or the virtual
+ * CPU's host thread) is busy elsewhere is not added once per millisecond. */
 void mdelay(unsigned long ms)
 {
-	while (ms--)
-		udelay(1000);
+	while (ms) {
+		unsigned long chunk = MIN(ms, 1000UL);
+
+		udelay(chunk * 1000);
+		ms -= chunk;
+	}
 }
 
 static bool irqs_enabled(void)
