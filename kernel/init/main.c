@@ -7,6 +7,7 @@
 #include "console/log.h"
 #include "init/bootinfo.h"
 #include "init/version.h"
+#include "mm/mm.h"
 
 static void apply_log_options(void)
 {
@@ -26,6 +27,7 @@ void kmain(u32 mbi_phys)
 	register_console(&early_serial_console);
 	if (multiboot2_parse(mbi_phys) < 0)
 		pr_warn("boot: malformed multiboot2 information; continuing with what was read\n");
+	mm_init();
 	apply_log_options();
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
