@@ -13,6 +13,7 @@
 #include "init/bootinfo.h"
 #include "init/version.h"
 #include "irq/irq.h"
+#include "mm/mm.h"
 #include "shell/shell_run.h"
 
 static void apply_log_options(void)
@@ -35,6 +36,7 @@ void kmain(u32 mbi_phys)
 	if (multiboot2_parse(mbi_phys) < 0)
 		pr_warn("boot: malformed multiboot2 information; continuing with what was read\n");
 	cpu_init();
+	mm_init();
 	apply_log_options();
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
