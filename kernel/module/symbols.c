@@ -8,6 +8,7 @@
 
 /* Room kept at the end of the message for " ... (N in all)". */
 #define UNKNOWN_TAIL_ROOM 32
+#define GOT_SYMBOL "_GLOBAL_OFFSET_TABLE_"
 
 struct unknown_symbols {
 	u32 count;
@@ -45,7 +46,10 @@ static void resolve_undefined(struct load_info *info, const struct load_env *env
 	const char *name = info->strtab + sym->st_name;
 	u64 addr;
 
-	if (env && env->resolve && env->resolve(name, &addr, env->ctx) == 0)
+	/* The assembler references it whenever GOT relocations are used: it is our GOT. */
+	if (!strcmp(name, GOT_SYMBOL))
+		info->syms[i].addr = info->base + info->layout.got_offset;
+	else if (env && env->resolve && env->resolve(name, &addr, env->ctx) == 0)
 		info->syms[i].addr = addr;
 	else if (ELF64_ST_BIND(sym->st_info) == STB_WEAK)
 		info->syms[i].addr = 0;
