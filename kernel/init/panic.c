@@ -1,4 +1,5 @@
 /* panic: the last word. Prints on every console and stops this CPU for good. */
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -16,3 +17,4 @@ void panic(const char *fmt, ...)
 	for (;;)
 		cpu_halt();
 }
+EXPORT_SYMBOL(panic);
