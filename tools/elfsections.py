@@ -6,6 +6,11 @@ import struct
 
 def read_sections(path):
     """{section name: bytes} for every section with contents (SHT_NOBITS gives b'')."""
+    return {name: data for name, (_, data) in sections_with_addresses(path).items()}
+
+
+def sections_with_addresses(path):
+    """{section name: (address, bytes)}."""
     with open(path, 'rb') as f:
         data = f.read()
     if data[:4] != b'\x7fELF' or data[4] != 2 or data[5] != 1:
@@ -19,7 +24,7 @@ def read_sections(path):
     sections = {}
     for h in headers:
         name = strtab[h[0]:strtab.index(b'\0', h[0])].decode()
-        sections[name] = b'' if h[1] == 8 else data[h[4]:h[4] + h[5]]
+        sections[name] = (h[3], b'' if h[1] == 8 else data[h[4]:h[4] + h[5]])
     return sections
 
 
