@@ -1,4 +1,5 @@
 /* panic: the last word. Prints the message and a backtrace on every console and stops this CPU. */
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -18,3 +19,4 @@ void panic(const char *fmt, ...)
 	for (;;)
 		cpu_halt();
 }
+EXPORT_SYMBOL(panic);
