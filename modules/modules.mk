@@ -142,7 +142,7 @@ $(eval $(call kbuild_read,$(EXT_DIR)))
 $(if $(KB_$(EXT_DIR)_MODS),\
 	$(foreach m,$(KB_$(EXT_DIR)_MODS),$(call mod_add,$(m),$(KB_$(EXT_DIR)_$(m)_SRCS),\
 		$(EXT_DIR),$(EXT_DIR)/$(m).ko,EXT)),\
-	$(foreach c,$(sort $(wildcard $(EXT_DIR)/*.c)),$(call mod_add,$(basename \
+	$(foreach c,$(sort $(filter-out %.mod.c,$(wildcard $(EXT_DIR)/*.c))),$(call mod_add,$(basename \
 		$(notdir $(c))),$(c),$(EXT_DIR),$(EXT_DIR)/$(basename $(notdir $(c))).ko,EXT)))
 $(eval $(call modpost_rules,EXT,$(EXT_DIR),$(EXT_DIR)/Module.symvers,$(wildcard $(INTREE_SYMVERS))))
 

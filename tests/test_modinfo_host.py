@@ -118,6 +118,8 @@ static unsigned long sizes[4];
 static unsigned int nr_sizes;
 module_param_array(sizes, ulong, &nr_sizes, 0444);
 MODULE_PARM_DESC(sizes, "Up to four sizes");
+static bool verbose;
+module_param(verbose, bool, 0644);
 static int __init user_init(void) { return multi_helper(nr_sizes) > 0 ? 0 : -EINVAL; }
 module_init(user_init);
 MODULE_LICENSE("Dual MIT/GPL");
@@ -151,7 +153,7 @@ def test_external_multi_file_module_and_depends(external):
     assert '0x%08x\tmulti_helper' % own['multi_helper'][0] in dump
     assert re.search(r' A __crc_multi_helper$', run('nm', multi), re.M)
     user = modinfo_fields(str(external / 'user.ko'))
-    assert user['parm'] == ['sizes:Up to four sizes (array of ulong)']
+    assert sorted(user['parm']) == ['sizes:Up to four sizes (array of ulong)', 'verbose:bool']
 
 
 def test_license_with_embedded_nul_is_read_whole(external):

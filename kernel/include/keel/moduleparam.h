@@ -40,7 +40,12 @@ struct kernel_param {
 #define S_IROTH 00004
 #define S_IRUGO (S_IRUSR | S_IRGRP | S_IROTH)
 
+/*
+ * Per type: C type, enum value and name for modinfo. `bool` is a macro for `_Bool`
+ * (<stdbool.h>), so nested macros see `_Bool` as the type argument: both spellings are listed.
+ */
 #define __param_ctype_bool bool
+#define __param_ctype__Bool bool
 #define __param_ctype_int int
 #define __param_ctype_uint unsigned int
 #define __param_ctype_long long
@@ -48,15 +53,24 @@ struct kernel_param {
 #define __param_ctype_charp char *
 
 #define __param_id_bool PARAM_BOOL
+#define __param_id__Bool PARAM_BOOL
 #define __param_id_int PARAM_INT
 #define __param_id_uint PARAM_UINT
 #define __param_id_long PARAM_LONG
 #define __param_id_ulong PARAM_ULONG
 #define __param_id_charp PARAM_CHARP
 
+#define __param_name_bool "bool"
+#define __param_name__Bool "bool"
+#define __param_name_int "int"
+#define __param_name_uint "uint"
+#define __param_name_long "long"
+#define __param_name_ulong "ulong"
+#define __param_name_charp "charp"
+
 #define __param_check(var, type, perm)                                                     \
 	_Static_assert(__builtin_types_compatible_p(__typeof__(var), __param_ctype_##type),\
-		       "module_param: '" #var "' is not of type " #type);                  \
+		       "module_param: '" #var "' is not of type " __param_name_##type);                  \
 	_Static_assert(((perm) & 0002) == 0, "module_param: '" #var "' is world-writable")
 
 #define __PASTE_1(a, b) a##b
@@ -92,7 +106,7 @@ struct kernel_param {
 /* module_param_named(name, var, type, perm): parameter `name` sets variable `var`. */
 #define module_param_named(name, var, type, perm)                                          \
 	__param_check(var, type, perm);                                                    \
-	__MODULE_PARM_TYPE(name, #type);                                                   \
+	__MODULE_PARM_TYPE(name, __param_name_##type);                                                   \
 	__MODULE_PARAM_ENTRY(name, &(var), (unsigned int *)0, type, perm, 0)
 
 #define module_param(name, type, perm) module_param_named(name, name, type, perm)
@@ -103,7 +117,7 @@ struct kernel_param {
  */
 #define module_param_array(name, type, nump, perm)                                         \
 	__param_check((name)[0], type, perm);                                              \
-	__MODULE_PARM_TYPE(name, "array of " #type);                                       \
+	__MODULE_PARM_TYPE(name, "array of " __param_name_##type);                                       \
 	__MODULE_PARAM_ENTRY(name, &(name)[0], nump, type, perm, ARRAY_SIZE(name))
 
 #define MODULE_PARM_DESC(name, desc) __MODULE_INFO(parm, name##_parm, #name ":" desc)
