@@ -16,10 +16,13 @@
  *	set permissions page by page: info.layout.text RX, .rodata R (NX), .data RW (NX)
  *	module_get_syms(&info, &mod->syms);    // symbol view that outlives the ELF image
  *
- * The image must stay alive and unchanged until module_load_core() returns; afterwards only
- * the module memory (which holds its own symbol table copy) is used. On the host, the write
- * pointer `mem` and the load address `base` differ: every address computed is base-relative,
- * every byte written goes through mem.
+ * The image must be 8-byte aligned (-EINVAL otherwise) and stay alive and unchanged until
+ * module_load_core() returns; afterwards only the module memory (which holds its own symbol
+ * table copy) is used. On the host, the write pointer `mem` and the load address `base`
+ * differ: every address computed is base-relative, every byte written goes through mem.
+ * Errors: -ENOEXEC malformed / unsupported / relocation overflow, -EFBIG too large (layout),
+ * -ENOENT unresolved symbols, -EINVAL caller misuse (misaligned image or memory).
+ * The assembler's _GLOBAL_OFFSET_TABLE_ resolves to the module's own GOT.
  */
 #ifndef KEEL_MODULE_LOAD_CORE_H
 #define KEEL_MODULE_LOAD_CORE_H
