@@ -14,6 +14,7 @@
 #include "init/version.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
+#include "module/module.h"
 #include "shell/shell_run.h"
 
 static void apply_log_options(void)
@@ -48,5 +49,6 @@ void kmain(u32 mbi_phys)
 	local_irq_enable();
 	acpi_init();
 	initrd_init();
+	module_subsystem_init();
 	shell_run();
 }

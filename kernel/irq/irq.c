@@ -112,6 +112,42 @@ void free_irq(unsigned int irq, void *dev_id)
 	kfree(found);
 }
 
+static bool addr_in(const void *p, unsigned long start, unsigned long end)
+{
+	return (unsigned long)p >= start && (unsigned long)p < end;
+}
+
+/* Frees every handler whose code or dev_id lies in [start, end): a module being torn down must
+ * leave nothing behind that points into its memory. Returns how many were freed. */
+unsigned int irq_release_range(unsigned long start, unsigned long end, const char *owner)
+{
+	unsigned int freed = 0;
+
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
+		struct irq_action *victim = NULL;
+		unsigned long irqflags = local_irq_save();
+
+		for (struct irq_action **pp = &irq_lines[irq].actions; *pp; pp = &(*pp)->next) {
+			if (addr_in((void *)(*pp)->handler, start, end) ||
+			    addr_in((*pp)->dev_id, start, end)) {
+				victim = *pp;
+				*pp = victim->next;
+				break;
+			}
+		}
+		irq_update_mask(irq);
+		local_irq_restore(irqflags);
+		if (victim) {
+			pr_warn("%s: IRQ %u handler \"%s\" was still registered; freed it\n", owner,
+				irq, victim->name);
+			kfree(victim);
+			freed++;
+			irq--; /* look at the same line again */
+		}
+	}
+	return freed;
+}
+
 void disable_irq(unsigned int irq)
 {
 	unsigned long irqflags;

@@ -21,5 +21,7 @@ void irq_dispatch(unsigned int irq);
 /* One line per IRQ with handlers or hits ("  4:        12  ttyS0"), then the spurious count;
  * for the shell's `irqs` command. */
 void irq_show_stats(void (*out)(const char *line));
+/* Frees handlers whose code or dev_id lies in [start, end) (module teardown); returns the count. */
+unsigned int irq_release_range(unsigned long start, unsigned long end, const char *owner);
 
 #endif
