@@ -13,5 +13,6 @@ void module_subsystem_init(void)
 	}
 	module_install_oops_hooks();
 	module_register_commands();
+	module_register_symbench();
 	module_load_boot_list();
 }

@@ -75,6 +75,7 @@ void module_load_boot_list(void); /* /etc/modules */
 
 void module_subsystem_init(void);
 void module_register_commands(void);
+void module_register_symbench(void);
 void module_install_oops_hooks(void);
 
 #define MODULES_DIR "/lib/modules"

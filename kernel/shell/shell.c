@@ -3,6 +3,7 @@
  * (whitespace-separated, "double quotes" group, backslash escapes a quote or backslash),
  * finding the command and reporting its failure as "<cmd>: <message> (<ENAME>)".
  */
+#include <keel/export.h>
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/string.h>
@@ -51,6 +52,7 @@ int shell_register_command(const struct shell_command *cmd)
 	command_count++;
 	return 0;
 }
+EXPORT_SYMBOL(shell_register_command);
 
 void shell_unregister_command(const struct shell_command *cmd)
 {
@@ -63,6 +65,7 @@ void shell_unregister_command(const struct shell_command *cmd)
 		}
 	}
 }
+EXPORT_SYMBOL(shell_unregister_command);
 
 static bool command_in_range(const struct shell_command *cmd, unsigned long start,
 			     unsigned long end)
@@ -185,3 +188,4 @@ int shell_execute(const char *line)
 	}
 	return run_command(commands[index], argc, argv);
 }
+EXPORT_SYMBOL(shell_execute);
