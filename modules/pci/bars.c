@@ -5,7 +5,6 @@
  */
 #include <keel/errno.h>
 #include <keel/export.h>
-#include <keel/irqflags.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
 #include "pci_internal.h"
@@ -117,7 +116,7 @@ void pci_read_bases(struct pci_dev *pdev)
 		nbars = 1;
 	}
 	/* With interrupts off no handler can reach a device whose decoding is off for a moment. */
-	flags = local_irq_save();
+	flags = pci_config_lock();
 	cmd = pci_conf_read(pdev->bus_number, pdev->devfn, PCI_COMMAND, 2);
 	if (!decode_must_stay_on(pdev) && (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
 		pci_conf_write(pdev->bus_number, pdev->devfn, PCI_COMMAND, 2,
@@ -128,7 +127,7 @@ void pci_read_bases(struct pci_dev *pdev)
 		size_rom(pdev, rom);
 	if (!decode_must_stay_on(pdev) && (cmd & (PCI_COMMAND_IO | PCI_COMMAND_MEMORY)))
 		pci_conf_write(pdev->bus_number, pdev->devfn, PCI_COMMAND, 2, cmd);
-	local_irq_restore(flags);
+	pci_config_unlock(flags);
 }
 
 /* ---- Exported to drivers ---- */

@@ -68,6 +68,16 @@ void pci_conf_write(u8 bus, u8 devfn, int where, int size, u32 val)
 	local_irq_restore(flags);
 }
 
+unsigned long pci_config_lock(void)
+{
+	return local_irq_save();
+}
+
+void pci_config_unlock(unsigned long flags)
+{
+	local_irq_restore(flags);
+}
+
 static bool config_offset_ok(const struct pci_dev *dev, int where, int size)
 {
 	return dev && where >= 0 && where + size <= 256 && (where & (size - 1)) == 0;

@@ -10,6 +10,9 @@
 bool pci_conf1_present(void);
 u32 pci_conf_read(u8 bus, u8 devfn, int where, int size);
 void pci_conf_write(u8 bus, u8 devfn, int where, int size, u32 val);
+/* Keeps interrupt handlers out across several accesses (each access is atomic by itself). */
+unsigned long pci_config_lock(void);
+void pci_config_unlock(unsigned long flags);
 
 /* Sizes the BARs and expansion ROM of a new function, decoding off meanwhile (bars.c). */
 void pci_read_bases(struct pci_dev *pdev);
