@@ -27,6 +27,25 @@ void unregister_console(struct console *con)
 	local_irq_restore(flags);
 }
 
+unsigned int unregister_console_range(unsigned long start, unsigned long end)
+{
+	unsigned int removed = 0;
+	unsigned long flags = local_irq_save();
+
+	for (struct console **pp = &consoles; *pp;) {
+		unsigned long c = (unsigned long)*pp, w = (unsigned long)(*pp)->write;
+
+		if ((c >= start && c < end) || (w >= start && w < end)) {
+			*pp = (*pp)->next;
+			removed++;
+		} else {
+			pp = &(*pp)->next;
+		}
+	}
+	local_irq_restore(flags);
+	return removed;
+}
+
 void console_write(const char *s, size_t n)
 {
 	unsigned long flags = local_irq_save();

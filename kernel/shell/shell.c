@@ -64,6 +64,29 @@ void shell_unregister_command(const struct shell_command *cmd)
 	}
 }
 
+static bool command_in_range(const struct shell_command *cmd, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long c = (unsigned long)cmd, run = (unsigned long)cmd->run;
+
+	return (c >= start && c < end) || (run >= start && run < end);
+}
+
+unsigned int shell_unregister_range(unsigned long start, unsigned long end)
+{
+	unsigned int removed = 0;
+
+	for (unsigned int i = 0; i < command_count;) {
+		if (command_in_range(commands[i], start, end)) {
+			shell_unregister_command(commands[i]);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	return removed;
+}
+
 void shell_for_each_command(void (*fn)(const struct shell_command *cmd))
 {
 	ensure_builtins();
