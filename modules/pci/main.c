@@ -9,10 +9,18 @@
 static struct pci_dev_list found;
 static int registered; /* how many of found.devs[] are registered devices */
 
-static void unregister_devices(void)
+/* Frees every function: the registered ones through their release (put_device), the rest here. */
+static void release_devices(void)
 {
-	while (registered > 0)
+	while (found.count > registered)
+		kfree(found.devs[--found.count]);
+	while (registered > 0) {
 		device_unregister(&found.devs[--registered]->dev);
+		found.count--;
+	}
+	kfree(found.devs);
+	found.devs = NULL;
+	found.capacity = 0;
 }
 
 static int register_devices(void)
@@ -29,17 +37,6 @@ static int register_devices(void)
 		}
 	}
 	return 0;
-}
-
-static void free_unregistered(void)
-{
-	int i;
-
-	for (i = registered; i < found.count; i++)
-		kfree(found.devs[i]);
-	kfree(found.devs);
-	found.devs = NULL;
-	found.count = found.capacity = 0;
 }
 
 static int __init pci_init(void)
@@ -69,19 +66,19 @@ static int __init pci_init(void)
 	return 0;
 
 out_unregister_devices:
-	unregister_devices();
+	release_devices();
 	bus_unregister(&pci_bus_type);
+	return ret;
 out_free_devices:
-	free_unregistered();
+	release_devices();
 	return ret;
 }
 
 static void __exit pci_exit(void)
 {
 	pci_lspci_unregister();
-	unregister_devices();
+	release_devices();
 	bus_unregister(&pci_bus_type);
-	free_unregistered();
 }
 
 module_init(pci_init);
