@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <keel/errno.h>
 #include <keel/string.h>
-#include "../modules/pci/pci_internal.h"
+#include "../../modules/pci/pci_internal.h"
 
 static int passed, failed;
 
