@@ -4,6 +4,7 @@
  * or at boot, never from interrupt context.
  */
 #include <keel/console.h>
+#include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/shell.h>
@@ -157,6 +158,10 @@ static int module_check_removable(struct module *mod)
 	if (users) {
 		pr_err("rmmod: %s is in use by: %s%s\n", mod->name, user->name,
 		       users > 1 ? " and others (see lsmod)" : "");
+		return -EBUSY;
+	}
+	if (driver_module_in_use(mod)) {
+		pr_err("rmmod: %s: its devices are in use by another module\n", mod->name);
 		return -EBUSY;
 	}
 	if (mod->refcnt) {
