@@ -20,7 +20,7 @@
 #define PORT_B_GATE2 0x01
 #define PORT_B_SPEAKER 0x02
 #define PORT_B_OUT2 0x20
-#define CALIBRATE_MS 50
+#define CALIBRATE_MS 10 /* 11932 PIT ticks: +-1 tick is 0.01% */
 #define CALIBRATE_SPIN_LIMIT 100000000UL
 #define TIMER_IRQ 0
 #define RFLAGS_IF (1UL << 9)
