@@ -35,7 +35,9 @@ KERNEL_ARCH_FLAGS := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-z
 	-fno-strict-aliasing -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-mno-mmx -mno-sse -mno-sse2 -mno-80387
 ifneq ($(CC_IS_CLANG),1)
-KERNEL_ARCH_FLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns
+# -fno-shrink-wrap: GCC would otherwise set up RBP frames only on some paths of a function,
+# which breaks the frame-pointer backtraces of oopses (clang keeps prologues at entry already).
+KERNEL_ARCH_FLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns -fno-shrink-wrap
 endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
 KCFLAGS := -std=gnu11 -O2 -g $(WARN_FLAGS) $(KERNEL_ARCH_FLAGS) -Ikernel/include -Ikernel \

@@ -1,4 +1,5 @@
 /* libk: CRC-32 (IEEE 802.3, reflected, as zlib and the host's crc32 tools compute it). */
+#include <keel/export.h>
 #include <keel/string.h>
 
 static u32 crc32_table[256];
@@ -27,3 +28,4 @@ u32 crc32(u32 crc, const void *buf, size_t len)
 		crc = crc32_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
+EXPORT_SYMBOL(crc32);

@@ -1,5 +1,6 @@
 /* libk: symbolic names for errno values, so error messages say "ENOEXEC" rather than a bare -8. */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/compiler.h>
 
 static const struct {
@@ -28,3 +29,4 @@ const char *errno_name(int err)
 			return errno_names[i].name;
 	return "E?";
 }
+EXPORT_SYMBOL(errno_name);

@@ -1,5 +1,6 @@
 /* libk: strict whole-string number parsing in the style of Linux's kstrto*(). */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/types.h>
 #include <keel/string.h>
 
@@ -49,6 +50,7 @@ int kstrtoull(const char *s, unsigned int base, unsigned long long *res)
 	*res = v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoull);
 
 int kstrtoll(const char *s, unsigned int base, long long *res)
 {
@@ -69,6 +71,7 @@ int kstrtoll(const char *s, unsigned int base, long long *res)
 	}
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoll);
 
 int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 {
@@ -79,6 +82,7 @@ int kstrtoul(const char *s, unsigned int base, unsigned long *res)
 		*res = v;
 	return err;
 }
+EXPORT_SYMBOL(kstrtoul);
 
 int kstrtol(const char *s, unsigned int base, long *res)
 {
@@ -89,6 +93,7 @@ int kstrtol(const char *s, unsigned int base, long *res)
 		*res = v;
 	return err;
 }
+EXPORT_SYMBOL(kstrtol);
 
 int kstrtouint(const char *s, unsigned int base, unsigned int *res)
 {
@@ -102,6 +107,7 @@ int kstrtouint(const char *s, unsigned int base, unsigned int *res)
 	*res = (unsigned int)v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtouint);
 
 int kstrtoint(const char *s, unsigned int base, int *res)
 {
@@ -115,6 +121,7 @@ int kstrtoint(const char *s, unsigned int base, int *res)
 	*res = (int)v;
 	return 0;
 }
+EXPORT_SYMBOL(kstrtoint);
 
 /* Accepts what Linux does: 1/0, y/n, on/off (case-insensitive first letters). */
 int kstrtobool(const char *s, bool *res)
@@ -141,3 +148,4 @@ int kstrtobool(const char *s, bool *res)
 	}
 	return -EINVAL;
 }
+EXPORT_SYMBOL(kstrtobool);

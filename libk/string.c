@@ -1,4 +1,5 @@
 /* libk: memory and string routines for a freestanding kernel (the compiler may also emit calls to mem*). */
+#include <keel/export.h>
 #include <keel/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
@@ -8,6 +9,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
 	return ret;
 }
+EXPORT_SYMBOL(memcpy);
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -22,6 +24,7 @@ void *memmove(void *dst, const void *src, size_t n)
 		d[n] = s[n];
 	return dst;
 }
+EXPORT_SYMBOL(memmove);
 
 void *memset(void *dst, int c, size_t n)
 {
@@ -30,6 +33,7 @@ void *memset(void *dst, int c, size_t n)
 	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
 	return ret;
 }
+EXPORT_SYMBOL(memset);
 
 int memcmp(const void *a, const void *b, size_t n)
 {
@@ -40,6 +44,7 @@ int memcmp(const void *a, const void *b, size_t n)
 			return p[i] - q[i];
 	return 0;
 }
+EXPORT_SYMBOL(memcmp);
 
 void *memchr(const void *s, int c, size_t n)
 {
@@ -50,6 +55,7 @@ void *memchr(const void *s, int c, size_t n)
 			return (void *)(p + i);
 	return NULL;
 }
+EXPORT_SYMBOL(memchr);
 
 size_t strlen(const char *s)
 {
@@ -59,6 +65,7 @@ size_t strlen(const char *s)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strlen);
 
 size_t strnlen(const char *s, size_t max)
 {
@@ -68,6 +75,7 @@ size_t strnlen(const char *s, size_t max)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strnlen);
 
 int strcmp(const char *a, const char *b)
 {
@@ -75,6 +83,7 @@ int strcmp(const char *a, const char *b)
 		a++, b++;
 	return (unsigned char)*a - (unsigned char)*b;
 }
+EXPORT_SYMBOL(strcmp);
 
 int strncmp(const char *a, const char *b, size_t n)
 {
@@ -86,6 +95,7 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+EXPORT_SYMBOL(strncmp);
 
 char *strchr(const char *s, int c)
 {
@@ -96,6 +106,7 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+EXPORT_SYMBOL(strchr);
 
 char *strrchr(const char *s, int c)
 {
@@ -108,6 +119,7 @@ char *strrchr(const char *s, int c)
 			return (char *)last;
 	}
 }
+EXPORT_SYMBOL(strrchr);
 
 char *strstr(const char *hay, const char *needle)
 {
@@ -118,6 +130,7 @@ char *strstr(const char *hay, const char *needle)
 			return (char *)hay;
 	return n == 0 ? (char *)hay : NULL;
 }
+EXPORT_SYMBOL(strstr);
 
 size_t strlcpy(char *dst, const char *src, size_t size)
 {
@@ -130,6 +143,7 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 	}
 	return len;
 }
+EXPORT_SYMBOL(strlcpy);
 
 size_t strlcat(char *dst, const char *src, size_t size)
 {
@@ -139,6 +153,7 @@ size_t strlcat(char *dst, const char *src, size_t size)
 		return size + strlen(src);
 	return used + strlcpy(dst + used, src, size - used);
 }
+EXPORT_SYMBOL(strlcat);
 
 size_t strspn(const char *s, const char *accept)
 {
@@ -148,6 +163,7 @@ size_t strspn(const char *s, const char *accept)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strspn);
 
 size_t strcspn(const char *s, const char *reject)
 {
@@ -157,6 +173,7 @@ size_t strcspn(const char *s, const char *reject)
 		n++;
 	return n;
 }
+EXPORT_SYMBOL(strcspn);
 
 char *strsep(char **s, const char *delim)
 {
@@ -173,3 +190,4 @@ char *strsep(char **s, const char *delim)
 	}
 	return start;
 }
+EXPORT_SYMBOL(strsep);

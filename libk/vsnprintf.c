@@ -1,4 +1,5 @@
 /* libk: printf-style formatting (%d %i %u %x %X %o %p %s %c %%, flags -0+ #, width, precision, h/hh/l/ll/z/t). */
+#include <keel/export.h>
 #include <keel/string.h>
 
 struct fmt_spec {
@@ -204,6 +205,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		buf[o.pos < size ? o.pos : size - 1] = '\0';
 	return (int)o.pos;
 }
+EXPORT_SYMBOL(vsnprintf);
 
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 {
@@ -215,6 +217,7 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(snprintf);
 
 /* Like vsnprintf but returns what was actually stored (excluding the NUL). */
 int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
@@ -225,6 +228,7 @@ int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		return 0;
 	return (size_t)n < size ? n : (int)size - 1;
 }
+EXPORT_SYMBOL(vscnprintf);
 
 int scnprintf(char *buf, size_t size, const char *fmt, ...)
 {
@@ -236,3 +240,4 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(scnprintf);

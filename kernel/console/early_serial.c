@@ -1,9 +1,12 @@
 /*
  * The polled COM1 console (115200 8N1) that works from the first line of C until power-off.
- * Polled on purpose: it must print oopses and panics whatever state interrupts are in.
+ * Output is polled on purpose: it must print oopses and panics whatever state interrupts are
+ * in. Input arrives by interrupt (IRQ 4) once the IRQ layer is up, into the console input queue.
  */
 #include <keel/console.h>
 #include <keel/io.h>
+#include <keel/irq.h>
+#include <keel/printk.h>
 #include "console/early_serial.h"
 
 #define COM1 0x3f8
@@ -19,6 +22,8 @@
 #define UART_SCR 7
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
+#define IER_RX_DATA 0x01
+#define COM1_IRQ 4
 
 static bool early_serial_present;
 
@@ -75,3 +80,36 @@ struct console early_serial_console = {
 	.name = "ttyS0-early",
 	.write = early_serial_console_write,
 };
+
+static unsigned int early_serial_drain_rx(void)
+{
+	unsigned int n = 0;
+	int c;
+
+	/* Bounded: a UART stuck with data ready must not keep us here forever. */
+	while (n < 256 && (c = early_serial_getc()) >= 0) {
+		console_input_push((char)c);
+		n++;
+	}
+	return n;
+}
+
+static irqreturn_t early_serial_interrupt(int irq, void *dev_id)
+{
+	return early_serial_drain_rx() ? IRQ_HANDLED : IRQ_NONE;
+}
+
+void early_serial_irq_init(void)
+{
+	int err;
+
+	if (!early_serial_present)
+		return;
+	err = request_irq(COM1_IRQ, early_serial_interrupt, 0, "ttyS0", &early_serial_console);
+	if (err) {
+		pr_err("serial: cannot get IRQ %d for COM1 input: %d\n", COM1_IRQ, err);
+		return;
+	}
+	early_serial_drain_rx(); /* bytes typed before now would never raise an interrupt */
+	outb(COM1 + UART_IER, IER_RX_DATA);
+}

@@ -3,6 +3,7 @@
  * to every console when its level passes the console loglevel (loglevel=, quiet).
  */
 #include <keel/console.h>
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -96,6 +97,7 @@ int vprintk(const char *fmt, va_list ap)
 	local_irq_restore(flags);
 	return (int)n;
 }
+EXPORT_SYMBOL(vprintk);
 
 int printk(const char *fmt, ...)
 {
@@ -107,3 +109,4 @@ int printk(const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+EXPORT_SYMBOL(printk);

@@ -1,4 +1,5 @@
-/* panic: the last word. Prints on every console and stops this CPU for good. */
+/* panic: the last word. Prints the message and a backtrace on every console and stops this CPU. */
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -13,6 +14,9 @@ void panic(const char *fmt, ...)
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	printk(KERN_EMERG "Kernel panic - not syncing: %s\n", msg);
+	dump_stack();
+	printk(KERN_EMERG "---[ end Kernel panic - not syncing: %s ]---\n", msg);
 	for (;;)
 		cpu_halt();
 }
+EXPORT_SYMBOL(panic);

@@ -9,4 +9,19 @@ void timer_init(void); /* periodic tick at HZ, TSC calibration, uptime */
 u64 boot_tsc_start(void); /* TSC at kernel entry, for the entry-to-prompt figure */
 u64 tsc_to_ns(u64 ticks);
 
+/* Called first thing in kmain: the reference point of boot_tsc_start() and ktime_get_ns(). */
+void timer_record_boot_tsc(void);
+
+#define NR_IRQS 16
+#define IRQ_VECTOR_BASE 0x20 /* IRQ n arrives on vector IRQ_VECTOR_BASE + n */
+
+/* Called by the IDT code, interrupts off, for vectors IRQ_VECTOR_BASE..+NR_IRQS-1. */
+void irq_dispatch(unsigned int irq);
+
+/* One line per IRQ with handlers or hits ("  4:        12  ttyS0"), then the spurious count;
+ * for the shell's `irqs` command. */
+void irq_show_stats(void (*out)(const char *line));
+/* Frees handlers whose code or dev_id lies in [start, end) (module teardown); returns the count. */
+unsigned int irq_release_range(unsigned long start, unsigned long end, const char *owner);
+
 #endif

@@ -15,6 +15,10 @@ struct meminfo {
 };
 void mm_get_meminfo(struct meminfo *mi);
 
+/* Whether page tables can forbid execution (EFER.NXE is on). Use this rather than
+ * boot_nx_supported, which sits in low memory that is unmapped after mm_init(). */
+bool mm_nx_enabled(void);
+
 /* Page-table protections for vmm_*() and module memory. */
 #define VM_READ 0x1
 #define VM_WRITE 0x2

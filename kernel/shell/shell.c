@@ -3,6 +3,7 @@
  * (whitespace-separated, "double quotes" group, backslash escapes a quote or backslash),
  * finding the command and reporting its failure as "<cmd>: <message> (<ENAME>)".
  */
+#include <keel/export.h>
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/string.h>
@@ -51,6 +52,7 @@ int shell_register_command(const struct shell_command *cmd)
 	command_count++;
 	return 0;
 }
+EXPORT_SYMBOL(shell_register_command);
 
 void shell_unregister_command(const struct shell_command *cmd)
 {
@@ -62,6 +64,30 @@ void shell_unregister_command(const struct shell_command *cmd)
 			return;
 		}
 	}
+}
+EXPORT_SYMBOL(shell_unregister_command);
+
+static bool command_in_range(const struct shell_command *cmd, unsigned long start,
+			     unsigned long end)
+{
+	unsigned long c = (unsigned long)cmd, run = (unsigned long)cmd->run;
+
+	return (c >= start && c < end) || (run >= start && run < end);
+}
+
+unsigned int shell_unregister_range(unsigned long start, unsigned long end)
+{
+	unsigned int removed = 0;
+
+	for (unsigned int i = 0; i < command_count;) {
+		if (command_in_range(commands[i], start, end)) {
+			shell_unregister_command(commands[i]);
+			removed++;
+		} else {
+			i++;
+		}
+	}
+	return removed;
 }
 
 void shell_for_each_command(void (*fn)(const struct shell_command *cmd))
@@ -162,3 +188,4 @@ int shell_execute(const char *line)
 	}
 	return run_command(commands[index], argc, argv);
 }
+EXPORT_SYMBOL(shell_execute);

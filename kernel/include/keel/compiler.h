@@ -10,7 +10,9 @@
 #define __noreturn __attribute__((noreturn))
 #define __weak __attribute__((weak))
 #define __printf(a, b) __attribute__((format(printf, a, b)))
+#ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
+#endif
 #define __noinline __attribute__((noinline))
 
 #define likely(x) __builtin_expect(!!(x), 1)

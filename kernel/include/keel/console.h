@@ -13,6 +13,8 @@ struct console {
 /* A registered console receives every later printk line at or above the console loglevel. */
 void register_console(struct console *con);
 void unregister_console(struct console *con);
+/* Unregisters consoles whose struct or code lies in [start, end) (module teardown). */
+unsigned int unregister_console_range(unsigned long start, unsigned long end);
 
 /* Write to every registered console, bypassing the log (the shell's own output). */
 void console_write(const char *s, size_t n);

@@ -36,6 +36,8 @@ int vprintk(const char *fmt, va_list ap);
 #define pr_cont(fmt, ...) printk(KERN_CONT fmt, ##__VA_ARGS__)
 
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
+/* Prints "Call Trace:" and the caller's frames, symbolized, at KERN_EMERG. */
+void dump_stack(void);
 
 #define BUG_ON(cond)                                                                   \
 	do {                                                                           \

@@ -13,6 +13,8 @@ struct shell_command {
 /* 0, or -EEXIST when the name is taken. The struct must stay alive until unregistered. */
 int shell_register_command(const struct shell_command *cmd);
 void shell_unregister_command(const struct shell_command *cmd);
+/* Unregisters every command whose struct or code lies in [start, end) (module teardown). */
+unsigned int shell_unregister_range(unsigned long start, unsigned long end);
 /* Runs one command line as if typed; returns the command's result. */
 int shell_execute(const char *line);
 

@@ -40,6 +40,8 @@ int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtobool(const char *s, bool *res);
 
 u32 crc32(u32 crc, const void *buf, size_t len);
+/* Shell-style wildcards: '*', '?', '[abc]', '[a-z]', '[!x]'. */
+bool glob_match(const char *pattern, const char *str);
 
 static inline int isdigit(int c) { return c >= '0' && c <= '9'; }
 static inline int isxdigit(int c) { return isdigit(c) || ((c | 32) >= 'a' && (c | 32) <= 'f'); }

@@ -1,0 +1,41 @@
+/* Internal interfaces between the pieces of kernel/cpu/ (GDT, IDT, oops, backtrace). */
+#ifndef KEEL_CPU_TRAPS_H
+#define KEEL_CPU_TRAPS_H
+
+#include <keel/ptrace.h>
+#include <keel/types.h>
+
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define TSS_SELECTOR 0x18
+
+/* Interrupt Stack Table slots (1-based, as the IDT gate's IST field encodes them). */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI 2
+#define IST_MACHINE_CHECK 3
+#define IST_COUNT 3
+
+#define VEC_DIVIDE_ERROR 0
+#define VEC_NMI 2
+#define VEC_DOUBLE_FAULT 8
+#define VEC_PAGE_FAULT 14
+#define VEC_MACHINE_CHECK 18
+#define NR_EXCEPTIONS 32
+
+void gdt_init(void);
+void idt_init(void);
+bool stack_is_ist(unsigned long addr); /* inside one of the IST stacks */
+/* Called by entry.S with interrupts off, for every vector. */
+void idt_dispatch(struct pt_regs *regs);
+
+/* Prints the oops for an exception frame and halts this CPU with interrupts off. */
+void __attribute__((noreturn)) oops(struct pt_regs *regs);
+
+/* "name+0xoff/0xsize", "[mod] name+...", or "? 0x..." for an address; is_return_address looks
+ * the symbol up at addr - 1 so a call that ends a function is not blamed on the next one. */
+void symbolize_address(unsigned long addr, bool is_return_address, char *buf, size_t size);
+/* Prints "Call Trace:" then one symbolized frame per line: first_ip (when non-zero; rsp is the
+ * stack pointer there, or 0), then the RBP chain. Unverifiable frames are prefixed "? ". */
+void show_backtrace(unsigned long first_ip, unsigned long rsp, unsigned long rbp);
+
+#endif

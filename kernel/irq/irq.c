@@ -1,0 +1,232 @@
+/*
+ * Hardware interrupt lines: drivers' handler registration (Linux's request_irq family, shared
+ * lines included), dispatch from the IDT with end-of-interrupt, and per-line statistics.
+ */
+#include <keel/export.h>
+#include <keel/errno.h>
+#include <keel/irqflags.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "irq/irq.h"
+#include "irq/pic.h"
+
+struct irq_action {
+	irq_handler_t handler;
+	void *dev_id;
+	const char *name;
+	unsigned long flags;
+	struct irq_action *next;
+};
+
+struct irq_line {
+	struct irq_action *actions;
+	unsigned int disable_depth; /* disable_irq() nesting */
+	u64 count;                  /* interrupts dispatched */
+	u64 unhandled;              /* ... that no handler claimed */
+};
+
+static struct irq_line irq_lines[NR_IRQS];
+static u64 irq_spurious_count;
+
+void irq_init(void)
+{
+	pic_init(IRQ_VECTOR_BASE);
+	pr_info("irq: 8259 PICs remapped to vectors 0x%x-0x%x, all lines masked\n",
+		IRQ_VECTOR_BASE, IRQ_VECTOR_BASE + NR_IRQS - 1);
+}
+
+/* Unmasked exactly when the line has handlers and nobody disabled it. */
+static void irq_update_mask(unsigned int irq)
+{
+	struct irq_line *line = &irq_lines[irq];
+
+	if (line->actions && line->disable_depth == 0)
+		pic_unmask(irq);
+	else
+		pic_mask(irq);
+}
+
+static int irq_check_sharing(const struct irq_line *line, unsigned long flags, void *dev_id)
+{
+	if (!line->actions)
+		return 0;
+	if (!(flags & IRQF_SHARED) || !(line->actions->flags & IRQF_SHARED))
+		return -EBUSY;
+	for (const struct irq_action *a = line->actions; a; a = a->next)
+		if (a->dev_id == dev_id)
+			return -EBUSY; /* free_irq could not tell the two apart */
+	return 0;
+}
+
+int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, const char *name,
+		void *dev_id)
+{
+	struct irq_action *action, **tail;
+	unsigned long irqflags;
+	int err;
+
+	if (irq >= NR_IRQS || !handler || ((flags & IRQF_SHARED) && !dev_id))
+		return -EINVAL;
+	action = kmalloc(sizeof(*action));
+	if (!action)
+		return -ENOMEM;
+	*action = (struct irq_action){ handler, dev_id, name ? name : "?", flags, NULL };
+	irqflags = local_irq_save();
+	err = irq_check_sharing(&irq_lines[irq], flags, dev_id);
+	if (err)
+		goto out_free_action;
+	for (tail = &irq_lines[irq].actions; *tail; tail = &(*tail)->next)
+		;
+	*tail = action;
+	irq_update_mask(irq);
+	local_irq_restore(irqflags);
+	return 0;
+
+out_free_action:
+	local_irq_restore(irqflags);
+	kfree(action);
+	return err;
+}
+EXPORT_SYMBOL(request_irq);
+
+void free_irq(unsigned int irq, void *dev_id)
+{
+	struct irq_action *found = NULL;
+	unsigned long irqflags;
+
+	if (irq >= NR_IRQS)
+		return;
+	irqflags = local_irq_save();
+	for (struct irq_action **pp = &irq_lines[irq].actions; *pp; pp = &(*pp)->next) {
+		if ((*pp)->dev_id == dev_id) {
+			found = *pp;
+			*pp = found->next;
+			break;
+		}
+	}
+	irq_update_mask(irq);
+	local_irq_restore(irqflags);
+	if (!found) {
+		pr_warn("irq: free_irq(%u): no handler registered with dev_id %p\n", irq, dev_id);
+		return;
+	}
+	kfree(found);
+}
+EXPORT_SYMBOL(free_irq);
+
+static bool addr_in(const void *p, unsigned long start, unsigned long end)
+{
+	return (unsigned long)p >= start && (unsigned long)p < end;
+}
+
+/* Frees every handler whose code or dev_id lies in [start, end): a module being torn down must
+ * leave nothing behind that points into its memory. Returns how many were freed. */
+unsigned int irq_release_range(unsigned long start, unsigned long end, const char *owner)
+{
+	unsigned int freed = 0;
+
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
+		struct irq_action *victim = NULL;
+		unsigned long irqflags = local_irq_save();
+
+		for (struct irq_action **pp = &irq_lines[irq].actions; *pp; pp = &(*pp)->next) {
+			if (addr_in((void *)(*pp)->handler, start, end) ||
+			    addr_in((*pp)->dev_id, start, end)) {
+				victim = *pp;
+				*pp = victim->next;
+				break;
+			}
+		}
+		irq_update_mask(irq);
+		local_irq_restore(irqflags);
+		if (victim) {
+			pr_warn("%s: IRQ %u handler \"%s\" was still registered; freed it\n", owner,
+				irq, victim->name);
+			kfree(victim);
+			freed++;
+			irq--; /* look at the same line again */
+		}
+	}
+	return freed;
+}
+
+void disable_irq(unsigned int irq)
+{
+	unsigned long irqflags;
+
+	if (irq >= NR_IRQS)
+		return;
+	irqflags = local_irq_save();
+	irq_lines[irq].disable_depth++;
+	irq_update_mask(irq);
+	local_irq_restore(irqflags);
+}
+EXPORT_SYMBOL(disable_irq);
+
+void enable_irq(unsigned int irq)
+{
+	unsigned long irqflags;
+
+	if (irq >= NR_IRQS)
+		return;
+	irqflags = local_irq_save();
+	if (irq_lines[irq].disable_depth == 0)
+		pr_warn("irq: unbalanced enable_irq(%u)\n", irq);
+	else
+		irq_lines[irq].disable_depth--;
+	irq_update_mask(irq);
+	local_irq_restore(irqflags);
+}
+EXPORT_SYMBOL(enable_irq);
+
+void irq_dispatch(unsigned int irq)
+{
+	struct irq_line *line = &irq_lines[irq];
+	irqreturn_t ret = IRQ_NONE;
+
+	if (pic_is_spurious(irq)) {
+		irq_spurious_count++;
+		return;
+	}
+	line->count++;
+	for (struct irq_action *a = line->actions; a; a = a->next)
+		ret |= a->handler((int)irq, a->dev_id);
+	if (ret == IRQ_NONE)
+		line->unhandled++;
+	pic_eoi(irq);
+}
+
+/* "name1, name2" for the handlers of one line. */
+static void irq_format_names(const struct irq_line *line, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (const struct irq_action *a = line->actions; a; a = a->next) {
+		if (a != line->actions)
+			strlcat(buf, ", ", size);
+		strlcat(buf, a->name, size);
+	}
+}
+
+void irq_show_stats(void (*out)(const char *line))
+{
+	char names[96], text[160];
+
+	out(" IRQ      count  unhandled  handlers");
+	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
+		struct irq_line copy;
+		unsigned long irqflags = local_irq_save();
+
+		copy = irq_lines[irq];
+		irq_format_names(&copy, names, sizeof(names));
+		local_irq_restore(irqflags);
+		if (!copy.actions && !copy.count)
+			continue;
+		snprintf(text, sizeof(text), "%4u %10llu %10llu  %s%s", irq,
+			 (unsigned long long)copy.count, (unsigned long long)copy.unhandled,
+			 copy.actions ? names : "-", copy.disable_depth ? " (disabled)" : "");
+		out(text);
+	}
+	snprintf(text, sizeof(text), " spurious: %llu", (unsigned long long)irq_spurious_count);
+	out(text);
+}

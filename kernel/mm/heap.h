@@ -1,0 +1,43 @@
+/*
+ * The kernel heap's core: size-class slabs carved out of single pages, large blocks straight
+ * from the page allocator, and a header on every block so bad frees are caught. No locking and
+ * no global state: kmalloc.c wraps one instance; host unit tests build their own.
+ */
+#ifndef KEEL_MM_HEAP_H
+#define KEEL_MM_HEAP_H
+
+#include <keel/types.h>
+
+#define HEAP_NR_CLASSES 14
+#define HEAP_RECENT_FREES 16
+
+struct heap_slab;
+
+struct heap {
+	void *(*alloc_pages)(unsigned int order); /* page-aligned 2^order pages, or NULL */
+	void (*free_pages)(void *addr, unsigned int order);
+	struct heap_slab *partial[HEAP_NR_CLASSES]; /* slabs with at least one free block */
+	unsigned long *page_set;                    /* open-addressed set of heap page addresses */
+	size_t page_set_cap, page_set_count;
+	/* The last frees, to tell a double free from a foreign pointer even once the block's
+	 * page went back to the page allocator. */
+	struct {
+		unsigned long addr;
+		size_t size;
+	} recent[HEAP_RECENT_FREES];
+	unsigned int recent_next;
+	u64 used_bytes; /* sum of the requested sizes of live blocks */
+	u64 blocks;     /* live blocks */
+	u64 pages;      /* pages the heap holds (slabs, large blocks, its page set) */
+};
+
+void heap_init(struct heap *h, void *(*alloc_pages)(unsigned int order),
+	       void (*free_pages)(void *addr, unsigned int order));
+void *heap_alloc(struct heap *h, size_t size);
+/* who names the caller in error reports ("kfree", "krealloc", ...). */
+void heap_free(struct heap *h, const void *p, const char *who);
+void *heap_realloc(struct heap *h, const void *p, size_t size, const char *who);
+/* Usable bytes of a live block; 0 (reported) for anything else. */
+size_t heap_usable_size(struct heap *h, const void *p, const char *who);
+
+#endif

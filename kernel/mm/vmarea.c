@@ -1,0 +1,136 @@
+/*
+ * The two virtual windows backed on demand: the module area (fresh pages, so module code sits
+ * within +-2 GiB of the kernel) and the ioremap area (uncached views of device memory).
+ */
+#include <keel/export.h>
+#include <keel/irqflags.h>
+#include <keel/mm.h>
+#include <keel/printk.h>
+#include "mm/mm.h"
+#include "mm/vm_space.h"
+
+static struct vm_space module_space = { .base = MODULES_VADDR, .end = MODULES_END };
+static struct vm_space ioremap_space = { .base = IOREMAP_BASE, .end = IOREMAP_END };
+
+static unsigned long space_alloc(struct vm_space *vs, size_t size)
+{
+	unsigned long flags = local_irq_save(), va = vm_space_alloc(vs, size);
+
+	local_irq_restore(flags);
+	return va;
+}
+
+static size_t space_size(struct vm_space *vs, unsigned long va)
+{
+	unsigned long flags = local_irq_save();
+	size_t size = vm_space_size(vs, va);
+
+	local_irq_restore(flags);
+	return size;
+}
+
+static size_t space_free(struct vm_space *vs, unsigned long va)
+{
+	unsigned long flags = local_irq_save();
+	size_t size = vm_space_free(vs, va);
+
+	local_irq_restore(flags);
+	return size;
+}
+
+/* Unmaps [va, va+size) of the module area and frees the pages behind it. */
+static void module_pages_release(unsigned long va, size_t size)
+{
+	phys_addr_t pa;
+
+	for (size_t off = 0; off < size; off += PAGE_SIZE) {
+		pa = vmm_translate(va + off);
+		if (pa == (phys_addr_t)-1)
+			continue;
+		vmm_unmap(va + off, PAGE_SIZE);
+		free_page(phys_to_virt(pa));
+	}
+}
+
+void *module_area_alloc(size_t size)
+{
+	unsigned long va;
+	size_t off;
+	void *page;
+
+	size = ALIGN_UP(size, (size_t)PAGE_SIZE);
+	va = size ? space_alloc(&module_space, size) : 0;
+	if (!va)
+		return NULL;
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		page = alloc_page();
+		if (!page)
+			goto out_release;
+		if (vmm_map(va + off, virt_to_phys(page), PAGE_SIZE, VM_READ | VM_WRITE) < 0) {
+			free_page(page);
+			goto out_release;
+		}
+	}
+	return (void *)va;
+
+out_release:
+	module_pages_release(va, off);
+	space_free(&module_space, va);
+	return NULL;
+}
+
+void module_area_free(void *addr, size_t size)
+{
+	unsigned long va = (unsigned long)addr;
+	size_t have;
+
+	if (!addr)
+		return;
+	have = space_size(&module_space, va);
+	if (!have) {
+		pr_err("module_area_free: 0x%lx was not allocated by module_area_alloc\n", va);
+		return;
+	}
+	if (ALIGN_UP(size, (size_t)PAGE_SIZE) != have)
+		pr_warn("module_area_free: 0x%lx freed with size %zu, allocated %zu\n", va, size,
+			have);
+	module_pages_release(va, have);
+	space_free(&module_space, va);
+}
+
+void *ioremap(phys_addr_t phys, size_t size)
+{
+	phys_addr_t first = ALIGN_DOWN(phys, (phys_addr_t)PAGE_SIZE);
+	size_t span;
+	unsigned long va;
+
+	if (!size || phys + size < phys)
+		return NULL;
+	span = ALIGN_UP(phys + size, (phys_addr_t)PAGE_SIZE) - first;
+	va = space_alloc(&ioremap_space, span);
+	if (!va)
+		return NULL;
+	if (vmm_map(va, first, span, VM_READ | VM_WRITE | VM_UNCACHED) < 0) {
+		space_free(&ioremap_space, va);
+		return NULL;
+	}
+	return (void *)(va + (phys - first));
+}
+EXPORT_SYMBOL(ioremap);
+
+void iounmap(void *addr)
+{
+	unsigned long va = ALIGN_DOWN((unsigned long)addr, (unsigned long)PAGE_SIZE);
+	size_t size;
+
+	if (!addr)
+		return;
+	size = space_size(&ioremap_space, va);
+	if (!size) {
+		pr_err("iounmap: 0x%lx was not returned by ioremap\n", (unsigned long)addr);
+		return;
+	}
+	vmm_unmap(va, size);
+	space_free(&ioremap_space, va);
+}
+EXPORT_SYMBOL(iounmap);

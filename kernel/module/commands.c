@@ -1,0 +1,232 @@
+/* The module shell commands: insmod, rmmod, lsmod, modinfo and modprobe [-r]. */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/shell.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "fs/vfs.h"
+#include "module/module.h"
+
+#define ARGS_MAX 1024
+
+/* Joins argv[from..] with spaces: the module parameters. "" when there are none. */
+static char *join_argv(int argc, char **argv, int from, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int i = from; i < argc; i++) {
+		bool quote = strchr(argv[i], ' ') != NULL;
+
+		n += scnprintf(buf + n, size - n, "%s%s%s%s", n ? " " : "", quote ? "\"" : "",
+			       argv[i], quote ? "\"" : "");
+	}
+	return buf;
+}
+
+static int cmd_insmod(int argc, char **argv)
+{
+	char args[ARGS_MAX];
+	struct module *mod;
+	int err;
+
+	if (argc < 2)
+		return -EINVAL;
+	err = load_module_file(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), &mod);
+	module_autoload_flush();
+	return err ? 1 : 0; /* the loader already said what went wrong */
+}
+
+static int cmd_rmmod(int argc, char **argv)
+{
+	int failed = 0;
+
+	if (argc < 2)
+		return -EINVAL;
+	for (int i = 1; i < argc; i++)
+		if (delete_module(argv[i]))
+			failed = 1;
+	return failed;
+}
+
+static int cmd_modprobe(int argc, char **argv)
+{
+	char args[ARGS_MAX];
+	bool remove = argc > 1 && strcmp(argv[1], "-r") == 0;
+	int err;
+
+	if (argc < 2 + remove)
+		return -EINVAL;
+	if (remove) {
+		int failed = 0;
+
+		for (int i = 2; i < argc; i++)
+			if (modprobe_remove(argv[i]))
+				failed = 1;
+		return failed;
+	}
+	err = modprobe(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), false);
+	module_autoload_flush();
+	return err ? 1 : 0;
+}
+
+static void lsmod_used_by(const struct module *mod, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (struct module *m = module_list_first(); m; m = m->next)
+		if (module_uses(m, mod))
+			n += scnprintf(buf + n, size - n, "%s%s", n ? "," : "", m->name);
+	if (mod->init && !mod->exit)
+		n += scnprintf(buf + n, size - n, "%s[permanent]", n ? " " : "");
+	if (mod->state != MODULE_STATE_LIVE)
+		scnprintf(buf + n, size - n, "%s[%s]", n ? " " : "", module_state_name(mod->state));
+}
+
+static int cmd_lsmod(int argc, char **argv)
+{
+	char used_by[256], taints[16];
+
+	console_printf("%-19s %8s  %s\n", "Module", "Size", "Used by");
+	for (struct module *m = module_list_first(); m; m = m->next) {
+		lsmod_used_by(m, used_by, sizeof(used_by));
+		console_printf("%-19s %8lu  %u %s\n", m->name, (unsigned long)m->layout.total_size,
+			       module_users(m, NULL) + m->refcnt, used_by);
+	}
+	taint_string(kernel_taints(), taints, sizeof(taints));
+	if (*taints)
+		console_printf("Kernel tainted: %s%s\n", taints,
+			       strchr(taints, 'P') ? " (proprietary module loaded)" : "");
+	return 0;
+}
+
+/* Prints a value whose embedded NULs (continuations) show as "\0". */
+static void print_value(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			console_puts("\\0");
+		else
+			console_write(&s[i], 1);
+	}
+}
+
+struct parm_lookup {
+	const char *name;
+	size_t name_len;
+	const char *type;
+	size_t type_len;
+};
+
+static int find_parmtype(const char *value, size_t len, void *arg)
+{
+	struct parm_lookup *pl = arg;
+
+	if (len > pl->name_len && memcmp(value, pl->name, pl->name_len) == 0 &&
+	    value[pl->name_len] == ':') {
+		pl->type = value + pl->name_len + 1;
+		pl->type_len = len - pl->name_len - 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void print_parm(const struct modinfo *info, const char *value, size_t len)
+{
+	const char *colon = memchr(value, ':', len);
+	struct parm_lookup pl = { value, colon ? (size_t)(colon - value) : len, NULL, 0 };
+
+	modinfo_for_each(info, "parmtype", find_parmtype, &pl);
+	console_printf("%-15s ", "parm:");
+	print_value(value, len);
+	if (pl.type)
+		console_printf(" (%.*s)", (int)pl.type_len, pl.type);
+	console_puts("\n");
+}
+
+static void print_modinfo(const char *filename, const char *sec, size_t size)
+{
+	struct modinfo info;
+	struct modinfo_entry e;
+	size_t pos = 0;
+
+	modinfo_parse(sec, size, &info);
+	if (filename)
+		console_printf("%-15s %s\n", "filename:", filename);
+	while (modinfo_next(sec, size, &pos, &e)) {
+		if (e.key_len == 8 && memcmp(e.key, "parmtype", 8) == 0)
+			continue;
+		if (e.key_len == 4 && memcmp(e.key, "parm", 4) == 0) {
+			print_parm(&info, e.value, e.value_len);
+			continue;
+		}
+		console_printf("%.*s:%*s", (int)e.key_len, e.key, (int)(15 - MIN(e.key_len, 14)), "");
+		print_value(e.value, e.value_len);
+		console_puts("\n");
+	}
+}
+
+static int modinfo_file(const char *path)
+{
+	struct load_info info;
+	void *image;
+	size_t size;
+	u64 secsize = 0;
+	int err, idx;
+
+	err = vfs_read_file(path, &image, &size);
+	if (err)
+		return err;
+	err = module_validate_elf(&info, image, size, path);
+	if (err) {
+		console_printf("modinfo: %s: %s\n", path, info.err);
+		kfree(image);
+		return 1;
+	}
+	idx = module_find_section(&info, ".modinfo");
+	if (idx >= 0) {
+		const char *sec = module_section_data(&info, idx, &secsize);
+
+		print_modinfo(path, sec, secsize);
+	}
+	kfree(image);
+	return 0;
+}
+
+static int cmd_modinfo(int argc, char **argv)
+{
+	struct module *mod;
+	char path[160];
+
+	if (argc != 2)
+		return -EINVAL;
+	if (strchr(argv[1], '/'))
+		return modinfo_file(argv[1]);
+	mod = find_module(argv[1]);
+	if (mod) {
+		print_modinfo(NULL, mod->modinfo_sec, mod->modinfo_size);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, argv[1]);
+	if (modinfo_file(path) == -ENOENT) {
+		console_printf("modinfo: %s: module not found (not loaded, no %s)\n", argv[1], path);
+		return 1;
+	}
+	return 0;
+}
+
+static const struct shell_command module_commands[] = {
+	{ "insmod", "insmod <file.ko> [param=value...]", "load a module from a file", cmd_insmod },
+	{ "rmmod", "rmmod <module>...", "unload modules", cmd_rmmod },
+	{ "lsmod", "lsmod", "list loaded modules", cmd_lsmod },
+	{ "modinfo", "modinfo <module|path.ko>", "show a module's information", cmd_modinfo },
+	{ "modprobe", "modprobe [-r] <module|alias> [param=value...]",
+	  "load (or -r: unload) a module with its dependencies", cmd_modprobe },
+};
+
+void module_register_commands(void)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(module_commands); i++)
+		shell_register_command(&module_commands[i]);
+}

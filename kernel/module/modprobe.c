@@ -1,0 +1,239 @@
+/*
+ * modprobe: loads a module by name or alias together with everything it depends on, using the
+ * modules.dep and modules.alias files that tools/depmod.py wrote into /lib/modules. A failure
+ * part-way unloads the dependencies this call loaded, so nothing is left half-done.
+ */
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "fs/vfs.h"
+#include "module/module.h"
+
+#define MODPROBE_MAX_DEPS 32
+#define DEP_FILE MODULES_DIR "/modules.dep"
+#define ALIAS_FILE MODULES_DIR "/modules.alias"
+
+/* "hello.ko" or "kernel/x/hello.ko" -> "hello", with '-' read as '_'. */
+static void module_name_of(const char *ko, size_t len, char *name, size_t size)
+{
+	const char *slash = memchr(ko, '/', len);
+
+	while (slash) {
+		len -= slash + 1 - ko;
+		ko = slash + 1;
+		slash = memchr(ko, '/', len);
+	}
+	if (len > 3 && memcmp(ko + len - 3, ".ko", 3) == 0)
+		len -= 3;
+	len = MIN(len, size - 1);
+	for (size_t i = 0; i < len; i++)
+		name[i] = ko[i] == '-' ? '_' : ko[i];
+	name[len] = '\0';
+}
+
+/* The dependency line for name: deps[] in load order (last listed first). -ENOENT if absent. */
+struct dep_entry {
+	char path[128];
+	char deps[MODPROBE_MAX_DEPS][MODULE_NAME_LEN];
+	unsigned int ndeps;
+};
+
+static bool dep_line_matches(const char *line, const char *name, size_t *colon)
+{
+	char this_name[MODULE_NAME_LEN];
+	const char *c = strchr(line, ':');
+
+	if (!c)
+		return false;
+	module_name_of(line, c - line, this_name, sizeof(this_name));
+	*colon = c - line;
+	return strcmp(this_name, name) == 0;
+}
+
+static int parse_dep_line(char *line, size_t colon, struct dep_entry *e)
+{
+	char *rest = line + colon + 1, *word, *words[MODPROBE_MAX_DEPS];
+	unsigned int n = 0;
+
+	line[colon] = '\0';
+	snprintf(e->path, sizeof(e->path), "%s/%s", MODULES_DIR, line);
+	while ((word = strsep(&rest, " \t")) != NULL) {
+		if (!*word)
+			continue;
+		if (n == MODPROBE_MAX_DEPS)
+			return -E2BIG;
+		words[n++] = word;
+	}
+	e->ndeps = n;
+	/* modules.dep lists dependencies before what they need; load from the end. */
+	for (unsigned int i = 0; i < n; i++)
+		module_name_of(words[n - 1 - i], strlen(words[n - 1 - i]), e->deps[i],
+			       sizeof(e->deps[i]));
+	return 0;
+}
+
+static int find_dep_entry(const char *name, struct dep_entry *e)
+{
+	char *buf, *cursor, *line;
+	size_t size, colon;
+	int err;
+
+	err = vfs_read_file(DEP_FILE, (void **)&buf, &size);
+	if (err)
+		return err;
+	err = -ENOENT;
+	cursor = buf;
+	while ((line = strsep(&cursor, "\n")) != NULL) {
+		if (dep_line_matches(line, name, &colon)) {
+			err = parse_dep_line(line, colon, e);
+			break;
+		}
+	}
+	kfree(buf);
+	return err;
+}
+
+/* Calls fn for each module whose alias pattern matches alias. Returns the number of matches. */
+static int for_each_alias_match(const char *alias, int (*fn)(const char *name, void *arg),
+				void *arg, int *first_err)
+{
+	char *buf, *cursor, *line;
+	size_t size;
+	int matches = 0;
+
+	if (vfs_read_file(ALIAS_FILE, (void **)&buf, &size))
+		return 0;
+	cursor = buf;
+	while ((line = strsep(&cursor, "\n")) != NULL) {
+		char *words[3], *p = line;
+		int n = 0, err;
+
+		while (n < 3 && (words[n] = strsep(&p, " \t")) != NULL)
+			if (*words[n])
+				n++;
+		if (n != 3 || strcmp(words[0], "alias") || !glob_match(words[1], alias))
+			continue;
+		matches++;
+		err = fn(words[2], arg);
+		if (err && !*first_err)
+			*first_err = err;
+	}
+	kfree(buf);
+	return matches;
+}
+
+static void unload_loaded(char loaded[][MODULE_NAME_LEN], unsigned int n)
+{
+	while (n--)
+		delete_module(loaded[n]);
+}
+
+static int modprobe_by_name(const char *name, const char *args)
+{
+	static struct dep_entry e; /* large; modprobe never runs concurrently */
+	char loaded[MODPROBE_MAX_DEPS][MODULE_NAME_LEN];
+	unsigned int nloaded = 0;
+	int err;
+
+	if (find_module(name))
+		return 0;
+	err = find_dep_entry(name, &e);
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < e.ndeps; i++) {
+		char path[160];
+
+		if (find_module(e.deps[i]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, e.deps[i]);
+		err = load_module_file(path, NULL, NULL);
+		if (err) {
+			pr_err("modprobe: could not load %s, needed by %s\n", e.deps[i], name);
+			goto out_unload;
+		}
+		strlcpy(loaded[nloaded++], e.deps[i], MODULE_NAME_LEN);
+	}
+	err = load_module_file(e.path, args, NULL);
+	if (err)
+		goto out_unload;
+	return 0;
+out_unload:
+	unload_loaded(loaded, nloaded);
+	return err;
+}
+
+struct alias_load {
+	const char *args;
+};
+
+static int load_alias_target(const char *name, void *arg)
+{
+	struct alias_load *al = arg;
+
+	return modprobe_by_name(name, al->args);
+}
+
+int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
+{
+	char name[MODULE_NAME_LEN];
+	struct alias_load al = { args };
+	int err, first_err = 0;
+
+	module_name_of(name_or_alias, strlen(name_or_alias), name, sizeof(name));
+	err = modprobe_by_name(name, args);
+	if (err != -ENOENT)
+		return err;
+	if (for_each_alias_match(name_or_alias, load_alias_target, &al, &first_err) > 0)
+		return first_err;
+	if (!quiet_if_missing)
+		pr_err("modprobe: module %s not found in %s\n", name_or_alias, DEP_FILE);
+	return -ENOENT;
+}
+
+/* Removes name, then each module it depended on that nothing else uses any more. */
+int modprobe_remove(const char *name_in)
+{
+	static struct dep_entry e;
+	char name[MODULE_NAME_LEN];
+	int err;
+
+	module_name_of(name_in, strlen(name_in), name, sizeof(name));
+	if (find_dep_entry(name, &e))
+		e.ndeps = 0;
+	err = delete_module(name);
+	if (err)
+		return err;
+	for (unsigned int i = e.ndeps; i-- > 0;) {
+		struct module *dep = find_module(e.deps[i]);
+
+		if (dep && !module_users(dep, NULL) && !dep->refcnt && dep->exit)
+			delete_module(dep->name);
+	}
+	return 0;
+}
+
+/* /etc/modules: one module name (and optional parameters) per line; '#' starts a comment. */
+void module_load_boot_list(void)
+{
+	char *buf, *cursor, *line;
+	size_t size;
+
+	if (vfs_read_file("/etc/modules", (void **)&buf, &size))
+		return;
+	cursor = buf;
+	while ((line = strsep(&cursor, "\n")) != NULL) {
+		char *name, *hash = strchr(line, '#');
+
+		if (hash)
+			*hash = '\0';
+		line += strspn(line, " \t");
+		if (!*line)
+			continue;
+		name = strsep(&line, " \t");
+		if (modprobe(name, line, false) == 0)
+			pr_info("modules: loaded %s (from /etc/modules)\n", name);
+		module_autoload_flush();
+	}
+	kfree(buf);
+}

@@ -1,0 +1,85 @@
+/*
+ * The module subsystem's own view of a loaded module, and the calls that the shell commands,
+ * modprobe and the boot code use. Modules themselves only ever see `struct module *` opaquely.
+ */
+#ifndef KEEL_MODULE_MODULE_H
+#define KEEL_MODULE_MODULE_H
+
+#include <keel/module.h>
+#include "module/load_core.h"
+#include "module/modinfo.h"
+
+enum module_state {
+	MODULE_STATE_LOADING, /* linked, init running */
+	MODULE_STATE_LIVE,
+	MODULE_STATE_GOING,   /* exit running, or init failed and it is being torn down */
+};
+
+#define TAINT_PROPRIETARY_MODULE 0 /* 'P': a module without a GPL-compatible licence */
+#define TAINT_OOT_MODULE 12        /* 'O': a module built outside the tree (make M=) */
+
+
+struct module {
+	char name[MODULE_NAME_LEN];
+	enum module_state state;
+	struct module *next;
+
+	void *mem;                     /* the whole allocation in the module area */
+	struct load_layout layout;
+	struct module_syms syms;       /* for exports, init/exit lookup and oops symbolization */
+	int (*init)(void);
+	void (*exit)(void);
+
+	const char *modinfo_sec;       /* its .modinfo, kept in module memory */
+	size_t modinfo_size;
+	struct modinfo info;
+	bool gpl_compatible;
+	unsigned long taints;          /* TAINT_* bits this module caused */
+
+	const struct kernel_param *params;
+	size_t num_params;
+	bool params_set;
+
+	struct module **uses;          /* modules whose symbols this one links against */
+	unsigned int num_uses;
+	int refcnt;                    /* try_module_get() holders */
+	bool exports_added;
+	unsigned int nr_ksyms;
+};
+
+/* The list of modules, oldest last; the caller must not keep pointers across loads/unloads. */
+struct module *module_list_first(void);
+struct module *find_module(const char *name);
+unsigned int module_users(const struct module *mod, struct module **first_user);
+bool module_uses(const struct module *user, const struct module *target);
+const char *module_state_name(enum module_state state);
+
+/* Loads an ELF image (already in memory); args are "name=value ..." parameters. */
+int load_module(const void *image, size_t size, const char *filename, const char *args,
+		struct module **out);
+/* Reads path from the VFS and loads it. */
+int load_module_file(const char *path, const char *args, struct module **out);
+/* Runs exit and frees everything; -EBUSY if in use, -EPERM if permanent. */
+int delete_module(const char *name);
+
+/* Taint. */
+void add_taint(unsigned int flag);
+unsigned long kernel_taints(void);
+/* "P" letters for the taint bits (empty string when untainted). */
+void taint_string(unsigned long taints, char *buf, size_t size);
+
+/* modprobe: modules.dep/modules.alias lookups in /lib/modules. */
+int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing);
+int modprobe_remove(const char *name);
+void module_load_boot_list(void); /* /etc/modules */
+void module_autoload_init(void);
+void module_autoload_flush(void); /* load drivers for devices that appeared meanwhile */
+
+void module_subsystem_init(void);
+void module_register_commands(void);
+void module_register_symbench(void);
+void module_install_oops_hooks(void);
+
+#define MODULES_DIR "/lib/modules"
+
+#endif

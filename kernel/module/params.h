@@ -1,0 +1,42 @@
+/*
+ * Module parameters, kernel side: validating a module's "__param" entries and applying
+ * "name=value" arguments (from insmod and from "<module>.<name>=<value>" on the kernel
+ * command line) to them before the module's init runs.
+ *
+ * Argument syntax: whitespace-separated "name=value" words; double quotes group a value with
+ * spaces (s="hello world") and are removed. '-' and '_' are the same in names. bool takes
+ * y/n/1/0/on/off or no value at all (= true); int/uint/long/ulong take decimal, 0x hex or 0
+ * octal and are range-checked for the variable's type; charp takes any text (kstrdup'ed);
+ * arrays take comma-separated values ("arr=1,2,3"), at most the array's size.
+ */
+#ifndef KEEL_MODULE_PARAMS_H
+#define KEEL_MODULE_PARAMS_H
+
+#include <keel/moduleparam.h>
+#include <keel/types.h>
+
+/* 0 when every entry is well-formed (name, known type, variable), else -ENOEXEC with a message. */
+int params_check(const char *modname, const struct kernel_param *params, size_t num);
+
+/*
+ * Applies args (may be NULL or empty) to the num parameters. Unknown names print
+ * "<mod>: unknown parameter '<name>' ignored" and are skipped. A bad value prints
+ * "<mod>: invalid value '<value>' for parameter '<name>'" and fails (-EINVAL or -ERANGE);
+ * so do a missing value, too many array values and malformed entries (params_check).
+ * On failure every string this call allocated is already freed; on success call
+ * params_free() once the module is gone (after its exit function ran, or after a failed init).
+ */
+int params_parse(const char *modname, const char *args, const struct kernel_param *params,
+		 size_t num);
+
+/* Frees the charp values params_parse() allocated for these parameters. */
+void params_free(const struct kernel_param *params, size_t num);
+
+/*
+ * Collects the "<modname>.<param>[=<value>]" options of the kernel command line into one
+ * argument string for params_parse() ("param=value ...", values with spaces re-quoted).
+ * Returns a kmalloc'ed string (possibly empty; kfree it) or ERR_PTR(-ENOMEM).
+ */
+char *params_from_cmdline(const char *modname);
+
+#endif

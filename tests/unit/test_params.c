@@ -1,0 +1,201 @@
+/*
+ * Host unit tests for module parameters (kernel/module/params.c): every type, arrays, quoting,
+ * range checks, error and warning messages, string ownership, and command-line collection.
+ */
+/* UNIT_SOURCES: kernel/module/params.c kernel/init/cmdline.c libk/string.c libk/kstrtox.c libk/vsnprintf.c */
+#include <stdio.h>
+#include <stdlib.h>
+#undef __always_inline /* glibc's; keel/compiler.h defines its own */
+#include <keel/errno.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "init/bootinfo.h"
+#include "module/params.h"
+
+static int passed, failed;
+static char last_msg[512];
+
+#define CHECK(cond)                                                                        \
+	do {                                                                               \
+		if (cond) {                                                                \
+			passed++;                                                          \
+		} else {                                                                   \
+			failed++;                                                          \
+			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
+		}                                                                          \
+	} while (0)
+
+struct boot_info boot_info;
+
+void *kmalloc(size_t size) { return malloc(size ? size : 1); }
+void kfree(const void *p) { free((void *)p); }
+char *kstrdup(const char *s)
+{
+	char *copy = kmalloc(strlen(s) + 1);
+
+	if (copy)
+		memcpy(copy, s, strlen(s) + 1);
+	return copy;
+}
+int vprintk(const char *fmt, va_list ap)
+{
+	return vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+}
+int printk(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vprintk(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static bool debug;
+static int count = 1;
+static unsigned int mask;
+static long offset;
+static unsigned long size;
+static char *who = "world";
+static int ints[4];
+static unsigned int nints;
+static char *names[2];
+static unsigned int nnames;
+static bool flags[3];
+
+static const struct kernel_param params[] = {
+	{ "debug", &debug, NULL, PARAM_BOOL, 0644, 0 },
+	{ "count", &count, NULL, PARAM_INT, 0644, 0 },
+	{ "mask", &mask, NULL, PARAM_UINT, 0644, 0 },
+	{ "offset", &offset, NULL, PARAM_LONG, 0644, 0 },
+	{ "size", &size, NULL, PARAM_ULONG, 0644, 0 },
+	{ "who", &who, NULL, PARAM_CHARP, 0444, 0 },
+	{ "ints", ints, &nints, PARAM_INT, 0444, 4 },
+	{ "names", names, &nnames, PARAM_CHARP, 0444, 2 },
+	{ "flag_bits", flags, NULL, PARAM_BOOL, 0444, 3 },
+};
+#define NPARAMS ARRAY_SIZE(params)
+
+static int parse(const char *args)
+{
+	last_msg[0] = '\0';
+	return params_parse("hello", args, params, NPARAMS);
+}
+
+static void test_scalars(void)
+{
+	CHECK(parse("debug=y count=-42 mask=0x10 offset=-9000000000 size=18446744073709551615") == 0);
+	CHECK(debug && count == -42 && mask == 16 && offset == -9000000000L && size == ~0UL);
+	CHECK(parse("debug=off") == 0 && !debug);
+	CHECK(parse("debug") == 0 && debug); /* a bare bool means true */
+	CHECK(parse("debug=0 debug=on") == 0 && debug);
+	CHECK(parse("debug=n") == 0 && !debug);
+	CHECK(parse("count=010") == 0 && count == 8);
+	CHECK(parse("") == 0 && parse(NULL) == 0 && parse("   ") == 0);
+	CHECK(last_msg[0] == '\0');
+}
+
+static void test_bad_values(void)
+{
+	count = 5;
+	CHECK(parse("count=abc") == -EINVAL && count == 5);
+	CHECK(strstr(last_msg, "hello: invalid value 'abc' for parameter 'count'") != NULL);
+	CHECK(parse("count=3000000000") == -ERANGE && count == 5);
+	CHECK(strstr(last_msg, "'3000000000' for parameter 'count'") != NULL);
+	CHECK(parse("mask=-1") == -EINVAL);
+	CHECK(parse("size=18446744073709551616") == -ERANGE);
+	CHECK(parse("debug=maybe") == -EINVAL);
+	CHECK(parse("count=") == -EINVAL);
+	CHECK(parse("count") == -EINVAL);
+	CHECK(strstr(last_msg, "hello: parameter 'count' needs a value") != NULL);
+}
+
+static void test_unknown_and_names(void)
+{
+	CHECK(parse("x=1 count=7") == 0 && count == 7);
+	CHECK(strstr(last_msg, "hello: unknown parameter 'x' ignored") != NULL);
+	CHECK(parse("flag-bits=1,0,1") == 0 && flags[0] && !flags[1] && flags[2]);
+	CHECK(parse("Count=1") == 0 && count == 7); /* names are case-sensitive */
+	CHECK(strstr(last_msg, "unknown parameter 'Count'") != NULL);
+}
+
+static void test_strings(void)
+{
+	static char default_who[] = "static default";
+
+	who = default_who;
+	CHECK(parse("who=\"hello world\" count=2") == 0 && strcmp(who, "hello world") == 0);
+	CHECK(count == 2);
+	CHECK(parse("\"who=quoted whole\"") == 0 && strcmp(who, "quoted whole") == 0);
+	CHECK(parse("who=a who=b") == 0 && strcmp(who, "b") == 0); /* "a" was freed (ASan) */
+	CHECK(parse("who=") == 0 && strcmp(who, "") == 0);
+	params_free(params, NPARAMS);
+	who = default_who;
+	params_free(params, NPARAMS); /* never frees a string it did not allocate */
+	CHECK(strcmp(who, "static default") == 0);
+}
+
+static void test_arrays(void)
+{
+	CHECK(parse("ints=1,-2,0x30") == 0 && nints == 3);
+	CHECK(ints[0] == 1 && ints[1] == -2 && ints[2] == 48);
+	CHECK(parse("ints=1,2,3,4,5") == -EINVAL);
+	CHECK(strstr(last_msg, "hello: parameter 'ints' takes at most 4 values") != NULL);
+	CHECK(parse("ints=1,x") == -EINVAL);
+	CHECK(strstr(last_msg, "invalid value 'x' for parameter 'ints'") != NULL);
+	CHECK(parse("ints=9") == 0 && nints == 1 && ints[0] == 9);
+	CHECK(parse("names=alpha,beta") == 0 && nnames == 2);
+	CHECK(strcmp(names[0], "alpha") == 0 && strcmp(names[1], "beta") == 0);
+	/* A failure frees what this call allocated, including earlier charp values. */
+	CHECK(parse("who=fresh names=a,b,c") == -EINVAL);
+	params_free(params, NPARAMS);
+}
+
+static void test_check(void)
+{
+	struct kernel_param bad[] = { { "x", &count, NULL, 99, 0, 0 } };
+
+	CHECK(params_check("m", params, NPARAMS) == 0);
+	CHECK(params_parse("m", "x=1", bad, 1) == -ENOEXEC);
+	CHECK(strstr(last_msg, "m: malformed parameter entry #0") != NULL);
+	bad[0].type = PARAM_INT;
+	bad[0].name = NULL;
+	CHECK(params_check("m", bad, 1) == -ENOEXEC);
+	bad[0].name = "x";
+	bad[0].arg = NULL;
+	CHECK(params_check("m", bad, 1) == -ENOEXEC);
+}
+
+static void test_cmdline(void)
+{
+	char *args;
+
+	strlcpy(boot_info.cmdline,
+		"quiet hello.count=3 other.count=4 hello.who=\"a b\" hello.debug hello_x.y=1 "
+		"hello. console=ttyS0", sizeof(boot_info.cmdline));
+	args = params_from_cmdline("hello");
+	CHECK(!IS_ERR(args) && strcmp(args, "count=3 who=\"a b\" debug") == 0);
+	CHECK(parse(args) == 0 && count == 3 && strcmp(who, "a b") == 0 && debug);
+	kfree(args);
+	args = params_from_cmdline("hello-x");
+	CHECK(!IS_ERR(args) && strcmp(args, "y=1") == 0);
+	kfree(args);
+	args = params_from_cmdline("absent");
+	CHECK(!IS_ERR(args) && strcmp(args, "") == 0);
+	kfree(args);
+	params_free(params, NPARAMS);
+}
+
+int main(void)
+{
+	test_scalars();
+	test_bad_values();
+	test_unknown_and_names();
+	test_strings();
+	test_arrays();
+	test_check();
+	test_cmdline();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed != 0;
+}
