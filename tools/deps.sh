@@ -33,6 +33,7 @@ need clang clang
 need /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 need_py pytest python3-pytest
 need_py pexpect python3-pexpect
+need_py xdist python3-pytest-xdist
 
 [ -z "$missing" ] && exit 0
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')

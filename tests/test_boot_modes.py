@@ -1,0 +1,53 @@
+"""Keel boots to its shell in all four ways a PC can boot the hybrid ISO: BIOS and UEFI, from a
+CD and from a USB stick; under UEFI the framebuffer console draws the boot text."""
+
+import re
+
+import pytest
+
+import keel
+
+
+@pytest.fixture(scope="module", params=keel.MODES)
+def mode_machine(request, default_iso, tmp_path_factory):
+    machine = keel.boot(default_iso, tmp_path_factory.mktemp(request.param), mode=request.param)
+    yield machine
+    print(f"--- serial output ({machine.workdir}) ---\n{machine.text}")
+    machine.close()
+
+
+def test_shell_basic_commands(mode_machine):
+    assert mode_machine.run("echo hello   from keel").strip() == "hello from keel"
+
+    info = keel.parse_meminfo(mode_machine.run("mem"))
+    assert set(info) == {"MemTotal", "MemFree", "HeapUsed"}, "mem must print all three lines"
+    assert 0 < info["MemFree"] <= info["MemTotal"]
+
+    assert re.search(r"\d", mode_machine.run("uptime")), "uptime prints no number"
+
+    listing = mode_machine.run("ls /")
+    assert re.search(r"(?m)(^|\s)etc/?(\s|$)", listing), f"ls / lacks etc:\n{listing}"
+
+
+def non_background_fraction(image, first_row, rows):
+    """Fraction of pixels in the band that differ from the image's most common colour."""
+    counts = {}
+    for i in range(0, len(image.pixels), 3):
+        key = image.pixels[i:i + 3]
+        counts[key] = counts.get(key, 0) + 1
+    background = max(counts, key=counts.get)
+    band = image.rows(first_row, rows)
+    differing = sum(1 for i in range(0, len(band), 3) if band[i:i + 3] != background)
+    return differing / (len(band) // 3), len(counts)
+
+
+def test_framebuffer_console_draws_text(mode_machine):
+    if not mode_machine.mode.startswith("uefi"):
+        pytest.skip("BIOS boots keep VGA text mode; the framebuffer console is for UEFI")
+    image = mode_machine.qmp().screendump(mode_machine.workdir / "screen.ppm")
+    top_rows = min(image.height, 128)  # the first lines of boot text
+    fraction, colours = non_background_fraction(image, 0, top_rows)
+    assert colours >= 2, "the screen is a single colour: nothing was drawn"
+    # A line of 8x16 glyphs lights roughly 10-20 % of its pixels; demand far less than that.
+    assert fraction > 0.005, (f"only {fraction:.4%} of the top {top_rows} rows differ from "
+                              f"the background ({image.width}x{image.height})")
