@@ -3,6 +3,7 @@
  * lines included), dispatch from the IDT with end-of-interrupt, and per-line statistics.
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -87,6 +88,7 @@ out_free_action:
 	kfree(action);
 	return err;
 }
+EXPORT_SYMBOL(request_irq);
 
 void free_irq(unsigned int irq, void *dev_id)
 {
@@ -111,6 +113,7 @@ void free_irq(unsigned int irq, void *dev_id)
 	}
 	kfree(found);
 }
+EXPORT_SYMBOL(free_irq);
 
 static bool addr_in(const void *p, unsigned long start, unsigned long end)
 {
@@ -159,6 +162,7 @@ void disable_irq(unsigned int irq)
 	irq_update_mask(irq);
 	local_irq_restore(irqflags);
 }
+EXPORT_SYMBOL(disable_irq);
 
 void enable_irq(unsigned int irq)
 {
@@ -174,6 +178,7 @@ void enable_irq(unsigned int irq)
 	irq_update_mask(irq);
 	local_irq_restore(irqflags);
 }
+EXPORT_SYMBOL(enable_irq);
 
 void irq_dispatch(unsigned int irq)
 {

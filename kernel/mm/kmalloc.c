@@ -4,6 +4,7 @@
  */
 #include <keel/string.h> /* first: keel/compiler.h before the host C headers (unit tests) */
 #include <keel/mm.h>
+#include <keel/export.h>
 #include <keel/slab.h>
 #include "mm/heap.h"
 #include "mm/mm_internal.h"
@@ -30,6 +31,7 @@ void *kmalloc(size_t size)
 	heap_unlock(flags);
 	return p;
 }
+EXPORT_SYMBOL(kmalloc);
 
 void *kzalloc(size_t size)
 {
@@ -39,6 +41,7 @@ void *kzalloc(size_t size)
 		memset(p, 0, size);
 	return p;
 }
+EXPORT_SYMBOL(kzalloc);
 
 void *krealloc(const void *p, size_t size)
 {
@@ -48,6 +51,7 @@ void *krealloc(const void *p, size_t size)
 	heap_unlock(flags);
 	return q;
 }
+EXPORT_SYMBOL(krealloc);
 
 void kfree(const void *p)
 {
@@ -59,6 +63,7 @@ void kfree(const void *p)
 	heap_free(&kernel_heap, p, "kfree");
 	heap_unlock(flags);
 }
+EXPORT_SYMBOL(kfree);
 
 size_t ksize(const void *p)
 {
@@ -68,6 +73,7 @@ size_t ksize(const void *p)
 	heap_unlock(flags);
 	return size;
 }
+EXPORT_SYMBOL(ksize);
 
 char *kstrdup(const char *s)
 {
@@ -82,6 +88,7 @@ char *kstrdup(const char *s)
 		memcpy(copy, s, len);
 	return copy;
 }
+EXPORT_SYMBOL(kstrdup);
 
 void heap_get_stats(u64 *used_bytes, u64 *blocks, u64 *pages)
 {

@@ -5,6 +5,7 @@
  */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/string.h>
 #include "shell/shell_internal.h"
 
@@ -51,6 +52,7 @@ int shell_register_command(const struct shell_command *cmd)
 	command_count++;
 	return 0;
 }
+EXPORT_SYMBOL(shell_register_command);
 
 void shell_unregister_command(const struct shell_command *cmd)
 {
@@ -63,6 +65,7 @@ void shell_unregister_command(const struct shell_command *cmd)
 		}
 	}
 }
+EXPORT_SYMBOL(shell_unregister_command);
 
 static bool command_in_range(const struct shell_command *cmd, unsigned long start,
 			     unsigned long end)
