@@ -182,7 +182,7 @@ static void module_free(struct module *mod)
 	params_free(mod->params, mod->num_params);
 	module_area_free(mod->mem, mod->layout.total_size);
 	kfree(mod->uses);
-	kfree(mod);
+	module_free_struct(mod);
 }
 
 int delete_module(const char *name)

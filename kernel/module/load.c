@@ -254,16 +254,27 @@ static int module_run_init(struct module *mod)
 	return 0;
 }
 
+/*
+ * The struct module lives in the module area, not on the heap: modules are built with
+ * -mcmodel=kernel, so THIS_MODULE (__this_module) must resolve into the top 2 GiB like their
+ * own code and data; a heap (direct map) address overflows their R_X86_64_32S relocations.
+ */
 static struct module *module_alloc_struct(const char *name, const struct modinfo *mi)
 {
-	struct module *mod = kzalloc(sizeof(*mod));
+	struct module *mod = module_area_alloc(sizeof(*mod));
 
 	if (!mod)
 		return NULL;
+	memset(mod, 0, sizeof(*mod));
 	strlcpy(mod->name, name, sizeof(mod->name));
 	mod->gpl_compatible = mi->gpl_compatible;
 	mod->state = MODULE_STATE_LOADING;
 	return mod;
+}
+
+void module_free_struct(struct module *mod)
+{
+	module_area_free(mod, sizeof(*mod));
 }
 
 int load_module(const void *image, size_t size, const char *filename, const char *args,
@@ -337,7 +348,7 @@ out_free_memory:
 	module_area_free(mod->mem, mod->layout.total_size);
 out_free_struct:
 	kfree(mod->uses);
-	kfree(mod);
+	module_free_struct(mod);
 out:
 	return err;
 }
