@@ -146,7 +146,7 @@ def test_parameters(kmod):
                           ("arr=1,2,3,4,5", "parameter 'arr' takes at most 4 values"),
                           ("arr=1,x", "for parameter 'arr'")):
         out = run_fails(kmod, f"insmod {MODDIR}/test_params.ko {args}")
-        assert f"test_params: " in out and message in out, f"{args}: {out}"
+        assert "test_params: " in out and message in out, f"{args}: {out}"
     assert "test_params" not in lsmod(kmod)
 
     out = run_ok(kmod, f"insmod {MODDIR}/test_params.ko no_such_param=1 bval=n")
@@ -185,3 +185,17 @@ def test_load_cycles_leave_memory_unchanged(kmod):
     assert "repeat: 200 iterations done" in out, out
     assert lsmod(kmod) == {}
     assert mem(kmod) == before, "load/unload cycles leaked memory"
+
+
+def test_repeat_builtin(kmod):
+    """The tests lean on `repeat` for exit statuses and load cycles: check it first-hand."""
+    out = kmod.run('repeat 2 echo a  b; echo "x  y" ; echo "q\\"uote" z;')
+    assert out.splitlines() == ["a b", "x  y", 'q"uote z', "a b", "x  y", 'q"uote z',
+                                "repeat: 2 iterations done"], out
+    out = kmod.run("repeat 3 echo hi ; no-such-command")
+    assert out.count("hi\n") == 1 and "repeat: iteration 1 of 3 failed: no-such-command" in out
+    assert "repeat: 0 iterations done" in kmod.run("repeat 0 no-such-command")
+    assert "usage: repeat" in kmod.run("repeat")
+    assert "usage: repeat" in kmod.run("repeat many echo x")
+    out = kmod.run("repeat 2 repeat 2 echo nested")
+    assert out.count("nested\n") == 4 and out.count("repeat: 2 iterations done") == 3, out
