@@ -54,7 +54,7 @@ KEEL_VERSION := $(shell sed -n 's/^\#define KEEL_VERSION "\(.*\)"$$/\1/p' kernel
 # Modules see only the public API (kernel/include), never the kernel's internal headers.
 MODCFLAGS := $(filter-out -Ikernel,$(KCFLAGS)) -DMODULE
 MODULE_LDS := modules/module.lds
-MODPOST_DEPS := tools/modpost.py tools/genksyms.py tools/elfsections.py $(MODULE_LDS)
+MODPOST_DEPS := tools/modpost.py tools/genksyms.py tools/elfsections.py tools/pcialias.py $(MODULE_LDS)
 
 # Reads <dir>/Kbuild into KB_<dir>_MODS, KB_<dir>_<name>_SRCS and KB_<dir>_CCFLAGS (empty when
 # there is no Kbuild).

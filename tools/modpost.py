@@ -21,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import elfsections  # noqa: E402
 import genksyms  # noqa: E402
+import pcialias  # noqa: E402
 
 KERNEL_NAME = 'keel'
 NAME_MAX = 55  # struct modversion_info name[] holds 55 characters and a NUL
@@ -39,6 +40,7 @@ class Module:
         self.weak = set()   # weak undefined symbols: may stay unresolved (they read as 0)
         self.depends = set()
         self.versions = []  # (crc, symbol)
+        self.aliases = []  # modules.alias patterns from MODULE_DEVICE_TABLE ID tables
 
     def declared_crc(self, symbol):
         for unit in self.units:
@@ -126,6 +128,8 @@ def mod_c_text(mod):
            'MODULE_INFO(vermagic, VERMAGIC_STRING);',
            'MODULE_INFO(name, KBUILD_MODNAME);',
            'MODULE_INFO(depends, %s);' % c_string(','.join(sorted(mod.depends)))]
+    for pattern in mod.aliases:
+        out.append('MODULE_ALIAS(%s);' % c_string(pattern))
     if mod.versions:
         out += ['', 'static const struct modversion_info ____versions[]',
                 '\t__used __section("__versions") __aligned(8) = {']
@@ -167,6 +171,7 @@ def main():
         table = {s: v for s, v in table.items() if v[1] != mod.name}  # rebuilt module
     for mod in mods:
         mod.undefined, _, mod.weak = nm_symbols(args.nm, mod.prelink)
+        mod.aliases = pcialias.pci_aliases(mod.prelink)
         collect_exports(mod, table, errors)
     for mod in mods:
         resolve(mod, table, check_modinfo(mod), errors)

@@ -1,4 +1,5 @@
 /* The list of output consoles, the shell's direct console output, and the console input queue. */
+#include <keel/export.h>
 #include <keel/console.h>
 #include <keel/irqflags.h>
 #include <keel/string.h>
@@ -13,6 +14,7 @@ void register_console(struct console *con)
 	consoles = con;
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(register_console);
 
 void unregister_console(struct console *con)
 {
@@ -26,6 +28,7 @@ void unregister_console(struct console *con)
 	}
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(unregister_console);
 
 unsigned int unregister_console_range(unsigned long start, unsigned long end)
 {
@@ -54,11 +57,13 @@ void console_write(const char *s, size_t n)
 		con->write(con, s, n);
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(console_write);
 
 void console_puts(const char *s)
 {
 	console_write(s, strlen(s));
 }
+EXPORT_SYMBOL(console_puts);
 
 int console_printf(const char *fmt, ...)
 {
@@ -72,6 +77,7 @@ int console_printf(const char *fmt, ...)
 	console_write(buf, n);
 	return n;
 }
+EXPORT_SYMBOL(console_printf);
 
 /* Single producer side in IRQ context, single consumer: a power-of-two ring with free-running indices. */
 #define INPUT_RING_SIZE 4096
@@ -86,6 +92,7 @@ void console_input_push(char c)
 		input_ring[input_head++ % INPUT_RING_SIZE] = c;
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(console_input_push);
 
 int console_input_pop(void)
 {

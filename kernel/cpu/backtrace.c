@@ -3,6 +3,7 @@
  * kallsyms table the build links in (tools/kallsyms.py), and a frame-pointer walk that checks
  * every frame before reading it, so a corrupt stack ends the trace instead of faulting again.
  */
+#include <keel/export.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -181,3 +182,4 @@ void __noinline dump_stack(void)
 {
 	show_backtrace(0, 0, (unsigned long)__builtin_frame_address(0));
 }
+EXPORT_SYMBOL(dump_stack);

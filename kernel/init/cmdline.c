@@ -1,4 +1,5 @@
 /* Parses the kernel command line on demand; tokens are space-separated, values may be "quoted". */
+#include <keel/export.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/string.h>
@@ -79,6 +80,7 @@ int cmdline_get(const char *key, char *buf, size_t size)
 	cmdline_for_each(match_key, &q);
 	return q.result;
 }
+EXPORT_SYMBOL(cmdline_get);
 
 bool cmdline_has(const char *word)
 {
@@ -87,3 +89,4 @@ bool cmdline_has(const char *word)
 	cmdline_for_each(match_key, &q);
 	return q.result == 0;
 }
+EXPORT_SYMBOL(cmdline_has);

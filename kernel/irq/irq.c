@@ -2,8 +2,8 @@
  * Hardware interrupt lines: drivers' handler registration (Linux's request_irq family, shared
  * lines included), dispatch from the IDT with end-of-interrupt, and per-line statistics.
  */
-#include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/errno.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/slab.h>

@@ -2,6 +2,7 @@
  * Time: the PIT's channel 0 ticks at HZ (jiffies), the TSC is calibrated against PIT channel 2
  * once at boot and then gives nanosecond uptime (ktime_get_ns) and the delay loops.
  */
+#include <keel/export.h>
 #include <keel/io.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
@@ -19,12 +20,13 @@
 #define PORT_B_GATE2 0x01
 #define PORT_B_SPEAKER 0x02
 #define PORT_B_OUT2 0x20
-#define CALIBRATE_MS 50
+#define CALIBRATE_MS 10 /* 11932 PIT ticks: +-1 tick is 0.01% */
 #define CALIBRATE_SPIN_LIMIT 100000000UL
 #define TIMER_IRQ 0
 #define RFLAGS_IF (1UL << 9)
 
 volatile u64 jiffies;
+EXPORT_SYMBOL(jiffies);
 static u64 boot_tsc;
 static u64 tsc_khz; /* 0 until calibrated */
 static bool timer_running;
@@ -53,6 +55,7 @@ u64 ktime_get_ns(void)
 		return jiffies * (1000000000 / HZ);
 	return tsc_to_ns(rdtsc() - boot_tsc);
 }
+EXPORT_SYMBOL(ktime_get_ns);
 
 /* Counts TSC ticks while PIT channel 2 counts down CALIBRATE_MS; 0 if the PIT never finishes. */
 static u64 tsc_calibrate_khz(void)
@@ -122,6 +125,7 @@ void udelay(unsigned long us)
 	while (rdtsc() - start < ticks)
 		__asm__ __volatile__("pause");
 }
+EXPORT_SYMBOL(udelay);
 
 /* Whole seconds at a time: one deadline per chunk, so time lost while the CPU (or the virtual
  * CPU's host thread) is busy elsewhere is not added once per millisecond. */
@@ -134,6 +138,7 @@ void mdelay(unsigned long ms)
 		ms -= chunk;
 	}
 }
+EXPORT_SYMBOL(mdelay);
 
 static bool irqs_enabled(void)
 {
@@ -155,3 +160,4 @@ void msleep(unsigned int ms)
 	while (ktime_get_ns() < deadline)
 		cpu_idle();
 }
+EXPORT_SYMBOL(msleep);

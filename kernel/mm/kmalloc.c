@@ -2,9 +2,9 @@
  * kmalloc and friends: the kernel's one heap instance, fed by alloc_pages() and guarded against
  * interrupts. Host unit tests build this file too, with their own alloc_pages()/free_pages().
  */
+#include <keel/export.h>
 #include <keel/string.h> /* first: keel/compiler.h before the host C headers (unit tests) */
 #include <keel/mm.h>
-#include <keel/export.h>
 #include <keel/slab.h>
 #include "mm/heap.h"
 #include "mm/mm_internal.h"

@@ -3,6 +3,7 @@
  * loader's memory map, keeping away from everything that is already in use, and hands pages
  * out through the direct map.
  */
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
@@ -90,6 +91,7 @@ void *alloc_pages(unsigned int order)
 		return NULL;
 	return phys_to_virt(pfn << PAGE_SHIFT);
 }
+EXPORT_SYMBOL(alloc_pages);
 
 void free_pages(void *addr, unsigned int order)
 {
@@ -106,6 +108,7 @@ void free_pages(void *addr, unsigned int order)
 	pmm_free(&pmm, (va - DIRECT_MAP_BASE) >> PAGE_SHIFT, order);
 	local_irq_restore(flags);
 }
+EXPORT_SYMBOL(free_pages);
 
 void page_alloc_get_stats(struct page_stats *st)
 {

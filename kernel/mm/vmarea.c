@@ -2,6 +2,7 @@
  * The two virtual windows backed on demand: the module area (fresh pages, so module code sits
  * within +-2 GiB of the kernel) and the ioremap area (uncached views of device memory).
  */
+#include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
@@ -115,6 +116,7 @@ void *ioremap(phys_addr_t phys, size_t size)
 	}
 	return (void *)(va + (phys - first));
 }
+EXPORT_SYMBOL(ioremap);
 
 void iounmap(void *addr)
 {
@@ -131,3 +133,4 @@ void iounmap(void *addr)
 	vmm_unmap(va, size);
 	space_free(&ioremap_space, va);
 }
+EXPORT_SYMBOL(iounmap);

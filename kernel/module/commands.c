@@ -33,6 +33,7 @@ static int cmd_insmod(int argc, char **argv)
 	if (argc < 2)
 		return -EINVAL;
 	err = load_module_file(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), &mod);
+	module_autoload_flush();
 	return err ? 1 : 0; /* the loader already said what went wrong */
 }
 
@@ -52,6 +53,7 @@ static int cmd_modprobe(int argc, char **argv)
 {
 	char args[ARGS_MAX];
 	bool remove = argc > 1 && strcmp(argv[1], "-r") == 0;
+	int err;
 
 	if (argc < 2 + remove)
 		return -EINVAL;
@@ -63,7 +65,9 @@ static int cmd_modprobe(int argc, char **argv)
 				failed = 1;
 		return failed;
 	}
-	return modprobe(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), false) ? 1 : 0;
+	err = modprobe(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), false);
+	module_autoload_flush();
+	return err ? 1 : 0;
 }
 
 static void lsmod_used_by(const struct module *mod, char *buf, size_t size)

@@ -4,6 +4,7 @@
  * or at boot, never from interrupt context.
  */
 #include <keel/console.h>
+#include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/shell.h>
@@ -159,6 +160,10 @@ static int module_check_removable(struct module *mod)
 		       users > 1 ? " and others (see lsmod)" : "");
 		return -EBUSY;
 	}
+	if (driver_module_in_use(mod)) {
+		pr_err("rmmod: %s: its devices are in use by another module\n", mod->name);
+		return -EBUSY;
+	}
 	if (mod->refcnt) {
 		pr_err("rmmod: %s is in use (%d reference%s held)\n", mod->name, mod->refcnt,
 		       mod->refcnt == 1 ? "" : "s");
@@ -181,7 +186,6 @@ static void module_free(struct module *mod)
 		export_remove_module(mod);
 	params_free(mod->params, mod->num_params);
 	module_area_free(mod->mem, mod->layout.total_size);
-	kfree(mod->uses);
 	module_free_struct(mod);
 }
 

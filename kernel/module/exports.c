@@ -266,14 +266,43 @@ void export_table_destroy(void)
 	symbol_count = 0;
 }
 
+static bool version_name_ok(const struct modversion_info *v)
+{
+	return strnlen(v->name, MODULE_NAME_LEN) < MODULE_NAME_LEN;
+}
+
+/* modpost writes __versions sorted by name; checked once per module, then searched in
+ * O(log n), so linking stays linear in relocations rather than quadratic in symbols. */
+bool export_versions_sorted(const struct modversion_info *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!version_name_ok(&v[i]) || (i && strcmp(v[i - 1].name, v[i].name) >= 0))
+			return false;
+	return true;
+}
+
 /* The CRC the module recorded for name, or false when it has none. */
 static bool find_module_crc(const struct export_user *user, const char *name, unsigned long *crc)
 {
-	for (size_t i = 0; i < user->nr_versions; i++) {
+	size_t lo = 0, hi = user->nr_versions;
+
+	while (user->versions_sorted && lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(user->versions[mid].name, name);
+
+		if (cmp == 0) {
+			*crc = user->versions[mid].crc;
+			return true;
+		}
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = 0; !user->versions_sorted && i < user->nr_versions; i++) {
 		const struct modversion_info *v = &user->versions[i];
 
-		if (strnlen(v->name, MODULE_NAME_LEN) < MODULE_NAME_LEN &&
-		    strcmp(v->name, name) == 0) {
+		if (version_name_ok(v) && strcmp(v->name, name) == 0) {
 			*crc = v->crc;
 			return true;
 		}

@@ -53,7 +53,11 @@ struct export_user {
 	bool gpl_compatible;                     /* modinfo_license_is_gpl() of its licence */
 	const struct modversion_info *versions;  /* its "__versions" section, or NULL */
 	size_t nr_versions;                      /* section size / sizeof(struct modversion_info) */
+	bool versions_sorted;                    /* export_versions_sorted(): binary search */
 };
+
+/* True when every name is terminated and the entries are strictly sorted by name. */
+bool export_versions_sorted(const struct modversion_info *v, size_t n);
 
 /*
  * Compares the CRC the module recorded for exp->name in its __versions with the export's.

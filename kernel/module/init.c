@@ -13,5 +13,8 @@ void module_subsystem_init(void)
 	}
 	module_install_oops_hooks();
 	module_register_commands();
+	module_register_symbench();
+	module_autoload_init();
 	module_load_boot_list();
+	module_autoload_flush();
 }

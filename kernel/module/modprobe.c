@@ -233,6 +233,7 @@ void module_load_boot_list(void)
 		name = strsep(&line, " \t");
 		if (modprobe(name, line, false) == 0)
 			pr_info("modules: loaded %s (from /etc/modules)\n", name);
+		module_autoload_flush();
 	}
 	kfree(buf);
 }

@@ -72,9 +72,12 @@ void taint_string(unsigned long taints, char *buf, size_t size);
 int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing);
 int modprobe_remove(const char *name);
 void module_load_boot_list(void); /* /etc/modules */
+void module_autoload_init(void);
+void module_autoload_flush(void); /* load drivers for devices that appeared meanwhile */
 
 void module_subsystem_init(void);
 void module_register_commands(void);
+void module_register_symbench(void);
 void module_install_oops_hooks(void);
 
 #define MODULES_DIR "/lib/modules"

@@ -10,7 +10,6 @@ int module_add_exports(struct module *mod, const struct load_info *info);
 void module_account_taint(struct module *mod);
 /* Unregisters whatever the module left registered (IRQs, commands, consoles). */
 void module_release_resources(struct module *mod);
-/* Frees a struct module from load.c's module_alloc_struct (it lives in the module area). */
 void module_free_struct(struct module *mod);
 
 #endif

@@ -3,9 +3,9 @@
  * (whitespace-separated, "double quotes" group, backslash escapes a quote or backslash),
  * finding the command and reporting its failure as "<cmd>: <message> (<ENAME>)".
  */
+#include <keel/export.h>
 #include <keel/console.h>
 #include <keel/errno.h>
-#include <keel/export.h>
 #include <keel/string.h>
 #include "shell/shell_internal.h"
 
@@ -188,3 +188,4 @@ int shell_execute(const char *line)
 	}
 	return run_command(commands[index], argc, argv);
 }
+EXPORT_SYMBOL(shell_execute);
