@@ -76,4 +76,7 @@ __attribute__((unused)) static size_t (*const host_strlen)(const char *) = strle
 #define tolower keel_tolower
 #define toupper keel_toupper
 
+/* Declares the keel_ names, so a test that only included the host <string.h> still builds. */
+#include <keel/string.h>
+
 #endif
