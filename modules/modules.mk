@@ -9,7 +9,9 @@
 #   make modules_clean M=<dir>
 #
 # A module folder may have a Kbuild file, as in Linux:  obj-m := foo.o  and  foo-objs := a.o b.o
-# (or foo-y := ...). Without one, modules/<name>/ builds all its .c files into <name>.ko.
+# (or foo-y := ...), and  ccflags-y := ...  (extra compiler flags for the folder's sources, after
+# the kernel's, e.g. -O0 or -DDEBUG). Without obj-m, modules/<name>/ builds all its .c files into
+# <name>.ko.
 # Pipeline per module: .c -> .o (+ .i, the -E output for modversions) -> <name>.prelink.o
 # (ld -r) -> modpost (whole set at once) -> <name>.mod.c -> .mod.o -> <name>.ko (ld -r -T
 # modules/module.lds). See docs/modules.md.
@@ -54,16 +56,19 @@ MODCFLAGS := $(filter-out -Ikernel,$(KCFLAGS)) -DMODULE
 MODULE_LDS := modules/module.lds
 MODPOST_DEPS := tools/modpost.py tools/genksyms.py tools/elfsections.py tools/pcialias.py $(MODULE_LDS)
 
-# Reads <dir>/Kbuild into KB_<dir>_MODS and KB_<dir>_<name>_SRCS (empty when no Kbuild).
+# Reads <dir>/Kbuild into KB_<dir>_MODS, KB_<dir>_<name>_SRCS and KB_<dir>_CCFLAGS (empty when
+# there is no Kbuild).
 define kbuild_read
 obj-m :=
+ccflags-y :=
 -include $(1)/Kbuild
 KB_$(1)_MODS := $$(patsubst %.o,%,$$(obj-m))
+KB_$(1)_CCFLAGS := $$(ccflags-y)
 $$(foreach m,$$(KB_$(1)_MODS),$$(eval KB_$(1)_$$(m)_SRCS := $$(addprefix $(1)/,\
 	$$(patsubst %.o,%.c,$$(or $$($$(m)-objs),$$($$(m)-y),$$(m).o)))))
 endef
 
-# mod_rules(name, sources, objdir, ko, set): the rules building one module.
+# mod_rules(name, sources, objdir, ko, set, ccflags): the rules building one module.
 define mod_rules
 MOD_$(1)_OBJS := $$(patsubst %.c,$(3)/%.o,$$(notdir $(2)))
 MOD_$(1)_SPEC := $(1):$(3):$(3)/$(1).prelink.o:$$(subst $$(space),$$(comma),$$(MOD_$(1)_OBJS:.o=.i))
@@ -74,15 +79,16 @@ $(5)_KOS += $(4)
 $$(MOD_$(1)_OBJS): $(3)/%.o: $(dir $(firstword $(2)))%.c
 	$$(quiet) 'CC [M]' $$@
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(CC) $$(MODCFLAGS) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' -MMD -MP -c $$< -o $$@
-	$$(Q)$$(CC) $$(MODCFLAGS) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' -D__GENKSYMS__ -E $$< \
-	    -o $$(@:.o=.i)
+	$$(Q)$$(CC) $$(MODCFLAGS) $(6) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' -MMD -MP -c $$< \
+	    -o $$@
+	$$(Q)$$(CC) $$(MODCFLAGS) $(6) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' -D__GENKSYMS__ -E \
+	    $$< -o $$(@:.o=.i)
 
 $(3)/$(1).prelink.o: $$(MOD_$(1)_OBJS)
 	$$(Q)$$(LD) -r -o $$@ $$^
 
 $(3)/$(1).mod.o: $$($(5)_STAMP)
-	$$(Q)$$(CC) $$(MODCFLAGS) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' \
+	$$(Q)$$(CC) $$(MODCFLAGS) $(6) -DKBUILD_MODNAME='"$(subst -,_,$(1))"' \
 	    -DKEEL_VERSION='"$$(KEEL_VERSION)"' -c $(3)/$(1).mod.c -o $$@
 
 $(4): $(3)/$(1).prelink.o $(3)/$(1).mod.o $$(MODULE_LDS)
@@ -92,8 +98,9 @@ $(4): $(3)/$(1).prelink.o $(3)/$(1).mod.o $$(MODULE_LDS)
 -include $$(MOD_$(1)_OBJS:.o=.d)
 endef
 
-# mod_add(name, sources, objdir, ko, set): mod_rules with the arguments' stray spaces removed.
-mod_add = $(eval $(call mod_rules,$(strip $(1)),$(strip $(2)),$(strip $(3)),$(strip $(4)),$(strip $(5))))
+# mod_add(name, sources, objdir, ko, set, ccflags): mod_rules with stray spaces removed.
+mod_add = $(eval $(call mod_rules,$(strip $(1)),$(strip $(2)),$(strip $(3)),$(strip $(4)),$(strip \
+	$(5)),$(strip $(6))))
 
 comma := ,
 empty :=
@@ -115,9 +122,10 @@ INTREE_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard modules/*/*.c modules/*/K
 $(foreach d,$(INTREE_DIRS),$(eval $(call kbuild_read,$(d))))
 $(foreach d,$(INTREE_DIRS),$(if $(KB_$(d)_MODS),\
 	$(foreach m,$(KB_$(d)_MODS),$(call mod_add,$(m),$(KB_$(d)_$(m)_SRCS),\
-		$(BUILD)/modules/$(m),$(BUILD)/modules/$(m).ko,INTREE)),\
+		$(BUILD)/modules/$(m),$(BUILD)/modules/$(m).ko,INTREE,$(KB_$(d)_CCFLAGS))),\
 	$(call mod_add,$(notdir $(d)),$(sort $(wildcard $(d)/*.c)),\
-		$(BUILD)/modules/$(notdir $(d)),$(BUILD)/modules/$(notdir $(d)).ko,INTREE)))
+		$(BUILD)/modules/$(notdir $(d)),$(BUILD)/modules/$(notdir $(d)).ko,INTREE,\
+		$(KB_$(d)_CCFLAGS))))
 INTREE_SYMVERS := $(BUILD)/modules/Module.symvers
 $(eval $(call modpost_rules,INTREE,$(BUILD)/modules,$(INTREE_SYMVERS),))
 
@@ -141,9 +149,10 @@ EXT_STAMP := $(EXT_DIR)/.modpost.stamp
 $(eval $(call kbuild_read,$(EXT_DIR)))
 $(if $(KB_$(EXT_DIR)_MODS),\
 	$(foreach m,$(KB_$(EXT_DIR)_MODS),$(call mod_add,$(m),$(KB_$(EXT_DIR)_$(m)_SRCS),\
-		$(EXT_DIR),$(EXT_DIR)/$(m).ko,EXT)),\
+		$(EXT_DIR),$(EXT_DIR)/$(m).ko,EXT,$(KB_$(EXT_DIR)_CCFLAGS))),\
 	$(foreach c,$(sort $(filter-out %.mod.c,$(wildcard $(EXT_DIR)/*.c))),$(call mod_add,$(basename \
-		$(notdir $(c))),$(c),$(EXT_DIR),$(EXT_DIR)/$(basename $(notdir $(c))).ko,EXT)))
+		$(notdir $(c))),$(c),$(EXT_DIR),$(EXT_DIR)/$(basename $(notdir $(c))).ko,EXT,\
+		$(KB_$(EXT_DIR)_CCFLAGS))))
 $(eval $(call modpost_rules,EXT,$(EXT_DIR),$(EXT_DIR)/Module.symvers,$(wildcard $(INTREE_SYMVERS))))
 
 modules: $(EXT_KOS)

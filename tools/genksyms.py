@@ -12,7 +12,9 @@ matter) of:
     a changed structure layout changes the CRC of every function that takes it.
 Typedefs defined in the compiler's own headers (size_t, uint32_t, va_list, bool: ABI-fixed by
 the psABI but spelt differently by GCC and clang) stay opaque names, so a module compiled by
-clang gets the same CRCs as a kernel compiled by GCC.
+clang gets the same CRCs as a kernel compiled by GCC. Likewise the structures the module API
+keeps opaque (OPAQUE_TAGS: modules only ever see `struct module;`) are taken by name: the kernel
+sees their definition, modules never do, and neither side can depend on their layout.
 
 Usage:
   genksyms.py crc FILE.i [MODULE]    Module.symvers lines for the unit's exports
@@ -209,6 +211,10 @@ def _skip_to_declarator_end(texts, i):
     return i
 
 
+# Tags modules only see declared, never defined (see <keel/module.h>).
+OPAQUE_TAGS = {'struct module'}
+
+
 class Unit:
     """One preprocessed translation unit, indexed for CRC computation."""
 
@@ -284,7 +290,7 @@ class Unit:
         for i, t in enumerate(texts):
             if t in TAG_WORDS and i + 1 < len(texts):
                 key = t + ' ' + texts[i + 1]
-                if key in self.tags and key not in seen:
+                if key in self.tags and key not in seen and key not in OPAQUE_TAGS:
                     seen.add(key)
                     lines.append(key + ' = ' + ' '.join(self.tags[key]))
                     self._expand(self.tags[key][2:], lines, seen)

@@ -37,6 +37,7 @@ class Module:
         self.units = [genksyms.load_unit(path) for path in sources.split(',') if path]
         self.exports = {}   # symbol -> (crc, kind)
         self.undefined = []
+        self.weak = set()   # weak undefined symbols: may stay unresolved (they read as 0)
         self.depends = set()
         self.versions = []  # (crc, symbol)
         self.aliases = []  # modules.alias patterns from MODULE_DEVICE_TABLE ID tables
@@ -50,13 +51,16 @@ class Module:
 
 
 def nm_symbols(nm, path):
+    """(undefined symbols, defined symbols, weak undefined symbols) of an object file."""
     out = subprocess.run([nm, '-P', path], check=True, capture_output=True, text=True).stdout
-    undefined, defined = [], set()
+    undefined, defined, weak = [], set(), set()
     for line in out.splitlines():
         fields = line.split()
         if len(fields) >= 2:
             (undefined.append if fields[1] in 'Uw' else defined.add)(fields[0])
-    return undefined, defined
+            if fields[1] == 'w':
+                weak.add(fields[0])
+    return undefined, defined, weak
 
 
 def collect_exports(mod, table, errors):
@@ -77,6 +81,8 @@ def resolve(mod, table, gpl_ok, errors):
     for sym in sorted(set(mod.undefined)):
         if sym in LOADER_PROVIDED or (sym.startswith('__crc_') and sym[6:] in mod.exports):
             continue
+        if sym not in table and sym in mod.weak:
+            continue  # nobody exports it: the loader leaves it 0, as the linker would
         if sym not in table:
             errors.append('"%s" [%s.ko] undefined!' % (sym, mod.name))
             continue
@@ -164,7 +170,7 @@ def main():
     for mod in mods:
         table = {s: v for s, v in table.items() if v[1] != mod.name}  # rebuilt module
     for mod in mods:
-        mod.undefined, _ = nm_symbols(args.nm, mod.prelink)
+        mod.undefined, _, mod.weak = nm_symbols(args.nm, mod.prelink)
         mod.aliases = pcialias.pci_aliases(mod.prelink)
         collect_exports(mod, table, errors)
     for mod in mods:

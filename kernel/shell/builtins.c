@@ -1,7 +1,11 @@
-/* The shell's built-in system commands: help, echo, mem, dmesg, uptime, cmdline, power, crash. */
+/*
+ * The shell's built-in system commands: help, echo, mem, dmesg, uptime, cmdline, power, crash,
+ * and repeat (runs a command line many times: leak and robustness tests).
+ */
 #include <keel/cmdline.h>
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/time.h>
 #include "acpi/acpi.h"
@@ -108,6 +112,125 @@ static int cmd_crash(int argc, char **argv)
 	return SHELL_FAILED;
 }
 
+/*
+ * repeat [-q] <count> <command> [; <command>...]: the commands run in order, count times.
+ * The words after the count are the tokenizer's output, so each command is put back into one
+ * line (quoting what needs it) for shell_execute. A word ";" (or a word ending in ';') ends a
+ * command. The first failure stops everything and names the iteration and command.
+ */
+#define REPEAT_QUIET_LOGLEVEL 5 /* -q: errors and warnings still reach the console */
+
+static bool word_needs_quotes(const char *word, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (isspace(word[i]) || strchr("\"\\;", word[i]))
+			return true;
+	return len == 0;
+}
+
+/* Appends word to line[*len], quoted and escaped when needed; false when it does not fit. */
+static bool append_word(char *line, size_t *len, const char *word, size_t word_len)
+{
+	bool quote = word_needs_quotes(word, word_len);
+	size_t n = *len;
+
+	if (n + word_len * 2 + 4 >= SHELL_LINE_MAX)
+		return false;
+	if (n)
+		line[n++] = ' ';
+	if (quote)
+		line[n++] = '"';
+	for (size_t i = 0; i < word_len; i++) {
+		if (word[i] == '"' || word[i] == '\\')
+			line[n++] = '\\';
+		line[n++] = word[i];
+	}
+	if (quote)
+		line[n++] = '"';
+	line[n] = '\0';
+	*len = n;
+	return true;
+}
+
+/*
+ * Builds the command starting at argv[*next] into line and moves *next past its ';'.
+ * Returns the line's length (0 for an empty command) or -E2BIG.
+ */
+static int repeat_next_command(int argc, char **argv, int *next, char *line)
+{
+	size_t len = 0;
+
+	line[0] = '\0';
+	while (*next < argc) {
+		const char *word = argv[(*next)++];
+		size_t word_len = strlen(word);
+		bool ends = word_len && word[word_len - 1] == ';';
+
+		if (ends)
+			word_len--;
+		if ((word_len || !ends) && !append_word(line, &len, word, word_len))
+			return -E2BIG;
+		if (ends)
+			break;
+	}
+	return (int)len;
+}
+
+/* One pass over the commands; 0, or the 1-based number of the command that failed. */
+static int repeat_once(int argc, char **argv, int first, char *line, unsigned long iteration,
+		       unsigned long count)
+{
+	int next = first, nr = 0;
+
+	while (next < argc) {
+		int len = repeat_next_command(argc, argv, &next, line);
+
+		if (len < 0) {
+			console_printf("repeat: command %d is too long (max %d characters)\n",
+				       nr + 1, SHELL_LINE_MAX - 1);
+			return nr + 1;
+		}
+		nr++;
+		if (len == 0)
+			continue;
+		if (shell_execute(line) != 0) {
+			console_printf("repeat: iteration %lu of %lu failed: %s\n", iteration, count,
+				       line);
+			return nr;
+		}
+	}
+	return 0;
+}
+
+static int cmd_repeat(int argc, char **argv);
+
+static const struct shell_command repeat_command = {
+	.name = "repeat",
+	.usage = "repeat [-q] <count> <command> [; <command>...]",
+	.help = "run commands count times, stopping at the first failure (-q: no info messages)",
+	.run = cmd_repeat,
+};
+
+static int cmd_repeat(int argc, char **argv)
+{
+	bool quiet = argc > 1 && strcmp(argv[1], "-q") == 0;
+	int first = 2 + quiet, saved_level = log_get_console_level();
+	unsigned long count, done = 0;
+	char line[SHELL_LINE_MAX];
+
+	if (argc <= first || kstrtoul(argv[first - 1], 0, &count))
+		return shell_usage(&repeat_command);
+	if (quiet && saved_level > REPEAT_QUIET_LOGLEVEL)
+		log_set_console_level(REPEAT_QUIET_LOGLEVEL);
+	while (done < count && repeat_once(argc, argv, first, line, done + 1, count) == 0)
+		done++;
+	log_set_console_level(saved_level);
+	if (done < count)
+		return SHELL_FAILED;
+	console_printf("repeat: %lu iteration%s done\n", count, count == 1 ? "" : "s");
+	return 0;
+}
+
 static const struct shell_command builtin_commands[] = {
 	{ "help", "help", "list the commands", cmd_help },
 	{ "echo", "echo [word...]", "print the words", cmd_echo },
@@ -124,4 +247,5 @@ void shell_register_builtins(void)
 	for (unsigned int i = 0; i < ARRAY_SIZE(builtin_commands); i++)
 		shell_register_command(&builtin_commands[i]);
 	shell_register_command(&crash_command);
+	shell_register_command(&repeat_command);
 }
