@@ -201,3 +201,33 @@ def test_no_pci_machine(default_iso, boot_machine):
     assert "pci: no PCI configuration mechanism #1 found" in output, output[-3000:]
     assert "command not found" in machine.run("lspci").lower()
     assert machine.run("echo alive").strip() == "alive"
+
+
+def test_driver_autoloaded_at_boot(default_iso, boot_machine):
+    """/etc/modules loads pci; the e1000s it finds make the kernel load pcitest by itself."""
+    machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
+    log = machine.run("dmesg")
+    assert "modules: loaded pci (from /etc/modules)" in log, log[-3000:]
+    for name in ("0000:00:03.0", "0000:01:01.0"):
+        assert f"pcitest: probe {name} (8086:100e)" in log, log[-3000:]
+    lsmod = machine.run("lsmod")
+    assert re.search(r"^pci\s+\d+\s+1 pcitest", lsmod, re.M), lsmod
+    refused = machine.run("rmmod pci")
+    assert "rmmod: pci is in use by: pcitest" in refused, refused
+    assert "pci " in machine.run("lsmod")
+    machine.run("rmmod pcitest")
+    log = machine.run("dmesg")
+    assert "pcitest: remove 0000:00:03.0 (8086:100e)" in log, log[-3000:]
+    assert "pcitest" not in machine.run("lsmod")
+    # modprobe takes a device's modalias too, as Linux's does.
+    machine.run("modprobe pci:v00008086d0000100Esv00008086sd00001100bc02sc00i00")
+    assert re.search(r"^pcitest\s", machine.run("lsmod"), re.M)
+
+
+def test_device_without_driver_is_listed(default_iso, boot_machine):
+    """A device no module claims (virtio-rng) is listed by lspci, with no error at boot."""
+    machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
+    functions = parse_lspci(machine.run("lspci"))
+    assert any(f["vendor"] == 0x1af4 for f in functions.values()), functions
+    log = machine.run("dmesg")
+    assert "modprobe: module pci:v00001AF4" not in log, log[-3000:]
