@@ -17,6 +17,7 @@
 #define LARGE_MAGIC 0x4b484c47u
 #define STATE_LIVE 0x11a7
 #define STATE_FREE 0xf4ee
+#define STATE_UNUSED 0x0eed /* carved out of a slab, never handed out yet */
 #define CLASS_LARGE 0xffff
 
 struct heap_block {
@@ -228,7 +229,7 @@ static struct heap_slab *slab_create(struct heap *h, unsigned int cls)
 	s->nblocks = (PAGE_SIZE - SLAB_HEADER) / class_size[cls];
 	for (unsigned int i = s->nblocks; i-- > 0;) {
 		b = slab_block(s, i);
-		*b = (struct heap_block){ .magic = BLOCK_MAGIC, .state = STATE_FREE,
+		*b = (struct heap_block){ .magic = BLOCK_MAGIC, .state = STATE_UNUSED,
 					  .size_class = cls };
 		*(struct heap_block **)(b + 1) = s->free_list;
 		s->free_list = b;

@@ -53,6 +53,17 @@ static unsigned int collect_reserved(struct phys_range *r)
 	return n;
 }
 
+static void log_memory_map(const struct boot_mmap_entry *map, unsigned int n)
+{
+	static const char *const names[] = { "?", "available", "reserved", "ACPI data",
+					     "ACPI NVS", "bad" };
+
+	for (unsigned int i = 0; i < n; i++)
+		pr_debug("mm: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)map[i].base,
+			 (unsigned long long)(map[i].base + map[i].len - 1),
+			 map[i].type < ARRAY_SIZE(names) ? names[map[i].type] : "other");
+}
+
 void page_alloc_init(void)
 {
 	struct phys_range reserved[MAX_RESERVED + 1];
@@ -62,6 +73,7 @@ void page_alloc_init(void)
 	u64 npages;
 
 	map = boot_memory_map(&n);
+	log_memory_map(map, n);
 	usable_bytes = memmap_usable_bytes(map, n);
 	npages = memmap_end_pfn(map, n);
 	nres = collect_reserved(reserved);

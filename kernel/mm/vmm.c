@@ -263,30 +263,44 @@ int vmm_protect(unsigned long virt, size_t size, unsigned int prot)
 	return err;
 }
 
-phys_addr_t vmm_translate(unsigned long virt)
+/* The leaf entry's value and page size for virt, 0 when unmapped (consistent against
+ * interrupt handlers that change mappings). */
+static u64 read_leaf(unsigned long virt, u64 *size)
 {
-	u64 size, *leaf;
+	unsigned long flags;
+	u64 *leaf, entry = 0;
 
 	if (virt < DIRECT_MAP_BASE || !kernel_pml4)
+		return 0;
+	flags = local_irq_save();
+	leaf = find_leaf(virt, size);
+	if (leaf)
+		entry = *leaf;
+	local_irq_restore(flags);
+	return entry;
+}
+
+phys_addr_t vmm_translate(unsigned long virt)
+{
+	u64 size, entry = read_leaf(virt, &size);
+
+	if (!entry)
 		return (phys_addr_t)-1;
-	leaf = find_leaf(virt, &size);
-	if (!leaf)
-		return (phys_addr_t)-1;
-	return (*leaf & PTE_ADDR & ~(size - 1)) + (virt & (size - 1));
+	return (entry & PTE_ADDR & ~(size - 1)) + (virt & (size - 1));
 }
 
 unsigned int vmm_query_prot(unsigned long virt)
 {
-	u64 size, *leaf;
+	u64 size, entry = read_leaf(virt, &size);
 	unsigned int prot = VM_READ;
 
-	if (virt < DIRECT_MAP_BASE || !kernel_pml4 || !(leaf = find_leaf(virt, &size)))
+	if (!entry)
 		return 0;
-	if (*leaf & PTE_WRITE)
+	if (entry & PTE_WRITE)
 		prot |= VM_WRITE;
-	if (!(*leaf & nx_bit) || !nx_bit)
+	if (!(entry & nx_bit) || !nx_bit)
 		prot |= VM_EXEC;
-	if (*leaf & PTE_PCD)
+	if (entry & PTE_PCD)
 		prot |= VM_UNCACHED;
 	return prot;
 }
@@ -346,12 +360,18 @@ static void map_kernel_image(void)
 
 void paging_init(void)
 {
+	u64 *pdpte;
+
 	nx_bit = boot_nx_supported ? PTE_NX : 0; /* boot_nx_supported lives in low memory */
 	kernel_pml4 = new_table();
 	if (!kernel_pml4)
 		panic("mm: out of memory for the kernel page tables");
 	map_all_memory();
 	map_kernel_image();
+	/* The ioremap window's first PDPT stays for good: made now, it does not show up as a
+	 * page lost by the first ioremap(). The module area shares the kernel image's PDPT. */
+	if (walk(IOREMAP_BASE, 3, true, &pdpte))
+		panic("mm: out of memory for the kernel page tables");
 	__asm__ __volatile__("mov %0, %%cr3" ::"r"(virt_to_phys(kernel_pml4)) : "memory");
 	paging_live = true;
 	page_alloc_set_limit(~0ULL);

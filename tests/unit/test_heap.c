@@ -181,6 +181,8 @@ static void test_foreign(void)
 	kfree(heap_obj);
 	CHECK(strcmp(last_msg, want) == 0);
 	msg_count = 0;
+	kfree(a + 128);                /* the next block of the slab, never handed out */
+	CHECK(expect_msg("not allocated by kmalloc"));
 	kfree(a + 16);                 /* inside a block, 16-aligned */
 	CHECK(expect_msg("not allocated by kmalloc"));
 	kfree(a + 1);                  /* misaligned */
