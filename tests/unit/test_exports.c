@@ -160,7 +160,8 @@ static void test_many_symbols(void)
 static void test_version_checks(void)
 {
 	struct modversion_info vers[2] = { { 0x11111111, "printk" }, { 0x12345678, "kmalloc" } };
-	struct export_user user = { "hello", true, vers, 2, false };
+	struct export_user user = { .name = "hello", .gpl_compatible = true, .versions = vers,
+				     .nr_versions = 2 };
 	const struct export_entry *e = NULL;
 
 	CHECK(export_resolve(&user, "printk", &e) == 0 && e && e->addr == 0x1000);
@@ -181,7 +182,8 @@ static void test_version_checks(void)
 static void test_license_checks(void)
 {
 	struct modversion_info vers[1] = { { 0x33333333, "request_irq" } };
-	struct export_user user = { "prop", false, vers, 1, false };
+	struct export_user user = { .name = "prop", .gpl_compatible = false, .versions = vers,
+				     .nr_versions = 1 };
 	const struct export_entry *e = NULL;
 
 	CHECK(export_resolve(&user, "request_irq", &e) == -EPERM);
