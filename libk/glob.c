@@ -33,12 +33,14 @@ bool glob_match(const char *pat, const char *str)
 			resume = str;
 			continue;
 		}
-		if (*pat == '?' || (*pat != '[' && *pat == *str)) {
+		bool is_class = (*pat == '[' && strchr(pat, ']'));
+
+		if (*pat == '?' || (!is_class && *pat == *str)) {
 			pat++;
 			str++;
 			continue;
 		}
-		if (*pat == '[' && strchr(pat, ']')) {
+		if (is_class) {
 			const char *p = pat;
 
 			if (class_match(&p, *str)) {

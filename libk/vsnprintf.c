@@ -48,6 +48,7 @@ static void out_number(struct out_buf *o, unsigned long long v, bool neg, int ba
 	char tmp[24];
 	int n = 0, prefix_len, zeros, pad;
 	const char *prefix = "";
+	bool zero = (v == 0);
 
 	do {
 		tmp[n++] = digits[v % base];
@@ -61,7 +62,7 @@ static void out_number(struct out_buf *o, unsigned long long v, bool neg, int ba
 		prefix = "+";
 	else if (f->space && base == 10)
 		prefix = " ";
-	else if (f->alt && base == 16)
+	else if (f->alt && base == 16 && !zero) /* C: "%#x" of 0 is "0" */
 		prefix = upper ? "0X" : "0x";
 	else if (f->alt && base == 8 && (n == 0 || tmp[n - 1] != '0'))
 		prefix = "0";

@@ -36,12 +36,12 @@ void kmain(u32 mbi_phys)
 	register_console(&early_serial_console);
 	if (multiboot2_parse(mbi_phys) < 0)
 		pr_warn("boot: malformed multiboot2 information; continuing with what was read\n");
-	cpu_init();
-	mm_init();
 	apply_log_options();
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
 	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
 		boot_info.cmdline);
+	cpu_init();
+	mm_init();
 	video_console_init();
 	irq_init();
 	timer_init();

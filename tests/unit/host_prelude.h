@@ -59,6 +59,7 @@ __attribute__((unused)) static size_t (*const host_strlen)(const char *) = strle
 #define sprintf keel_sprintf
 #define vsprintf keel_vsprintf
 #define crc32 keel_crc32
+#define glob_match keel_glob_match
 #undef isdigit
 #undef isxdigit
 #undef isspace

@@ -496,6 +496,24 @@ static void test_errno_name(void)
 	CHECK(errno_name(0) != NULL);
 }
 
+static void test_glob_match(void)
+{
+	CHECK(glob_match("pci:v00008086d0000100Esv*sd*bc*sc*i*",
+			 "pci:v00008086d0000100Esv00008086sd00001100bc02sc00i00"));
+	CHECK(!glob_match("pci:v00008086d0000100Esv*sd*bc*sc*i*",
+			  "pci:v00008086d0000100Fsv00008086sd00001100bc02sc00i00"));
+	CHECK(glob_match("*", ""));
+	CHECK(glob_match("a*b*c", "aXbYbZc"));
+	CHECK(!glob_match("a*b*c", "aXbYbZ"));
+	CHECK(glob_match("h?llo", "hello"));
+	CHECK(!glob_match("h?llo", "hllo"));
+	CHECK(glob_match("bc0[1-3]", "bc02"));
+	CHECK(!glob_match("bc0[!1-3]", "bc02"));
+	CHECK(glob_match("x[", "x[")); /* an unclosed class is a literal '[' */
+	CHECK(glob_match("**a", "a"));
+	CHECK(!glob_match("", "a"));
+}
+
 int main(void)
 {
 	test_mem_functions();
@@ -516,6 +534,7 @@ int main(void)
 	test_kstrto_unsigned_narrow();
 	test_kstrtobool();
 	test_crc32();
+	test_glob_match();
 	test_errno_name();
 	return unit_summary();
 }
