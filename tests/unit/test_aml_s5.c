@@ -5,18 +5,8 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 #include "acpi/acpi_internal.h"
+#include "unit.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 /* Decodes from an exact-size heap copy, so ASan catches reads past the end. */
 static int find(const unsigned char *aml, size_t len, unsigned char *a, unsigned char *b)
@@ -93,6 +83,5 @@ int main(void)
 	test_encodings();
 	test_rejects();
 	test_truncations();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -7,18 +7,8 @@
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include "unit.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 static int messages;
 
@@ -290,6 +280,5 @@ int main(void)
 	test_uevent_hook();
 	test_bus_unregister_detaches_leftovers();
 	bus_unregister(&test_bus);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

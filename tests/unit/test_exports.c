@@ -5,24 +5,13 @@
 /* UNIT_SOURCES: kernel/module/exports.c libk/string.c libk/vsnprintf.c libk/errname.c */
 #include <stdio.h>
 #include <stdlib.h>
-#undef __always_inline /* glibc's; keel/compiler.h defines its own */
 #include <keel/errno.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "module/exports.h"
+#include "unit.h"
 
-static int passed, failed;
 static char last_msg[512];
-
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (cond) {                                                                \
-			passed++;                                                          \
-		} else {                                                                   \
-			failed++;                                                          \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                          \
-	} while (0)
 
 /* The kernel services exports.c uses, backed by the host. */
 void *kmalloc(size_t size) { return malloc(size ? size : 1); }
@@ -204,6 +193,5 @@ int main(void)
 	test_license_checks();
 	export_table_destroy();
 	CHECK(export_count() == 0 && export_lookup("printk") == NULL);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -7,8 +7,8 @@
 #include <keel/mm.h>
 #include <keel/slab.h>
 #include "mm/mm_internal.h"
+#include "unit.h"
 
-static int passed, failed;
 static char last_msg[256];
 static int msg_count;
 static long pages_out;   /* pages the heap holds from us */
@@ -46,16 +46,6 @@ void free_pages(void *addr, unsigned int order)
 	pages_out -= 1L << order;
 	free(addr);
 }
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 static u64 used_bytes(void)
 {
@@ -286,6 +276,5 @@ int main(void)
 	test_realloc_and_strdup();
 	test_out_of_memory();
 	test_stress();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -8,18 +8,8 @@
 #include "fs/cpio.h"
 #include "fs/vfs.h"
 #include "fs/vfs_tree.h"
+#include "unit.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 /* The kernel heap, on the host's. */
 void *kmalloc(size_t size) { return malloc(size ? size : 1); }
@@ -218,6 +208,5 @@ int main(void)
 	test_conflicts();
 	test_truncations();
 	test_random_damage();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -5,20 +5,10 @@
 #include <keel/layout.h>
 #include <keel/slab.h>
 #include "mm/vm_space.h"
+#include "unit.h"
 
-static int passed, failed;
 static long live_nodes;
 static int fail_allocs;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 void *kmalloc(size_t size)
 {
@@ -96,6 +86,5 @@ int main(void)
 	test_first_fit_and_guard();
 	test_out_of_memory();
 	test_top_of_address_space();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -5,25 +5,14 @@
 /* UNIT_SOURCES: kernel/module/modinfo.c libk/string.c libk/vsnprintf.c */
 #include <stdio.h>
 #include <stdlib.h>
-#undef __always_inline /* glibc's; keel/compiler.h defines its own */
 #include <keel/errno.h>
 #include <keel/string.h>
 #include <keel/vermagic.h>
 #include "init/version.h"
 #include "module/modinfo.h"
+#include "unit.h"
 
-static int passed, failed;
 static char last_msg[512];
-
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (cond) {                                                                \
-			passed++;                                                          \
-		} else {                                                                   \
-			failed++;                                                          \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                          \
-	} while (0)
 
 int vprintk(const char *fmt, va_list ap)
 {
@@ -182,6 +171,5 @@ int main(void)
 	test_iteration();
 	test_vermagic();
 	parse_copy("", 0, &(struct modinfo){ 0 });
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

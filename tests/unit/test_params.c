@@ -5,25 +5,14 @@
 /* UNIT_SOURCES: kernel/module/params.c kernel/init/cmdline.c libk/string.c libk/kstrtox.c libk/vsnprintf.c */
 #include <stdio.h>
 #include <stdlib.h>
-#undef __always_inline /* glibc's; keel/compiler.h defines its own */
 #include <keel/errno.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "init/bootinfo.h"
 #include "module/params.h"
+#include "unit.h"
 
-static int passed, failed;
 static char last_msg[512];
-
-#define CHECK(cond)                                                                        \
-	do {                                                                               \
-		if (cond) {                                                                \
-			passed++;                                                          \
-		} else {                                                                   \
-			failed++;                                                          \
-			fprintf(stderr, "%s:%d: FAILED: %s\n", __FILE__, __LINE__, #cond); \
-		}                                                                          \
-	} while (0)
 
 struct boot_info boot_info;
 
@@ -196,6 +185,5 @@ int main(void)
 	test_arrays();
 	test_check();
 	test_cmdline();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -11,18 +11,8 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 #include "../../modules/pci/pci_internal.h"
+#include "unit.h"
 
-static int passed, failed;
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 /* ---- Kernel functions the sources call ---- */
 
@@ -242,6 +232,5 @@ static void test_scan(void)
 int main(void)
 {
 	test_scan();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mm/pmm.h"
+#include "unit.h"
 
-static int passed, failed;
 static char last_msg[256];
 static int msg_count;
 
@@ -20,16 +20,6 @@ int printk(const char *fmt, ...)
 	msg_count++;
 	return 0;
 }
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 static struct pmm *new_pmm(u64 npages)
 {
@@ -186,6 +176,5 @@ int main(void)
 	test_bad_frees();
 	test_stress();
 	test_memmap();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }

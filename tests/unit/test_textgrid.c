@@ -3,23 +3,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "console/textgrid.h"
+#include "unit.h"
 
 #define COLS 10
 #define ROWS 4
 
-static int passed, failed;
 static struct text_grid grid;
 static u8 cells[COLS * ROWS], dirty[ROWS];
-
-#define CHECK(cond)                                                                    \
-	do {                                                                           \
-		if (cond) {                                                            \
-			passed++;                                                      \
-		} else {                                                               \
-			failed++;                                                      \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);         \
-		}                                                                      \
-	} while (0)
 
 static void reset(void)
 {
@@ -134,6 +124,5 @@ int main(void)
 	test_scroll_moves_rows_and_flags();
 	test_csi_sequences();
 	test_bytes_above_ascii_are_kept();
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed != 0;
+	return unit_summary();
 }
