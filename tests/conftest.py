@@ -14,6 +14,7 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keel  # noqa: E402
+import modtest  # noqa: E402
 
 # Text that survives cat over a serial line unchanged: printable ASCII and newlines, never
 # the prompt (no '>') nor a byte the terminal would eat.
@@ -165,3 +166,22 @@ def _custom_holder(custom_variant, tmp_path_factory):
 def custom_shell(request, _custom_holder):
     """The custom variant (CMDLINE, INITRD_EXTRA files, marked /etc/rc) booted, shared."""
     yield from shared_machine_fixture(request, _custom_holder)
+
+
+@pytest.fixture(scope="session")
+def modules_iso():
+    """The "modules" variant (tests/modtest.py): test modules, /etc/modules loads hello."""
+    return keel.build_variant(modtest.VARIANT)
+
+
+@pytest.fixture(scope="module")
+def _modules_holder(modules_iso, tmp_path_factory):
+    holder = SharedMachine(modules_iso, tmp_path_factory.mktemp("shared-modules"))
+    yield holder
+    holder.close()
+
+
+@pytest.fixture
+def kmod(request, _modules_holder):
+    """The modules variant booted at its prompt, shared within a test module."""
+    yield from shared_machine_fixture(request, _modules_holder)

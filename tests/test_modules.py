@@ -7,39 +7,16 @@ command line sets test_params.ival/sval. Each test starts by unloading what an e
 
 import re
 
-import pytest
-
-import keel
 import modtest
-from conftest import SharedMachine, shared_machine_fixture
 from modtest import lsmod, mem, run_fails, run_ok, unload_all
 
 MODDIR = "/lib/modules"
-
-
-@pytest.fixture(scope="session")
-def modules_iso():
-    return keel.build_variant(modtest.VARIANT)
-
-
-@pytest.fixture(scope="module")
-def _modules_holder(modules_iso, tmp_path_factory):
-    holder = SharedMachine(modules_iso, tmp_path_factory.mktemp("shared-modules"))
-    yield holder
-    holder.close()
-
-
-@pytest.fixture
-def kmod(request, _modules_holder):
-    yield from shared_machine_fixture(request, _modules_holder)
-
 
 def test_etc_modules_loads_hello_at_boot(kmod):
     boot = kmod.boot_text
     assert "modules: loaded hello (from /etc/modules)" in boot, "no /etc/modules report at boot"
     assert "hello: loaded (who=world, count=1)" in boot
     assert "hello" in lsmod(kmod) or "hello: unloaded" in kmod.text
-
 
 def test_hello_lsmod_modinfo(kmod):
     unload_all(kmod)
@@ -60,7 +37,6 @@ def test_hello_lsmod_modinfo(kmod):
     assert "hello" not in lsmod(kmod)
     assert "no such module loaded" in run_fails(kmod, "rmmod hello")
 
-
 def test_stacking_and_modprobe(kmod):
     unload_all(kmod)
     out = run_ok(kmod, "modprobe test_stack_b")
@@ -75,7 +51,6 @@ def test_stacking_and_modprobe(kmod):
     out = run_ok(kmod, "modprobe -r test_stack_b")
     assert "test_stack_b: unloaded" in out and "test_stack_a: unloaded" in out
     assert lsmod(kmod) == {}
-
 
 def test_refused_modules(kmod):
     unload_all(kmod)
@@ -108,7 +83,6 @@ def test_refused_modules(kmod):
     assert "unknown symbols:" in out and "stack_a_add" in out
     assert lsmod(kmod) == {}
 
-
 def test_failing_init_is_rolled_back(kmod):
     unload_all(kmod)
     # Warm-up: whatever the module code allocates once for good (tables, buckets).
@@ -129,7 +103,6 @@ def test_failing_init_is_rolled_back(kmod):
     assert "unknown symbols: initfail_symbol" in out
     run_ok(kmod, "rmmod test_stack_a")
     assert mem(kmod) == before, "memory leaked by a failing init"
-
 
 def test_parameters(kmod):
     unload_all(kmod)
@@ -163,13 +136,11 @@ def test_parameters(kmod):
     assert "ival=8 " in out and f"sval={modtest.CMDLINE_SVAL} " in out, out
     run_ok(kmod, "rmmod test_params")
 
-
 def test_codegen_in_tree(kmod):
     unload_all(kmod)
     out = run_ok(kmod, f"insmod {MODDIR}/test_codegen.ko")
     assert re.search(r"test_codegen: all \d+ checks passed", out), out
     run_ok(kmod, "rmmod test_codegen")
-
 
 def test_load_cycles_leave_memory_unchanged(kmod):
     unload_all(kmod)
@@ -185,7 +156,6 @@ def test_load_cycles_leave_memory_unchanged(kmod):
     assert "repeat: 200 iterations done" in out, out
     assert lsmod(kmod) == {}
     assert mem(kmod) == before, "load/unload cycles leaked memory"
-
 
 def test_repeat_builtin(kmod):
     """The tests lean on `repeat` for exit statuses and load cycles: check it first-hand."""

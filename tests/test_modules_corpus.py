@@ -6,28 +6,8 @@ import re
 
 import pytest
 
-import keel
 import modtest
-from conftest import SharedMachine, shared_machine_fixture
 from modtest import lsmod, mem, run_fails, run_ok, unload_all
-
-
-@pytest.fixture(scope="session")
-def modules_iso():
-    return keel.build_variant(modtest.VARIANT)
-
-
-@pytest.fixture(scope="module")
-def _corpus_holder(modules_iso, tmp_path_factory):
-    holder = SharedMachine(modules_iso, tmp_path_factory.mktemp("shared-corpus"))
-    yield holder
-    holder.close()
-
-
-@pytest.fixture
-def kmod(request, _corpus_holder):
-    yield from shared_machine_fixture(request, _corpus_holder)
-
 
 def test_broken_module_corpus(kmod):
     corpus = modtest.bad_corpus_manifest()
@@ -45,7 +25,6 @@ def test_broken_module_corpus(kmod):
     assert lsmod(kmod) == {}
     assert mem(kmod) == before, "refused modules leaked memory"
     assert "hello: loaded" in run_ok(kmod, "insmod /lib/modules/hello.ko ; rmmod hello")
-
 
 @pytest.mark.parametrize("variant", list(modtest.CODEGEN_VARIANTS))
 def test_codegen_variant(kmod, variant):

@@ -4,18 +4,10 @@ kernel, so this runs on a machine of its own."""
 
 import re
 
-import pytest
 
-import keel
-import modtest
 from modtest import lsmod, run_fails, run_ok
 
 MODDIR = "/lib/modules"
-
-
-@pytest.fixture(scope="session")
-def modules_iso():
-    return keel.build_variant(modtest.VARIANT)
 
 
 def test_taint_permanent_and_oops_in_init(boot_machine, modules_iso):

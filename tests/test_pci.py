@@ -10,8 +10,6 @@ import re
 
 import pytest
 
-import keel
-
 EXTRA_DEVICES = ["-nic", "none", "-device", "e1000", "-device", "ahci",
                  "-device", "virtio-rng-pci",
                  "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "e1000,bus=br1,addr=1"]
@@ -23,7 +21,6 @@ MEMORY = re.compile(r"^Memory at ([0-9a-f]+) \((32|64)-bit, (non-prefetchable|pr
 IO = re.compile(r"^I/O ports at ([0-9a-f]+) \[size=(\d+)([KMGT]?)\]$")
 ROM = re.compile(r"^Expansion ROM at ([0-9a-f]+)( \[disabled\])? \[size=(\d+)([KMGT]?)\]$")
 UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
-
 
 # ---- Parsing (pure functions) ----------------------------------------------------------------
 
@@ -45,7 +42,6 @@ def parse_lspci(text):
             current = None
     return functions
 
-
 def lspci_regions(lines):
     """BARs in lspci -v order, as tuples comparable with qmp_regions()."""
     regions = []
@@ -59,7 +55,6 @@ def lspci_regions(lines):
             regions.append(("rom", int(m.group(1), 16), int(m.group(3)) * UNITS[m.group(4)]))
     return regions
 
-
 def qmp_functions(devices):
     """query-pci's device lists, bridges' subordinate devices included, keyed like lspci's."""
     found = {}
@@ -67,7 +62,6 @@ def qmp_functions(devices):
         found[(dev["bus"], dev["slot"], dev["function"])] = dev
         found.update(qmp_functions(dev.get("pci_bridge", {}).get("devices", [])))
     return found
-
 
 def qmp_regions(dev):
     """The regions QEMU reports, in BAR order; a ROM QEMU has not mapped has address None."""
@@ -83,7 +77,6 @@ def qmp_regions(dev):
                             region.get("mem_type_64", False), region.get("prefetch", False)))
     return regions
 
-
 def regions_match(ours, qemus):
     if len(ours) != len(qemus):
         return False
@@ -94,7 +87,6 @@ def regions_match(ours, qemus):
         elif mine != theirs:
             return False
     return True
-
 
 def compare_with_qmp(brief, verbose, qmp_devices):
     """A list of human-readable differences between lspci (-v) output and query-pci."""
@@ -125,7 +117,6 @@ def compare_with_qmp(brief, verbose, qmp_devices):
                             f"{qmp_regions(dev)}")
     return problems
 
-
 # ---- In QEMU ---------------------------------------------------------------------------------
 
 def ensure_pci_loaded(machine):
@@ -133,11 +124,9 @@ def ensure_pci_loaded(machine):
         output = machine.run("modprobe pci")
         assert "command not found" not in machine.run("lspci").lower(), output
 
-
 def qmp_devices(machine):
     buses = machine.qmp().query_pci()
     return [dev for bus in buses for dev in bus["devices"]]
-
 
 @pytest.mark.parametrize("board", ["pc", "q35"])
 def test_lspci_matches_query_pci(default_iso, boot_machine, board):
@@ -157,7 +146,6 @@ def test_lspci_matches_query_pci(default_iso, boot_machine, board):
     assert "(prog-if " not in "".join(line for line in brief.splitlines()
                                       if " 0200: " in line)  # e1000: prog-if 00 not shown
 
-
 def test_pcitest_probe_and_remove(default_iso, boot_machine):
     machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
     ensure_pci_loaded(machine)
@@ -176,7 +164,6 @@ def test_pcitest_probe_and_remove(default_iso, boot_machine):
     verbose = parse_lspci(machine.run("lspci -v"))
     assert not any("Kernel driver" in line for line in verbose[(0, 3, 0)]["lines"])
 
-
 def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
     ensure_pci_loaded(machine)
@@ -187,12 +174,10 @@ def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine.run("modprobe pci")
     assert parse_lspci(machine.run("lspci")) == parse_lspci(before)
 
-
 def test_modules_alias_has_pcitest(default_iso, boot_machine):
     machine = boot_machine(default_iso)
     aliases = machine.run("cat /lib/modules/modules.alias")
     assert "alias pci:v00008086d0000100Esv*sd*bc*sc*i* pcitest" in aliases, aliases
-
 
 def test_no_pci_machine(default_iso, boot_machine):
     """-M isapc has no PCI host bridge: pci.ko refuses to load, and says why."""
@@ -201,7 +186,6 @@ def test_no_pci_machine(default_iso, boot_machine):
     assert "pci: no PCI configuration mechanism #1 found" in output, output[-3000:]
     assert "command not found" in machine.run("lspci").lower()
     assert machine.run("echo alive").strip() == "alive"
-
 
 def test_driver_autoloaded_at_boot(default_iso, boot_machine):
     """/etc/modules loads pci; the e1000s it finds make the kernel load pcitest by itself."""
@@ -222,7 +206,6 @@ def test_driver_autoloaded_at_boot(default_iso, boot_machine):
     # modprobe takes a device's modalias too, as Linux's does.
     machine.run("modprobe pci:v00008086d0000100Esv00008086sd00001100bc02sc00i00")
     assert re.search(r"^pcitest\s", machine.run("lsmod"), re.M)
-
 
 def test_device_without_driver_is_listed(default_iso, boot_machine):
     """A device no module claims (virtio-rng) is listed by lspci, with no error at boot."""

@@ -10,27 +10,12 @@
 #include <keel/string.h>
 #include "module/exports.h"
 #include "unit.h"
-
-static char last_msg[512];
+#include "host_printk.h"
 
 /* The kernel services exports.c uses, backed by the host. */
 void *kmalloc(size_t size) { return malloc(size ? size : 1); }
 void *kzalloc(size_t size) { return calloc(1, size ? size : 1); }
 void kfree(const void *p) { free((void *)p); }
-int vprintk(const char *fmt, va_list ap)
-{
-	return vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-}
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 static int fake_module_a, fake_module_b; /* addresses stand in for struct module pointers */
 #define MOD_A ((struct module *)&fake_module_a)
@@ -94,7 +79,7 @@ static void test_duplicates_all_or_nothing(void)
 	static const struct kernel_symbol b_syms[] = { { 0xc000, "shared_fn", 1, 0 } };
 
 	CHECK(export_add_module_symbols(MOD_A, "bar", clash_kernel, 3) == -EEXIST);
-	CHECK(strstr(last_msg, "bar: exports duplicate symbol printk (owned by keel)") != NULL);
+	CHECK(strstr(unit_last_msg, "bar: exports duplicate symbol printk (owned by keel)") != NULL);
 	CHECK(export_lookup("bar_one") == NULL && export_lookup("bar_two") == NULL);
 	CHECK(export_lookup("printk")->addr == 0x1000 && export_count() == 3);
 	CHECK(export_add_module_symbols(MOD_A, "baz", clash_self, 2) == -EEXIST);
@@ -103,7 +88,7 @@ static void test_duplicates_all_or_nothing(void)
 	CHECK(export_lookup("ok") == NULL);
 	CHECK(export_add_module_symbols(MOD_B, "b", b_syms, 1) == 0);
 	CHECK(export_add_module_symbols(MOD_A, "a", b_syms, 1) == -EEXIST);
-	CHECK(strstr(last_msg, "owned by b") != NULL);
+	CHECK(strstr(unit_last_msg, "owned by b") != NULL);
 	CHECK(export_add_module_symbols(NULL, "x", b_syms, 1) == -EINVAL);
 	export_remove_module(MOD_B);
 	CHECK(export_count() == 3);
@@ -155,11 +140,11 @@ static void test_version_checks(void)
 
 	CHECK(export_resolve(&user, "printk", &e) == 0 && e && e->addr == 0x1000);
 	CHECK(export_resolve(&user, "kmalloc", &e) == -EINVAL);
-	CHECK(strstr(last_msg, "hello: disagrees about version of symbol kmalloc") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: disagrees about version of symbol kmalloc") != NULL);
 	CHECK(export_resolve(&user, "request_irq", &e) == -EINVAL);
-	CHECK(strstr(last_msg, "hello: no symbol version for request_irq") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: no symbol version for request_irq") != NULL);
 	CHECK(export_resolve(&user, "nonexistent", &e) == -ENOENT);
-	CHECK(strstr(last_msg, "hello: Unknown symbol nonexistent") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: Unknown symbol nonexistent") != NULL);
 	user.versions = NULL;
 	CHECK(export_check_version(&user, export_lookup("printk")) == -EINVAL);
 	/* A name that fills the whole field without a NUL never matches. */
@@ -176,7 +161,7 @@ static void test_license_checks(void)
 	const struct export_entry *e = NULL;
 
 	CHECK(export_resolve(&user, "request_irq", &e) == -EPERM);
-	CHECK(strstr(last_msg, "prop: module is not GPL-compatible but uses GPL-only symbol "
+	CHECK(strstr(unit_last_msg, "prop: module is not GPL-compatible but uses GPL-only symbol "
 			       "request_irq") != NULL);
 	CHECK(export_check_license(&user, export_lookup("printk")) == 0);
 	user.gpl_compatible = true;

@@ -11,23 +11,8 @@
 #include "init/version.h"
 #include "module/modinfo.h"
 #include "unit.h"
+#include "host_printk.h"
 
-static char last_msg[512];
-
-int vprintk(const char *fmt, va_list ap)
-{
-	return vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-}
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 /* Parses a section given as a string literal (sizeof - 1: the literal's own final NUL). */
 #define PARSE(lit, info) parse_copy(lit, sizeof(lit) - 1, info)
@@ -153,13 +138,13 @@ static void test_vermagic(void)
 	CHECK(strcmp(modinfo_kernel_vermagic(), KEEL_VERSION " " VERMAGIC_ABI) == 0);
 	PARSE("vermagic=0.0.9 x86_64 mcmodel=kernel\0", &info);
 	CHECK(modinfo_check_vermagic("old", &info) == -ENOEXEC);
-	CHECK(strstr(last_msg, "old: version magic '0.0.9 x86_64 mcmodel=kernel' should be '"
+	CHECK(strstr(unit_last_msg, "old: version magic '0.0.9 x86_64 mcmodel=kernel' should be '"
 			       VERMAGIC_STRING "'") != NULL);
 	PARSE("vermagic=" VERMAGIC_STRING "\0extra\0", &info);
 	CHECK(modinfo_check_vermagic("padded", &info) == -ENOEXEC);
 	PARSE("license=GPL\0", &info);
 	CHECK(modinfo_check_vermagic("none", &info) == -ENOEXEC);
-	CHECK(strstr(last_msg, "none: no version magic") != NULL);
+	CHECK(strstr(unit_last_msg, "none: no version magic") != NULL);
 }
 
 int main(void)

@@ -11,8 +11,7 @@
 #include "init/bootinfo.h"
 #include "module/params.h"
 #include "unit.h"
-
-static char last_msg[512];
+#include "host_printk.h"
 
 struct boot_info boot_info;
 
@@ -25,20 +24,6 @@ char *kstrdup(const char *s)
 	if (copy)
 		memcpy(copy, s, strlen(s) + 1);
 	return copy;
-}
-int vprintk(const char *fmt, va_list ap)
-{
-	return vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-}
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
 }
 
 static bool debug;
@@ -68,7 +53,7 @@ static const struct kernel_param params[] = {
 
 static int parse(const char *args)
 {
-	last_msg[0] = '\0';
+	unit_last_msg[0] = '\0';
 	return params_parse("hello", args, params, NPARAMS);
 }
 
@@ -82,31 +67,31 @@ static void test_scalars(void)
 	CHECK(parse("debug=n") == 0 && !debug);
 	CHECK(parse("count=010") == 0 && count == 8);
 	CHECK(parse("") == 0 && parse(NULL) == 0 && parse("   ") == 0);
-	CHECK(last_msg[0] == '\0');
+	CHECK(unit_last_msg[0] == '\0');
 }
 
 static void test_bad_values(void)
 {
 	count = 5;
 	CHECK(parse("count=abc") == -EINVAL && count == 5);
-	CHECK(strstr(last_msg, "hello: invalid value 'abc' for parameter 'count'") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: invalid value 'abc' for parameter 'count'") != NULL);
 	CHECK(parse("count=3000000000") == -ERANGE && count == 5);
-	CHECK(strstr(last_msg, "'3000000000' for parameter 'count'") != NULL);
+	CHECK(strstr(unit_last_msg, "'3000000000' for parameter 'count'") != NULL);
 	CHECK(parse("mask=-1") == -EINVAL);
 	CHECK(parse("size=18446744073709551616") == -ERANGE);
 	CHECK(parse("debug=maybe") == -EINVAL);
 	CHECK(parse("count=") == -EINVAL);
 	CHECK(parse("count") == -EINVAL);
-	CHECK(strstr(last_msg, "hello: parameter 'count' needs a value") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: parameter 'count' needs a value") != NULL);
 }
 
 static void test_unknown_and_names(void)
 {
 	CHECK(parse("x=1 count=7") == 0 && count == 7);
-	CHECK(strstr(last_msg, "hello: unknown parameter 'x' ignored") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: unknown parameter 'x' ignored") != NULL);
 	CHECK(parse("flag-bits=1,0,1") == 0 && flags[0] && !flags[1] && flags[2]);
 	CHECK(parse("Count=1") == 0 && count == 7); /* names are case-sensitive */
-	CHECK(strstr(last_msg, "unknown parameter 'Count'") != NULL);
+	CHECK(strstr(unit_last_msg, "unknown parameter 'Count'") != NULL);
 }
 
 static void test_strings(void)
@@ -130,9 +115,9 @@ static void test_arrays(void)
 	CHECK(parse("ints=1,-2,0x30") == 0 && nints == 3);
 	CHECK(ints[0] == 1 && ints[1] == -2 && ints[2] == 48);
 	CHECK(parse("ints=1,2,3,4,5") == -EINVAL);
-	CHECK(strstr(last_msg, "hello: parameter 'ints' takes at most 4 values") != NULL);
+	CHECK(strstr(unit_last_msg, "hello: parameter 'ints' takes at most 4 values") != NULL);
 	CHECK(parse("ints=1,x") == -EINVAL);
-	CHECK(strstr(last_msg, "invalid value 'x' for parameter 'ints'") != NULL);
+	CHECK(strstr(unit_last_msg, "invalid value 'x' for parameter 'ints'") != NULL);
 	CHECK(parse("ints=9") == 0 && nints == 1 && ints[0] == 9);
 	CHECK(parse("names=alpha,beta") == 0 && nnames == 2);
 	CHECK(strcmp(names[0], "alpha") == 0 && strcmp(names[1], "beta") == 0);
@@ -147,7 +132,7 @@ static void test_check(void)
 
 	CHECK(params_check("m", params, NPARAMS) == 0);
 	CHECK(params_parse("m", "x=1", bad, 1) == -ENOEXEC);
-	CHECK(strstr(last_msg, "m: malformed parameter entry #0") != NULL);
+	CHECK(strstr(unit_last_msg, "m: malformed parameter entry #0") != NULL);
 	bad[0].type = PARAM_INT;
 	bad[0].name = NULL;
 	CHECK(params_check("m", bad, 1) == -ENOEXEC);
