@@ -1,0 +1,83 @@
+/*
+ * Block devices (implemented in kernel/block/), after Linux's <linux/blkdev.h> in small.
+ *
+ * A driver (ata.ko) fills a struct block_device for each disk it finds (name "hda".."hdd",
+ * sector size, capacity, model, ops) and registers it; the block layer then scans it for
+ * partitions (MBR with extended partitions, GPT with its CRCs) and registers "hda1", "hda2"...
+ * as block devices of their own that forward to the whole disk with an offset. Requests are
+ * synchronous: a call returns when the data is in the buffer (read) or accepted by the device
+ * (write); blkdev_flush() makes earlier writes durable (the device's write cache is flushed).
+ */
+#ifndef KEEL_BLKDEV_H
+#define KEEL_BLKDEV_H
+
+#include <keel/types.h>
+
+struct module;
+struct block_device;
+
+#define BDEV_NAME_MAX 16
+
+struct block_device_operations {
+	/* count sectors of bdev->sector_size bytes from sector; range already checked. 0 or -errno. */
+	int (*read)(struct block_device *bdev, u64 sector, u32 count, void *buf);
+	int (*write)(struct block_device *bdev, u64 sector, u32 count, const void *buf);
+	/* Optional: flush the device's write cache. 0 or -errno. */
+	int (*flush)(struct block_device *bdev);
+};
+
+/* Partition details, for lsblk. */
+struct blk_partition_info {
+	int number;            /* 1-based; 5.. for logical partitions inside an extended one */
+	u8 mbr_type;           /* MBR system id (0x83, 0x0c, ...), 0 on GPT */
+	u8 type_guid[16];      /* GPT partition type GUID (on-disk byte order), zero on MBR */
+	u8 unique_guid[16];
+	char label[37];        /* GPT name (ASCII), empty on MBR */
+	bool bootable;         /* MBR active flag */
+};
+
+struct block_device {
+	char name[BDEV_NAME_MAX]; /* "hda", "hda1" */
+	u32 sector_size;          /* 512, 2048 for ATAPI */
+	u64 nr_sectors;           /* capacity */
+	bool read_only;
+	bool removable;
+	char model[41];           /* from IDENTIFY, trimmed; empty for partitions */
+	const struct block_device_operations *ops; /* NULL for partitions (the core forwards) */
+	struct module *owner;     /* the driver's module */
+	void *private_data;       /* the driver's */
+	/* Filled in by the block layer for partitions: */
+	struct block_device *whole; /* the disk a partition lies on; NULL for a disk */
+	u64 start_sector;           /* first sector of a partition on its disk */
+	struct blk_partition_info part;
+	/* Statistics, kept by the block layer. */
+	u64 sectors_read, sectors_written;
+	unsigned long read_errors, write_errors;
+	int open_count;
+	struct block_device *next;
+};
+
+/*
+ * Register a disk and scan its partitions (a damaged table is reported and the disk stays
+ * usable as a whole). 0, -EEXIST (name taken), -EINVAL (bad geometry), -ENOMEM.
+ */
+int blkdev_register(struct block_device *bdev);
+/* Flushes the disk, removes its partitions and the disk itself. */
+void blkdev_unregister(struct block_device *bdev);
+/* Re-read the partition table of a disk: -EBUSY if a partition is open. */
+int blkdev_rescan_partitions(struct block_device *bdev);
+
+/* Lookup by name, holding an open reference (blkdev_put drops it): NULL if absent. */
+struct block_device *blkdev_get_by_name(const char *name);
+void blkdev_put(struct block_device *bdev);
+void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
+
+/*
+ * I/O in the device's sectors: -EINVAL for a range past the end (nothing is transferred),
+ * -EROFS when writing a read-only device, the driver's error otherwise.
+ */
+int blkdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf);
+int blkdev_write(struct block_device *bdev, u64 sector, u32 count, const void *buf);
+int blkdev_flush(struct block_device *bdev);
+
+#endif
