@@ -117,12 +117,15 @@ static int i8042_read_config(u8 *config)
 static int i8042_quiesce(struct i8042_info *info)
 {
 	u8 config;
-	int err;
+	int err = i8042_command(CMD_DISABLE_KBD);
 
-	if ((err = i8042_command(CMD_DISABLE_KBD)) || (err = i8042_command(CMD_DISABLE_AUX)))
+	if (!err)
+		err = i8042_command(CMD_DISABLE_AUX);
+	if (err)
 		return err;
 	i8042_flush();
-	if ((err = i8042_read_config(&config)))
+	err = i8042_read_config(&config);
+	if (err)
 		return err;
 	config &= ~(I8042_CFG_KBD_INT | I8042_CFG_AUX_INT);
 	config |= I8042_CFG_TRANSLATE;
@@ -138,7 +141,10 @@ static int i8042_detect_dual(struct i8042_info *info)
 	info->dual_channel = false;
 	if (!(info->config & I8042_CFG_AUX_DISABLE))
 		return 0; /* single-channel controllers leave the bit clear */
-	if ((err = i8042_command(CMD_ENABLE_AUX)) || (err = i8042_read_config(&config)))
+	err = i8042_command(CMD_ENABLE_AUX);
+	if (!err)
+		err = i8042_read_config(&config);
+	if (err)
 		return err;
 	info->dual_channel = !(config & I8042_CFG_AUX_DISABLE);
 	return i8042_command(CMD_DISABLE_AUX);
@@ -176,10 +182,15 @@ static int i8042_self_test(struct i8042_info *info)
 
 static int i8042_setup_steps(struct i8042_info *info)
 {
-	int err;
+	int err = i8042_quiesce(info);
 
-	if ((err = i8042_quiesce(info)) || (err = i8042_self_test(info)) ||
-	    (err = i8042_detect_dual(info)) || (err = i8042_test_port(CMD_TEST_KBD, "keyboard")))
+	if (!err)
+		err = i8042_self_test(info);
+	if (!err)
+		err = i8042_detect_dual(info);
+	if (!err)
+		err = i8042_test_port(CMD_TEST_KBD, "keyboard");
+	if (err)
 		return err;
 	if (info->dual_channel && i8042_test_port(CMD_TEST_AUX, "aux") < 0)
 		info->dual_channel = false; /* a broken mouse port does not stop the keyboard */
