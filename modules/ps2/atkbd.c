@@ -100,8 +100,10 @@ static int kbd_input_event(struct input_dev *dev, unsigned int type, unsigned in
 		leds |= 1u << code;
 	else
 		leds &= ~(1u << code);
-	if (leds == kbd.leds)
+	if (ps2_led_byte(leds) == ps2_led_byte(kbd.leds)) {
+		kbd.leds = leds; /* an LED this keyboard does not have */
 		return 0;
+	}
 	kbd.leds = leds;
 	return kbd_command(KBD_CMD_SET_LEDS, ps2_led_byte(leds));
 }
