@@ -12,6 +12,7 @@
 #include "fs/vfs.h"
 #include "init/bootinfo.h"
 #include "init/version.h"
+#include "input/input_core.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
 #include "module/module.h"
@@ -49,6 +50,7 @@ void kmain(u32 mbi_phys)
 	early_serial_irq_init();
 	local_irq_enable();
 	acpi_init();
+	input_init();
 	initrd_init();
 	tty_init();
 	module_subsystem_init();

@@ -10,6 +10,7 @@
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include "input/input_core.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
 #include "module/exports.h"
@@ -148,6 +149,10 @@ void module_release_resources(struct module *mod)
 	n = tty_release_range(start, end);
 	if (n)
 		pr_warn("%s: %u tty(s)/line discipline(s) were still registered; removed\n",
+			mod->name, n);
+	n = input_release_range(start, end);
+	if (n)
+		pr_warn("%s: %u input device(s)/handler(s) were still registered; removed\n",
 			mod->name, n);
 }
 

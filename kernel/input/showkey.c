@@ -1,0 +1,235 @@
+/*
+ * The `input` command (lists input devices and their LEDs) and `showkey`, after Linux's
+ * `showkey -k` / `showkey -a`: for a number of events or seconds it prints the key codes the
+ * input layer delivers, or the bytes the console keyboard makes of them (in hex), instead of
+ * letting the keys type into the shell. Events are queued from IRQ context and printed here.
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/irqflags.h>
+#include <keel/shell.h>
+#include <keel/string.h>
+#include <keel/time.h>
+#include "input/input_core.h"
+#include "input/keymap.h"
+
+#define SHOWKEY_RING 64 /* power of two */
+#define SHOWKEY_DEFAULT_SECONDS 10
+#define CTRL_C 0x03
+
+struct showkey_entry {
+	unsigned short code;
+	signed char value;
+	unsigned char nbytes; /* -a: the bytes of one key; -k: 0 */
+	char bytes[KEYMAP_MAX_BYTES];
+};
+
+static struct showkey_entry ring[SHOWKEY_RING];
+static volatile unsigned int ring_head, ring_tail;
+static unsigned int ring_dropped;
+
+static struct showkey_entry *ring_slot(void)
+{
+	if (ring_head - ring_tail >= SHOWKEY_RING) {
+		ring_dropped++;
+		return NULL;
+	}
+	return &ring[ring_head % SHOWKEY_RING];
+}
+
+static void showkey_key_event(struct input_dev *dev, unsigned int type, unsigned int code,
+			      int value)
+{
+	struct showkey_entry *e;
+
+	if (type != EV_KEY || !(e = ring_slot()))
+		return;
+	*e = (struct showkey_entry){ .code = (unsigned short)code, .value = (signed char)value };
+	ring_head++;
+}
+
+static void showkey_bytes(const char *bytes, size_t n)
+{
+	struct showkey_entry *e = ring_slot();
+
+	if (!e)
+		return;
+	*e = (struct showkey_entry){ .nbytes = (unsigned char)n };
+	memcpy(e->bytes, bytes, n);
+	ring_head++;
+}
+
+/* With -k the console keyboard still runs (lock keys keep working) but types nowhere. */
+static void discard_bytes(const char *bytes, size_t n)
+{
+}
+
+static struct input_handler showkey_handler = {
+	.name = "showkey",
+	.event = showkey_key_event,
+};
+
+static bool ring_pop(struct showkey_entry *out)
+{
+	unsigned long flags = local_irq_save();
+	bool found = ring_tail != ring_head;
+
+	if (found)
+		*out = ring[ring_tail++ % SHOWKEY_RING];
+	local_irq_restore(flags);
+	return found;
+}
+
+static void print_entry(const struct showkey_entry *e, bool bytes_mode)
+{
+	static const char *const actions[] = { "release", "press", "repeat" };
+	char line[8 + 3 * KEYMAP_MAX_BYTES];
+	size_t n = 0;
+
+	if (!bytes_mode) {
+		console_printf("keycode %3u %s\n", e->code,
+			       e->value >= 0 && e->value <= 2 ? actions[e->value] : "?");
+		return;
+	}
+	for (unsigned int i = 0; i < e->nbytes; i++)
+		n += scnprintf(line + n, sizeof(line) - n, " %02x", (unsigned char)e->bytes[i]);
+	console_printf("bytes:%s\n", line);
+}
+
+/* Serial Ctrl-C ends showkey early; other serial input is dropped meanwhile. */
+static bool serial_interrupt(void)
+{
+	int c;
+
+	while ((c = console_input_pop()) >= 0)
+		if (c == CTRL_C)
+			return true;
+	return false;
+}
+
+static void showkey_loop(bool bytes_mode, unsigned int max_events, unsigned int seconds)
+{
+	u64 deadline = jiffies + (u64)seconds * HZ;
+	struct showkey_entry e;
+	unsigned int shown = 0;
+
+	while (shown < max_events && jiffies < deadline && !serial_interrupt()) {
+		while (shown < max_events && ring_pop(&e)) {
+			print_entry(&e, bytes_mode);
+			shown++;
+		}
+		if (shown < max_events)
+			cpu_idle();
+	}
+}
+
+static int parse_count(const char *s, unsigned int max, unsigned int *out)
+{
+	if (kstrtouint(s, 0, out) < 0 || *out == 0 || *out > max)
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_showkey_args(int argc, char **argv, bool *bytes_mode, unsigned int *count,
+			      unsigned int *seconds)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *opt = argv[i];
+		bool has_value = i + 1 < argc;
+
+		if (strcmp(opt, "-k") == 0) {
+			*bytes_mode = false;
+		} else if (strcmp(opt, "-a") == 0) {
+			*bytes_mode = true;
+		} else if (strcmp(opt, "-n") == 0 && has_value) {
+			if (parse_count(argv[++i], 100000, count))
+				return -EINVAL;
+		} else if (strcmp(opt, "-t") == 0 && has_value) {
+			if (parse_count(argv[++i], 3600, seconds))
+				return -EINVAL;
+		} else {
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int cmd_showkey(int argc, char **argv)
+{
+	unsigned int count = UINT_MAX, seconds = SHOWKEY_DEFAULT_SECONDS;
+	bool bytes_mode = false;
+	int err = parse_showkey_args(argc, argv, &bytes_mode, &count, &seconds);
+
+	if (err) {
+		console_puts("usage: showkey [-k|-a] [-n events] [-t seconds]\n");
+		return 1;
+	}
+	ring_head = ring_tail = ring_dropped = 0;
+	if (!bytes_mode) {
+		err = input_register_handler(&showkey_handler);
+		if (err)
+			return err;
+	}
+	console_keyboard_set_tap(bytes_mode ? showkey_bytes : discard_bytes);
+	console_printf("showkey: %s for %u s%s (Ctrl-C on the serial line stops)\n",
+		       bytes_mode ? "bytes of each key" : "key codes", seconds,
+		       count == UINT_MAX ? "" : " or until enough events");
+	showkey_loop(bytes_mode, count, seconds);
+	console_keyboard_set_tap(NULL);
+	if (!bytes_mode)
+		input_unregister_handler(&showkey_handler);
+	if (ring_dropped)
+		console_printf("showkey: %u events dropped\n", ring_dropped);
+	console_puts("showkey: done\n");
+	return 0;
+}
+
+static void print_leds(unsigned int leds, char *buf, size_t size)
+{
+	static const char *const names[] = { "num", "caps", "scroll", "compose", "kana" };
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned int led = 0; led < ARRAY_SIZE(names); led++)
+		if (leds & (1u << led))
+			n += scnprintf(buf + n, size - n, "%s%s", n ? "," : "", names[led]);
+	if (!n)
+		strlcpy(buf, "none", size);
+}
+
+static void print_device(struct input_dev *dev, unsigned int index, void *arg)
+{
+	char leds[48];
+
+	print_leds(dev->leds, leds, sizeof(leds));
+	console_printf("input%u: \"%s\" phys=%s leds=%s%s\n", index, dev->name,
+		       dev->phys ? dev->phys : "-", leds, dev->event ? "" : " (no LED control)");
+	(*(unsigned int *)arg)++;
+}
+
+static int cmd_input(int argc, char **argv)
+{
+	unsigned int count = 0;
+
+	input_for_each_device(print_device, &count);
+	if (!count)
+		console_puts("no input devices\n");
+	return 0;
+}
+
+static const struct shell_command input_commands[] = {
+	{ "input", "input", "list input devices and their LEDs", cmd_input },
+	{ "showkey", "showkey [-k|-a] [-n events] [-t seconds]",
+	  "show key codes (-k) or the bytes keys type (-a)", cmd_showkey },
+};
+
+int showkey_init(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(input_commands); i++) {
+		int err = shell_register_command(&input_commands[i]);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
