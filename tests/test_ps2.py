@@ -224,3 +224,57 @@ def test_no_i8042_refused_cleanly(default_iso, boot_machine):
     assert "no input devices" in machine.run("input")
     assert "ps2: no i8042 controller found" in machine.run("insmod /lib/modules/ps2.ko")
     assert machine.run("echo serial still works") == "serial still works\n"
+
+
+# Line editing and history through the PS/2 path: the keyboard's xterm sequences reach the
+# n_tty discipline (attached at boot from /etc/modules), which edits the line.
+
+def test_arrows_edit_the_line(shell):
+    """`echo acd`, Left x2, `b`, End, `e`, Home, Right x5 (after "echo "), Delete -> echo abde."""
+    start = shell.pos = len(shell.text)
+    type_text(shell, "echo acd")
+    press(shell, "left")
+    press(shell, "left")
+    type_text(shell, "b")
+    press(shell, "end")
+    type_text(shell, "e")
+    press(shell, "home")
+    for _ in range(5):
+        press(shell, "right")
+    type_text(shell, "x")
+    press(shell, "left")
+    press(shell, "delete")
+    press(shell, "ret")
+    match = shell.expect(re.escape(keel.PROMPT))
+    assert shell.text[start:match.start()].splitlines()[-1] == "abcde"
+
+
+def test_history_up_down(shell):
+    type_command(shell, "echo first-ps2")
+    type_command(shell, "echo second-ps2")
+    start = shell.pos = len(shell.text)
+    press(shell, "up")
+    press(shell, "up")
+    press(shell, "down")  # back to "echo second-ps2"
+    type_text(shell, "x")
+    press(shell, "ret")
+    match = shell.expect(re.escape(keel.PROMPT))
+    assert shell.text[start:match.start()].splitlines()[-1] == "second-ps2x"
+    start = shell.pos = len(shell.text)
+    press(shell, "up")
+    press(shell, "up")
+    press(shell, "up")  # echo first-ps2
+    press(shell, "ret")
+    match = shell.expect(re.escape(keel.PROMPT))
+    assert shell.text[start:match.start()].splitlines()[-1] == "first-ps2"
+
+
+def test_ctrl_w_and_ctrl_u(shell):
+    start = shell.pos = len(shell.text)
+    type_text(shell, "echo gone")
+    press(shell, "ctrl", "u")
+    type_text(shell, "echo keep drop")
+    press(shell, "ctrl", "w")
+    press(shell, "ret")
+    match = shell.expect(re.escape(keel.PROMPT))
+    assert shell.text[start:match.start()].splitlines()[-1] == "keep"
