@@ -196,11 +196,25 @@ class SocketConsoleMachine(keel.Machine):
         super().close()
 
 
-def console_sent_bytes(machine, tty, count):
-    """The count raw bytes `serial send` wrote on the console line, from machine.raw."""
+def console_guest_sends(machine, tty, count, seed=1, timeout=180):
+    """`serial send` on the console line of a SocketConsoleMachine: (the count raw bytes after
+    the command's `sending` line, the bytes after them, the match of its result line)."""
     marker = f"serial: sending {count} bytes on {tty}\r\n".encode()
-    start = machine.raw.rfind(marker)
-    if start < 0:
-        machine.fail("no `serial: sending` marker in the raw console output")
-    start += len(marker)
-    return bytes(machine.raw[start:start + count]), machine.raw[start + count:start + count + 15]
+    start = len(machine.raw)
+    machine.send_line(f"serial send {tty} {seed} {count}")
+    deadline = time.monotonic() + timeout
+    # Searches only the raw bytes' tail: expect() on a megabyte of text would be quadratic.
+    while True:
+        begin = machine.raw.find(marker, start)
+        if begin >= 0:
+            tail = machine.raw[begin + len(marker) + count:].decode(errors="replace")
+            match = SENT.search(tail.replace("\r", ""))
+            if match and keel.PROMPT in tail[match.end():]:
+                break
+        if time.monotonic() > deadline or not machine._read_available(1.0):
+            machine.fail(f"serial send {tty}: no result line and prompt")
+    machine.pos = len(machine.text)
+    begin += len(marker)
+    rest = bytes(machine.raw[begin + count:])
+    match = SENT.search(rest.decode(errors="replace").replace("\r", ""))
+    return bytes(machine.raw[begin:begin + count]), rest, match
