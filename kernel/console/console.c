@@ -1,8 +1,9 @@
-/* The list of output consoles, the shell's direct console output, and the console input queue. */
+/* The list of output consoles, the shell's direct console output, and console input (a tty). */
 #include <keel/export.h>
 #include <keel/console.h>
 #include <keel/irqflags.h>
 #include <keel/string.h>
+#include <keel/tty.h>
 
 static struct console *consoles;
 
@@ -89,37 +90,25 @@ int console_printf(const char *fmt, ...)
 }
 EXPORT_SYMBOL(console_printf);
 
-/* Single producer side in IRQ context, single consumer: a power-of-two ring with free-running indices. */
-#define INPUT_RING_SIZE 4096
-static char input_ring[INPUT_RING_SIZE];
-static volatile unsigned int input_head, input_tail;
-
+/* Input belongs to the console tty (kernel/tty/): its queue, its line discipline. */
 void console_input_push(char c)
 {
-	unsigned long flags = local_irq_save();
-
-	if (input_head - input_tail < INPUT_RING_SIZE)
-		input_ring[input_head++ % INPUT_RING_SIZE] = c;
-	local_irq_restore(flags);
+	tty_receive_buf(console_tty(), &c, 1);
 }
 EXPORT_SYMBOL(console_input_push);
 
 int console_input_pop(void)
 {
-	unsigned long flags = local_irq_save();
-	int c = -1;
+	char c;
 
-	if (input_tail != input_head)
-		c = (unsigned char)input_ring[input_tail++ % INPUT_RING_SIZE];
-	local_irq_restore(flags);
-	return c;
+	return tty_read_raw(console_tty(), &c, 1, 0) == 1 ? (unsigned char)c : -1;
 }
 
 int console_getc(void)
 {
-	int c;
+	char c;
 
-	while ((c = console_input_pop()) < 0)
-		cpu_idle();
-	return c;
+	while (tty_read_raw(console_tty(), &c, 1, 1000) != 1)
+		;
+	return (unsigned char)c;
 }

@@ -16,6 +16,7 @@
 #include "mm/mm.h"
 #include "module/module.h"
 #include "shell/shell_run.h"
+#include "tty/tty_core.h"
 
 static void apply_log_options(void)
 {
@@ -49,6 +50,7 @@ void kmain(u32 mbi_phys)
 	local_irq_enable();
 	acpi_init();
 	initrd_init();
+	tty_init();
 	module_subsystem_init();
 	shell_run();
 }

@@ -15,6 +15,7 @@
 #include "module/exports.h"
 #include "module/module_internal.h"
 #include "module/params.h"
+#include "tty/tty_core.h"
 
 static struct module *modules; /* newest first, like Linux's /proc/modules */
 
@@ -144,6 +145,10 @@ void module_release_resources(struct module *mod)
 	n = unregister_console_range(start, end);
 	if (n)
 		pr_warn("%s: %u console(s) were still registered; removed\n", mod->name, n);
+	n = tty_release_range(start, end);
+	if (n)
+		pr_warn("%s: %u tty(s)/line discipline(s) were still registered; removed\n",
+			mod->name, n);
 }
 
 static int module_check_removable(struct module *mod)

@@ -8,9 +8,9 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/tty.h>
 #include "fs/vfs.h"
 #include "irq/irq.h"
-#include "shell/readline.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_run.h"
 
@@ -82,13 +82,17 @@ static void report_boot_time(void)
 		(unsigned long)(ns / 1000 % 1000));
 }
 
+/* The console tty's line limit is the shell's: "line too long" must name the real maximum. */
+_Static_assert(SHELL_LINE_MAX == TTY_LINE_MAX, "the shell's line limit is the tty's");
+
+/* Ctrl-C (-EINTR) abandons the line: nothing to say, a new prompt follows. */
 static void read_and_execute(void)
 {
 	static char line[SHELL_LINE_MAX];
 	int ret;
 
 	print_prompt();
-	ret = readline(line, sizeof(line));
+	ret = tty_read_line(console_tty(), line, sizeof(line));
 	if (ret == -E2BIG)
 		console_printf("shell: line too long (max %d characters)\n", SHELL_LINE_MAX - 1);
 	if (ret > 0)

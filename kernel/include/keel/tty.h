@@ -20,7 +20,7 @@ struct module;
 struct tty_struct;
 
 #define TTY_NAME_MAX 16
-#define TTY_LINE_MAX 256 /* the shell's line limit, including the NUL */
+#define TTY_LINE_MAX 1024 /* the shell's line limit (SHELL_LINE_MAX), including the NUL */
 
 /* Line settings, for drivers that have them (serial ports). */
 struct ktermios {
@@ -75,6 +75,9 @@ struct tty_struct {
 	volatile unsigned int input_head, input_tail;
 	unsigned long input_dropped; /* bytes lost because the queue was full */
 	struct tty_struct *next;
+	/* Owned by the tty core (drivers leave it zeroed): the last byte read was a CR, so a LF
+	 * right after it belongs to the same line end. */
+	bool input_last_cr;
 };
 
 #define TTY_INPUT_SIZE 4096
@@ -84,6 +87,13 @@ int tty_register(struct tty_struct *tty);
 void tty_unregister(struct tty_struct *tty);
 struct tty_struct *tty_find(const char *name);
 struct tty_struct *console_tty(void);
+/*
+ * The serial driver that owns the console's line (COM1) links its tty here, so that settings
+ * given to the console tty (stty 9600) reach the hardware; NULL unlinks. Unregistering the
+ * linked tty unlinks it too.
+ */
+void console_tty_set_serial(struct tty_struct *tty);
+struct tty_struct *console_tty_serial(void); /* NULL when no serial line is linked */
 /* Calls fn for every registered tty, in registration order. */
 void tty_for_each(void (*fn)(struct tty_struct *tty, void *arg), void *arg);
 
@@ -94,6 +104,8 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n);
 int tty_write(struct tty_struct *tty, const char *buf, size_t n);
 /* Settings: validated, then passed to ops->set_termios; -EOPNOTSUPP without one. */
 int tty_set_termios(struct tty_struct *tty, const struct ktermios *t);
+/* The validation alone: 0, or -EINVAL when a value is out of range (see struct ktermios). */
+int tty_check_termios(const struct ktermios *t);
 
 /* Readers: a whole line through the discipline (blocks); length, -EINTR or -E2BIG. */
 int tty_read_line(struct tty_struct *tty, char *buf, size_t size);
@@ -106,6 +118,9 @@ int tty_register_ldisc(struct tty_ldisc_ops *ops);
 void tty_unregister_ldisc(struct tty_ldisc_ops *ops);
 /* Attach the discipline named name to tty: 0, -ENOENT (no such discipline) or open's error. */
 int tty_set_ldisc(struct tty_struct *tty, const char *name);
+struct tty_ldisc_ops *tty_find_ldisc(const char *name);
+/* Calls fn for every registered discipline, "minimal" first. */
+void tty_for_each_ldisc(void (*fn)(struct tty_ldisc_ops *ops, void *arg), void *arg);
 
 /* For disciplines: echo/redraw helpers that write through tty_write. */
 void tty_echo(struct tty_struct *tty, const char *s, size_t n);

@@ -1,0 +1,265 @@
+/*
+ * The tty core: the registry of ttys, each tty's raw input queue (filled by its driver from any
+ * context), output and settings through the driver, and reading lines through the discipline
+ * in the reader's context.
+ */
+#include <keel/errno.h>
+#include <keel/export.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "tty/tty_core.h"
+#include "tty/tty_internal.h"
+
+/* The console tty exists from the first instruction, so input can never arrive too early. */
+struct tty_struct *tty_list = &console_tty_dev;
+
+struct tty_struct *tty_find(const char *name)
+{
+	for (struct tty_struct *tty = tty_list; tty; tty = tty->next)
+		if (strcmp(tty->name, name) == 0)
+			return tty;
+	return NULL;
+}
+EXPORT_SYMBOL(tty_find);
+
+void tty_for_each(void (*fn)(struct tty_struct *tty, void *arg), void *arg)
+{
+	for (struct tty_struct *tty = tty_list; tty; tty = tty->next)
+		fn(tty, arg);
+}
+EXPORT_SYMBOL(tty_for_each);
+
+static int tty_check_new(const struct tty_struct *tty)
+{
+	size_t len = strnlen(tty->name, TTY_NAME_MAX);
+
+	if (len == 0 || len == TTY_NAME_MAX || !tty->ops || !tty->ops->write) {
+		pr_err("tty: refusing a tty without a name or a write operation\n");
+		return -EINVAL;
+	}
+	if (tty_find(tty->name)) {
+		pr_err("tty: %s is already registered\n", tty->name);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+static void tty_list_append(struct tty_struct *tty)
+{
+	struct tty_struct **pp = &tty_list;
+	unsigned long flags = tty_lock();
+
+	while (*pp)
+		pp = &(*pp)->next;
+	tty->next = NULL;
+	*pp = tty;
+	tty_unlock(flags);
+}
+
+int tty_register(struct tty_struct *tty)
+{
+	int err = tty_check_new(tty);
+
+	if (err)
+		return err;
+	tty->input = kmalloc(TTY_INPUT_SIZE);
+	if (!tty->input)
+		return -ENOMEM;
+	tty->input_head = tty->input_tail = 0;
+	tty->input_dropped = 0;
+	tty->input_last_cr = false;
+	memset(&tty->line, 0, sizeof(tty->line));
+	tty->disc_data = NULL;
+	tty_ldisc_attach_default(tty);
+	tty_list_append(tty);
+	return 0;
+}
+EXPORT_SYMBOL(tty_register);
+
+static bool tty_list_remove(struct tty_struct *tty)
+{
+	unsigned long flags = tty_lock();
+	bool found = false;
+
+	for (struct tty_struct **pp = &tty_list; *pp; pp = &(*pp)->next) {
+		if (*pp == tty) {
+			*pp = tty->next;
+			found = true;
+			break;
+		}
+	}
+	tty_unlock(flags);
+	return found;
+}
+
+/* The driver's module may be about to go: nothing may point at tty or its ops afterwards. */
+void tty_unregister(struct tty_struct *tty)
+{
+	unsigned long flags;
+	char *input;
+
+	if (tty == &console_tty_dev) {
+		pr_warn("tty: the console tty cannot be unregistered\n");
+		return;
+	}
+	if (!tty_list_remove(tty))
+		return;
+	if (console_tty_serial() == tty)
+		console_tty_set_serial(NULL);
+	tty_ldisc_detach(tty);
+	flags = tty_lock();
+	input = tty->input;
+	tty->input = NULL; /* a late interrupt now drops its bytes instead of writing freed memory */
+	tty_unlock(flags);
+	kfree(input);
+	tty->next = NULL;
+}
+EXPORT_SYMBOL(tty_unregister);
+
+void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
+{
+	unsigned long flags = tty_lock();
+
+	for (size_t i = 0; i < n; i++) {
+		if (!tty->input || tty->input_head - tty->input_tail >= TTY_INPUT_SIZE) {
+			tty->input_dropped += n - i;
+			break;
+		}
+		tty->input[tty->input_head++ % TTY_INPUT_SIZE] = buf[i];
+	}
+	tty_unlock(flags);
+}
+EXPORT_SYMBOL(tty_receive_buf);
+
+/* Takes up to n queued bytes without waiting; returns how many. */
+static size_t tty_input_pop(struct tty_struct *tty, char *buf, size_t n)
+{
+	unsigned long flags = tty_lock();
+	size_t got = 0;
+
+	while (got < n && tty->input && !tty_input_empty(tty))
+		buf[got++] = tty->input[tty->input_tail++ % TTY_INPUT_SIZE];
+	tty_unlock(flags);
+	return got;
+}
+
+int tty_write(struct tty_struct *tty, const char *buf, size_t n)
+{
+	size_t done = 0;
+	bool flushed = false;
+
+	while (done < n) {
+		int ret = tty->ops->write(tty, buf + done, n - done);
+
+		if (ret < 0)
+			return done ? (int)done : ret;
+		if (ret == 0) {
+			/* The driver's queue is full: let it drain once, then give up. */
+			if (flushed || !tty->ops->flush_output)
+				break;
+			tty->ops->flush_output(tty);
+			flushed = true;
+			continue;
+		}
+		done += (size_t)ret;
+		flushed = false;
+	}
+	return (int)done;
+}
+EXPORT_SYMBOL(tty_write);
+
+int tty_check_termios(const struct ktermios *t)
+{
+	if (t->baud < 50 || t->baud > 115200 || 115200 % t->baud)
+		return -EINVAL;
+	if (t->data_bits < 5 || t->data_bits > 8)
+		return -EINVAL;
+	if (t->parity != 'n' && t->parity != 'e' && t->parity != 'o')
+		return -EINVAL;
+	if (t->stop_bits != 1 && t->stop_bits != 2)
+		return -EINVAL;
+	return 0;
+}
+EXPORT_SYMBOL(tty_check_termios);
+
+int tty_set_termios(struct tty_struct *tty, const struct ktermios *t)
+{
+	struct ktermios copy = *t; /* t may be tty->termios itself */
+	int err = tty_check_termios(&copy);
+
+	if (err)
+		return err;
+	if (!tty->ops->set_termios)
+		return -EOPNOTSUPP;
+	err = tty->ops->set_termios(tty, &copy);
+	if (err)
+		return err;
+	tty->termios = copy;
+	return 0;
+}
+EXPORT_SYMBOL(tty_set_termios);
+
+/* One byte for the discipline: 1 line done, -EINTR abandoned, 0 go on. CRLF is one line end. */
+static int tty_feed_ldisc(struct tty_struct *tty, char c)
+{
+	bool lf_after_cr = c == '\n' && tty->input_last_cr;
+
+	tty->input_last_cr = c == '\r';
+	if (lf_after_cr)
+		return 0;
+	return tty->ldisc->receive_char(tty, c);
+}
+
+/* Hands the finished line to the reader and starts an empty one. */
+static int tty_take_line(struct tty_struct *tty, int ret, char *buf, size_t size)
+{
+	struct tty_line *line = &tty->line;
+
+	if (ret > 0 && (line->overflow || line->len >= size))
+		ret = -E2BIG;
+	if (ret > 0) {
+		memcpy(buf, line->buf, line->len);
+		buf[line->len] = '\0';
+		ret = (int)line->len;
+	} else {
+		buf[0] = '\0';
+	}
+	line->len = line->cursor = 0;
+	line->overflow = false;
+	return ret;
+}
+
+int tty_read_line(struct tty_struct *tty, char *buf, size_t size)
+{
+	char c;
+	int ret;
+
+	if (!size)
+		return -EINVAL;
+	for (;;) {
+		if (!tty_input_pop(tty, &c, 1)) {
+			/* Only a host test runs out of input; the line so far stays in tty->line. */
+			if (!tty_wait_input(tty, TTY_WAIT_FOREVER))
+				return -EAGAIN;
+			continue;
+		}
+		ret = tty_feed_ldisc(tty, c);
+		if (ret)
+			return tty_take_line(tty, ret, buf, size);
+	}
+}
+EXPORT_SYMBOL(tty_read_line);
+
+int tty_read_raw(struct tty_struct *tty, char *buf, size_t n, unsigned int timeout_ms)
+{
+	size_t got;
+
+	if (!n)
+		return 0;
+	got = tty_input_pop(tty, buf, n);
+	if (!got && timeout_ms && tty_wait_input(tty, timeout_ms))
+		got = tty_input_pop(tty, buf, n);
+	return (int)got;
+}
+EXPORT_SYMBOL(tty_read_raw);

@@ -1,0 +1,95 @@
+/*
+ * Shared by the tty host tests: the kernel services the tty sources call (heap, printk,
+ * console_write, waiting for input) and a test tty whose output lands on a text grid (the
+ * screen consoles' terminal logic), so a test can check what the user would see.
+ */
+#ifndef KEEL_TESTS_TTY_FAKES_H
+#define KEEL_TESTS_TTY_FAKES_H
+
+#include <stdlib.h>
+#include <keel/errno.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include <keel/tty.h>
+#include "console/textgrid.h"
+#include "tty/tty_internal.h"
+#include "host_printk.h"
+#include "unit.h"
+
+void *kmalloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void *kzalloc(size_t size)
+{
+	return calloc(1, size ? size : 1);
+}
+
+void kfree(const void *p)
+{
+	free((void *)p);
+}
+
+/* Everything written to the console, as the console tty's output. */
+static char console_out[8192];
+static size_t console_out_len;
+
+void console_write(const char *s, size_t n)
+{
+	n = MIN(n, sizeof(console_out) - 1 - console_out_len);
+	memcpy(console_out + console_out_len, s, n);
+	console_out_len += n;
+	console_out[console_out_len] = '\0';
+}
+
+/* The test has given all its input: the reader gets -EAGAIN with its line kept. */
+bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
+{
+	return !tty_input_empty(tty);
+}
+
+#define SCREEN_COLS 100
+#define SCREEN_ROWS 4
+
+static struct text_grid screen;
+static u8 screen_cells[SCREEN_COLS * SCREEN_ROWS], screen_dirty[SCREEN_ROWS];
+static size_t screen_bytes; /* bytes written since screen_reset */
+
+static int screen_write(struct tty_struct *tty, const char *buf, size_t n)
+{
+	text_grid_write(&screen, buf, n);
+	screen_bytes += n;
+	return (int)n;
+}
+
+static const struct tty_operations screen_tty_ops = { .write = screen_write };
+
+static void screen_reset(void)
+{
+	text_grid_init(&screen, screen_cells, screen_dirty, SCREEN_COLS, SCREEN_ROWS);
+	text_grid_write(&screen, "> ", 2); /* a prompt: editing must never touch it */
+	screen_bytes = 0;
+}
+
+/* The cursor's row with its trailing blanks removed. */
+static const char *screen_line(void)
+{
+	static char text[SCREEN_COLS + 1];
+	size_t n = SCREEN_COLS;
+
+	memcpy(text, text_grid_row(&screen, screen.y), SCREEN_COLS);
+	while (n && text[n - 1] == ' ')
+		n--;
+	text[n] = '\0';
+	return text;
+}
+
+/* Queues s as the test tty's input and reads one line from it. */
+static int type_line(struct tty_struct *tty, const char *s, char *buf, size_t size)
+{
+	tty_receive_buf(tty, s, strlen(s));
+	return tty_read_line(tty, buf, size);
+}
+
+#endif
