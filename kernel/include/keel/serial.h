@@ -20,8 +20,4 @@ int early_serial_release(void);
 /* Takes COM1 back: the early console is registered again and input comes through IRQ 4. */
 void early_serial_reclaim(void);
 
-struct tty_struct;
-/* The tty core (kernel/tty/): the console tty's settings follow tty (ttyS0); NULL unlinks. */
-void console_tty_set_serial(struct tty_struct *tty);
-
 #endif
