@@ -17,6 +17,7 @@ from conftest import SharedMachine, shared_machine_fixture
 
 MIB = 1 << 20
 PCI_BYTES = 64 * 1024
+TTY_INPUT_SIZE = 4096  # <keel/tty.h>
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +149,31 @@ def test_settings_and_errors(machine):
     assert "usage:" in machine.run("serial set ttyS1 12345")
     assert "no such port" in machine.run("serial stat ttyS7")
     assert "usage:" in machine.run("serial send ttyS1")
+
+
+def test_tty_core_integration(machine, sockets):
+    """stty reaches the UART (console tty -> ttyS0 too); without a sink, received bytes go to
+    ttyS1's tty input queue, whose overflow the tty core counts."""
+    machine.run("stty -F ttyS1 57600 cs7")
+    assert re.search(r"^ttyS1 .* 57600 7n1 ", machine.run("serial"), re.M)
+    machine.run("stty 38400")
+    assert re.search(r"^ttyS0 .* 38400 8n1 ", machine.run("serial"), re.M)
+    machine.run("stty 115200")
+    machine.run("stty -F ttyS1 115200 cs8")
+    ttys = machine.run("ttys")
+    assert all(re.search(rf"^{tty}\s", ttys, re.M) for tty in ("ttyS0", "ttyS1"))
+    before = ports(machine)["ttyS1"][3]
+    sock = connect(sockets, "com2")
+    try:
+        sock.sendall(random.randbytes(TTY_INPUT_SIZE + 1000))
+        deadline = time.monotonic() + 30
+        while ports(machine)["ttyS1"][3]["rx"] < before["rx"] + TTY_INPUT_SIZE + 1000:
+            assert time.monotonic() < deadline, "the bytes did not all arrive"
+            time.sleep(0.2)
+    finally:
+        sock.close()
+    # Earlier tests left the queue with room for fewer bytes, never more.
+    assert ports(machine)["ttyS1"][3]["dropped"] >= before["dropped"] + 1000
 
 
 def test_unload_during_output_loses_no_line(machine):

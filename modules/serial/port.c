@@ -199,7 +199,12 @@ static unsigned long uart_make_room(struct uart_port *port, unsigned long flags)
 	}
 	uart_start_tx(port);
 	cpu_idle(); /* interrupts on until the next one, then off again */
-	return local_irq_save();
+	flags = local_irq_save();
+	/* Woken by another interrupt (the timer) with the transmitter idle: a THRE interrupt
+	 * went missing, so refill it here rather than wait forever. */
+	if (tx_ring_full(port) && (inb(port->iobase + UART_LSR) & UART_LSR_THRE))
+		uart_transmit_chars(port);
+	return flags;
 }
 
 size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr)
