@@ -202,6 +202,26 @@ def test_rmmod_leaves_nothing(machine):
     assert "Kernel driver in use: serial" in machine.run("lspci -v")
 
 
+def test_parameters(machine):
+    """console=0 leaves COM1 to the early console; probe_mask=1 probes COM1 only."""
+    machine.run("rmmod serial")
+    out = machine.run("modprobe serial console=0")
+    assert "serial: COM1 left to the early console (console=0)" in out
+    listed = ports(machine)
+    assert "ttyS0" not in listed and listed["ttyS1"][1] == 0x2f8
+    assert "pci" in listed["ttyS2"][4]  # numbered after the COM ports, COM1 included
+    assert machine.run("echo early-still").strip() == "early-still"
+    machine.run("rmmod serial")
+    machine.run("modprobe serial probe_mask=1")
+    listed = ports(machine)
+    assert listed["ttyS0"][1] == 0x3f8
+    assert all(port[1] != 0x2f8 for port in listed.values())  # COM2 not probed
+    assert "pci" in listed["ttyS1"][4]  # the PCI card takes the next free number
+    machine.run("rmmod serial")
+    machine.run("modprobe serial")
+    assert {"ttyS0", "ttyS1"} <= set(ports(machine))
+
+
 @pytest.fixture
 def socket_console(default_iso, boot_machine, tmp_path):
     machine = serialhost.SocketConsoleMachine(default_iso, tmp_path / "socket-console")

@@ -5,6 +5,7 @@
  */
 #include <keel/irqflags.h>
 #include <keel/module.h>
+#include <keel/printk.h>
 #include <keel/serial.h>
 #include "uart.h"
 
@@ -24,13 +25,21 @@ MODULE_PARM_DESC(console, "take COM1 over from the early console (default 1)");
 static void serial_isa_add(int line)
 {
 	u16 io = isa_ports[line].iobase;
-	unsigned long flags = local_irq_save();
-	enum uart_type type = uart_probe(io);
+	unsigned long flags;
+	enum uart_type type;
 	int err;
 
+	if (io == EARLY_SERIAL_PORT && !console) {
+		pr_info("serial: COM1 left to the early console (console=0)\n");
+		serial_first_dynamic_line = line + 1;
+		return;
+	}
+	flags = local_irq_save();
+	type = uart_probe(io);
 	local_irq_restore(flags);
 	if (type == UART_NONE)
 		return;
+	serial_first_dynamic_line = line + 1;
 	if (!serial_port_add(line, io, isa_ports[line].irq, type, NULL,
 			     console && io == EARLY_SERIAL_PORT, &err))
 		pr_err("serial: COM%d at I/O 0x%x: cannot set up ttyS%d: %d\n", line + 1, io, line,

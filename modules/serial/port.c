@@ -15,6 +15,14 @@
 #define UART_IRQ_PASSES 32
 #define RFLAGS_IF (1UL << 9)
 
+static bool irqs_enabled(void)
+{
+	unsigned long flags = local_irq_save();
+
+	local_irq_restore(flags);
+	return flags & RFLAGS_IF;
+}
+
 static bool tx_ring_empty(const struct uart_port *port)
 {
 	return port->tx_head == port->tx_tail;
@@ -234,10 +242,8 @@ size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr
 bool uart_flush_wait(struct uart_port *port, unsigned int timeout_ms)
 {
 	u64 deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
-	unsigned long flags = local_irq_save();
 
-	local_irq_restore(flags);
-	if (!(flags & RFLAGS_IF) || port->emergency || !port->irq_requested) {
+	if (!irqs_enabled() || port->emergency || !port->irq_requested) {
 		uart_drain_polled(port);
 		return true;
 	}

@@ -12,6 +12,8 @@
 #include "uart.h"
 
 struct uart_port *serial_ports[SERIAL_MAX_PORTS];
+/* PCI ports are numbered after the COM ports that exist, even one left to the early console. */
+int serial_first_dynamic_line;
 
 static const struct ktermios serial_default_termios = {
 	.baud = 115200, .data_bits = 8, .parity = 'n', .stop_bits = 1,
@@ -21,7 +23,7 @@ static int serial_free_line(int wanted)
 {
 	if (wanted >= 0)
 		return wanted < SERIAL_MAX_PORTS && !serial_ports[wanted] ? wanted : -EBUSY;
-	for (int line = 0; line < SERIAL_MAX_PORTS; line++)
+	for (int line = serial_first_dynamic_line; line < SERIAL_MAX_PORTS; line++)
 		if (!serial_ports[line])
 			return line;
 	return -ENOSPC;

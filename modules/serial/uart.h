@@ -92,6 +92,7 @@ struct uart_port {
 };
 
 extern struct uart_port *serial_ports[SERIAL_MAX_PORTS];
+extern int serial_first_dynamic_line;
 
 /* probe.c */
 enum uart_type uart_probe(u16 iobase);
