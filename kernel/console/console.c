@@ -60,6 +60,16 @@ void console_write(const char *s, size_t n)
 }
 EXPORT_SYMBOL(console_write);
 
+void console_flush(void)
+{
+	unsigned long flags = local_irq_save();
+
+	for (struct console *con = consoles; con; con = con->next)
+		if (con->flush)
+			con->flush(con);
+	local_irq_restore(flags);
+}
+
 void console_puts(const char *s)
 {
 	console_write(s, strlen(s));

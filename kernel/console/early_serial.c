@@ -2,14 +2,19 @@
  * The polled COM1 console (115200 8N1) that works from the first line of C until power-off.
  * Output is polled on purpose: it must print oopses and panics whatever state interrupts are
  * in. Input arrives by interrupt (IRQ 4) once the IRQ layer is up, into the console input queue.
+ * A serial driver module may take COM1 over (early_serial_release) and give it back
+ * (early_serial_reclaim); see <keel/serial.h>.
  */
 #include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/io.h>
 #include <keel/irq.h>
 #include <keel/printk.h>
+#include <keel/serial.h>
 #include "console/early_serial.h"
 
-#define COM1 0x3f8
+#define COM1 EARLY_SERIAL_PORT
 #define UART_THR 0
 #define UART_RBR 0
 #define UART_IER 1
@@ -23,9 +28,11 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 #define IER_RX_DATA 0x01
-#define COM1_IRQ 4
+#define COM1_IRQ EARLY_SERIAL_IRQ
 
 static bool early_serial_present;
+static bool early_serial_irq_owned; /* our IRQ 4 handler is registered */
+static bool early_serial_released;  /* a driver module owns COM1 */
 
 void early_serial_init(void)
 {
@@ -110,6 +117,31 @@ void early_serial_irq_init(void)
 		pr_err("serial: cannot get IRQ %d for COM1 input: %d\n", COM1_IRQ, err);
 		return;
 	}
+	early_serial_irq_owned = true;
 	early_serial_drain_rx(); /* bytes typed before now would never raise an interrupt */
 	outb(COM1 + UART_IER, IER_RX_DATA);
 }
+
+int early_serial_release(void)
+{
+	if (!early_serial_present || early_serial_released)
+		return -ENODEV;
+	unregister_console(&early_serial_console);
+	outb(COM1 + UART_IER, 0x00);
+	if (early_serial_irq_owned)
+		free_irq(COM1_IRQ, &early_serial_console);
+	early_serial_irq_owned = false;
+	early_serial_released = true;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(early_serial_release);
+
+void early_serial_reclaim(void)
+{
+	if (!early_serial_released)
+		return;
+	early_serial_released = false;
+	register_console(&early_serial_console);
+	early_serial_irq_init();
+}
+EXPORT_SYMBOL_GPL(early_serial_reclaim);

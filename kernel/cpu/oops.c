@@ -2,6 +2,7 @@
  * The oops: what an unexpected exception prints before Keel halts. Linux-shaped on purpose so
  * people who know Linux oopses read it at a glance: what happened, where, registers, trace.
  */
+#include <keel/console.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -124,6 +125,7 @@ static void print_registers(const struct pt_regs *regs)
 void oops(struct pt_regs *regs)
 {
 	local_irq_disable();
+	console_flush(); /* a console waiting for interrupts to drain would never print this */
 	if (oops_in_progress++) {
 		/* Faulting while printing an oops: say the least and stop. */
 		printk(KERN_EMERG "Oops: nested exception %lu at RIP 0x%016lx while printing an oops\n",

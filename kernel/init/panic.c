@@ -1,4 +1,5 @@
 /* panic: the last word. Prints the message and a backtrace on every console and stops this CPU. */
+#include <keel/console.h>
 #include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
@@ -10,6 +11,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
+	console_flush(); /* interrupt-driven consoles must print without interrupts from now on */
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);

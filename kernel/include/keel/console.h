@@ -7,6 +7,9 @@
 struct console {
 	const char *name;
 	void (*write)(struct console *con, const char *s, size_t n);
+	/* Optional, for consoles that buffer: push it all out by polling, and from now on write
+	 * synchronously (oops and panic, which run with interrupts off for good). */
+	void (*flush)(struct console *con);
 	struct console *next;
 };
 
@@ -18,6 +21,8 @@ unsigned int unregister_console_range(unsigned long start, unsigned long end);
 
 /* Write to every registered console, bypassing the log (the shell's own output). */
 void console_write(const char *s, size_t n);
+/* Oops/panic: every console's flush hook (see struct console). */
+void console_flush(void);
 void console_puts(const char *s);
 int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

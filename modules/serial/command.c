@@ -1,0 +1,235 @@
+/*
+ * The `serial` shell command: the ports with their settings and error counters, line settings,
+ * and data commands for tests and benchmarks. A raw capture ("sink") counts and checksums a
+ * port's received bytes in the interrupt handler, so the shell stays free while data flows.
+ */
+#include <keel/errno.h>
+#include <keel/irqflags.h>
+#include <keel/printk.h>
+#include <keel/shell.h>
+#include <keel/string.h>
+#include <keel/time.h>
+#include "uart.h"
+
+#define SERIAL_RECV_TIMEOUT_MS 10000
+#define SERIAL_SEND_CHUNK 256
+
+static int cmd_serial(int argc, char **argv);
+
+static const struct shell_command serial_command = {
+	.name = "serial",
+	.usage = "serial [list | set <tty> <baud> [8n1] | send <tty> <seed> <bytes> | "
+		 "recv <tty> <bytes> [timeout_ms] | sink <tty> on|off | stat <tty> | seq <count>]",
+	.help = "serial ports: types, settings, error counters; data tests",
+	.run = cmd_serial,
+};
+
+static void serial_show_port(const struct uart_port *port)
+{
+	const struct ktermios *t = &port->tty.termios;
+	const struct uart_counters *c = &port->counters;
+
+	console_printf("%s %s io 0x%x irq %u %u %u%c%u rx %lu tx %lu overrun %lu framing %lu "
+		       "parity %lu break %lu dropped %lu%s%s\n",
+		       port->tty.name, uart_type_name(port->type), port->iobase, port->irq, t->baud,
+		       t->data_bits, t->parity, t->stop_bits, c->rx, c->tx, c->overrun, c->framing,
+		       c->parity, c->brk, port->tty.input_dropped,
+		       port->is_console ? " console" : "", port->bus_name ? " pci" : "");
+}
+
+static int serial_list(void)
+{
+	for (int line = 0; line < SERIAL_MAX_PORTS; line++)
+		if (serial_ports[line])
+			serial_show_port(serial_ports[line]);
+	return 0;
+}
+
+static struct uart_port *serial_lookup(const char *name)
+{
+	struct uart_port *port = serial_port_find(name);
+
+	if (!port)
+		console_printf("serial: %s: no such port\n", name);
+	return port;
+}
+
+/* "8n1"-style: data bits, parity n/e/o, stop bits. */
+static int serial_parse_format(const char *s, struct ktermios *t)
+{
+	if (strlen(s) != 3 || s[0] < '5' || s[0] > '8' || (s[2] != '1' && s[2] != '2'))
+		return -EINVAL;
+	t->data_bits = (u8)(s[0] - '0');
+	t->parity = s[1];
+	t->stop_bits = (u8)(s[2] - '0');
+	return 0;
+}
+
+static int serial_set(struct uart_port *port, int argc, char **argv)
+{
+	struct ktermios t = port->tty.termios;
+	int err;
+
+	if (argc < 4 || kstrtouint(argv[3], 10, &t.baud))
+		return -EINVAL;
+	if (argc > 4 && serial_parse_format(argv[4], &t))
+		return -EINVAL;
+	err = port->tty.ops->set_termios(&port->tty, &t);
+	if (err)
+		return err;
+	serial_show_port(port);
+	return 0;
+}
+
+void serial_sink_start(struct uart_port *port, unsigned long limit)
+{
+	unsigned long flags = local_irq_save();
+
+	port->sink = (struct uart_sink){ .active = true, .limit = limit };
+	local_irq_restore(flags);
+}
+
+void serial_sink_stop(struct uart_port *port)
+{
+	WRITE_ONCE(port->sink.active, false);
+}
+
+static void serial_show_sink(const struct uart_port *port, const char *what)
+{
+	console_printf("serial: %s %lu bytes on %s, crc32 0x%08x\n", what, port->sink.count,
+		       port->tty.name, port->sink.crc);
+}
+
+/* Waits for limit bytes in the sink; the console line is the port's until then. */
+static int serial_recv(struct uart_port *port, int argc, char **argv)
+{
+	unsigned long bytes;
+	unsigned int timeout_ms = SERIAL_RECV_TIMEOUT_MS;
+	u64 deadline;
+
+	if (argc < 4 || kstrtoul(argv[3], 0, &bytes) || !bytes ||
+	    (argc > 4 && kstrtouint(argv[4], 0, &timeout_ms)))
+		return -EINVAL;
+	serial_sink_start(port, bytes);
+	console_printf("serial: %s taken for %lu raw bytes\n", port->tty.name, bytes);
+	deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
+	while (READ_ONCE(port->sink.active) && ktime_get_ns() < deadline)
+		cpu_idle();
+	serial_sink_stop(port);
+	serial_show_sink(port, "received");
+	return port->sink.count == bytes ? 0 : -ETIMEDOUT;
+}
+
+static int serial_sink(struct uart_port *port, int argc, char **argv)
+{
+	if (argc < 4)
+		return -EINVAL;
+	if (strcmp(argv[3], "on") == 0)
+		serial_sink_start(port, 0);
+	else if (strcmp(argv[3], "off") == 0)
+		serial_sink_stop(port);
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static u32 serial_prng_next(u32 *state)
+{
+	u32 x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}
+
+/* Deterministic pseudo-random bytes (xorshift32, top byte), raw through the transmit ring. */
+static int serial_send(struct uart_port *port, int argc, char **argv)
+{
+	char chunk[SERIAL_SEND_CHUNK];
+	unsigned long bytes, sent = 0;
+	u32 seed, crc = 0;
+
+	if (argc < 5 || kstrtouint(argv[3], 0, &seed) || kstrtoul(argv[4], 0, &bytes))
+		return -EINVAL;
+	if (!seed)
+		seed = 0x9e3779b9; /* xorshift never leaves 0 */
+	console_printf("serial: sending %lu bytes on %s\n", bytes, port->tty.name);
+	while (sent < bytes) {
+		size_t n = MIN((unsigned long)sizeof(chunk), bytes - sent);
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = (char)(serial_prng_next(&seed) >> 24);
+		crc = crc32(crc, chunk, n);
+		uart_queue(port, chunk, n, false);
+		sent += n;
+	}
+	uart_flush_wait(port, 10000);
+	console_printf("%sserial: sent %lu bytes on %s, crc32 0x%08x\n",
+		       port->is_console ? "\n" : "", sent, port->tty.name, crc);
+	return 0;
+}
+
+/* Numbered lines through the console: the hand-over test counts them. */
+static int serial_seq(int argc, char **argv)
+{
+	unsigned int count;
+
+	if (argc < 3 || kstrtouint(argv[2], 0, &count))
+		return -EINVAL;
+	for (unsigned int i = 0; i < count; i++)
+		console_printf("seq %u of %u\n", i, count);
+	return 0;
+}
+
+static int serial_port_command(int argc, char **argv)
+{
+	struct uart_port *port;
+
+	if (argc < 3)
+		return -EINVAL;
+	port = serial_lookup(argv[2]);
+	if (!port)
+		return 1;
+	if (strcmp(argv[1], "set") == 0)
+		return serial_set(port, argc, argv);
+	if (strcmp(argv[1], "send") == 0)
+		return serial_send(port, argc, argv);
+	if (strcmp(argv[1], "recv") == 0)
+		return serial_recv(port, argc, argv);
+	if (strcmp(argv[1], "sink") == 0)
+		return serial_sink(port, argc, argv);
+	if (strcmp(argv[1], "stat") == 0) {
+		serial_show_port(port);
+		serial_show_sink(port, port->sink.active ? "sink on," : "sink off,");
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int cmd_serial(int argc, char **argv)
+{
+	int err;
+
+	if (argc == 1 || strcmp(argv[1], "list") == 0)
+		return serial_list();
+	if (strcmp(argv[1], "seq") == 0)
+		err = serial_seq(argc, argv);
+	else
+		err = serial_port_command(argc, argv);
+	if (err == -EINVAL) {
+		console_printf("usage: %s\n", serial_command.usage);
+		return 1;
+	}
+	return err;
+}
+
+int serial_command_register(void)
+{
+	return shell_register_command(&serial_command);
+}
+
+void serial_command_unregister(void)
+{
+	shell_unregister_command(&serial_command);
+}
