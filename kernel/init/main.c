@@ -5,6 +5,7 @@
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "acpi/acpi.h"
+#include "block/block.h"
 #include "console/early_serial.h"
 #include "console/log.h"
 #include "console/video.h"
@@ -49,6 +50,7 @@ void kmain(u32 mbi_phys)
 	local_irq_enable();
 	acpi_init();
 	initrd_init();
+	block_init();
 	module_subsystem_init();
 	shell_run();
 }

@@ -80,4 +80,13 @@ int blkdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf);
 int blkdev_write(struct block_device *bdev, u64 sector, u32 count, const void *buf);
 int blkdev_flush(struct block_device *bdev);
 
+/*
+ * For RAM disks, which see no file system of their own: the size in bytes of an initrd file,
+ * and a copy of it onto a device that is not registered yet, from sector 0 through the driver's
+ * ops->write (the last sector zero-padded). 0 or -errno (-ENOENT, -EISDIR, -EFBIG when the
+ * file is larger than the device).
+ */
+int blkdev_image_size(const char *path, u64 *size);
+int blkdev_load_image(struct block_device *bdev, const char *path);
+
 #endif

@@ -1,0 +1,78 @@
+/*
+ * Disk images for RAM disks (modules/ramdisk): a module sees no VFS, so the block layer sizes an
+ * initrd file and copies it onto a not yet registered device through the driver's own write.
+ */
+#include <keel/blkdev.h>
+#include <keel/errno.h>
+#include <keel/export.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "fs/vfs.h"
+
+#define IMAGE_CHUNK_BYTES (64 * 1024)
+
+int blkdev_image_size(const char *path, u64 *size)
+{
+	struct vfs_stat st;
+	int err = vfs_stat(path, &st);
+
+	if (err)
+		return err;
+	if (st.is_dir)
+		return -EISDIR;
+	*size = st.size;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(blkdev_image_size);
+
+/* Copies len bytes (the last sector zero-padded) from f to sector onwards. */
+static int image_copy_chunk(struct block_device *bdev, struct file *f, u64 sector, u8 *buf,
+			    size_t len)
+{
+	u32 count = (u32)((len + bdev->sector_size - 1) / bdev->sector_size);
+	ssize_t got;
+
+	memset(buf, 0, (size_t)count * bdev->sector_size);
+	got = vfs_read(f, buf, len);
+	if (got < 0)
+		return (int)got;
+	if ((size_t)got != len)
+		return -EIO;
+	return bdev->ops->write(bdev, sector, count, buf);
+}
+
+int blkdev_load_image(struct block_device *bdev, const char *path)
+{
+	u64 size, done = 0;
+	struct file *f;
+	u8 *buf;
+	int err;
+
+	err = blkdev_image_size(path, &size);
+	if (err)
+		return err;
+	if (!bdev->ops || !bdev->ops->write || bdev->sector_size == 0 ||
+	    IMAGE_CHUNK_BYTES % bdev->sector_size)
+		return -EINVAL;
+	if (size > bdev->nr_sectors * bdev->sector_size)
+		return -EFBIG;
+	err = vfs_open(path, &f);
+	if (err)
+		return err;
+	buf = kmalloc(IMAGE_CHUNK_BYTES);
+	if (!buf) {
+		err = -ENOMEM;
+		goto out_close;
+	}
+	while (done < size && !err) {
+		size_t len = (size_t)MIN((u64)IMAGE_CHUNK_BYTES, size - done);
+
+		err = image_copy_chunk(bdev, f, done / bdev->sector_size, buf, len);
+		done += len;
+	}
+	kfree(buf);
+out_close:
+	vfs_close(f);
+	return err;
+}
+EXPORT_SYMBOL_GPL(blkdev_load_image);

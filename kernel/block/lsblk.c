@@ -1,0 +1,149 @@
+/*
+ * The lsblk command: one line per block device with its size (human-readable and in sectors),
+ * sector size, read-only flag, kind, start on its disk, partition type (MBR id or GPT type GUID,
+ * with a name for the well-known ones), unique GUID, and GPT label or disk model.
+ */
+#include <keel/console.h>
+#include <keel/string.h>
+#include "block/block.h"
+#include "shell/shell_internal.h"
+
+struct mbr_type_name {
+	u8 id;
+	const char *name;
+};
+
+static const struct mbr_type_name mbr_type_names[] = {
+	{ 0x01, "FAT12" },           { 0x04, "FAT16 <32M" },         { 0x05, "Extended" },
+	{ 0x06, "FAT16" },           { 0x07, "HPFS/NTFS/exFAT" },    { 0x0b, "W95 FAT32" },
+	{ 0x0c, "W95 FAT32 (LBA)" }, { 0x0e, "W95 FAT16 (LBA)" },    { 0x0f, "W95 Ext'd (LBA)" },
+	{ 0x82, "Linux swap" },      { 0x83, "Linux" },              { 0x85, "Linux extended" },
+	{ 0x8e, "Linux LVM" },       { 0xa5, "FreeBSD" },            { 0xee, "GPT" },
+	{ 0xef, "EFI (FAT-12/16/32)" }, { 0xfd, "Linux raid autodetect" },
+};
+
+struct gpt_type_name {
+	const char *guid; /* text form, lower case */
+	const char *name;
+};
+
+static const struct gpt_type_name gpt_type_names[] = {
+	{ "c12a7328-f81f-11d2-ba4b-00a0c93ec93b", "EFI System" },
+	{ "0fc63daf-8483-4772-8e79-3d69d8477de4", "Linux filesystem" },
+	{ "ebd0a0a2-b9e5-4433-87c0-68b6b72699c7", "Microsoft basic data" },
+	{ "21686148-6449-6e6f-744e-656564454649", "BIOS boot" },
+	{ "0657fd6d-a4ab-43c4-84e5-0933c84b4f4f", "Linux swap" },
+	{ "e6d6d379-f507-44c2-a23c-238f2a3df928", "Linux LVM" },
+	{ "4f68bce3-e8cd-4db1-96e7-fbcaf984b709", "Linux root (x86-64)" },
+	{ "e3c9e316-0b5c-4db8-817d-f92df00215ae", "Microsoft reserved" },
+};
+
+static const char *mbr_type_name(u8 id)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(mbr_type_names); i++)
+		if (mbr_type_names[i].id == id)
+			return mbr_type_names[i].name;
+	return "unknown";
+}
+
+/* The usual text form: the first three fields are little-endian on disk. */
+static void guid_to_text(const u8 *g, char *buf, size_t size)
+{
+	snprintf(buf, size, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12],
+		 g[13], g[14], g[15]);
+}
+
+static const char *gpt_type_name(const char *guid_text)
+{
+	for (unsigned int i = 0; i < ARRAY_SIZE(gpt_type_names); i++)
+		if (strcmp(gpt_type_names[i].guid, guid_text) == 0)
+			return gpt_type_names[i].name;
+	return "unknown";
+}
+
+/* "512", "1.5K", "16M", "2.3G": one decimal, dropped when it is zero, as lsblk prints. */
+static void format_size(u64 bytes, char *buf, size_t size)
+{
+	static const char units[] = "BKMGTP";
+	unsigned int unit = 0;
+	u64 scaled10 = bytes * 10;
+
+	if (bytes >= (1ULL << 60)) {
+		snprintf(buf, size, "huge");
+		return;
+	}
+	while (scaled10 >= 10240 && unit < sizeof(units) - 2) {
+		scaled10 /= 1024;
+		unit++;
+	}
+	if (scaled10 % 10 && unit)
+		snprintf(buf, size, "%llu.%llu%c", (unsigned long long)(scaled10 / 10),
+			 (unsigned long long)(scaled10 % 10), units[unit]);
+	else
+		snprintf(buf, size, "%llu%c", (unsigned long long)(scaled10 / 10), units[unit]);
+}
+
+static bool guid_is_zero(const u8 *g)
+{
+	for (int i = 0; i < 16; i++)
+		if (g[i])
+			return false;
+	return true;
+}
+
+static const char *device_kind(const struct block_device *b)
+{
+	if (b->whole)
+		return "part";
+	return b->sector_size == 2048 && b->removable ? "rom" : "disk";
+}
+
+/* PTYPE, UUID and DETAILS of a partition. */
+static void print_partition_columns(const struct block_device *b)
+{
+	char type[40], uuid[40];
+
+	if (guid_is_zero(b->part.type_guid)) {
+		console_printf(" 0x%02x %-36s %s%s\n", b->part.mbr_type, "-",
+			       mbr_type_name(b->part.mbr_type), b->part.bootable ? ", bootable" : "");
+		return;
+	}
+	guid_to_text(b->part.type_guid, type, sizeof(type));
+	guid_to_text(b->part.unique_guid, uuid, sizeof(uuid));
+	console_printf(" %s %s %s%s%s%s\n", type, uuid, gpt_type_name(type),
+		       b->part.label[0] ? " \"" : "", b->part.label, b->part.label[0] ? "\"" : "");
+}
+
+static void lsblk_print(struct block_device *b, void *arg)
+{
+	char size[16];
+
+	format_size(b->nr_sectors * b->sector_size, size, sizeof(size));
+	console_printf("%-10s %6s %10llu %5u %2d %-4s", b->name, size,
+		       (unsigned long long)b->nr_sectors, b->sector_size, b->read_only,
+		       device_kind(b));
+	if (b->whole) {
+		console_printf(" %10llu", (unsigned long long)b->start_sector);
+		print_partition_columns(b);
+	} else {
+		console_printf(" %10s %-4s %-36s %s\n", "-", "-", "-", b->model);
+	}
+}
+
+static int cmd_lsblk(int argc, char **argv)
+{
+	if (!blkdev_first()) {
+		console_puts("lsblk: no block devices\n");
+		return 0;
+	}
+	console_printf("%-10s %6s %10s %5s %2s %-4s %10s %-4s %-36s %s\n", "NAME", "SIZE", "SECTORS",
+		       "SSZ", "RO", "TYPE", "START", "PTYPE", "UUID", "DETAILS");
+	blkdev_for_each(lsblk_print, NULL);
+	return 0;
+}
+
+const struct shell_command lsblk_command = {
+	"lsblk", "lsblk",
+	"list block devices: sizes, partition offsets, types, GUIDs, labels, models", cmd_lsblk,
+};
