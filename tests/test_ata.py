@@ -166,6 +166,10 @@ def test_read_crcs(pc, disks, mode):
             want = zlib.crc32(image[start * SECTOR:(start + count) * SECTOR])
             got = guest_crc(pc, f"blk read {dev} {start} {count}")
             assert got == want, f"{dev} {mode} sectors {start}+{count}"
+            if count <= 256:
+                # `ata read` reads to an odd address: DMA through the bounce buffer.
+                got = guest_crc(pc, f"ata read {dev} {start} {count}")
+                assert got == want, f"{dev} {mode} (ata read) sectors {start}+{count}"
     set_mode(pc, "hda", "dma")
     set_mode(pc, "hdd", "dma")
 

@@ -70,7 +70,10 @@ struct pci_dev;
 #define ATA_TIMEOUT_MS 5000
 #define ATA_FLUSH_TIMEOUT_MS 30000
 
-/* The DMA bounce buffer: 2^5 pages = 128 KiB = 256 sectors, the most one LBA28 command moves. */
+/*
+ * The DMA bounce buffer for memory the device cannot reach directly: 2^5 pages = 128 KiB = 256
+ * sectors, the most one LBA28 command moves; also the most one DMA command moves here.
+ */
 #define ATA_DMA_BUF_ORDER 5
 #define ATA_DMA_BUF_SIZE (4096u << ATA_DMA_BUF_ORDER)
 #define ATA_DMA_MAX_SECTORS (ATA_DMA_BUF_SIZE / ATA_SECTOR_SIZE)
@@ -159,7 +162,7 @@ int ata_pio_out(struct ata_device *dev, const struct ata_taskfile *tf, const voi
 /* dma.c */
 int ata_dma_alloc(struct ata_channel *ch);
 void ata_dma_free(struct ata_channel *ch);
-int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, bool write);
+int ata_dma_rw(struct ata_device *dev, const struct ata_taskfile *tf, void *buf, bool write);
 
 /* atapi.c */
 int atapi_packet(struct ata_device *dev, const u8 *cdb, void *buf, u32 buflen);

@@ -1,7 +1,8 @@
 /*
  * The `ata` shell command: lists controllers, channels and devices, switches a disk between
  * DMA and PIO, re-runs IDENTIFY, reads raw sectors (without the block layer's range check, to
- * see the device's own errors) and measures sequential throughput for `make bench`.
+ * see the device's own errors, and into a buffer DMA cannot reach, to exercise the bounce
+ * buffer) and measures sequential throughput for `make bench`.
  */
 #include <keel/console.h>
 #include <keel/mm.h>
@@ -25,14 +26,14 @@ static void ata_list_device(struct ata_device *dev)
 		return;
 	}
 	console_printf("  %s: %s \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,
-	       type_names[dev->type], b->model, dev->serial, dev->firmware);
+		       type_names[dev->type], b->model, dev->serial, dev->firmware);
 	console_printf("       %llu sectors of %u bytes (%llu MiB), %s, DMA %s, mode %s%s\n",
-	       (unsigned long long)b->nr_sectors, b->sector_size,
-	       (unsigned long long)(b->nr_sectors * b->sector_size >> 20),
-	       dev->type == ATA_DEV_ATAPI ? "packet" : dev->lba48 ? "LBA48" : "LBA28",
-	       dev->dma_capable ? "supported" : "unsupported",
-	       dev->type == ATA_DEV_ATA && dev->use_dma ? "dma" : "pio",
-	       b->read_only ? ", read-only" : "");
+		       (unsigned long long)b->nr_sectors, b->sector_size,
+		       (unsigned long long)(b->nr_sectors * b->sector_size >> 20),
+		       dev->type == ATA_DEV_ATAPI ? "packet" : dev->lba48 ? "LBA48" : "LBA28",
+		       dev->dma_capable ? "supported" : "unsupported",
+		       dev->type == ATA_DEV_ATA && dev->use_dma ? "dma" : "pio",
+		       b->read_only ? ", read-only" : "");
 }
 
 static void ata_list_channel(struct ata_channel *ch)
@@ -46,7 +47,7 @@ static void ata_list_channel(struct ata_channel *ch)
 	if (ch->bmdma_base)
 		console_printf(" bus master 0x%x", ch->bmdma_base);
 	console_printf(" %s, %lu interrupts%s\n", ch->native ? "native" : "compatibility",
-	       ch->irq_count, ch->irq_requested ? "" : ", no devices");
+		       ch->irq_count, ch->irq_requested ? "" : ", no devices");
 	if (!ch->irq_requested)
 		return;
 	for (int u = 0; u < 2; u++)
@@ -61,8 +62,8 @@ static int ata_cmd_list(void)
 		console_printf("no IDE controllers\n");
 	for (; host; host = host->next) {
 		if (host->pdev)
-			console_printf("%s: PCI IDE %04x:%04x\n", pci_name(host->pdev), host->pdev->vendor,
-			       host->pdev->device);
+			console_printf("%s: PCI IDE %04x:%04x\n", pci_name(host->pdev),
+				       host->pdev->vendor, host->pdev->device);
 		else
 			console_printf("legacy: ISA ports\n");
 		for (int c = 0; c < 2; c++)
@@ -88,8 +89,8 @@ static int ata_cmd_mode(struct ata_device *dev, const char *mode)
 	bool dma = !strcmp(mode, "dma");
 
 	if (dev->type != ATA_DEV_ATA || (!dma && strcmp(mode, "pio"))) {
-		console_printf("ata: mode: %s\n", dev->type != ATA_DEV_ATA ? "only ATA disks have a mode"
-								    : "expected pio or dma");
+		console_printf("ata: mode: %s\n", dev->type != ATA_DEV_ATA
+					   ? "only ATA disks have a mode" : "expected pio or dma");
 		return 1;
 	}
 	if (dma && (!dev->dma_capable || !dev->channel->dma_buf)) {
@@ -113,8 +114,8 @@ static int ata_cmd_identify(struct ata_device *dev)
 	dev->type = type;
 	if (ret)
 		return ret;
-	console_printf("%s: model \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name, dev->bdev.model,
-	       dev->serial, dev->firmware);
+	console_printf("%s: model \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,
+		       dev->bdev.model, dev->serial, dev->firmware);
 	return 0;
 }
 
@@ -139,14 +140,15 @@ static int ata_cmd_read(struct ata_device *dev, char **argv)
 		console_printf("ata: read: bad range (at most %u bytes)\n", CMD_BUF_SIZE);
 		return 1;
 	}
-	buf = alloc_pages(CMD_BUF_ORDER);
+	/* An odd address: the device cannot DMA there, so DMA goes through the bounce buffer. */
+	buf = alloc_pages(CMD_BUF_ORDER + 1);
 	if (!buf)
 		return -ENOMEM;
-	ret = ata_device_read(dev, lba, count, buf);
+	ret = ata_device_read(dev, lba, count, (u8 *)buf + 1);
 	if (!ret)
-		console_printf("%s: %u sectors at %llu: crc32 %08x\n", dev->name, count, lba,
-		       crc32(0, buf, count * dev->bdev.sector_size));
-	free_pages(buf, CMD_BUF_ORDER);
+		console_printf("%s: %u sectors at %llu: crc32 0x%08x\n", dev->name, count, lba,
+			       crc32(0, (u8 *)buf + 1, count * dev->bdev.sector_size));
+	free_pages(buf, CMD_BUF_ORDER + 1);
 	return ret;
 }
 
@@ -155,9 +157,9 @@ static void ata_print_rate(struct ata_device *dev, const char *what, u64 bytes, 
 	u64 tenths = ns ? bytes * 10 * 1000000000ULL / ns / (1 << 20) : 0;
 
 	console_printf("%s: %s %llu MiB in %llu ms: %llu.%llu MiB/s (%s)\n", dev->name, what,
-	       (unsigned long long)(bytes >> 20), (unsigned long long)(ns / 1000000),
-	       (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
-	       dev->use_dma ? "dma" : "pio");
+		       (unsigned long long)(bytes >> 20), (unsigned long long)(ns / 1000000),
+		       (unsigned long long)(tenths / 10), (unsigned long long)(tenths % 10),
+		       dev->use_dma ? "dma" : "pio");
 }
 
 /* Sequential 128 KiB requests from sector 0; writing destroys the disk's contents. */

@@ -1,14 +1,16 @@
 /*
- * Bus master IDE DMA (the controller's BAR4 registers): a PRD table describes the channel's
- * bounce buffer in pieces that never cross a 64 KiB boundary, the device moves the data by
- * itself and interrupts once at the end. Callers copy into/out of the bounce buffer, so any
- * kernel buffer works, whatever its alignment or where it lives.
+ * Bus master IDE DMA (the controller's BAR4 registers): a PRD table describes the memory in
+ * pieces that never cross a 64 KiB boundary, the device moves the data by itself and
+ * interrupts once at the end. Buffers in the direct map below 4 GiB (kmalloc, alloc_pages) are
+ * used in place; anything else (module data, odd addresses) goes through the channel's bounce
+ * buffer, so any kernel buffer works.
  */
 #include <keel/errno.h>
 #include <keel/io.h>
 #include <keel/layout.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
+#include <keel/string.h>
 #include "ata.h"
 
 #define PRD_BOUNDARY 0x10000u
@@ -43,10 +45,22 @@ void ata_dma_free(struct ata_channel *ch)
 	ch->dma_buf = NULL;
 }
 
-/* Fills the PRD table for the first `bytes` of the bounce buffer; each entry ends at 64 KiB. */
-static void ata_dma_build_prd(struct ata_channel *ch, u32 bytes)
+/*
+ * The physical address of buf when the device can reach it as it is: in the direct map (which
+ * is physically contiguous), ending below 4 GiB, at an even address. 0 when it cannot.
+ */
+static u64 ata_dma_direct_address(const void *buf, u32 bytes)
 {
-	u64 addr = virt_to_phys(ch->dma_buf);
+	unsigned long v = (unsigned long)buf;
+
+	if (v < DIRECT_MAP_BASE || v - DIRECT_MAP_BASE + bytes > PHYS_LIMIT || (v & 1))
+		return 0;
+	return v - DIRECT_MAP_BASE;
+}
+
+/* Fills the PRD table for `bytes` at physical address addr; no entry crosses 64 KiB. */
+static void ata_dma_build_prd(struct ata_channel *ch, u64 addr, u32 bytes)
+{
 	u32 *entry = ch->prd;
 
 	while (bytes) {
@@ -86,8 +100,9 @@ static u8 ata_dma_stop(struct ata_channel *ch, bool write)
 	return status | ch->irq_bm_status;
 }
 
-/* One READ/WRITE DMA (EXT) of tf->count sectors between the device and the bounce buffer. */
-int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, bool write)
+/* One READ/WRITE DMA (EXT) of tf->sectors sectors between the device and physical addr. */
+static int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, u64 addr,
+			    bool write)
 {
 	struct ata_channel *ch = dev->channel;
 	u32 sectors = tf->sectors;
@@ -97,7 +112,7 @@ int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, bool
 
 	if (sectors > ATA_DMA_MAX_SECTORS)
 		return -EINVAL;
-	ata_dma_build_prd(ch, sectors * ATA_SECTOR_SIZE);
+	ata_dma_build_prd(ch, addr, sectors * ATA_SECTOR_SIZE);
 	ata_dma_start(ch, write);
 	ch->irq_bm_status = 0;
 	ret = ata_issue(dev, tf);
@@ -107,7 +122,8 @@ int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, bool
 	ret = ata_wait_irq(ch, ATA_TIMEOUT_MS);
 	bm_status = ata_dma_stop(ch, write);
 	if (ret)
-		return ata_timeout(dev, write ? "waiting for a DMA write" : "waiting for a DMA read");
+		return ata_timeout(dev, write ? "waiting for a DMA write"
+					      : "waiting for a DMA read");
 	ret = ata_check_status(dev, ata_altstatus(ch), what, tf->lba, sectors);
 	if (ret)
 		return ret;
@@ -117,4 +133,21 @@ int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *tf, bool
 		return -EIO;
 	}
 	return 0;
+}
+
+int ata_dma_rw(struct ata_device *dev, const struct ata_taskfile *tf, void *buf, bool write)
+{
+	struct ata_channel *ch = dev->channel;
+	u32 bytes = tf->sectors * ATA_SECTOR_SIZE;
+	u64 addr = ata_dma_direct_address(buf, bytes);
+	int ret;
+
+	if (addr)
+		return ata_dma_transfer(dev, tf, addr, write);
+	if (write)
+		memcpy(ch->dma_buf, buf, bytes);
+	ret = ata_dma_transfer(dev, tf, virt_to_phys(ch->dma_buf), write);
+	if (!ret && !write)
+		memcpy(buf, ch->dma_buf, bytes);
+	return ret;
 }

@@ -21,8 +21,8 @@ static int ata_pio_sector_ready(struct ata_device *dev, const struct ata_taskfil
 	if (status & (ATA_ERR | ATA_DF))
 		return ata_check_status(dev, status, what, tf->lba, tf->sectors);
 	if (!(status & ATA_DRQ)) {
-		pr_err("ata: %s: %s at LBA %llu: the device ended the transfer early (status 0x%02x)\n",
-		       dev->name, what, (unsigned long long)tf->lba, status);
+		pr_err("ata: %s: %s at LBA %llu: the device ended the transfer early "
+		       "(status 0x%02x)\n", dev->name, what, (unsigned long long)tf->lba, status);
 		return -EIO;
 	}
 	return 0;

@@ -58,7 +58,8 @@ static void ata_fill_taskfile(struct ata_taskfile *tf, struct ata_device *dev, u
 {
 	static const u8 commands[2][2][2] = {
 		/* [lba48][dma][write] */
-		{ { ATA_CMD_READ_PIO, ATA_CMD_WRITE_PIO }, { ATA_CMD_READ_DMA, ATA_CMD_WRITE_DMA } },
+		{ { ATA_CMD_READ_PIO, ATA_CMD_WRITE_PIO },
+		  { ATA_CMD_READ_DMA, ATA_CMD_WRITE_DMA } },
 		{ { ATA_CMD_READ_PIO_EXT, ATA_CMD_WRITE_PIO_EXT },
 		  { ATA_CMD_READ_DMA_EXT, ATA_CMD_WRITE_DMA_EXT } },
 	};
@@ -81,17 +82,10 @@ static int ata_pio_chunk(struct ata_device *dev, u64 lba, u32 count, void *buf, 
 
 static int ata_dma_chunk(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
 {
-	struct ata_channel *ch = dev->channel;
 	struct ata_taskfile tf;
-	int ret;
 
 	ata_fill_taskfile(&tf, dev, lba, count, write, true);
-	if (write)
-		memcpy(ch->dma_buf, buf, count * ATA_SECTOR_SIZE);
-	ret = ata_dma_transfer(dev, &tf, write);
-	if (!ret && !write)
-		memcpy(buf, ch->dma_buf, count * ATA_SECTOR_SIZE);
-	return ret;
+	return ata_dma_rw(dev, &tf, buf, write);
 }
 
 /* DMA first; when it fails, the same chunk again with PIO, and PIO from then on if that works. */
