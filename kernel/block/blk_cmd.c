@@ -68,9 +68,11 @@ static int blk_range_open(struct blk_range *r, char **argv)
 	if (!r->bdev)
 		return SHELL_FAILED;
 	if (r->start >= r->bdev->nr_sectors || r->count > r->bdev->nr_sectors - r->start) {
+		u64 last = r->start + r->count - 1;
+
 		console_printf("blk: %s: sectors %llu-%llu past the end of the device (%llu sectors)\n",
 			       r->bdev->name, (unsigned long long)r->start,
-			       (unsigned long long)(r->start + r->count - 1),
+			       (unsigned long long)(last < r->start ? ~0ULL : last),
 			       (unsigned long long)r->bdev->nr_sectors);
 		goto out_put;
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Makes the partitioned disk images the block layer's tests parse, with the host's sfdisk:
-#   mbr.img  8 MiB, 3 primary partitions, one of them extended with 3 logical partitions
-#   gpt.img  8 MiB GPT, 5 partitions with names and fixed GUIDs (entry 4 unused)
+#   mbr.img  2 MiB, 3 primary partitions, one of them extended with 3 logical partitions
+#   gpt.img  2 MiB GPT, 5 partitions with names and fixed GUIDs (entry 4 unused)
 # and, as the oracle, <img>.json (sfdisk --json) and <img>.parts: "number start size" lines.
 # Usage: mkimages.sh OUTDIR
 set -eu
@@ -12,7 +12,7 @@ command -v sfdisk >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
 for kind in mbr gpt; do
 	img=$out/$kind.img
 	rm -f "$img"
-	truncate -s 8M "$img"
+	truncate -s 2M "$img"
 	# sfdisk names partitions after the image: "img1" in the script becomes "$img1".
 	sed "s|^img|$img|" "$here/$kind.sfdisk" | sfdisk -q "$img" >/dev/null
 	sfdisk --json "$img" > "$img.json"
