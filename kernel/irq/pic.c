@@ -50,6 +50,9 @@ void pic_init(unsigned int vector_base)
 
 void pic_mask(unsigned int irq)
 {
+	/* Masking the cascade would silence every slave line (IRQ 8-15) with it. */
+	if (irq == PIC_CASCADE_IRQ)
+		return;
 	if (irq < 8)
 		mask_master |= 1 << irq;
 	else

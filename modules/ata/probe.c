@@ -1,0 +1,136 @@
+/*
+ * Finding the devices on a channel: floating bus check, soft reset, the signature each device
+ * leaves in its registers (ATA 00/00, ATAPI 14/EB, SATA 3C/C3 and 69/96), then IDENTIFY
+ * (PACKET) DEVICE for model, serial, firmware, LBA28/LBA48 capacity and DMA support.
+ */
+#include <keel/errno.h>
+#include <keel/io.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "ata.h"
+
+/* IDENTIFY words. */
+#define ID_CONFIG 0
+#define ID_SERIAL 10
+#define ID_FIRMWARE 23
+#define ID_MODEL 27
+#define ID_CAPABILITY 49
+#define  ID_CAP_DMA (1 << 8)
+#define  ID_CAP_LBA (1 << 9)
+#define ID_LBA28_CAPACITY 60
+#define ID_COMMAND_SET_2 83
+#define  ID_CMD2_LBA48 (1 << 10)
+#define ID_LBA48_CAPACITY 100
+
+/* IDENTIFY strings hold two characters per word, the first in the high byte; space padded. */
+static void ata_id_string(const u16 *id, int word, int words, char *out)
+{
+	int len = 0, start = 0;
+
+	for (int i = 0; i < words; i++) {
+		out[2 * i] = id[word + i] >> 8;
+		out[2 * i + 1] = id[word + i] & 0xff;
+	}
+	len = 2 * words;
+	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\0'))
+		len--;
+	while (start < len && out[start] == ' ')
+		start++;
+	memmove(out, out + start, len - start);
+	out[len - start] = '\0';
+}
+
+static void ata_parse_identify(struct ata_device *dev, const u16 *id)
+{
+	ata_id_string(id, ID_MODEL, 20, dev->bdev.model);
+	ata_id_string(id, ID_SERIAL, 10, dev->serial);
+	ata_id_string(id, ID_FIRMWARE, 4, dev->firmware);
+	dev->dma_capable = id[ID_CAPABILITY] & ID_CAP_DMA;
+	if (dev->type != ATA_DEV_ATA)
+		return;
+	dev->lba48 = id[ID_COMMAND_SET_2] & ID_CMD2_LBA48;
+	if (dev->lba48)
+		dev->bdev.nr_sectors = (u64)id[ID_LBA48_CAPACITY] |
+				       (u64)id[ID_LBA48_CAPACITY + 1] << 16 |
+				       (u64)id[ID_LBA48_CAPACITY + 2] << 32 |
+				       (u64)id[ID_LBA48_CAPACITY + 3] << 48;
+	if (!dev->lba48 || !dev->bdev.nr_sectors)
+		dev->bdev.nr_sectors = (u32)id[ID_LBA28_CAPACITY] |
+				       (u32)id[ID_LBA28_CAPACITY + 1] << 16;
+}
+
+/* Runs IDENTIFY (PACKET) DEVICE and fills in the device; quiet during detection. */
+int ata_identify(struct ata_device *dev, bool quiet)
+{
+	struct ata_taskfile tf = { .command = dev->type == ATA_DEV_ATAPI ? ATA_CMD_IDENTIFY_PACKET
+									 : ATA_CMD_IDENTIFY,
+				   .sectors = 1 };
+	u16 *id = kmalloc(ATA_SECTOR_SIZE);
+	int ret;
+
+	if (!id)
+		return -ENOMEM;
+	ret = ata_pio_in(dev, &tf, id);
+	if (!ret && dev->type == ATA_DEV_ATA && !(id[ID_CAPABILITY] & ID_CAP_LBA)) {
+		pr_err("ata: %s: no LBA addressing (CHS-only disks are not supported)\n",
+		       dev->name);
+		ret = -EOPNOTSUPP;
+	}
+	if (!ret)
+		ata_parse_identify(dev, id);
+	else if (!quiet)
+		pr_err("ata: %s: IDENTIFY failed (%d)\n", dev->name, ret);
+	kfree(id);
+	return ret;
+}
+
+static enum ata_dev_type ata_signature_type(u8 mid, u8 high, u8 status)
+{
+	if ((mid == 0x14 && high == 0xeb) || (mid == 0x69 && high == 0x96))
+		return ATA_DEV_ATAPI;
+	/* An ATA device is ready after reset; an absent one reads 0 (QEMU) or floats (0xff). */
+	if (((mid == 0 && high == 0) || (mid == 0x3c && high == 0xc3)) && status != 0)
+		return ATA_DEV_ATA;
+	return ATA_DEV_NONE;
+}
+
+static void ata_detect_unit(struct ata_channel *ch, struct ata_device *dev)
+{
+	u16 base = ch->cmd_base;
+	u8 status, mid, high;
+
+	outb(base + ATA_REG_DEVICE, ATA_DEV_OBS | (dev->unit << 4));
+	ata_delay400(ch);
+	ch->selected = dev->unit;
+	status = ata_altstatus(ch);
+	if (status == 0xff)
+		return;
+	mid = inb(base + ATA_REG_LBAM);
+	high = inb(base + ATA_REG_LBAH);
+	dev->type = ata_signature_type(mid, high, status);
+	if (dev->type == ATA_DEV_NONE)
+		return;
+	if (ata_identify(dev, true))
+		dev->type = ATA_DEV_NONE;
+}
+
+/* A floating bus (nothing decodes the ports) reads 0xff, and forgets what is written. */
+bool ata_channel_floats(struct ata_channel *ch)
+{
+	u16 base = ch->cmd_base;
+
+	if (ata_altstatus(ch) != 0xff)
+		return false;
+	outb(base + ATA_REG_NSECT, 0x55);
+	outb(base + ATA_REG_LBAL, 0xaa);
+	return inb(base + ATA_REG_NSECT) != 0x55 || inb(base + ATA_REG_LBAL) != 0xaa;
+}
+
+/* Resets the channel and identifies its devices; its interrupt handler must be installed. */
+void ata_channel_detect(struct ata_channel *ch)
+{
+	ata_soft_reset(ch);
+	for (int unit = 0; unit < 2; unit++)
+		ata_detect_unit(ch, &ch->devices[unit]);
+}
