@@ -5,8 +5,11 @@
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, tail = n % 8;
 
-	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	/* Quadwords first: emulators (QEMU TCG) copy rep movsb a byte at a time. */
+	__asm__ __volatile__("rep movsq" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
+	__asm__ __volatile__("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
 	return ret;
 }
 EXPORT_SYMBOL(memcpy);
@@ -29,8 +32,11 @@ EXPORT_SYMBOL(memmove);
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, tail = n % 8;
+	u64 pattern = (u8)c * 0x0101010101010101ull;
 
-	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	__asm__ __volatile__("rep stosq" : "+D"(dst), "+c"(words) : "a"(pattern) : "memory");
+	__asm__ __volatile__("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 EXPORT_SYMBOL(memset);
