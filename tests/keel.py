@@ -322,7 +322,9 @@ class Machine:
     def command_line(self):
         return (["timeout", "--foreground", "--kill-after=10", str(QEMU_LIFETIME),
                  "qemu-system-x86_64", "-accel", "tcg", "-M", self.machine, "-m", self.mem,
-                 "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio",
+                 "-no-reboot", "-display", "none", "-monitor", "none",
+                 # signal=off: a Ctrl-C the test types reaches the guest instead of ending QEMU
+                 "-chardev", "stdio,id=serial0,signal=off", "-serial", "chardev:serial0",
                  "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
                  "-qmp", f"unix:{self.qmp_path},server=on,wait=off"]
                 + qemu_mode_args(self.mode, self.iso, self.workdir) + self.extra_args)

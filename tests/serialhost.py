@@ -139,7 +139,9 @@ class SocketConsoleMachine(keel.Machine):
 
     def command_line(self):
         argv = super().command_line()
-        argv[argv.index("stdio")] = "chardev:con0"
+        stdio = argv.index("stdio,id=serial0,signal=off")
+        del argv[stdio - 1:stdio + 1]  # the "-chardev stdio" pair
+        argv[argv.index("chardev:serial0")] = "chardev:con0"
         # wait=on: QEMU starts the guest only once we are connected, so nothing is lost.
         return argv + ["-chardev", f"socket,id=con0,path={self.console_path},server=on,wait=on"]
 

@@ -13,19 +13,9 @@ CTRL_A, CTRL_C, CTRL_E, CTRL_U, CTRL_W = "\x01", "\x03", "\x05", "\x15", "\x17"
 BACKSPACE = "\x7f"
 
 
-class RawSerialMachine(keel.Machine):
-    """Ctrl-C must reach the guest: on plain `-serial stdio` QEMU takes it as SIGINT and quits."""
-
-    def command_line(self):
-        argv = super().command_line()
-        i = argv.index("-serial")
-        argv[i:i + 2] = ["-chardev", "stdio,id=serial0,signal=off", "-serial", "chardev:serial0"]
-        return argv
-
-
 @pytest.fixture(scope="module")
 def _tty_machine(default_iso, tmp_path_factory):
-    machine = RawSerialMachine(default_iso, tmp_path_factory.mktemp("shared-tty")).start()
+    machine = keel.Machine(default_iso, tmp_path_factory.mktemp("shared-tty")).start()
     try:
         machine.wait_prompt()
         yield machine
