@@ -272,6 +272,12 @@ def test_writes_reach_the_image(pc, disks):
         set_mode(pc, dev, mode)
         pc.run(f"blk write {dev} {start} {count} {seed}")
         disks["writes"].append((dev, start, count, seed))
+    # `ata write` writes from an odd address: with DMA the data goes through the bounce buffer.
+    set_mode(pc, "hda", "dma")
+    crc = guest_crc(pc, "ata write hda 1000 129 16")
+    assert crc == zlib.crc32(xorshift_pattern(16, 129 * SECTOR))
+    disks["writes"].append(("hda", 1000, 129, 16))
+    assert "read-only" in pc.run("ata write hdc 0 1 1").lower()
     # Through a logical partition: hda5 starts at sector 4160 of hda.
     pc.run("blk write hda5 10 20 15")
     disks["writes"].append(("hda", 4170, 20, 15))

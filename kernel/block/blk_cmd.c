@@ -3,10 +3,8 @@
  * zlib one), so tests can compare with the host's bytes. Ranges go through a bounded buffer in
  * chunks, so any range size works.
  *
- * `blk write DEV START COUNT SEED` writes a pattern the host can reproduce: xorshift64* with
- * state x = SEED + 0x9e3779b97f4a7c15 (mod 2^64; 1 if that is 0), and for each 8-byte word of
- * the range in order: x ^= x >> 12; x ^= x << 25; x ^= x >> 27; word = x * 0x2545f4914f6cdd1d
- * (mod 2^64), stored little-endian. The stream runs on across sectors and chunks.
+ * `blk write DEV START COUNT SEED` writes the test pattern of blk_pattern_fill() (pattern.c),
+ * which the host can reproduce; the stream runs on across sectors and chunks.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -136,29 +134,6 @@ static int cmd_blk_read(char **argv)
 		blk_report_done(&r, "read", crc);
 	blk_range_close(&r);
 	return err ? SHELL_FAILED : 0;
-}
-
-static u64 blk_pattern_seed(u64 seed)
-{
-	u64 x = seed + 0x9e3779b97f4a7c15ULL;
-
-	return x ? x : 1;
-}
-
-static void blk_pattern_fill(u64 *state, u8 *buf, size_t len)
-{
-	u64 x = *state;
-
-	for (size_t i = 0; i + 8 <= len; i += 8) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		u64 word = x * 0x2545f4914f6cdd1dULL;
-
-		for (int b = 0; b < 8; b++)
-			buf[i + b] = (u8)(word >> (8 * b));
-	}
-	*state = x;
 }
 
 static int cmd_blk_write(char **argv)

@@ -4,6 +4,7 @@
  * see the device's own errors, and into a buffer DMA cannot reach, to exercise the bounce
  * buffer) and measures sequential throughput for `make bench`.
  */
+#include <keel/blkdev.h>
 #include <keel/console.h>
 #include <keel/mm.h>
 #include <keel/module.h>
@@ -152,6 +153,37 @@ static int ata_cmd_read(struct ata_device *dev, char **argv)
 	return ret;
 }
 
+/* Like `blk write` (same pattern) but raw and from an odd address: DMA bounces the data. */
+static int ata_cmd_write(struct ata_device *dev, char **argv)
+{
+	unsigned long long lba, seed;
+	unsigned int count;
+	u64 state;
+	u8 *buf;
+	int ret;
+
+	if (dev->type != ATA_DEV_ATA)
+		return dev->type == ATA_DEV_ATAPI ? -EROFS : -ENODEV;
+	if (kstrtoull(argv[0], 0, &lba) || kstrtouint(argv[1], 0, &count) || !count ||
+	    count * ATA_SECTOR_SIZE > CMD_BUF_SIZE || kstrtoull(argv[2], 0, &seed)) {
+		console_printf("ata: write: bad range or seed (at most %u bytes)\n", CMD_BUF_SIZE);
+		return 1;
+	}
+	buf = alloc_pages(CMD_BUF_ORDER + 1);
+	if (!buf)
+		return -ENOMEM;
+	state = blk_pattern_seed(seed);
+	blk_pattern_fill(&state, buf + 1, count * ATA_SECTOR_SIZE);
+	ret = ata_rw(dev, lba, count, buf + 1, true);
+	if (!ret)
+		ret = ata_flush(dev);
+	if (!ret)
+		console_printf("%s: wrote %u sectors at %llu: crc32 0x%08x\n", dev->name, count, lba,
+			       crc32(0, buf + 1, count * ATA_SECTOR_SIZE));
+	free_pages(buf, CMD_BUF_ORDER + 1);
+	return ret;
+}
+
 static void ata_print_rate(struct ata_device *dev, const char *what, u64 bytes, u64 ns)
 {
 	u64 tenths = ns ? bytes * 10 * 1000000000ULL / ns / (1 << 20) : 0;
@@ -202,7 +234,7 @@ static int ata_cmd_run(int argc, char **argv)
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
 		return ata_cmd_list();
 	if (argc < 3) {
-		console_printf("usage: ata [list] | ata mode|identify|read|bench DEV ...\n");
+		console_printf("usage: ata [list] | ata mode|identify|read|write|bench DEV ...\n");
 		return 1;
 	}
 	dev = ata_cmd_device(argv[2]);
@@ -214,6 +246,8 @@ static int ata_cmd_run(int argc, char **argv)
 		return ata_cmd_identify(dev);
 	if (!strcmp(argv[1], "read") && argc == 5)
 		return ata_cmd_read(dev, argv + 3);
+	if (!strcmp(argv[1], "write") && argc == 6)
+		return ata_cmd_write(dev, argv + 3);
 	if (!strcmp(argv[1], "bench") && argc == 5)
 		return ata_cmd_bench(dev, argv[3], argv[4]);
 	console_printf("ata: unknown subcommand or wrong arguments: %s\n", argv[1]);
@@ -223,8 +257,9 @@ static int ata_cmd_run(int argc, char **argv)
 static const struct shell_command ata_command = {
 	.name = "ata",
 	.usage = "ata [list] | ata mode DEV pio|dma | ata identify DEV | ata read DEV LBA COUNT | "
+		 "ata write DEV LBA COUNT SEED | "
 		 "ata bench DEV read|write MIB",
-	.help = "IDE/ATA devices: list, DMA/PIO mode, IDENTIFY, raw read (CRC32), throughput",
+	.help = "IDE/ATA devices: list, DMA/PIO mode, IDENTIFY, raw read/write (CRC32), throughput",
 	.run = ata_cmd_run,
 };
 

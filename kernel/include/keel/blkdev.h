@@ -89,4 +89,12 @@ int blkdev_flush(struct block_device *bdev);
 int blkdev_image_size(const char *path, u64 *size);
 int blkdev_load_image(struct block_device *bdev, const char *path);
 
+/*
+ * The test pattern `blk write DEV START COUNT SEED` writes (documented in kernel/block/pattern.c
+ * so hosts can reproduce it): state = blk_pattern_seed(SEED), then blk_pattern_fill() for each
+ * buffer in order (len a multiple of 8); the stream continues across calls.
+ */
+u64 blk_pattern_seed(u64 seed);
+void blk_pattern_fill(u64 *state, void *buf, size_t len);
+
 #endif
