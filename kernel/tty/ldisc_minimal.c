@@ -79,12 +79,8 @@ static void append_char(struct tty_struct *tty, char c)
 {
 	struct tty_line *line = &tty->line;
 
-	if (line->overflow)
+	if (!tty_line_room_for_one(line))
 		return;
-	if (line->len + 1 >= TTY_LINE_MAX) {
-		line->overflow = true;
-		return;
-	}
 	line->buf[line->len++] = c;
 	line->cursor = line->len;
 	tty_echo(tty, &c, 1);

@@ -66,12 +66,8 @@ void n_tty_insert(struct tty_struct *tty, char c)
 {
 	struct tty_line *line = &tty->line;
 
-	if (line->overflow)
+	if (!tty_line_room_for_one(line))
 		return;
-	if (line->len + 1 >= TTY_LINE_MAX) {
-		line->overflow = true;
-		return;
-	}
 	memmove(line->buf + line->cursor + 1, line->buf + line->cursor, line->len - line->cursor);
 	line->buf[line->cursor] = c;
 	line->len++;

@@ -46,6 +46,21 @@ struct tty_line {
 	bool overflow; /* more was typed than fits: the line is refused when it ends */
 };
 
+/*
+ * For disciplines: whether one more byte fits (the NUL needs the last place). When it does not,
+ * the line is marked overflowed, so it is refused when it ends rather than silently cut.
+ */
+static inline bool tty_line_room_for_one(struct tty_line *line)
+{
+	if (line->overflow)
+		return false;
+	if (line->len + 1 >= TTY_LINE_MAX) {
+		line->overflow = true;
+		return false;
+	}
+	return true;
+}
+
 struct tty_ldisc_ops {
 	const char *name;      /* "n_tty", "minimal", ... */
 	struct module *owner;  /* THIS_MODULE; attaching does not pin the module (rmmod detaches) */
