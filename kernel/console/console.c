@@ -96,19 +96,3 @@ void console_input_push(char c)
 	tty_receive_buf(console_tty(), &c, 1);
 }
 EXPORT_SYMBOL(console_input_push);
-
-int console_input_pop(void)
-{
-	char c;
-
-	return tty_read_raw(console_tty(), &c, 1, 0) == 1 ? (unsigned char)c : -1;
-}
-
-int console_getc(void)
-{
-	char c;
-
-	while (tty_read_raw(console_tty(), &c, 1, 1000) != 1)
-		;
-	return (unsigned char)c;
-}

@@ -10,6 +10,7 @@
 #include <keel/shell.h>
 #include <keel/string.h>
 #include <keel/time.h>
+#include <keel/tty.h>
 #include "input/input_core.h"
 #include "input/keymap.h"
 
@@ -99,9 +100,9 @@ static void print_entry(const struct showkey_entry *e, bool bytes_mode)
 /* Serial Ctrl-C ends showkey early; other serial input is dropped meanwhile. */
 static bool serial_interrupt(void)
 {
-	int c;
+	char c;
 
-	while ((c = console_input_pop()) >= 0)
+	while (tty_read_raw(console_tty(), &c, 1, 0) == 1)
 		if (c == CTRL_C)
 			return true;
 	return false;

@@ -26,9 +26,7 @@ void console_flush(void);
 void console_puts(const char *s);
 int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Console input: drivers push received bytes (from IRQ context too); readers pop them. */
+/* Console input: drivers push received bytes (IRQ context too) into the console tty (keel/tty.h). */
 void console_input_push(char c);
-int console_input_pop(void); /* -1 when empty */
-int console_getc(void);       /* blocks (halting between interrupts) until a byte arrives */
 
 #endif
