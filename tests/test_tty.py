@@ -128,3 +128,18 @@ def test_stty_speed(shell):
     assert shell.run("stty 115200 cs8 -parenb -cstopb").strip() == ""
     assert re.search(r"^speed 115200 baud; cs8 -parenb -parodd -cstopb$", shell.run("stty"), re.M)
     assert "unsupported" in shell.run("stty 1234")
+
+
+def test_typed_ahead_input_is_not_lost(shell):
+    """While the shell sleeps, far more than the console tty's 4 KiB queue is typed: serial.ko
+    leaves the rest in the UART (the host waits) instead of dropping it, so every line runs."""
+    lines = [f"echo ahead-{i:03d}-" + "x" * 48 for i in range(120)]  # ~7.5 KB
+    start = shell.pos = len(shell.text)
+    shell.send_line("sleep 1500")
+    shell.send("".join(line + keel.NEWLINE for line in lines))
+    shell.expect(r"(?m)^ahead-119-x{48}$", timeout=60)
+    shell.wait_prompt()
+    out = shell.text[start:]
+    got = re.findall(r"(?m)^(ahead-\d{3})-x{48}$", out)
+    assert got == [f"ahead-{i:03d}" for i in range(120)]
+    assert re.search(r"(?m)^console\s+\S+\s+\d+\s+0$", shell.run("ttys"))

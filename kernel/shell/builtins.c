@@ -70,6 +70,19 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
+/* Keeps the shell busy (typed input waits in the console tty meanwhile). */
+static int cmd_sleep(int argc, char **argv)
+{
+	unsigned int ms;
+
+	if (argc != 2 || kstrtouint(argv[1], 10, &ms) || ms > 600000) {
+		console_puts("usage: sleep MILLISECONDS (at most 600000)\n");
+		return SHELL_FAILED;
+	}
+	msleep(ms);
+	return 0;
+}
+
 static int cmd_cmdline(int argc, char **argv)
 {
 	console_puts(cmdline_get_raw());
@@ -237,6 +250,7 @@ static const struct shell_command builtin_commands[] = {
 	{ "mem", "mem", "memory statistics", cmd_mem },
 	{ "dmesg", "dmesg", "print the kernel log", cmd_dmesg },
 	{ "uptime", "uptime", "seconds since boot", cmd_uptime },
+	{ "sleep", "sleep MS", "wait MS milliseconds", cmd_sleep },
 	{ "cmdline", "cmdline", "print the kernel command line", cmd_cmdline },
 	{ "reboot", "reboot", "restart the machine", cmd_reboot },
 	{ "poweroff", "poweroff", "switch the machine off (ACPI S5)", cmd_poweroff },

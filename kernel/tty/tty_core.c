@@ -111,6 +111,7 @@ void tty_unregister(struct tty_struct *tty)
 	flags = tty_lock();
 	input = tty->input;
 	tty->input = NULL; /* a late interrupt now drops its bytes instead of writing freed memory */
+	tty->throttle_resume = NULL;
 	tty_unlock(flags);
 	kfree(input);
 	tty->next = NULL;
@@ -132,15 +133,44 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 }
 EXPORT_SYMBOL(tty_receive_buf);
 
+size_t tty_receive_room(struct tty_struct *tty)
+{
+	unsigned long flags = tty_lock();
+	size_t room = tty->input ? TTY_INPUT_SIZE - (tty->input_head - tty->input_tail) : 0;
+
+	tty_unlock(flags);
+	return room;
+}
+EXPORT_SYMBOL(tty_receive_room);
+
+void tty_throttle(struct tty_struct *tty, void (*resume)(void *arg), void *arg)
+{
+	unsigned long flags = tty_lock();
+
+	tty->throttle_resume = resume;
+	tty->throttle_arg = arg;
+	tty_unlock(flags);
+}
+EXPORT_SYMBOL(tty_throttle);
+
 /* Takes up to n queued bytes without waiting; returns how many. */
 static size_t tty_input_pop(struct tty_struct *tty, char *buf, size_t n)
 {
 	unsigned long flags = tty_lock();
+	void (*resume)(void *arg) = NULL;
+	void *arg = tty->throttle_arg;
 	size_t got = 0;
 
 	while (got < n && tty->input && !tty_input_empty(tty))
 		buf[got++] = tty->input[tty->input_tail++ % TTY_INPUT_SIZE];
+	if (tty->throttle_resume &&
+	    tty->input_head - tty->input_tail <= TTY_INPUT_SIZE / 2) {
+		resume = tty->throttle_resume;
+		tty->throttle_resume = NULL;
+	}
 	tty_unlock(flags);
+	if (resume)
+		resume(arg); /* outside the lock: it may take input again at once */
 	return got;
 }
 

@@ -102,15 +102,62 @@ static void uart_count_errors(struct uart_port *port, u8 lsr)
 		port->counters.brk++;
 }
 
-/* Empties the receive FIFO (bounded); returns the last line status read. */
+static void uart_set_ier(struct uart_port *port, u8 ier)
+{
+	port->ier = ier;
+	outb(port->iobase + UART_IER, ier);
+}
+
+/* Where received bytes go when no capture takes them. */
+static struct tty_struct *uart_rx_tty(struct uart_port *port)
+{
+	return port->is_console ? console_tty() : &port->tty;
+}
+
+static size_t uart_rx_room(struct uart_port *port)
+{
+	return port->sink.active ? (size_t)-1 : tty_receive_room(uart_rx_tty(port));
+}
+
+/* Reader's context: the tty has room again, so take interrupts for received data again. */
+void uart_unthrottle(void *arg)
+{
+	struct uart_port *port = arg;
+	unsigned long flags = local_irq_save();
+
+	if (port->ier & UART_IER_RLSI) /* still running (shutdown clears every bit) */
+		uart_set_ier(port, port->ier | UART_IER_RDI);
+	local_irq_restore(flags);
+}
+
+/*
+ * The reader is behind: leave the bytes in the FIFO, where the sender waits (QEMU stops taking
+ * from its chardev; a real line overruns, which is counted), instead of dropping them here.
+ */
+static void uart_throttle(struct uart_port *port)
+{
+	uart_set_ier(port, port->ier & ~UART_IER_RDI);
+	tty_throttle(uart_rx_tty(port), uart_unthrottle, port);
+}
+
+void uart_cancel_throttle(struct uart_port *port)
+{
+	tty_throttle(uart_rx_tty(port), NULL, NULL);
+}
+
+/* Empties the receive FIFO (bounded, and no more than the tty takes); returns the last LSR. */
 static u8 uart_receive_chars(struct uart_port *port)
 {
 	char buf[64];
-	size_t n = 0;
+	size_t n = 0, room = uart_rx_room(port);
 	unsigned int budget = 256;
 	u8 lsr = inb(port->iobase + UART_LSR);
 
 	while ((lsr & (UART_LSR_DR | UART_LSR_BI)) && budget--) {
+		if (n >= room) {
+			uart_throttle(port);
+			break;
+		}
 		char c = (char)inb(port->iobase + UART_RX);
 
 		uart_count_errors(port, lsr);
@@ -118,6 +165,7 @@ static u8 uart_receive_chars(struct uart_port *port)
 			buf[n++] = c;
 		if (n == sizeof(buf)) {
 			uart_deliver(port, buf, n);
+			room -= n;
 			n = 0;
 		}
 		lsr = inb(port->iobase + UART_LSR);
@@ -125,12 +173,6 @@ static u8 uart_receive_chars(struct uart_port *port)
 	uart_count_errors(port, lsr);
 	uart_deliver(port, buf, n);
 	return lsr;
-}
-
-static void uart_set_ier(struct uart_port *port, u8 ier)
-{
-	port->ier = ier;
-	outb(port->iobase + UART_IER, ier);
 }
 
 /* The transmitter is empty: give it up to a FIFO's worth from the ring. */

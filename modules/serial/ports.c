@@ -132,6 +132,7 @@ out:
 
 void serial_port_remove(struct uart_port *port)
 {
+	uart_cancel_throttle(port);
 	if (port->is_console)
 		console_tty_set_serial(NULL);
 	tty_unregister(&port->tty);

@@ -103,6 +103,9 @@ unsigned int uart_fifo_size(enum uart_type type);
 int uart_apply_termios(struct uart_port *port, const struct ktermios *t);
 void uart_hw_init(struct uart_port *port);
 void uart_hw_shutdown(struct uart_port *port);
+/* Flow control towards the tty (port.c): resume taking received data; forget a pending resume. */
+void uart_unthrottle(void *port);
+void uart_cancel_throttle(struct uart_port *port);
 int uart_request_irq(struct uart_port *port);
 void uart_free_irq(struct uart_port *port);
 size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr);

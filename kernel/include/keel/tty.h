@@ -93,6 +93,9 @@ struct tty_struct {
 	/* Owned by the tty core (drivers leave it zeroed): the last byte read was a CR, so a LF
 	 * right after it belongs to the same line end. */
 	bool input_last_cr;
+	/* Owned by the tty core: the producer held input back (tty_throttle) and waits for room. */
+	void (*throttle_resume)(void *arg);
+	void *throttle_arg;
 };
 
 #define TTY_INPUT_SIZE 4096
@@ -114,6 +117,14 @@ void tty_for_each(void (*fn)(struct tty_struct *tty, void *arg), void *arg);
 
 /* Drivers: raw received bytes (any context). Full queue: bytes dropped and counted. */
 void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n);
+/*
+ * Flow control for drivers that can hold input back (a UART leaves bytes in its FIFO, and the
+ * sender waits): how many bytes tty_receive_buf would take now; and, when that was too few,
+ * "call resume(arg) once the reader has emptied half the queue" (from the reader's context,
+ * once). tty_throttle(tty, NULL, NULL) cancels; tty_unregister cancels too.
+ */
+size_t tty_receive_room(struct tty_struct *tty);
+void tty_throttle(struct tty_struct *tty, void (*resume)(void *arg), void *arg);
 
 /* Output through the driver; newlines are sent as is (drivers add CR where they need it). */
 int tty_write(struct tty_struct *tty, const char *buf, size_t n);
