@@ -9,8 +9,9 @@ static struct console *consoles;
 
 void register_console(struct console *con)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	con->next = consoles;
 	consoles = con;
 	local_irq_restore(flags);
@@ -19,8 +20,9 @@ EXPORT_SYMBOL(register_console);
 
 void unregister_console(struct console *con)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct console **pp = &consoles; *pp; pp = &(*pp)->next) {
 		if (*pp == con) {
 			*pp = con->next;
@@ -34,8 +36,9 @@ EXPORT_SYMBOL(unregister_console);
 unsigned int unregister_console_range(unsigned long start, unsigned long end)
 {
 	unsigned int removed = 0;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct console **pp = &consoles; *pp;) {
 		unsigned long c = (unsigned long)*pp, w = (unsigned long)(*pp)->write;
 
@@ -52,8 +55,9 @@ unsigned int unregister_console_range(unsigned long start, unsigned long end)
 
 void console_write(const char *s, size_t n)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct console *con = consoles; con; con = con->next)
 		con->write(con, s, n);
 	local_irq_restore(flags);
@@ -62,8 +66,9 @@ EXPORT_SYMBOL(console_write);
 
 void console_flush(void)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct console *con = consoles; con; con = con->next)
 		if (con->flush)
 			con->flush(con);

@@ -32,11 +32,13 @@ static void log_store(const char *s, size_t n)
 
 size_t log_read_all(void (*sink)(const char *s, size_t n))
 {
-	unsigned long flags = local_irq_save();
-	size_t start = (log_head + LOG_BUF_SIZE - log_len) % LOG_BUF_SIZE;
-	size_t first = MIN(log_len, (size_t)LOG_BUF_SIZE - start);
-	size_t len = log_len;
+	unsigned long flags;
+	size_t start, first, len;
 
+	local_irq_save(flags);
+	start = (log_head + LOG_BUF_SIZE - log_len) % LOG_BUF_SIZE;
+	first = MIN(log_len, (size_t)LOG_BUF_SIZE - start);
+	len = log_len;
 	/* When the ring wrapped, skip the partial oldest line. */
 	if (log_len == LOG_BUF_SIZE) {
 		while (len && log_buf[start] != '\n') {
@@ -78,9 +80,10 @@ int vprintk(const char *fmt, va_list ap)
 	char buf[1024];
 	size_t n = 0;
 	int level = parse_level(&fmt);
-	unsigned long flags = local_irq_save();
-
+	unsigned long flags;
 	static int open_level;
+
+	local_irq_save(flags);
 	if (level < 0) {
 		level = open_level;
 	} else {

@@ -63,8 +63,9 @@ static bool filter_key(struct input_dev *dev, unsigned int code, int *value)
 
 void input_event(struct input_dev *dev, unsigned int type, unsigned int code, int value)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	if (type != EV_KEY || filter_key(dev, code, &value))
 		deliver(dev, type, code, value);
 	local_irq_restore(flags);
@@ -87,8 +88,9 @@ static void apply_leds(struct input_dev *dev, unsigned int leds)
 
 void input_set_leds(unsigned int leds)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	global_leds = leds;
 	for (struct input_dev *dev = devices; dev; dev = dev->next)
 		apply_leds(dev, leds);
@@ -111,7 +113,7 @@ int input_register_device(struct input_dev *dev)
 
 	if (!dev || !dev->name)
 		return -EINVAL;
-	flags = local_irq_save();
+	local_irq_save(flags);
 	if (device_registered(dev)) {
 		local_irq_restore(flags);
 		return -EEXIST;
@@ -148,8 +150,9 @@ static void release_held_keys(struct input_dev *dev)
 
 void input_unregister_device(struct input_dev *dev)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct input_dev **pp = &devices; *pp; pp = &(*pp)->next) {
 		if (*pp == dev) {
 			*pp = dev->next;
@@ -169,7 +172,7 @@ int input_register_handler(struct input_handler *handler)
 
 	if (!handler || !handler->event)
 		return -EINVAL;
-	flags = local_irq_save();
+	local_irq_save(flags);
 	for (tail = &handlers; *tail; tail = &(*tail)->next) {
 		if (*tail == handler) {
 			local_irq_restore(flags);
@@ -185,8 +188,9 @@ EXPORT_SYMBOL(input_register_handler);
 
 void input_unregister_handler(struct input_handler *handler)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (struct input_handler **pp = &handlers; *pp; pp = &(*pp)->next) {
 		if (*pp == handler) {
 			*pp = handler->next;
@@ -233,9 +237,10 @@ unsigned int input_release_range(unsigned long start, unsigned long end)
 void input_for_each_device(void (*fn)(struct input_dev *dev, unsigned int index, void *arg),
 			   void *arg)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	unsigned int index = 0;
 
+	local_irq_save(flags);
 	for (struct input_dev *dev = devices; dev; dev = dev->next)
 		fn(dev, index++, arg);
 	local_irq_restore(flags);

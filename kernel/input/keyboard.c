@@ -13,8 +13,9 @@ static void (*byte_tap)(const char *bytes, size_t n);
 
 void console_keyboard_set_tap(void (*tap)(const char *bytes, size_t n))
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	byte_tap = tap;
 	local_irq_restore(flags);
 }

@@ -72,9 +72,10 @@ static struct input_handler showkey_handler = {
 
 static bool ring_pop(struct showkey_entry *out)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	bool found = ring_tail != ring_head;
 
+	local_irq_save(flags);
 	if (found)
 		*out = ring[ring_tail++ % SHOWKEY_RING];
 	local_irq_restore(flags);

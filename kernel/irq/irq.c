@@ -72,7 +72,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 	if (!action)
 		return -ENOMEM;
 	*action = (struct irq_action){ handler, dev_id, name ? name : "?", flags, NULL };
-	irqflags = local_irq_save();
+	local_irq_save(irqflags);
 	err = irq_check_sharing(&irq_lines[irq], flags, dev_id);
 	if (err)
 		goto out_free_action;
@@ -97,7 +97,7 @@ void free_irq(unsigned int irq, void *dev_id)
 
 	if (irq >= NR_IRQS)
 		return;
-	irqflags = local_irq_save();
+	local_irq_save(irqflags);
 	for (struct irq_action **pp = &irq_lines[irq].actions; *pp; pp = &(*pp)->next) {
 		if ((*pp)->dev_id == dev_id) {
 			found = *pp;
@@ -128,8 +128,9 @@ unsigned int irq_release_range(unsigned long start, unsigned long end, const cha
 
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
 		struct irq_action *victim = NULL;
-		unsigned long irqflags = local_irq_save();
+		unsigned long irqflags;
 
+		local_irq_save(irqflags);
 		for (struct irq_action **pp = &irq_lines[irq].actions; *pp; pp = &(*pp)->next) {
 			if (addr_in((void *)(*pp)->handler, start, end) ||
 			    addr_in((*pp)->dev_id, start, end)) {
@@ -157,7 +158,7 @@ void disable_irq(unsigned int irq)
 
 	if (irq >= NR_IRQS)
 		return;
-	irqflags = local_irq_save();
+	local_irq_save(irqflags);
 	irq_lines[irq].disable_depth++;
 	irq_update_mask(irq);
 	local_irq_restore(irqflags);
@@ -170,7 +171,7 @@ void enable_irq(unsigned int irq)
 
 	if (irq >= NR_IRQS)
 		return;
-	irqflags = local_irq_save();
+	local_irq_save(irqflags);
 	if (irq_lines[irq].disable_depth == 0)
 		pr_warn("irq: unbalanced enable_irq(%u)\n", irq);
 	else
@@ -215,8 +216,9 @@ void irq_show_stats(void (*out)(const char *line))
 	out(" IRQ      count  unhandled  handlers");
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
 		struct irq_line copy;
-		unsigned long irqflags = local_irq_save();
+		unsigned long irqflags;
 
+		local_irq_save(irqflags);
 		copy = irq_lines[irq];
 		irq_format_names(&copy, names, sizeof(names));
 		local_irq_restore(irqflags);

@@ -23,7 +23,6 @@
 #define CALIBRATE_MS 10 /* 11932 PIT ticks: +-1 tick is 0.01% */
 #define CALIBRATE_SPIN_LIMIT 100000000UL
 #define TIMER_IRQ 0
-#define RFLAGS_IF (1UL << 9)
 
 volatile u64 jiffies;
 EXPORT_SYMBOL(jiffies);
@@ -140,19 +139,11 @@ void mdelay(unsigned long ms)
 }
 EXPORT_SYMBOL(mdelay);
 
-static bool irqs_enabled(void)
-{
-	unsigned long flags;
-
-	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags));
-	return flags & RFLAGS_IF;
-}
-
 void msleep(unsigned int ms)
 {
 	u64 deadline;
 
-	if (!timer_running || !irqs_enabled()) {
+	if (!timer_running || irqs_disabled()) {
 		mdelay(ms); /* nothing would wake us from hlt */
 		return;
 	}

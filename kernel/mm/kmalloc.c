@@ -14,7 +14,7 @@ static unsigned long heap_lock(void) { return 0; }
 static void heap_unlock(unsigned long flags) { (void)flags; }
 #else
 #include <keel/irqflags.h>
-static unsigned long heap_lock(void) { return local_irq_save(); }
+static unsigned long heap_lock(void) { return arch_local_irq_save(); }
 static void heap_unlock(unsigned long flags) { local_irq_restore(flags); }
 #endif
 

@@ -95,9 +95,10 @@ void page_alloc_set_limit(phys_addr_t limit)
 
 void *alloc_pages(unsigned int order)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	u64 pfn = pmm_alloc(&pmm, order, alloc_limit_pfn);
 
+	local_irq_save(flags);
 	local_irq_restore(flags);
 	if (pfn == PMM_NO_PAGE)
 		return NULL;
@@ -116,7 +117,7 @@ void free_pages(void *addr, unsigned int order)
 		pr_err("free_pages: 0x%lx is not a page from alloc_pages\n", va);
 		return;
 	}
-	flags = local_irq_save();
+	local_irq_save(flags);
 	pmm_free(&pmm, (va - DIRECT_MAP_BASE) >> PAGE_SHIFT, order);
 	local_irq_restore(flags);
 }
@@ -124,8 +125,9 @@ EXPORT_SYMBOL(free_pages);
 
 void page_alloc_get_stats(struct page_stats *st)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	st->usable_bytes = usable_bytes;
 	st->free_pages = pmm.free_pages;
 	st->reserved_pages = pmm.reserved_pages;

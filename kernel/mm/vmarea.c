@@ -14,26 +14,30 @@ static struct vm_space ioremap_space = { .base = IOREMAP_BASE, .end = IOREMAP_EN
 
 static unsigned long space_alloc(struct vm_space *vs, size_t size)
 {
-	unsigned long flags = local_irq_save(), va = vm_space_alloc(vs, size);
+	unsigned long flags, va;
 
+	local_irq_save(flags);
+	va = vm_space_alloc(vs, size);
 	local_irq_restore(flags);
 	return va;
 }
 
 static size_t space_size(struct vm_space *vs, unsigned long va)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	size_t size = vm_space_size(vs, va);
 
+	local_irq_save(flags);
 	local_irq_restore(flags);
 	return size;
 }
 
 static size_t space_free(struct vm_space *vs, unsigned long va)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	size_t size = vm_space_free(vs, va);
 
+	local_irq_save(flags);
 	local_irq_restore(flags);
 	return size;
 }

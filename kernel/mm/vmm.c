@@ -210,7 +210,7 @@ int vmm_map(unsigned long virt, phys_addr_t phys, size_t size, unsigned int prot
 	if ((virt | phys) % PAGE_SIZE || !in_kernel_half(virt, size))
 		return -EINVAL;
 	size = ALIGN_UP(size, (size_t)PAGE_SIZE);
-	flags = local_irq_save();
+	local_irq_save(flags);
 	for (off = 0; off < size && !err; off += PAGE_SIZE)
 		err = map_page(virt + off, phys + off, prot_to_flags(prot));
 	if (err)
@@ -227,7 +227,7 @@ void vmm_unmap(unsigned long virt, size_t size)
 		pr_err("vmm_unmap: bad range 0x%lx+0x%zx\n", virt, size);
 		return;
 	}
-	flags = local_irq_save();
+	local_irq_save(flags);
 	unmap_range(virt, ALIGN_UP(size, (size_t)PAGE_SIZE));
 	local_irq_restore(flags);
 }
@@ -257,7 +257,7 @@ int vmm_protect(unsigned long virt, size_t size, unsigned int prot)
 
 	if (virt % PAGE_SIZE || !in_kernel_half(virt, size))
 		return -EINVAL;
-	flags = local_irq_save();
+	local_irq_save(flags);
 	err = protect_range(virt, ALIGN_UP(size, (size_t)PAGE_SIZE), prot_to_flags(prot));
 	local_irq_restore(flags);
 	return err;
@@ -272,7 +272,7 @@ static u64 read_leaf(unsigned long virt, u64 *size)
 
 	if (virt < DIRECT_MAP_BASE || !kernel_pml4)
 		return 0;
-	flags = local_irq_save();
+	local_irq_save(flags);
 	leaf = find_leaf(virt, size);
 	if (leaf)
 		entry = *leaf;

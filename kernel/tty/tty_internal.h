@@ -25,7 +25,7 @@ static inline unsigned long tty_lock(void) { return 0; }
 static inline void tty_unlock(unsigned long flags) { (void)flags; }
 #else
 #include <keel/irqflags.h>
-static inline unsigned long tty_lock(void) { return local_irq_save(); }
+static inline unsigned long tty_lock(void) { return arch_local_irq_save(); }
 static inline void tty_unlock(unsigned long flags) { local_irq_restore(flags); }
 #endif
 

@@ -9,9 +9,10 @@
 bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
 {
 	u64 deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	bool ready;
 
+	local_irq_save(flags);
 	/* Checked with interrupts off, then "sti; hlt": a byte cannot slip in between. */
 	while (!(ready = !tty_input_empty(tty))) {
 		if (timeout_ms != TTY_WAIT_FOREVER && ktime_get_ns() >= deadline)

@@ -80,9 +80,10 @@ int ata_wait_drq(struct ata_channel *ch, unsigned int timeout_ms)
 int ata_wait_irq(struct ata_channel *ch, unsigned int timeout_ms)
 {
 	u64 deadline = deadline_after(timeout_ms);
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	int ret = 0;
 
+	local_irq_save(flags);
 	if (!(flags & EFLAGS_IF)) {
 		ret = ata_wait_not_busy(ch, timeout_ms);
 		ch->irq_status = inb(ch->cmd_base + ATA_REG_STATUS);

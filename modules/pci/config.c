@@ -24,10 +24,11 @@ static u32 conf1_address(u8 bus, u8 devfn, int where)
  */
 bool pci_conf1_present(void)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	u32 saved = inl(PCI_CONF1_ADDRESS_PORT);
 	u32 readback;
 
+	local_irq_save(flags);
 	outl(PCI_CONF1_ADDRESS_PORT, PCI_CONF1_ENABLE);
 	readback = inl(PCI_CONF1_ADDRESS_PORT);
 	outl(PCI_CONF1_ADDRESS_PORT, saved);
@@ -38,10 +39,11 @@ bool pci_conf1_present(void)
 /* The address/data pair must not be split by an interrupt handler doing its own access. */
 u32 pci_conf_read(u8 bus, u8 devfn, int where, int size)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	u16 port = PCI_CONF1_DATA_PORT + (where & 3);
 	u32 val;
 
+	local_irq_save(flags);
 	outl(PCI_CONF1_ADDRESS_PORT, conf1_address(bus, devfn, where));
 	if (size == 1)
 		val = inb(port);
@@ -55,9 +57,10 @@ u32 pci_conf_read(u8 bus, u8 devfn, int where, int size)
 
 void pci_conf_write(u8 bus, u8 devfn, int where, int size, u32 val)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	u16 port = PCI_CONF1_DATA_PORT + (where & 3);
 
+	local_irq_save(flags);
 	outl(PCI_CONF1_ADDRESS_PORT, conf1_address(bus, devfn, where));
 	if (size == 1)
 		outb(port, val);
@@ -70,7 +73,7 @@ void pci_conf_write(u8 bus, u8 devfn, int where, int size, u32 val)
 
 unsigned long pci_config_lock(void)
 {
-	return local_irq_save();
+	return arch_local_irq_save();
 }
 
 void pci_config_unlock(unsigned long flags)

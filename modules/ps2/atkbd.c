@@ -72,9 +72,10 @@ static int kbd_send_byte(u8 byte)
 /* A command and its optional argument byte, as one exchange no IRQ can cut into. */
 static int kbd_command(u8 command, int argument)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	int err = kbd_send_byte(command);
 
+	local_irq_save(flags);
 	if (!err && argument >= 0)
 		err = kbd_send_byte((u8)argument);
 	local_irq_restore(flags);
@@ -141,9 +142,10 @@ static irqreturn_t kbd_interrupt(int irq, void *dev_id)
 static int kbd_reset(void)
 {
 	bool acked = false, passed = false;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	int err = i8042_write_data(KBD_CMD_RESET);
 
+	local_irq_save(flags);
 	while (!err && !(acked && passed)) {
 		u8 reply;
 

@@ -83,8 +83,9 @@ static int serial_set(struct uart_port *port, int argc, char **argv)
 
 void serial_sink_start(struct uart_port *port, unsigned long limit)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	port->sink = (struct uart_sink){ .active = true, .limit = limit };
 	uart_unthrottle(port); /* the sink takes everything, whatever the tty's room */
 	local_irq_restore(flags);

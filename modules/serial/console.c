@@ -28,9 +28,10 @@ static void serial_console_flush(struct console *con)
 
 int serial_console_takeover(struct uart_port *port)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 	int err = early_serial_release();
 
+	local_irq_save(flags);
 	if (err)
 		goto out;
 	port->is_console = true;
@@ -58,7 +59,7 @@ void serial_console_giveback(struct uart_port *port)
 	unsigned long flags;
 
 	uart_flush_wait(port, GIVEBACK_DRAIN_MS);
-	flags = local_irq_save();
+	local_irq_save(flags);
 	unregister_console(&port->console);
 	uart_drain_polled(port); /* whatever was queued since the wait */
 	uart_hw_shutdown(port);

@@ -34,7 +34,7 @@ static void serial_isa_add(int line)
 		serial_first_dynamic_line = line + 1;
 		return;
 	}
-	flags = local_irq_save();
+	local_irq_save(flags);
 	type = uart_probe(io);
 	local_irq_restore(flags);
 	if (type == UART_NONE)

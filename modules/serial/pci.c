@@ -34,7 +34,9 @@ static void serial_pci_remove_ports(struct serial_pci_card *card)
 
 static int serial_pci_add_port(struct pci_dev *pdev, struct serial_pci_card *card, u16 io)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
+
+	local_irq_save(flags);
 	enum uart_type type = uart_probe(io);
 	struct uart_port *port;
 	int err = -ENODEV;

@@ -13,15 +13,6 @@
 
 #define UART_THRE_SPINS 1000000 /* about a second on real hardware: a wedged UART must not hang us */
 #define UART_IRQ_PASSES 32
-#define RFLAGS_IF (1UL << 9)
-
-static bool irqs_enabled(void)
-{
-	unsigned long flags = local_irq_save();
-
-	local_irq_restore(flags);
-	return flags & RFLAGS_IF;
-}
 
 static bool tx_ring_empty(const struct uart_port *port)
 {
@@ -51,7 +42,7 @@ int uart_apply_termios(struct uart_port *port, const struct ktermios *t)
 		lcr |= UART_LCR_STOP2;
 	if (t->parity != 'n')
 		lcr |= UART_LCR_PARITY | (t->parity == 'e' ? UART_LCR_EVEN : 0);
-	flags = local_irq_save();
+	local_irq_save(flags);
 	outb(port->iobase + UART_LCR, lcr | UART_LCR_DLAB);
 	outb(port->iobase + UART_DLL, divisor & 0xff);
 	outb(port->iobase + UART_DLM, divisor >> 8);
@@ -123,8 +114,9 @@ static size_t uart_rx_room(struct uart_port *port)
 void uart_unthrottle(void *arg)
 {
 	struct uart_port *port = arg;
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	if (port->ier & UART_IER_RLSI) /* still running (shutdown clears every bit) */
 		uart_set_ier(port, port->ier | UART_IER_RDI);
 	local_irq_restore(flags);
@@ -233,8 +225,9 @@ static void uart_tx_poll_once(struct uart_port *port)
 
 void uart_drain_polled(struct uart_port *port)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	while (!tx_ring_empty(port))
 		uart_tx_poll_once(port);
 	local_irq_restore(flags);
@@ -243,13 +236,13 @@ void uart_drain_polled(struct uart_port *port)
 /* The ring is full: wait for the interrupt to make room, or poll when there can be none. */
 static unsigned long uart_make_room(struct uart_port *port, unsigned long flags)
 {
-	if (port->emergency || !(flags & RFLAGS_IF) || !port->irq_requested) {
+	if (port->emergency || irqs_disabled_flags(flags) || !port->irq_requested) {
 		uart_tx_poll_once(port);
 		return flags;
 	}
 	uart_start_tx(port);
 	cpu_idle(); /* interrupts on until the next one, then off again */
-	flags = local_irq_save();
+	local_irq_save(flags);
 	/* Woken by another interrupt (the timer) with the transmitter idle: a THRE interrupt
 	 * went missing, so refill it here rather than wait forever. */
 	if (tx_ring_full(port) && (inb(port->iobase + UART_LSR) & UART_LSR_THRE))
@@ -259,8 +252,9 @@ static unsigned long uart_make_room(struct uart_port *port, unsigned long flags)
 
 size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr)
 {
-	unsigned long flags = local_irq_save();
+	unsigned long flags;
 
+	local_irq_save(flags);
 	for (size_t i = 0; i < n; i++) {
 		bool cr = add_cr && buf[i] == '\n';
 
@@ -285,7 +279,7 @@ bool uart_flush_wait(struct uart_port *port, unsigned int timeout_ms)
 {
 	u64 deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
 
-	if (!irqs_enabled() || port->emergency || !port->irq_requested) {
+	if (irqs_disabled() || port->emergency || !port->irq_requested) {
 		uart_drain_polled(port);
 		return true;
 	}

@@ -38,7 +38,7 @@ static int serial_port_start(struct uart_port *port)
 	err = uart_apply_termios(port, &serial_default_termios);
 	if (err)
 		return err;
-	flags = local_irq_save();
+	local_irq_save(flags);
 	uart_hw_init(port);
 	err = uart_request_irq(port);
 	if (err)
@@ -56,7 +56,7 @@ static void serial_port_stop(struct uart_port *port)
 		return;
 	}
 	uart_flush_wait(port, 500);
-	flags = local_irq_save();
+	local_irq_save(flags);
 	uart_hw_shutdown(port);
 	uart_free_irq(port);
 	local_irq_restore(flags);

@@ -2,13 +2,34 @@
 #ifndef KEEL_IRQFLAGS_H
 #define KEEL_IRQFLAGS_H
 
-static inline unsigned long local_irq_save(void)
+#include <keel/types.h>
+
+/* Returns the flags and disables interrupts; local_irq_save(flags) is the usual spelling. */
+static inline unsigned long arch_local_irq_save(void)
 {
 	unsigned long flags;
 
 	__asm__ __volatile__("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
 	return flags;
 }
+
+/* Linux's form: a macro that assigns the caller's `unsigned long flags`. IRQ-safe. */
+#define local_irq_save(flags)                                                              \
+	do {                                                                               \
+		(flags) = arch_local_irq_save();                                           \
+	} while (0)
+
+static inline bool irqs_disabled_flags(unsigned long flags) { return !(flags & (1UL << 9)); }
+
+static inline unsigned long arch_local_save_flags(void)
+{
+	unsigned long flags;
+
+	__asm__ __volatile__("pushfq; popq %0" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline bool irqs_disabled(void) { return irqs_disabled_flags(arch_local_save_flags()); }
 
 static inline void local_irq_restore(unsigned long flags)
 {
