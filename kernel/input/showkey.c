@@ -73,9 +73,10 @@ static struct input_handler showkey_handler = {
 static bool ring_pop(struct showkey_entry *out)
 {
 	unsigned long flags;
-	bool found = ring_tail != ring_head;
+	bool found;
 
 	local_irq_save(flags);
+	found = ring_tail != ring_head;
 	if (found)
 		*out = ring[ring_tail++ % SHOWKEY_RING];
 	local_irq_restore(flags);

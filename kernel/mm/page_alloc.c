@@ -96,9 +96,10 @@ void page_alloc_set_limit(phys_addr_t limit)
 void *alloc_pages(unsigned int order)
 {
 	unsigned long flags;
-	u64 pfn = pmm_alloc(&pmm, order, alloc_limit_pfn);
+	u64 pfn;
 
 	local_irq_save(flags);
+	pfn = pmm_alloc(&pmm, order, alloc_limit_pfn);
 	local_irq_restore(flags);
 	if (pfn == PMM_NO_PAGE)
 		return NULL;

@@ -25,9 +25,10 @@ static unsigned long space_alloc(struct vm_space *vs, size_t size)
 static size_t space_size(struct vm_space *vs, unsigned long va)
 {
 	unsigned long flags;
-	size_t size = vm_space_size(vs, va);
+	size_t size;
 
 	local_irq_save(flags);
+	size = vm_space_size(vs, va);
 	local_irq_restore(flags);
 	return size;
 }
@@ -35,9 +36,10 @@ static size_t space_size(struct vm_space *vs, unsigned long va)
 static size_t space_free(struct vm_space *vs, unsigned long va)
 {
 	unsigned long flags;
-	size_t size = vm_space_free(vs, va);
+	size_t size;
 
 	local_irq_save(flags);
+	size = vm_space_free(vs, va);
 	local_irq_restore(flags);
 	return size;
 }

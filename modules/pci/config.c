@@ -25,10 +25,10 @@ static u32 conf1_address(u8 bus, u8 devfn, int where)
 bool pci_conf1_present(void)
 {
 	unsigned long flags;
-	u32 saved = inl(PCI_CONF1_ADDRESS_PORT);
-	u32 readback;
+	u32 saved, readback;
 
 	local_irq_save(flags);
+	saved = inl(PCI_CONF1_ADDRESS_PORT);
 	outl(PCI_CONF1_ADDRESS_PORT, PCI_CONF1_ENABLE);
 	readback = inl(PCI_CONF1_ADDRESS_PORT);
 	outl(PCI_CONF1_ADDRESS_PORT, saved);

@@ -73,9 +73,10 @@ static int kbd_send_byte(u8 byte)
 static int kbd_command(u8 command, int argument)
 {
 	unsigned long flags;
-	int err = kbd_send_byte(command);
+	int err;
 
 	local_irq_save(flags);
+	err = kbd_send_byte(command);
 	if (!err && argument >= 0)
 		err = kbd_send_byte((u8)argument);
 	local_irq_restore(flags);
@@ -143,9 +144,10 @@ static int kbd_reset(void)
 {
 	bool acked = false, passed = false;
 	unsigned long flags;
-	int err = i8042_write_data(KBD_CMD_RESET);
+	int err;
 
 	local_irq_save(flags);
+	err = i8042_write_data(KBD_CMD_RESET);
 	while (!err && !(acked && passed)) {
 		u8 reply;
 

@@ -29,9 +29,10 @@ static void serial_console_flush(struct console *con)
 int serial_console_takeover(struct uart_port *port)
 {
 	unsigned long flags;
-	int err = early_serial_release();
+	int err;
 
 	local_irq_save(flags);
+	err = early_serial_release();
 	if (err)
 		goto out;
 	port->is_console = true;
