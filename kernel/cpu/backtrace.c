@@ -76,10 +76,12 @@ static bool addr_is_canonical(unsigned long addr)
 	return ((long)addr >> 47) == 0 || ((long)addr >> 47) == -1;
 }
 
-/* Every stack Keel has today (the boot stack, the IST stacks) lives in the kernel image. */
-static bool addr_in_kernel_image(unsigned long addr)
+/* The boot stack (the idle task's) and the IST stacks live in the kernel image; every other
+ * task's stack is the running task's, in the stack window. */
+static bool addr_on_kernel_stack(unsigned long addr)
 {
-	return addr >= (unsigned long)__kernel_start && addr < (unsigned long)__kernel_end;
+	return (addr >= (unsigned long)__kernel_start && addr < (unsigned long)__kernel_end) ||
+	       stack_is_task(addr);
 }
 
 /* Frames move up the stack; the one allowed jump back is from an IST stack to the interrupted one. */
@@ -87,7 +89,7 @@ static bool frame_pointer_ok(unsigned long fp, unsigned long prev)
 {
 	if ((fp & 7) || !addr_is_canonical(fp))
 		return false;
-	if (!addr_in_kernel_image(fp) || !addr_in_kernel_image(fp + 15))
+	if (!addr_on_kernel_stack(fp) || !addr_on_kernel_stack(fp + 15))
 		return false;
 	return fp > prev || (stack_is_ist(prev) && !stack_is_ist(fp));
 }
@@ -146,7 +148,7 @@ static void print_frameless_caller(unsigned long rip, unsigned long rsp)
 	if (setup_end && off >= setup_end)
 		return; /* the frame is set up: the RBP chain is complete */
 	slot = (setup_end && off >= 1) ? rsp + 8 : rsp; /* past "push %rbp" */
-	if ((slot & 7) || !addr_in_kernel_image(slot) || !addr_in_kernel_image(slot + 7))
+	if ((slot & 7) || !addr_on_kernel_stack(slot) || !addr_on_kernel_stack(slot + 7))
 		return;
 	ret = *(const unsigned long *)slot;
 	if (kallsyms_find(ret - 1) < 0)

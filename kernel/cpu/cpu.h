@@ -17,4 +17,16 @@ int kallsyms_lookup(unsigned long addr, char *buf, size_t size);
 extern int (*oops_symbolize_hook)(unsigned long addr, char *buf, size_t size);
 extern void (*oops_print_modules_hook)(void);
 
+/* The running task's kernel stack [lo, hi): interrupts from user mode will enter at hi (TSS
+ * RSP0) and backtraces accept frames inside it. The scheduler calls it on every switch. */
+void cpu_set_kernel_stack(unsigned long lo, unsigned long hi);
+extern char boot_kernel_stack[], boot_kernel_stack_top[];
+
+/* Hooks the scheduler fills in (the CPU layer sits below it): name the current task and spot
+ * a stack overflow in an oops; handle #NM, a task's FPU use (true when handled); switch tasks
+ * on the way out of an interrupt when a reschedule is due. */
+extern void (*oops_print_task_hook)(unsigned long fault_addr, unsigned long rsp);
+extern bool (*fpu_trap_hook)(void);
+extern void (*irq_exit_preempt_hook)(void);
+
 #endif

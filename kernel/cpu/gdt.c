@@ -31,6 +31,20 @@ static u64 gdt[GDT_ENTRIES] __aligned(16);
 static struct tss tss __aligned(16);
 static u8 ist_stacks[IST_COUNT][KERNEL_STACK_SIZE] __aligned(16);
 
+static unsigned long task_stack_lo, task_stack_hi;
+
+void cpu_set_kernel_stack(unsigned long lo, unsigned long hi)
+{
+	task_stack_lo = lo;
+	task_stack_hi = hi;
+	tss.rsp[0] = hi;
+}
+
+bool stack_is_task(unsigned long addr)
+{
+	return addr >= task_stack_lo && addr < task_stack_hi;
+}
+
 bool stack_is_ist(unsigned long addr)
 {
 	unsigned long lo = (unsigned long)ist_stacks;

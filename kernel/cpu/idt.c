@@ -3,6 +3,7 @@
  * frame to the oops code (exceptions), the NMI report or the IRQ layer (PIC vectors).
  */
 #include <keel/compiler.h>
+#include <keel/preempt.h>
 #include <keel/printk.h>
 #include "cpu/cpu.h"
 #include "cpu/traps.h"
@@ -31,6 +32,15 @@ extern const u8 isr_stub_table[]; /* entry.S: IDT_ENTRIES stubs of STUB_SIZE byt
 
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 static unsigned long unexpected_vectors;
+
+/* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it. */
+int __preempt_count;
+bool __need_resched;
+bool (*fpu_trap_hook)(void);
+void (*irq_exit_preempt_hook)(void);
+
+#define RFLAGS_IF (1UL << 9)
+#define VEC_DEVICE_NOT_AVAILABLE 7
 
 _Static_assert(sizeof(struct pt_regs) == 22 * 8, "entry.S pushes 22 quadwords");
 _Static_assert(__builtin_offsetof(struct pt_regs, rip) == 17 * 8, "entry.S finds RIP there");
@@ -85,7 +95,14 @@ void idt_dispatch(struct pt_regs *regs)
 	unsigned long v = regs->vector;
 
 	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + NR_IRQS) {
+		preempt_count_add(HARDIRQ_OFFSET);
 		irq_dispatch(v - IRQ_VECTOR_BASE);
+		preempt_count_sub(HARDIRQ_OFFSET);
+		/* Preempt only code that had interrupts on: code with them off is atomic. */
+		if ((regs->rflags & RFLAGS_IF) && irq_exit_preempt_hook)
+			irq_exit_preempt_hook();
+	} else if (v == VEC_DEVICE_NOT_AVAILABLE && fpu_trap_hook && fpu_trap_hook()) {
+		return;
 	} else if (v == VEC_NMI) {
 		nmi_report(regs);
 	} else if (v < NR_EXCEPTIONS) {

@@ -49,6 +49,7 @@ static const struct exception_info exceptions[NR_EXCEPTIONS] = {
 };
 
 void (*oops_print_modules_hook)(void);
+void (*oops_print_task_hook)(unsigned long fault_addr, unsigned long rsp);
 static volatile int oops_in_progress;
 
 #define READ_CR(n)                                                                  \
@@ -133,6 +134,8 @@ void oops(struct pt_regs *regs)
 		halt_forever();
 	}
 	print_oops_header(regs);
+	if (oops_print_task_hook)
+		oops_print_task_hook(regs->vector == VEC_PAGE_FAULT ? READ_CR(2) : 0, regs->rsp);
 	print_registers(regs);
 	show_backtrace(regs->rip, regs->rsp, regs->rbp);
 	if (oops_print_modules_hook)

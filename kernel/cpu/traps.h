@@ -25,6 +25,7 @@
 void gdt_init(void);
 void idt_init(void);
 bool stack_is_ist(unsigned long addr); /* inside one of the IST stacks */
+bool stack_is_task(unsigned long addr); /* inside the running task's kernel stack */
 /* Called by entry.S with interrupts off, for every vector. */
 void idt_dispatch(struct pt_regs *regs);
 

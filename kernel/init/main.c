@@ -17,7 +17,9 @@
 #include "irq/irq.h"
 #include "mm/mm.h"
 #include "module/module.h"
+#include "sched/sched.h"
 #include "shell/shell_run.h"
+#include "time/time.h"
 #include "tty/tty_core.h"
 
 static void apply_log_options(void)
@@ -30,6 +32,31 @@ static void apply_log_options(void)
 	if (cmdline_get("loglevel", buf, sizeof(buf)) == 0 && kstrtoint(buf, 10, &level) == 0 &&
 	    level >= 0 && level <= 8)
 		log_set_console_level(level);
+}
+
+/* PID 1: everything that may sleep (drivers probing, /etc/modules, the shell) runs here, in a
+ * task of its own, while the boot context becomes the idle task. */
+static void kernel_init(void *unused)
+{
+	acpi_init();
+	input_init();
+	initrd_init();
+	tty_init();
+	block_init();
+	sched_register_commands();
+	module_subsystem_init();
+	shell_run();
+	do_exit(0);
+}
+
+static void start_init_task(void)
+{
+	struct task_struct *init = task_alloc("init", kernel_init, NULL);
+
+	if (!init)
+		panic("cannot create the init task");
+	task_list_add(init);
+	wake_up_process(init);
 }
 
 void kmain(u32 mbi_phys)
@@ -46,15 +73,10 @@ void kmain(u32 mbi_phys)
 	cpu_init();
 	mm_init();
 	video_console_init();
+	sched_init();
 	irq_init();
 	timer_init();
 	early_serial_irq_init();
-	local_irq_enable();
-	acpi_init();
-	input_init();
-	initrd_init();
-	tty_init();
-	block_init();
-	module_subsystem_init();
-	shell_run();
+	start_init_task();
+	cpu_startup_entry();
 }

@@ -9,7 +9,9 @@
 #include <keel/irqflags.h>
 #include <keel/shell.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include <keel/tty.h>
 #include "input/input_core.h"
 #include "input/keymap.h"

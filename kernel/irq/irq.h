@@ -5,12 +5,6 @@
 #include <keel/irq.h>
 
 void irq_init(void);   /* remapped 8259 PICs (or APIC), dispatch, spurious IRQ handling */
-void timer_init(void); /* periodic tick at HZ, TSC calibration, uptime */
-u64 boot_tsc_start(void); /* TSC at kernel entry, for the entry-to-prompt figure */
-u64 tsc_to_ns(u64 ticks);
-
-/* Called first thing in kmain: the reference point of boot_tsc_start() and ktime_get_ns(). */
-void timer_record_boot_tsc(void);
 
 #define NR_IRQS 16
 #define IRQ_VECTOR_BASE 0x20 /* IRQ n arrives on vector IRQ_VECTOR_BASE + n */

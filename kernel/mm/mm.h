@@ -37,5 +37,9 @@ unsigned int vmm_query_prot(unsigned long virt);
  * the module loader tightens it with vmm_protect() once the module is relocated. */
 void *module_area_alloc(size_t size);
 void module_area_free(void *addr, size_t size);
+/* A kernel stack of size bytes (page multiple) in the stack window, an unmapped guard page
+ * right below it; NULL when out of memory. */
+void *kstack_alloc(size_t size);
+void kstack_free(void *stack, size_t size);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * The two virtual windows backed on demand: the module area (fresh pages, so module code sits
- * within +-2 GiB of the kernel) and the ioremap area (uncached views of device memory).
+ * The virtual windows backed on demand: the module area (fresh pages, so module code sits
+ * within +-2 GiB of the kernel), the kernel stack area (fresh pages, each stack with an
+ * unmapped guard page below it) and the ioremap area (uncached views of device memory).
  */
 #include <keel/export.h>
 #include <keel/irqflags.h>
@@ -11,6 +12,9 @@
 
 static struct vm_space module_space = { .base = MODULES_VADDR, .end = MODULES_END };
 static struct vm_space ioremap_space = { .base = IOREMAP_BASE, .end = IOREMAP_END };
+/* vm_space leaves an unmapped page after every range, and nothing is mapped below the window:
+ * so every stack has an unmapped page right below it, where an overflow lands. */
+static struct vm_space kstack_space = { .base = KSTACK_BASE, .end = KSTACK_END };
 
 static unsigned long space_alloc(struct vm_space *vs, size_t size)
 {
@@ -44,8 +48,8 @@ static size_t space_free(struct vm_space *vs, unsigned long va)
 	return size;
 }
 
-/* Unmaps [va, va+size) of the module area and frees the pages behind it. */
-static void module_pages_release(unsigned long va, size_t size)
+/* Unmaps [va, va+size) of a demand-backed window and frees the pages behind it. */
+static void area_pages_release(unsigned long va, size_t size)
 {
 	phys_addr_t pa;
 
@@ -58,14 +62,15 @@ static void module_pages_release(unsigned long va, size_t size)
 	}
 }
 
-void *module_area_alloc(size_t size)
+/* Fresh pages mapped read-write and non-executable at the lowest free place of vs. */
+static void *area_alloc(struct vm_space *vs, size_t size)
 {
 	unsigned long va;
 	size_t off;
 	void *page;
 
 	size = ALIGN_UP(size, (size_t)PAGE_SIZE);
-	va = size ? space_alloc(&module_space, size) : 0;
+	va = size ? space_alloc(vs, size) : 0;
 	if (!va)
 		return NULL;
 	for (off = 0; off < size; off += PAGE_SIZE) {
@@ -80,28 +85,47 @@ void *module_area_alloc(size_t size)
 	return (void *)va;
 
 out_release:
-	module_pages_release(va, off);
-	space_free(&module_space, va);
+	area_pages_release(va, off);
+	space_free(vs, va);
 	return NULL;
 }
 
-void module_area_free(void *addr, size_t size)
+static void area_free(struct vm_space *vs, const char *who, void *addr, size_t size)
 {
 	unsigned long va = (unsigned long)addr;
 	size_t have;
 
 	if (!addr)
 		return;
-	have = space_size(&module_space, va);
+	have = space_size(vs, va);
 	if (!have) {
-		pr_err("module_area_free: 0x%lx was not allocated by module_area_alloc\n", va);
+		pr_err("%s: 0x%lx was not allocated by its alloc function\n", who, va);
 		return;
 	}
 	if (ALIGN_UP(size, (size_t)PAGE_SIZE) != have)
-		pr_warn("module_area_free: 0x%lx freed with size %zu, allocated %zu\n", va, size,
-			have);
-	module_pages_release(va, have);
-	space_free(&module_space, va);
+		pr_warn("%s: 0x%lx freed with size %zu, allocated %zu\n", who, va, size, have);
+	area_pages_release(va, have);
+	space_free(vs, va);
+}
+
+void *module_area_alloc(size_t size)
+{
+	return area_alloc(&module_space, size);
+}
+
+void module_area_free(void *addr, size_t size)
+{
+	area_free(&module_space, "module_area_free", addr, size);
+}
+
+void *kstack_alloc(size_t size)
+{
+	return area_alloc(&kstack_space, size);
+}
+
+void kstack_free(void *stack, size_t size)
+{
+	area_free(&kstack_space, "kstack_free", stack, size);
 }
 
 void *ioremap(phys_addr_t phys, size_t size)

@@ -8,7 +8,9 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "fs/vfs.h"
 #include "mm/mm.h"
 #include "module/exports.h"

@@ -3,7 +3,9 @@
 #include <keel/errno.h>
 #include <keel/shell.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "module/exports.h"
 #include "module/module.h"
 

@@ -7,7 +7,9 @@
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "acpi/acpi.h"
 #include "console/log.h"
 #include "cpu/cpu.h"

@@ -7,10 +7,13 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include <keel/tty.h>
 #include "fs/vfs.h"
 #include "irq/irq.h"
+#include "time/time.h"
 #include "shell/shell_internal.h"
 #include "shell/shell_run.h"
 

@@ -3,7 +3,9 @@
  * byte, or the timer tick that ends a bounded wait). Host unit tests replace this file.
  */
 #include <keel/irqflags.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "tty/tty_internal.h"
 
 bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)

@@ -8,7 +8,9 @@
 #include <keel/irqflags.h>
 #include <keel/module.h>
 #include <keel/io.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "ata.h"
 
 #define EFLAGS_IF (1UL << 9)

@@ -10,7 +10,9 @@
 #include <keel/module.h>
 #include <keel/pci.h>
 #include <keel/shell.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "ata.h"
 
 #define CMD_BUF_ORDER 5 /* 128 KiB: the raw read limit and the bench's request size */

@@ -6,7 +6,9 @@
 #include <keel/errno.h>
 #include <keel/io.h>
 #include <keel/printk.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "ps2.h"
 
 #define I8042_DATA 0x60

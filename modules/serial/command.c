@@ -8,7 +8,9 @@
 #include <keel/printk.h>
 #include <keel/shell.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "uart.h"
 
 #define SERIAL_RECV_TIMEOUT_MS 10000

@@ -8,7 +8,9 @@
 #include <keel/irq.h>
 #include <keel/irqflags.h>
 #include <keel/string.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "uart.h"
 
 #define UART_THRE_SPINS 1000000 /* about a second on real hardware: a wedged UART must not hang us */

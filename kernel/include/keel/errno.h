@@ -48,6 +48,8 @@
 #define EOVERFLOW 75
 #define EBADMSG 74
 #define EILSEQ 84
+/* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
+#define ERESTARTSYS 512
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110

@@ -12,6 +12,9 @@
 /* ioremap()ed MMIO windows. */
 #define IOREMAP_BASE 0xffffc90000000000
 #define IOREMAP_END 0xffffe90000000000
+/* Kernel stacks of tasks, each above an unmapped guard page. */
+#define KSTACK_BASE 0xffffe98000000000
+#define KSTACK_END 0xffffea0000000000
 
 #define PAGE_SIZE 4096
 #define PAGE_SHIFT 12

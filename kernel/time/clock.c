@@ -1,14 +1,19 @@
 /*
- * Time: the PIT's channel 0 ticks at HZ (jiffies), the TSC is calibrated against PIT channel 2
- * once at boot and then gives nanosecond uptime (ktime_get_ns) and the delay loops.
+ * The clock: the PIT's channel 0 ticks at HZ (jiffies, timers, time slices), the TSC is
+ * calibrated against PIT channel 2 once at boot and then gives nanosecond uptime
+ * (ktime_get_ns) and the busy-wait delays.
  */
 #include <keel/export.h>
 #include <keel/io.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
-#include <keel/time.h>
+#include <keel/delay.h>
+#include <keel/jiffies.h>
+#include <keel/ktime.h>
 #include "console/log.h"
 #include "irq/irq.h"
+#include "sched/sched.h"
+#include "time/time.h"
 
 #define PIT_FREQUENCY_HZ 1193182
 #define PIT_CH0_DATA 0x40
@@ -24,11 +29,10 @@
 #define CALIBRATE_SPIN_LIMIT 100000000UL
 #define TIMER_IRQ 0
 
-volatile u64 jiffies;
+volatile unsigned long jiffies;
 EXPORT_SYMBOL(jiffies);
 static u64 boot_tsc;
 static u64 tsc_khz; /* 0 until calibrated */
-static bool timer_running;
 
 void timer_record_boot_tsc(void)
 {
@@ -76,9 +80,16 @@ static u64 tsc_calibrate_khz(void)
 	return (end - start) / CALIBRATE_MS;
 }
 
+u64 tsc_khz_get(void)
+{
+	return tsc_khz;
+}
+
 static irqreturn_t timer_interrupt(int irq, void *dev_id)
 {
 	jiffies++;
+	run_local_timers();
+	scheduler_tick();
 	return IRQ_HANDLED;
 }
 
@@ -108,7 +119,6 @@ void timer_init(void)
 		pr_err("timer: cannot get IRQ %d: %d\n", TIMER_IRQ, err);
 		return;
 	}
-	timer_running = true;
 	pr_info("timer: PIT at %d Hz on IRQ %d\n", HZ, TIMER_IRQ);
 }
 
@@ -138,17 +148,3 @@ void mdelay(unsigned long ms)
 	}
 }
 EXPORT_SYMBOL(mdelay);
-
-void msleep(unsigned int ms)
-{
-	u64 deadline;
-
-	if (!timer_running || irqs_disabled()) {
-		mdelay(ms); /* nothing would wake us from hlt */
-		return;
-	}
-	deadline = ktime_get_ns() + (u64)ms * 1000000;
-	while (ktime_get_ns() < deadline)
-		cpu_idle();
-}
-EXPORT_SYMBOL(msleep);

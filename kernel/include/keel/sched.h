@@ -1,0 +1,136 @@
+/*
+ * Tasks and the scheduler (Linux's <linux/sched.h>): struct task_struct, `current`, task
+ * states, schedule() and the sleeping primitives everything else builds on. Keel's scheduler
+ * is a preemptive round-robin over one run queue on one CPU; see docs/sched.md.
+ */
+#ifndef KEEL_SCHED_H
+#define KEEL_SCHED_H
+
+#include <keel/list.h>
+#include <keel/preempt.h>
+#include <keel/types.h>
+
+#define TASK_COMM_LEN 16
+
+/* Task states (task_struct.__state), Linux's values. */
+#define TASK_RUNNING 0x0000
+#define TASK_INTERRUPTIBLE 0x0001   /* sleeping; woken by wake_up or a signal */
+#define TASK_UNINTERRUPTIBLE 0x0002 /* sleeping; only an explicit wake_up ends it */
+#define TASK_DEAD 0x0080            /* exited; its stack is freed once switched away from */
+#define TASK_NEW 0x0800             /* created, never woken yet (kthread_create) */
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+
+/* task_struct.flags */
+#define PF_IDLE 0x00000002
+#define PF_EXITING 0x00000004
+#define PF_KTHREAD 0x00200000
+#define PF_USED_FPU 0x00000010 /* has an FPU/SSE save area (used x87/SSE at least once) */
+
+#define MAX_SCHEDULE_TIMEOUT LONG_MAX
+
+typedef int pid_t;
+struct kthread;
+struct fpu_state;
+
+struct thread_struct {
+	unsigned long sp; /* saved stack pointer while switched out (switch.S uses offset 0) */
+};
+
+struct task_struct {
+	struct thread_struct thread; /* first: __switch_to_asm finds sp at offset 0 */
+	volatile unsigned int __state;
+	unsigned int flags;
+	int saved_preempt_count; /* the CPU's preempt count while this task is switched out */
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
+	struct list_head run_list; /* on the run queue while runnable and not running */
+	bool on_rq;
+	struct list_head tasks; /* every task, for ps */
+	int usage;              /* references: the scheduler's one, kthread_create's one */
+	void *stack;            /* lowest address of the kernel stack (a guard page lies below) */
+	unsigned long stack_size;
+	unsigned int time_slice; /* ticks left before round-robin moves on */
+	u64 exec_start;          /* ktime_get_ns() when last switched in */
+	u64 sum_exec_runtime;    /* nanoseconds on the CPU */
+	unsigned long nvcsw, nivcsw; /* voluntary and involuntary context switches */
+	struct fpu_state *fpu;       /* FXSAVE area, allocated on first FPU/SSE use */
+	struct kthread *kthread;
+	int exit_code;
+	unsigned long sleep_ip; /* where a sleeping task called schedule(), for ps -v */
+};
+
+extern struct task_struct *current_task;
+static inline struct task_struct *get_current(void) { return current_task; }
+#define current get_current()
+
+/* Set the current task's state before testing a wake-up condition; the store is ordered
+ * before the test (a compiler barrier suffices on one x86 CPU). */
+#define __set_current_state(s) (current->__state = (s))
+#define set_current_state(s)                                                               \
+	do {                                                                               \
+		WRITE_ONCE(current->__state, (s));                                         \
+		barrier();                                                                 \
+	} while (0)
+#define task_is_running(t) (READ_ONCE((t)->__state) == TASK_RUNNING)
+
+/*
+ * schedule(): gives the CPU to the next runnable task. A task that set itself to
+ * TASK_(UN)INTERRUPTIBLE first sleeps until woken; one still TASK_RUNNING goes to the back of
+ * the run queue (a yield). Must be called with preemption enabled (a "scheduling while atomic"
+ * report otherwise). Keeps the caller's interrupt flag. Follows Linux's schedule().
+ */
+void schedule(void);
+/* Sleeps until woken or until timeout jiffies passed (TASK_* state set by the caller first);
+ * returns the jiffies left (0 on timeout). MAX_SCHEDULE_TIMEOUT sleeps without a timer.
+ * Task context only. Follows Linux's schedule_timeout (kernel/time/timer.c). */
+long schedule_timeout(long timeout);
+long schedule_timeout_interruptible(long timeout);
+long schedule_timeout_uninterruptible(long timeout);
+/* Yields the CPU to tasks waiting to run; returns at once when there are none. */
+void yield(void);
+/* Yields if a reschedule is due; a no-op otherwise. Call in long loops. Task context only. */
+int _cond_resched(void);
+#define cond_resched() _cond_resched()
+
+/*
+ * Wakes t when its state is in mask: makes it runnable and queues it. Returns 1 when it woke
+ * the task, 0 when it was not sleeping in such a state. IRQ-safe, never sleeps. Follows
+ * Linux's try_to_wake_up / wake_up_process / wake_up_state.
+ */
+int wake_up_state(struct task_struct *t, unsigned int mask);
+/* Wakes a sleeping task, or starts one kthread_create() made. */
+static inline int wake_up_process(struct task_struct *t)
+{
+	return wake_up_state(t, TASK_NORMAL | TASK_NEW);
+}
+
+/* No signals yet: kernel threads never have one pending. */
+static inline int signal_pending(const struct task_struct *t) { (void)t; return 0; }
+
+/*
+ * might_sleep(): marks code that may sleep. With CONFIG_DEBUG_ATOMIC_SLEEP (on by default and
+ * in tests) it reports "BUG: sleeping function called from invalid context" with a backtrace
+ * when called with preemption disabled (a spinlock held, in an interrupt handler) or with
+ * interrupts off. Follows Linux's might_sleep/__might_sleep.
+ */
+void __might_sleep(const char *file, int line);
+#define might_sleep() __might_sleep(__FILE__, __LINE__)
+#define might_sleep_if(cond)                                                               \
+	do {                                                                               \
+		if (cond)                                                                  \
+			might_sleep();                                                     \
+	} while (0)
+
+/* Task references (the task_struct stays valid until the last put). */
+void get_task_struct(struct task_struct *t);
+void put_task_struct(struct task_struct *t);
+/* The task with this pid, or NULL; no reference is taken. */
+struct task_struct *find_task_by_pid(pid_t pid);
+
+/* Ends the current task (kernel threads: through kthread's exit path); never returns. */
+void __noreturn do_exit(long code);
+
+/* Seconds-resolution facts for ps and tests. */
+unsigned int nr_running(void);
+
+#endif
