@@ -44,6 +44,7 @@ static void kernel_init(void *unused)
 	tty_init();
 	block_init();
 	sched_register_commands();
+	hung_task_init();
 	module_subsystem_init();
 	shell_run();
 	do_exit(0);

@@ -39,6 +39,42 @@ static void mutex_report(struct mutex *lock, const char *what)
 	dump_stack();
 }
 
+/*
+ * Would sleeping on lock wait forever? Follows owner -> the mutex that owner sleeps on ->
+ * its owner ..., and reports a cycle back to us (ABBA deadlock) instead of entering it.
+ * wait_lock of lock is held; the other mutexes are only read, which is enough on one CPU with
+ * interrupts off (nothing else runs meanwhile).
+ */
+static bool mutex_would_deadlock(struct mutex *lock)
+{
+	struct mutex *m = lock;
+	int depth = 0;
+
+	while (m && m->owner && depth++ < 64) {
+		if (m->owner == current)
+			return true;
+		m = m->owner->blocked_on;
+	}
+	return false;
+}
+
+static void mutex_report_cycle(struct mutex *lock)
+{
+	struct mutex *m = lock;
+	int depth = 0;
+
+	pr_err("BUG: circular locking (deadlock) refused: %s/%d wants mutex %s\n", current->comm,
+	       current->pid, lock->name ? lock->name : "?");
+	while (m && m->owner && depth++ < 64) {
+		pr_err(" mutex %s is held by %s/%d%s\n", m->name ? m->name : "?", m->owner->comm,
+		       m->owner->pid, m->owner == current ? " (us)" : ", which waits for:");
+		if (m->owner == current)
+			break;
+		m = m->owner->blocked_on;
+	}
+	dump_stack();
+}
+
 /* 0 when owned (at once or after sleeping), -EDEADLK, or -EINTR. */
 static int __mutex_lock(struct mutex *lock, int state, unsigned long ip)
 {
@@ -57,7 +93,13 @@ static int __mutex_lock(struct mutex *lock, int state, unsigned long ip)
 		mutex_report(lock, "recursive locking refused");
 		return -EDEADLK;
 	}
+	if (mutex_would_deadlock(lock)) {
+		spin_unlock_irqrestore(&lock->wait_lock, flags);
+		mutex_report_cycle(lock);
+		return -EDEADLK;
+	}
 	list_add_tail(&waiter.list, &lock->wait_list);
+	current->blocked_on = lock;
 	for (;;) {
 		set_current_state(state);
 		spin_unlock_irqrestore(&lock->wait_lock, flags);
@@ -72,6 +114,7 @@ static int __mutex_lock(struct mutex *lock, int state, unsigned long ip)
 		}
 	}
 	__set_current_state(TASK_RUNNING);
+	current->blocked_on = NULL;
 out_owned:
 	if (!ret)
 		lock->owner_ip = ip;

@@ -5,6 +5,7 @@
  * CONFIG_DEBUG_SPINLOCK (on unless the build sets it to 0) turns the reports on.
  */
 #include <keel/export.h>
+#include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
@@ -21,6 +22,7 @@ void __spin_lock_init(spinlock_t *lock, const char *name)
 	lock->name = name;
 	lock->owner = NULL;
 	lock->owner_ip = 0;
+	lock->used_in_irq = lock->used_irqs_on = lock->reported = 0;
 }
 EXPORT_SYMBOL(__spin_lock_init);
 
@@ -51,9 +53,27 @@ static void debug_spin_lock_before(spinlock_t *lock)
 		spin_bug(lock, "lockup (held by another context: a certain deadlock on one CPU)");
 }
 
+/* Lockdep's simplest rule, without lockdep: a lock an interrupt handler takes must be taken
+ * with interrupts off everywhere else (spin_lock_irqsave), or the handler can interrupt a
+ * holder and spin on one CPU forever. Reported once per lock. */
+static void check_irq_usage(spinlock_t *lock)
+{
+	if (in_hardirq())
+		lock->used_in_irq = 1;
+	else if (!irqs_disabled())
+		lock->used_irqs_on = 1;
+	if (lock->used_in_irq && lock->used_irqs_on && !lock->reported) {
+		lock->reported = 1;
+		spin_bug(lock, "taken in an interrupt handler and, elsewhere, with interrupts on "
+			       "(inconsistent lock state: use spin_lock_irqsave)");
+	}
+}
+
 void do_raw_spin_lock(spinlock_t *lock, unsigned long ip)
 {
 	debug_spin_lock_before(lock);
+	if (CONFIG_DEBUG_SPINLOCK)
+		check_irq_usage(lock);
 	lock->locked = 1;
 	lock->owner = current;
 	lock->owner_ip = ip;
@@ -64,6 +84,8 @@ bool do_raw_spin_trylock(spinlock_t *lock, unsigned long ip)
 {
 	if (lock->locked)
 		return false;
+	if (CONFIG_DEBUG_SPINLOCK)
+		check_irq_usage(lock);
 	lock->locked = 1;
 	lock->owner = current;
 	lock->owner_ip = ip;

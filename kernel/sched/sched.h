@@ -50,6 +50,8 @@ unsigned int kthread_release_range(unsigned long start, unsigned long end, const
 
 /* debug.c: the oops's task line and stack overflow check. */
 void sched_debug_init(void);
+/* hung_task.c: starts khungtaskd (task context). */
+void hung_task_init(void);
 /* The ps command. */
 void sched_register_commands(void);
 

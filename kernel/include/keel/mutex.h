@@ -26,10 +26,11 @@ struct mutex {
 #define mutex_init(m) __mutex_init((m), #m)
 void __mutex_init(struct mutex *lock, const char *name);
 
-/* Sleeps until the mutex is free, then owns it. Recursive locking: reported, returns without
- * taking it again (the caller still holds it from before). Follows Linux's mutex_lock. */
+/* Sleeps until the mutex is free, then owns it. Follows Linux's mutex_lock. Misuse that would
+ * hang forever is reported with a backtrace and refused, returning without the lock:
+ * recursive locking (the caller holds it already) and circular waits (ABBA deadlocks). */
 void mutex_lock(struct mutex *lock);
-/* As mutex_lock: 0, -EDEADLK (already held by the caller: reported), or -EINTR (signal). */
+/* As mutex_lock: 0, -EDEADLK (recursive or circular: reported), or -EINTR (signal). */
 int mutex_lock_interruptible(struct mutex *lock);
 /* 1 and owned, or 0 when someone holds it. Never sleeps (still task context). */
 int mutex_trylock(struct mutex *lock);

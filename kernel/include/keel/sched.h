@@ -31,6 +31,7 @@
 typedef int pid_t;
 struct kthread;
 struct fpu_state;
+struct mutex;
 
 struct thread_struct {
 	unsigned long sp; /* saved stack pointer while switched out (switch.S uses offset 0) */
@@ -56,7 +57,11 @@ struct task_struct {
 	struct fpu_state *fpu;       /* FXSAVE area, allocated on first FPU/SSE use */
 	struct kthread *kthread;
 	int exit_code;
-	unsigned long sleep_ip; /* where a sleeping task called schedule(), for ps -v */
+	unsigned long sleep_ip; /* where a sleeping task called schedule(), for reports */
+	struct mutex *blocked_on; /* the mutex this task sleeps on, for deadlock detection */
+	unsigned long last_switch_count; /* hung task detector: nvcsw + nivcsw when last seen */
+	unsigned long hung_since;        /* ... and jiffies then */
+	bool hung_reported;
 };
 
 extern struct task_struct *current_task;

@@ -16,6 +16,9 @@
 typedef struct spinlock {
 	volatile unsigned int locked;
 	unsigned int magic;
+	/* Seen taken in a hard IRQ / seen taken with interrupts on in a task: both together
+	 * mean an interrupt can arrive while a task holds it, a deadlock waiting to happen. */
+	u8 used_in_irq, used_irqs_on, reported;
 	const char *name;       /* the variable's name, for reports */
 	void *owner;            /* task_struct holding it */
 	unsigned long owner_ip; /* where it was taken */
