@@ -6,6 +6,9 @@ CMDLINE ?=
 INITRD_EXTRA ?=
 KVM ?= 0
 MEM ?= 256M
+# Lock and sleep checks (might_sleep reports, spinlock recursion/IRQ-use reports); on by
+# default and in tests, DEBUG_LOCKS=0 turns them off (docs/sched.md).
+DEBUG_LOCKS ?= 1
 
 # Toolchain: an x86_64-elf- cross compiler when one is on PATH, else the host's GCC.
 CROSS ?= $(if $(shell command -v x86_64-elf-gcc 2>/dev/null),x86_64-elf-,)
@@ -41,6 +44,7 @@ KERNEL_ARCH_FLAGS += -mgeneral-regs-only -fno-tree-loop-distribute-patterns -fno
 endif
 WARN_FLAGS := -Wall -Wextra -Werror -Wno-unused-parameter
 KCFLAGS := -std=gnu11 -O2 -g $(WARN_FLAGS) $(KERNEL_ARCH_FLAGS) -Ikernel/include -Ikernel \
+	-DCONFIG_DEBUG_ATOMIC_SLEEP=$(DEBUG_LOCKS) -DCONFIG_DEBUG_SPINLOCK=$(DEBUG_LOCKS) \
 	-DKEEL_BUILD_INFO='"$(if $(CC_IS_CLANG),clang,gcc) $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)"'
 KASFLAGS := $(KERNEL_ARCH_FLAGS) -Ikernel/include -D__ASSEMBLER__
 LDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments -T linker.ld
