@@ -3,6 +3,7 @@
  * frame to the oops code (exceptions), the NMI report or the IRQ layer (PIC vectors).
  */
 #include <keel/compiler.h>
+#include <keel/export.h>
 #include <keel/preempt.h>
 #include <keel/printk.h>
 #include "cpu/cpu.h"
@@ -36,6 +37,9 @@ static unsigned long unexpected_vectors;
 /* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it. */
 int __preempt_count;
 bool __need_resched;
+/* Modules read and change them inline: preempt_disable() (every spin_lock), in_interrupt(). */
+EXPORT_SYMBOL(__preempt_count);
+EXPORT_SYMBOL(__need_resched);
 bool (*fpu_trap_hook)(void);
 void (*irq_exit_preempt_hook)(void);
 

@@ -18,6 +18,7 @@
 #include "mm/mm.h"
 #include "module/module.h"
 #include "sched/sched.h"
+#include "sched/workqueue_internal.h"
 #include "shell/shell_run.h"
 #include "time/time.h"
 #include "tty/tty_core.h"
@@ -45,6 +46,7 @@ static void kernel_init(void *unused)
 	block_init();
 	sched_register_commands();
 	hung_task_init();
+	workqueue_init(); /* modules may queue work from their init */
 	module_subsystem_init();
 	shell_run();
 	do_exit(0);

@@ -13,6 +13,9 @@
 #include "input/input_core.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
+#include "sched/sched.h"
+#include "sched/workqueue_internal.h"
+#include "time/time.h"
 #include "module/exports.h"
 #include "module/module_internal.h"
 #include "module/params.h"
@@ -133,13 +136,44 @@ void module_account_taint(struct module *mod)
 	add_taint(TAINT_PROPRIETARY_MODULE);
 }
 
-void module_release_resources(struct module *mod)
+/*
+ * Timers and works may each start the other (a timer callback queues a work, a work re-arms a
+ * timer or queues a delayed work), so both are released in rounds until one finds nothing
+ * left. Works go first once, so a delayed work is reported as a work (naming its function)
+ * rather than as its timer. A round that finds nothing means no module code is running or
+ * pending in either.
+ */
+#define RELEASE_ROUNDS_MAX 16
+static void module_release_deferred(struct module *mod, unsigned long start, unsigned long end)
+{
+	unsigned int n, rounds = 0;
+
+	work_release_range(start, end, mod->name);
+	do {
+		n = timer_release_range(start, end, mod->name);
+		n += work_release_range(start, end, mod->name);
+	} while (n && ++rounds < RELEASE_ROUNDS_MAX);
+	if (n)
+		pr_err("%s: timers and works keep re-arming each other; gave up after %u rounds\n",
+		       mod->name, rounds);
+}
+
+/*
+ * Order: threads first, while everything they may be waiting on (IRQs, timers, works) still
+ * works, so that a thread can reach its kthread_should_stop() check; until the memory goes,
+ * module code running meanwhile is harmless. Then IRQ handlers (which may arm timers, queue
+ * works and wake threads), then timers and works together. What is left (shell commands,
+ * consoles, ttys, input) is only reached from task context through registration.
+ */
+unsigned int module_release_resources(struct module *mod)
 {
 	unsigned long start = (unsigned long)mod->mem;
 	unsigned long end = start + mod->layout.total_size;
-	unsigned int n;
+	unsigned int stuck, n;
 
+	stuck = kthread_release_range(start, end, mod->name);
 	irq_release_range(start, end, mod->name);
+	module_release_deferred(mod, start, end);
 	n = shell_unregister_range(start, end);
 	if (n)
 		pr_warn("%s: %u shell command(s) were still registered; removed\n", mod->name, n);
@@ -154,6 +188,22 @@ void module_release_resources(struct module *mod)
 	if (n)
 		pr_warn("%s: %u input device(s)/handler(s) were still registered; removed\n",
 			mod->name, n);
+	return stuck;
+}
+
+/*
+ * A module with a thread that would not stop still runs code in its memory: it stays listed,
+ * "Unloading" (so nothing can link against it or load it again), with its memory, structure
+ * and parameters kept for good. Its exports go (nobody used them, or rmmod would have refused).
+ */
+void module_keep_stuck(struct module *mod, unsigned int stuck)
+{
+	mod->state = MODULE_STATE_GOING;
+	mod->stuck_threads = stuck;
+	if (mod->exports_added) {
+		export_remove_module(mod);
+		mod->exports_added = false;
+	}
 }
 
 static int module_check_removable(struct module *mod)
@@ -187,16 +237,23 @@ static int module_check_removable(struct module *mod)
 	return 0;
 }
 
-/* Frees everything load_module() set up for a module that went live. */
-static void module_free(struct module *mod)
+/* Frees everything load_module() set up for a module that went live; -EBUSY when one of its
+ * threads would not stop (the module is then kept, see module_keep_stuck). */
+static int module_free(struct module *mod)
 {
-	module_release_resources(mod);
+	unsigned int stuck = module_release_resources(mod);
+
+	if (stuck) {
+		module_keep_stuck(mod, stuck);
+		return -EBUSY;
+	}
 	module_list_del(mod);
 	if (mod->exports_added)
 		export_remove_module(mod);
 	params_free(mod->params, mod->num_params);
 	module_area_free(mod->mem, mod->layout.total_size);
 	module_free_struct(mod);
+	return 0;
 }
 
 int delete_module(const char *name)
@@ -214,6 +271,5 @@ int delete_module(const char *name)
 	mod->state = MODULE_STATE_GOING;
 	if (mod->exit)
 		mod->exit();
-	module_free(mod);
-	return 0;
+	return module_free(mod);
 }

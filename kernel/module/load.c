@@ -315,6 +315,7 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	char name[MODULE_NAME_LEN];
 	struct module *mod;
 	u64 t_start = ktime_get_ns(), t_linked;
+	unsigned int stuck;
 	int err;
 
 	module_name_from_file(filename, name, sizeof(name));
@@ -370,7 +371,11 @@ int load_module(const void *image, size_t size, const char *filename, const char
 
 out_unlist:
 	mod->state = MODULE_STATE_GOING;
-	module_release_resources(mod);
+	stuck = module_release_resources(mod);
+	if (stuck) {
+		module_keep_stuck(mod, stuck);
+		return err;
+	}
 	module_list_del(mod);
 	export_remove_module(mod);
 out_free_params:

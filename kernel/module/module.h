@@ -45,6 +45,7 @@ struct module {
 	int refcnt;                    /* try_module_get() holders */
 	bool exports_added;
 	unsigned int nr_ksyms;
+	unsigned int stuck_threads;    /* threads that would not stop at unload: memory kept */
 };
 
 /* The list of modules, oldest last; the caller must not keep pointers across loads/unloads. */

@@ -174,19 +174,31 @@ static struct kthread *kthread_find_in_range(unsigned long start, unsigned long 
 	return found;
 }
 
+/*
+ * A thread someone already tried to stop (its module's exit called kthread_stop, which timed
+ * out) is not waited for a second time: it was given KTHREAD_STOP_TIMEOUT_MS already.
+ */
+static int kthread_release_one(struct kthread *k, const char *owner)
+{
+	struct task_struct *t = k->task;
+
+	if (READ_ONCE(k->should_stop) && !completion_done(&k->exited))
+		return -ETIMEDOUT;
+	if (!completion_done(&k->exited))
+		pr_warn("%s: kernel thread %s (pid %d) still running at unload; stopping it\n",
+			owner, t->comm, t->pid);
+	return kthread_stop(t);
+}
+
 unsigned int kthread_release_range(unsigned long start, unsigned long end, const char *owner)
 {
 	struct kthread *k, *stuck = NULL;
 	unsigned int failed = 0;
 
 	while ((k = kthread_find_in_range(start, end, stuck))) {
-		struct task_struct *t = k->task;
-		bool exited = completion_done(&k->exited);
-
-		if (!exited)
-			pr_warn("%s: kernel thread %s (pid %d) still running at unload; stopping it\n",
-				owner, t->comm, t->pid);
-		if (kthread_stop(t) == -ETIMEDOUT) {
+		if (kthread_release_one(k, owner) == -ETIMEDOUT) {
+			pr_err("rmmod: %s: thread %s (pid %d) still running; module memory kept\n",
+			       owner, k->task->comm, k->task->pid);
 			failed++;
 			stuck = k; /* keep it listed; look past it */
 		}
