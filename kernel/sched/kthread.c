@@ -15,6 +15,10 @@
 #include <keel/string.h>
 #include "sched/sched.h"
 
+/* Hidden from genksyms (tools/genksyms.py): with the definition in view, the CRCs of
+ * kthread_create/kthread_stop would cover struct kthread through task_struct, while modules,
+ * which only see it declared, compute another CRC and would be refused. */
+#ifndef __GENKSYMS__
 struct kthread {
 	int (*threadfn)(void *data);
 	void *data;
@@ -26,6 +30,7 @@ struct kthread {
 	struct task_struct *task;
 	struct list_head node; /* all kthreads, for module unload */
 };
+#endif
 
 static LIST_HEAD(kthreads);
 static DEFINE_SPINLOCK(kthreads_lock);
