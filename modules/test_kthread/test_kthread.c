@@ -6,6 +6,7 @@
  * `test_kthread stuck` shows kthread_stop giving up on a thread that never checks
  * kthread_should_stop().
  */
+#include <keel/completion.h>
 #include <keel/console.h>
 #include <keel/delay.h>
 #include <keel/kthread.h>
@@ -20,6 +21,7 @@ static struct task_struct *sleeper, *spinner;
 static unsigned long sleeper_count;
 static volatile unsigned long spinner_count; /* volatile: the loop must really store it */
 static bool stuck_may_exit;
+static struct completion stuck_started;
 
 static int sleeper_fn(void *data)
 {
@@ -41,6 +43,7 @@ static int spinner_fn(void *data)
 /* Ignores kthread_should_stop() on purpose; leaves only when the test says so. */
 static int stuck_fn(void *data)
 {
+	complete(&stuck_started);
 	while (!READ_ONCE(stuck_may_exit))
 		msleep(20);
 	return STUCK_RESULT;
@@ -49,11 +52,16 @@ static int stuck_fn(void *data)
 /* kthread_stop on a thread that ignores it must give up (-ETIMEDOUT), not hang. */
 static int test_stuck(void)
 {
-	struct task_struct *t = kthread_run(stuck_fn, NULL, "tkt_stuck");
+	struct task_struct *t;
 	int ret;
 
+	init_completion(&stuck_started);
+	WRITE_ONCE(stuck_may_exit, false);
+	t = kthread_run(stuck_fn, NULL, "tkt_stuck");
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	/* Stopped before it first ran, it would never call stuck_fn (kthread_stop: -EINTR). */
+	wait_for_completion(&stuck_started);
 	ret = kthread_stop(t);
 	console_printf("test_kthread: first kthread_stop(tkt_stuck) returned %d\n", ret);
 	WRITE_ONCE(stuck_may_exit, true);
