@@ -34,11 +34,11 @@ extern const u8 isr_stub_table[]; /* entry.S: IDT_ENTRIES stubs of STUB_SIZE byt
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 static unsigned long unexpected_vectors;
 
-/* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it. */
+/* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it.
+ * Exported: preempt_disable()/spin_lock() in modules are inline and touch them directly. */
 int __preempt_count;
-bool __need_resched;
-/* Modules read and change them inline: preempt_disable() (every spin_lock), in_interrupt(). */
 EXPORT_SYMBOL(__preempt_count);
+bool __need_resched;
 EXPORT_SYMBOL(__need_resched);
 bool (*fpu_trap_hook)(void);
 void (*irq_exit_preempt_hook)(void);

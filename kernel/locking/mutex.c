@@ -9,7 +9,7 @@
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/sched.h>
-#include "cpu/cpu.h"
+#include "cpu/traps.h"
 
 struct mutex_waiter {
 	struct list_head list;
@@ -31,8 +31,8 @@ static void mutex_report(struct mutex *lock, const char *what)
 	struct task_struct *owner = READ_ONCE(lock->owner);
 	char where[128] = "?";
 
-	if (lock->owner_ip)
-		kallsyms_lookup(lock->owner_ip, where, sizeof(where));
+	if (lock->owner_ip) /* a return address, maybe into a module */
+		symbolize_address(lock->owner_ip, true, where, sizeof(where));
 	pr_err("BUG: %s: %s/%d, mutex %s held by %s/%d since %s\n", what, current->comm,
 	       current->pid, lock->name ? lock->name : "?", owner ? owner->comm : "<none>",
 	       owner ? owner->pid : -1, where);

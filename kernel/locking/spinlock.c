@@ -9,7 +9,7 @@
 #include <keel/printk.h>
 #include <keel/sched.h>
 #include <keel/spinlock.h>
-#include "cpu/cpu.h"
+#include "cpu/traps.h"
 
 #ifndef CONFIG_DEBUG_SPINLOCK
 #define CONFIG_DEBUG_SPINLOCK 1
@@ -33,8 +33,8 @@ void spin_bug(spinlock_t *lock, const char *msg)
 
 	if (!CONFIG_DEBUG_SPINLOCK)
 		return;
-	if (lock->owner_ip)
-		kallsyms_lookup(lock->owner_ip, where, sizeof(where));
+	if (lock->owner_ip) /* module code too, which kallsyms_lookup does not know */
+		symbolize_address(lock->owner_ip, false, where, sizeof(where));
 	pr_err("BUG: spinlock %s on CPU#0, %s/%d\n", msg, current->comm, current->pid);
 	pr_err(" lock: %s, magic: %08x, .owner: %s/%d, taken at %s\n",
 	       lock->name ? lock->name : "?", lock->magic, owner ? owner->comm : "<none>",

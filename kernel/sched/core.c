@@ -10,6 +10,7 @@
 #include <keel/ktime.h>
 #include <keel/printk.h>
 #include "cpu/cpu.h"
+#include "sched/rq.h"
 #include "sched/sched.h"
 
 _Static_assert(__builtin_offsetof(struct task_struct, thread.sp) == 0, "switch.S: TASK_THREAD_SP");
@@ -17,53 +18,30 @@ _Static_assert(__builtin_offsetof(struct task_struct, thread.sp) == 0, "switch.S
 struct task_struct *current_task = &init_task;
 EXPORT_SYMBOL(current_task);
 
-static LIST_HEAD(runqueue);
-static unsigned int rq_nr_running;
+static struct rq runqueue = RQ_INIT(runqueue, &init_task);
 static bool scheduler_running;
-
-#define RR_TIMESLICE_TICKS ((RR_TIMESLICE_MS * HZ + 999) / 1000)
 
 /* Interrupts off for every run queue operation: wake-ups come from interrupt handlers. */
 void activate_task(struct task_struct *t)
 {
-	if (t->on_rq || (t->flags & PF_IDLE))
-		return;
-	list_add_tail(&t->run_list, &runqueue);
-	t->on_rq = true;
-	rq_nr_running++;
-}
-
-static struct task_struct *pick_next_task(void)
-{
-	struct task_struct *next = list_first_entry_or_null(&runqueue, struct task_struct, run_list);
-
-	if (!next)
-		return &init_task;
-	list_del_init(&next->run_list);
-	next->on_rq = false;
-	rq_nr_running--;
-	return next;
+	rq_enqueue(&runqueue, t);
 }
 
 unsigned int nr_running(void)
 {
-	return READ_ONCE(rq_nr_running) + !(current->flags & PF_IDLE);
+	return READ_ONCE(runqueue.nr_running) + !(current->flags & PF_IDLE);
 }
 
 int wake_up_state(struct task_struct *t, unsigned int mask)
 {
+	bool resched = false;
 	unsigned long flags;
-	int woke = 0;
+	int woke;
 
 	local_irq_save(flags);
-	if (READ_ONCE(t->__state) & mask) {
-		WRITE_ONCE(t->__state, TASK_RUNNING);
-		if (t != current)
-			activate_task(t);
-		if (current->flags & PF_IDLE)
-			__need_resched = true; /* the idle task gives way at once */
-		woke = 1;
-	}
+	woke = rq_wake(&runqueue, t, mask, current, &resched);
+	if (resched)
+		__need_resched = true;
 	local_irq_restore(flags);
 	return woke;
 }
@@ -101,15 +79,8 @@ static void __schedule(bool preempt)
 {
 	struct task_struct *prev = current, *next;
 
-	/* Preempted tasks stay queued whatever their state: one preempted between
-	 * set_current_state() and schedule() comes back to finish its own wait loop. */
-	if (preempt || task_is_running(prev))
-		activate_task(prev);
-	if (preempt)
-		prev->nivcsw++;
-	else
-		prev->nvcsw++;
-	next = pick_next_task();
+	rq_put_prev(&runqueue, prev, preempt);
+	next = rq_pick_next(&runqueue);
 	__need_resched = false;
 	if (next == prev)
 		return;
@@ -189,22 +160,8 @@ EXPORT_SYMBOL(_cond_resched);
 
 void scheduler_tick(void)
 {
-	struct task_struct *t = current;
-
-	if (!scheduler_running)
-		return;
-	if (t->flags & PF_IDLE) {
-		if (rq_nr_running)
-			__need_resched = true;
-		return;
-	}
-	if (t->time_slice > 0)
-		t->time_slice--;
-	if (t->time_slice == 0) {
-		t->time_slice = RR_TIMESLICE_TICKS;
-		if (rq_nr_running)
-			__need_resched = true;
-	}
+	if (scheduler_running && rq_tick(&runqueue, current))
+		__need_resched = true;
 }
 
 static void do_idle(void)

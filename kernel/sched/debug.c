@@ -36,7 +36,9 @@ EXPORT_SYMBOL(__might_sleep);
 /* Part of the oops: which task, and whether it ran off its stack into the guard page. */
 static void sched_oops_report(unsigned long fault_addr, unsigned long rsp)
 {
-	struct task_struct *t = current, *victim = task_stack_guard_owner(rsp);
+	/* rsp - 8: a push or call that faults leaves rsp unchanged, possibly at the very bottom
+	 * of the stack, with the word it tried to write in the guard page below. */
+	struct task_struct *t = current, *victim = task_stack_guard_owner(rsp - sizeof(long));
 
 	if (!victim && fault_addr)
 		victim = task_stack_guard_owner(fault_addr);

@@ -15,6 +15,8 @@
 #include <keel/string.h>
 #include "sched/sched.h"
 
+/* Opaque to modules: tools/genksyms.py lists it in OPAQUE_TAGS, so the symbol CRCs that reach
+ * it through task_struct do not depend on its layout. */
 struct kthread {
 	int (*threadfn)(void *data);
 	void *data;

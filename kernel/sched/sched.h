@@ -4,8 +4,6 @@
 
 #include <keel/sched.h>
 
-#define RR_TIMESLICE_MS 10 /* how long a CPU-bound task runs before the next one's turn */
-
 /* Makes the boot context the idle task (pid 0), sets up FPU switching. Interrupts off. */
 void sched_init(void);
 /* The boot context's last act: becomes the idle loop for good. */

@@ -1,0 +1,63 @@
+/*
+ * The run queue's rules (see rq.h): round-robin over one FIFO queue, the idle task when it is
+ * empty, time slices counted in ticks. Pure list and state logic, built into the kernel and
+ * into the host unit test tests/unit/test_sched_rq.c.
+ */
+#include "sched/rq.h"
+
+void rq_enqueue(struct rq *rq, struct task_struct *t)
+{
+	if (t->on_rq || t == rq->idle || (t->flags & PF_IDLE))
+		return;
+	list_add_tail(&t->run_list, &rq->queue);
+	t->on_rq = true;
+	rq->nr_running++;
+}
+
+struct task_struct *rq_pick_next(struct rq *rq)
+{
+	struct task_struct *next = list_first_entry_or_null(&rq->queue, struct task_struct,
+							    run_list);
+
+	if (!next)
+		return rq->idle;
+	list_del_init(&next->run_list);
+	next->on_rq = false;
+	rq->nr_running--;
+	return next;
+}
+
+void rq_put_prev(struct rq *rq, struct task_struct *prev, bool preempt)
+{
+	if (preempt || task_is_running(prev))
+		rq_enqueue(rq, prev);
+	if (preempt)
+		prev->nivcsw++;
+	else
+		prev->nvcsw++;
+}
+
+int rq_wake(struct rq *rq, struct task_struct *t, unsigned int mask, struct task_struct *curr,
+	    bool *resched)
+{
+	if (!(READ_ONCE(t->__state) & mask))
+		return 0;
+	WRITE_ONCE(t->__state, TASK_RUNNING);
+	if (t != curr)
+		rq_enqueue(rq, t);
+	if (curr->flags & PF_IDLE)
+		*resched = true; /* the idle task gives way at once */
+	return 1;
+}
+
+bool rq_tick(struct rq *rq, struct task_struct *curr)
+{
+	if (curr->flags & PF_IDLE)
+		return rq->nr_running != 0;
+	if (curr->time_slice > 0)
+		curr->time_slice--;
+	if (curr->time_slice != 0)
+		return false;
+	curr->time_slice = RR_TIMESLICE_TICKS;
+	return rq->nr_running != 0;
+}
