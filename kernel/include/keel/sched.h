@@ -7,6 +7,7 @@
 #define KEEL_SCHED_H
 
 #include <keel/list.h>
+#include <keel/mutex.h> /* in full: symbol CRCs see task_struct the same everywhere */
 #include <keel/preempt.h>
 #include <keel/types.h>
 
@@ -31,7 +32,6 @@
 typedef int pid_t;
 struct kthread;
 struct fpu_state;
-struct mutex;
 
 struct thread_struct {
 	unsigned long sp; /* saved stack pointer while switched out (switch.S uses offset 0) */
