@@ -84,7 +84,6 @@ static void __schedule(bool preempt)
 	__need_resched = false;
 	if (next == prev)
 		return;
-	next->time_slice = RR_TIMESLICE_TICKS;
 	account_runtime(prev, next);
 	fpu_switch(prev, next);
 	prev->saved_preempt_count = __preempt_count;

@@ -1,7 +1,11 @@
 /*
  * The run queue's rules (see rq.h): round-robin over one FIFO queue, the idle task when it is
- * empty, time slices counted in ticks. Pure list and state logic, built into the kernel and
- * into the host unit test tests/unit/test_sched_rq.c.
+ * empty, time slices counted in ticks, and wake-up preemption: a task woken from sleep with
+ * time left in its slice goes to the front and preempts the running task, so an interactive
+ * task answers at once even while others compute. A task's slice survives its sleeps and is
+ * refilled only once used up, so a task cannot keep the front by sleeping briefly in a loop:
+ * once its slice is gone it queues at the back like everyone else. Pure list and state logic,
+ * built into the kernel and into the host unit test tests/unit/test_sched_rq.c.
  */
 #include "sched/rq.h"
 
@@ -24,6 +28,8 @@ struct task_struct *rq_pick_next(struct rq *rq)
 	list_del_init(&next->run_list);
 	next->on_rq = false;
 	rq->nr_running--;
+	if (next->time_slice == 0)
+		next->time_slice = RR_TIMESLICE_TICKS;
 	return next;
 }
 
@@ -40,11 +46,21 @@ void rq_put_prev(struct rq *rq, struct task_struct *prev, bool preempt)
 int rq_wake(struct rq *rq, struct task_struct *t, unsigned int mask, struct task_struct *curr,
 	    bool *resched)
 {
-	if (!(READ_ONCE(t->__state) & mask))
+	unsigned int state = READ_ONCE(t->__state);
+
+	if (!(state & mask))
 		return 0;
 	WRITE_ONCE(t->__state, TASK_RUNNING);
-	if (t != curr)
+	if (t == curr || t->on_rq)
+		return 1; /* still running, or preempted before it could sleep */
+	if ((state & TASK_NORMAL) && t->time_slice > 0) {
+		list_add(&t->run_list, &rq->queue);
+		t->on_rq = true;
+		rq->nr_running++;
+		*resched = true; /* a sleeper with time left preempts */
+	} else {
 		rq_enqueue(rq, t);
+	}
 	if (curr->flags & PF_IDLE)
 		*resched = true; /* the idle task gives way at once */
 	return 1;
@@ -58,6 +74,8 @@ bool rq_tick(struct rq *rq, struct task_struct *curr)
 		curr->time_slice--;
 	if (curr->time_slice != 0)
 		return false;
-	curr->time_slice = RR_TIMESLICE_TICKS;
-	return rq->nr_running != 0;
+	if (rq->nr_running != 0)
+		return true; /* to the back of the queue; refilled when picked again */
+	curr->time_slice = RR_TIMESLICE_TICKS; /* alone: a new slice at once */
+	return false;
 }

@@ -23,7 +23,8 @@ struct rq {
 
 /* Queues t at the back, unless it is already queued or is the idle task. */
 void rq_enqueue(struct rq *rq, struct task_struct *t);
-/* Takes the task at the front off the queue; the idle task when the queue is empty. */
+/* Takes the task at the front off the queue, refilling its slice if it was used up; the idle
+ * task when the queue is empty. */
 struct task_struct *rq_pick_next(struct rq *rq);
 /*
  * Before a switch away from prev: counts the switch (voluntary or preempted) and queues prev
@@ -33,8 +34,10 @@ struct task_struct *rq_pick_next(struct rq *rq);
 void rq_put_prev(struct rq *rq, struct task_struct *prev, bool preempt);
 /*
  * Wakes t if its state is in mask: TASK_RUNNING, and queued unless it is curr (the task
- * running now, which needs no queue). Returns 1 when woken, else 0. Sets *resched when the
- * CPU should switch at once (curr is the idle task).
+ * running now, which needs no queue) or still queued. A task woken from sleep with time left
+ * in its slice is queued at the front and sets *resched (wake-up preemption); a new task or
+ * one that used up its slice queues at the back. *resched is also set when curr is the idle
+ * task. Returns 1 when woken, else 0.
  */
 int rq_wake(struct rq *rq, struct task_struct *t, unsigned int mask, struct task_struct *curr,
 	    bool *resched);

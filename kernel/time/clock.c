@@ -25,8 +25,10 @@
 #define PORT_B_GATE2 0x01
 #define PORT_B_SPEAKER 0x02
 #define PORT_B_OUT2 0x20
-#define CALIBRATE_MS 10 /* 11932 PIT ticks: +-1 tick is 0.01% */
-#define CALIBRATE_SPIN_LIMIT 100000000UL
+#define PIT_CH2_LATCH 0x80            /* counter latch command for channel 2 */
+#define CALIBRATE_MS 20 /* 23863 PIT ticks: a reading's +-1 tick is 0.005% */
+#define CALIBRATE_READINGS 5
+#define CALIBRATE_SPIN_LIMIT 10000000UL
 #define TIMER_IRQ 0
 
 volatile unsigned long jiffies;
@@ -60,24 +62,65 @@ u64 ktime_get_ns(void)
 }
 EXPORT_SYMBOL(ktime_get_ns);
 
-/* Counts TSC ticks while PIT channel 2 counts down CALIBRATE_MS; 0 if the PIT never finishes. */
+/*
+ * TSC calibration against PIT channel 2, counting down freely from 0xffff. Each reading latches
+ * the PIT's count with a TSC read just before and just after; of a few readings the narrowest
+ * bracket wins, so a delay while reading (an SMI, or the host descheduling a virtual CPU) costs
+ * a retry instead of skewing the result. Two such readings CALIBRATE_MS apart give the rate.
+ */
+struct pit_sample {
+	u64 tsc;   /* midpoint of the bracket */
+	u64 width; /* TSC ticks the reading took */
+	u16 count;
+};
+
+static void pit2_read(struct pit_sample *s)
+{
+	u64 before = rdtsc(), after;
+	u8 lo, hi;
+
+	outb(PIT_COMMAND, PIT_CH2_LATCH);
+	lo = inb(PIT_CH2_DATA);
+	hi = inb(PIT_CH2_DATA);
+	after = rdtsc();
+	s->tsc = before + (after - before) / 2;
+	s->width = after - before;
+	s->count = (u16)(lo | hi << 8);
+}
+
+static void pit2_sample(struct pit_sample *best)
+{
+	struct pit_sample s;
+
+	pit2_read(best);
+	for (int i = 1; i < CALIBRATE_READINGS; i++) {
+		pit2_read(&s);
+		if (s.width < best->width)
+			*best = s;
+	}
+}
+
+/* TSC kHz, or 0 when channel 2 does not count (no PIT). */
 static u64 tsc_calibrate_khz(void)
 {
-	u16 latch = PIT_FREQUENCY_HZ * CALIBRATE_MS / 1000;
+	u16 span = PIT_FREQUENCY_HZ * CALIBRATE_MS / 1000;
+	struct pit_sample first, last;
 	unsigned long spins = 0;
-	u64 start, end;
+	u64 pit_ticks;
 
 	outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
 	outb(PIT_COMMAND, PIT_CH2_ONE_SHOT);
-	outb(PIT_CH2_DATA, latch & 0xff);
-	outb(PIT_CH2_DATA, latch >> 8);
-	start = rdtsc();
-	while (!(inb(PORT_B) & PORT_B_OUT2))
+	outb(PIT_CH2_DATA, 0xff);
+	outb(PIT_CH2_DATA, 0xff);
+	pit2_sample(&first);
+	do {
+		pit2_sample(&last);
 		if (++spins > CALIBRATE_SPIN_LIMIT)
 			return 0;
-	end = rdtsc();
+	} while ((u16)(first.count - last.count) < span);
 	outb(PORT_B, inb(PORT_B) & ~PORT_B_GATE2);
-	return (end - start) / CALIBRATE_MS;
+	pit_ticks = (u16)(first.count - last.count);
+	return (last.tsc - first.tsc) * PIT_FREQUENCY_HZ / pit_ticks / 1000;
 }
 
 u64 tsc_khz_get(void)
@@ -85,9 +128,27 @@ u64 tsc_khz_get(void)
 	return tsc_khz;
 }
 
+/*
+ * jiffies follow the TSC, not a count of interrupts: a tick delivered late or merged with the
+ * next one (a busy host under emulation) would otherwise make jiffies, and every timer, run
+ * slow against ktime. Without a calibrated TSC each interrupt counts one tick.
+ */
+static void jiffies_update(void)
+{
+	unsigned long now;
+
+	if (!tsc_khz) {
+		jiffies++;
+		return;
+	}
+	now = (unsigned long)(ktime_get_ns() / (NSEC_PER_SEC / HZ));
+	if (time_after(now, jiffies))
+		jiffies = now;
+}
+
 static irqreturn_t timer_interrupt(int irq, void *dev_id)
 {
-	jiffies++;
+	jiffies_update();
 	run_local_timers();
 	scheduler_tick();
 	return IRQ_HANDLED;
@@ -108,10 +169,11 @@ void timer_init(void)
 
 	tsc_khz = tsc_calibrate_khz();
 	if (tsc_khz) {
-		pr_info("tsc: calibrated at %llu MHz\n", (unsigned long long)(tsc_khz / 1000));
+		pr_info("tsc: calibrated at %llu.%03llu MHz\n", (unsigned long long)(tsc_khz / 1000),
+			(unsigned long long)(tsc_khz % 1000));
 		log_set_clock(ktime_get_ns);
 	} else {
-		pr_warn("tsc: PIT channel 2 never counted down; uptime uses timer ticks only\n");
+		pr_warn("tsc: PIT channel 2 does not count; uptime uses timer ticks only\n");
 	}
 	pit_start_periodic();
 	err = request_irq(TIMER_IRQ, timer_interrupt, 0, "timer", NULL);

@@ -105,7 +105,7 @@ static void test_wake_rules(void)
 	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &b, &resched), 1);
 	CHECK_UINT(a.__state, TASK_RUNNING);
 	CHECK(a.on_rq);
-	CHECK(!resched); /* b keeps running until its slice ends */
+	CHECK(!resched); /* a used up its slice before sleeping: b keeps running */
 	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &b, &resched), 0); /* already running */
 	CHECK_UINT(rq.nr_running, 1);
 
@@ -113,6 +113,32 @@ static void test_wake_rules(void)
 	CHECK_INT(rq_wake(&rq, &b, TASK_NORMAL, &b, &resched), 1);
 	CHECK(!b.on_rq);
 	CHECK_UINT(b.__state, TASK_RUNNING);
+}
+
+static void test_wake_preemption(void)
+{
+	bool resched = false;
+
+	reset();
+	rq_enqueue(&rq, &c); /* a CPU-bound task waiting its turn */
+	a.__state = TASK_INTERRUPTIBLE;
+	a.time_slice = 3; /* slept with time left in its slice */
+	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &b, &resched), 1);
+	CHECK(resched); /* preempts b */
+	CHECK(switch_from(&b, true) == &a); /* ahead of c, which was queued first */
+	CHECK(rq_pick_next(&rq) == &c);
+	CHECK(rq_pick_next(&rq) == &b); /* the preempted task queues at the back */
+
+	reset();
+	resched = false;
+	rq_enqueue(&rq, &c);
+	a.__state = TASK_INTERRUPTIBLE;
+	a.time_slice = 0; /* used its slice up: no bonus, back of the queue */
+	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &b, &resched), 1);
+	CHECK(!resched);
+	CHECK(rq_pick_next(&rq) == &c);
+	CHECK(rq_pick_next(&rq) == &a);
+	CHECK_UINT(a.time_slice, RR_TIMESLICE_TICKS); /* refilled when picked */
 }
 
 static void test_wake_new_task_and_idle_gives_way(void)
@@ -142,10 +168,11 @@ static void test_tick_time_slice(void)
 			rq_enqueue(&rq, &b); /* someone waits from now on */
 	}
 	CHECK_INT(ticks + 1, RR_TIMESLICE_TICKS); /* the slice's last tick asks for the switch */
-	CHECK_UINT(a.time_slice, RR_TIMESLICE_TICKS); /* refilled */
+	CHECK_UINT(a.time_slice, 0); /* used up: refilled when picked again */
 	CHECK(rq_tick(&rq, &idle)); /* idle with b waiting */
 
 	rq_pick_next(&rq);
+	a.time_slice = 1;
 	for (int i = 0; i < 3 * RR_TIMESLICE_TICKS; i++)
 		CHECK(!rq_tick(&rq, &a)); /* alone: slices end, no switch */
 }
@@ -158,6 +185,7 @@ int main(void)
 	test_sleeping_task_leaves_queue();
 	test_preempted_sleeper_stays_queued();
 	test_wake_rules();
+	test_wake_preemption();
 	test_wake_new_task_and_idle_gives_way();
 	test_tick_time_slice();
 	return unit_summary();
