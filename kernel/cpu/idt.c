@@ -3,6 +3,7 @@
  * frame to the oops code (exceptions), the NMI report or the IRQ layer (PIC vectors).
  */
 #include <keel/compiler.h>
+#include <keel/export.h>
 #include <keel/preempt.h>
 #include <keel/printk.h>
 #include "cpu/cpu.h"
@@ -33,9 +34,12 @@ extern const u8 isr_stub_table[]; /* entry.S: IDT_ENTRIES stubs of STUB_SIZE byt
 static struct idt_gate idt[IDT_ENTRIES] __aligned(16);
 static unsigned long unexpected_vectors;
 
-/* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it. */
+/* This CPU's preemption state (<keel/preempt.h>), here because interrupt entry keeps it.
+ * Exported: preempt_disable()/spin_lock() in modules are inline and touch both directly. */
 int __preempt_count;
+EXPORT_SYMBOL(__preempt_count);
 bool __need_resched;
+EXPORT_SYMBOL(__need_resched);
 bool (*fpu_trap_hook)(void);
 void (*irq_exit_preempt_hook)(void);
 
