@@ -13,12 +13,16 @@
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
 #include <keel/tty.h>
+#include <keel/wait.h>
 #include "input/input_core.h"
 #include "input/keymap.h"
 
 #define SHOWKEY_RING 64 /* power of two */
 #define SHOWKEY_DEFAULT_SECONDS 10
 #define CTRL_C 0x03
+/* How often the sleeping loop looks at the serial line for Ctrl-C (serial input does not
+ * wake showkey_wait); short enough to feel immediate. */
+#define SHOWKEY_SERIAL_POLL_MS 20
 
 struct showkey_entry {
 	unsigned short code;
@@ -30,6 +34,8 @@ struct showkey_entry {
 static struct showkey_entry ring[SHOWKEY_RING];
 static volatile unsigned int ring_head, ring_tail;
 static unsigned int ring_dropped;
+/* showkey sleeps here; the input handlers (IRQ context) wake it for each queued event. */
+static DECLARE_WAIT_QUEUE_HEAD(showkey_wait);
 
 static struct showkey_entry *ring_slot(void)
 {
@@ -49,6 +55,7 @@ static void showkey_key_event(struct input_dev *dev, unsigned int type, unsigned
 		return;
 	*e = (struct showkey_entry){ .code = (unsigned short)code, .value = (signed char)value };
 	ring_head++;
+	wake_up(&showkey_wait);
 }
 
 static void showkey_bytes(const char *bytes, size_t n)
@@ -60,6 +67,7 @@ static void showkey_bytes(const char *bytes, size_t n)
 	*e = (struct showkey_entry){ .nbytes = (unsigned char)n };
 	memcpy(e->bytes, bytes, n);
 	ring_head++;
+	wake_up(&showkey_wait);
 }
 
 /* With -k the console keyboard still runs (lock keys keep working) but types nowhere. */
@@ -112,19 +120,35 @@ static bool serial_interrupt(void)
 	return false;
 }
 
+static bool ring_empty(void)
+{
+	return READ_ONCE(ring_head) == READ_ONCE(ring_tail);
+}
+
+/* Sleeps until an event is queued, the deadline passes or it is time to look for Ctrl-C. */
+static void showkey_sleep(unsigned long deadline)
+{
+	long left = (long)(deadline - jiffies);
+	long step = (long)msecs_to_jiffies(SHOWKEY_SERIAL_POLL_MS);
+
+	if (left > 0)
+		wait_event_interruptible_timeout(showkey_wait, !ring_empty(),
+						 left < step ? left : step);
+}
+
 static void showkey_loop(bool bytes_mode, unsigned int max_events, unsigned int seconds)
 {
-	u64 deadline = jiffies + (u64)seconds * HZ;
+	unsigned long deadline = jiffies + (unsigned long)seconds * HZ;
 	struct showkey_entry e;
 	unsigned int shown = 0;
 
-	while (shown < max_events && jiffies < deadline && !serial_interrupt()) {
+	while (shown < max_events && time_before(jiffies, deadline) && !serial_interrupt()) {
 		while (shown < max_events && ring_pop(&e)) {
 			print_entry(&e, bytes_mode);
 			shown++;
 		}
 		if (shown < max_events)
-			cpu_idle();
+			showkey_sleep(deadline);
 	}
 }
 

@@ -35,6 +35,8 @@ struct tty_struct console_tty_dev = {
 	.ops = &console_tty_ops,
 	.ldisc = &tty_minimal_ldisc,
 	.input = console_input_ring,
+	.lock = __SPIN_LOCK_UNLOCKED(console_tty_dev.lock),
+	.read_wait = __WAIT_QUEUE_HEAD_INITIALIZER(console_tty_dev.read_wait),
 };
 
 struct tty_struct *console_tty(void)

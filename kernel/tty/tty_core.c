@@ -13,13 +13,21 @@
 
 /* The console tty exists from the first instruction, so input can never arrive too early. */
 struct tty_struct *tty_list = &console_tty_dev;
+/* Changes to tty_list. Walkers in task context (tty_for_each) need no lock: only task context
+ * registers and unregisters, and the links of a tty being removed stay valid meanwhile. */
+DEFINE_SPINLOCK(tty_list_lock);
 
 struct tty_struct *tty_find(const char *name)
 {
-	for (struct tty_struct *tty = tty_list; tty; tty = tty->next)
+	struct tty_struct *tty;
+	unsigned long flags;
+
+	tty_spin_lock(&tty_list_lock, flags);
+	for (tty = tty_list; tty; tty = tty->next)
 		if (strcmp(tty->name, name) == 0)
-			return tty;
-	return NULL;
+			break;
+	tty_spin_unlock(&tty_list_lock, flags);
+	return tty;
 }
 EXPORT_SYMBOL(tty_find);
 
@@ -48,13 +56,14 @@ static int tty_check_new(const struct tty_struct *tty)
 static void tty_list_append(struct tty_struct *tty)
 {
 	struct tty_struct **pp = &tty_list;
-	unsigned long flags = tty_lock();
+	unsigned long flags;
 
+	tty_spin_lock(&tty_list_lock, flags);
 	while (*pp)
 		pp = &(*pp)->next;
 	tty->next = NULL;
 	*pp = tty;
-	tty_unlock(flags);
+	tty_spin_unlock(&tty_list_lock, flags);
 }
 
 int tty_register(struct tty_struct *tty)
@@ -66,6 +75,8 @@ int tty_register(struct tty_struct *tty)
 	tty->input = kmalloc(TTY_INPUT_SIZE);
 	if (!tty->input)
 		return -ENOMEM;
+	tty_spin_lock_init(&tty->lock);
+	init_waitqueue_head(&tty->read_wait);
 	tty->input_head = tty->input_tail = 0;
 	tty->input_dropped = 0;
 	tty->input_last_cr = false;
@@ -79,9 +90,10 @@ EXPORT_SYMBOL(tty_register);
 
 static bool tty_list_remove(struct tty_struct *tty)
 {
-	unsigned long flags = tty_lock();
+	unsigned long flags;
 	bool found = false;
 
+	tty_spin_lock(&tty_list_lock, flags);
 	for (struct tty_struct **pp = &tty_list; *pp; pp = &(*pp)->next) {
 		if (*pp == tty) {
 			*pp = tty->next;
@@ -89,7 +101,7 @@ static bool tty_list_remove(struct tty_struct *tty)
 			break;
 		}
 	}
-	tty_unlock(flags);
+	tty_spin_unlock(&tty_list_lock, flags);
 	return found;
 }
 
@@ -108,11 +120,12 @@ void tty_unregister(struct tty_struct *tty)
 	if (console_tty_serial() == tty)
 		console_tty_set_serial(NULL);
 	tty_ldisc_detach(tty);
-	flags = tty_lock();
+	tty_spin_lock(&tty->lock, flags);
 	input = tty->input;
 	tty->input = NULL; /* a late interrupt now drops its bytes instead of writing freed memory */
 	tty->throttle_resume = NULL;
-	tty_unlock(flags);
+	tty_spin_unlock(&tty->lock, flags);
+	tty_wakeup_readers(tty); /* a reader still waiting finds no input and returns */
 	kfree(input);
 	tty->next = NULL;
 }
@@ -120,8 +133,9 @@ EXPORT_SYMBOL(tty_unregister);
 
 void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 {
-	unsigned long flags = tty_lock();
+	unsigned long flags;
 
+	tty_spin_lock(&tty->lock, flags);
 	for (size_t i = 0; i < n; i++) {
 		if (!tty->input || tty->input_head - tty->input_tail >= TTY_INPUT_SIZE) {
 			tty->input_dropped += n - i;
@@ -129,38 +143,44 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 		}
 		tty->input[tty->input_head++ % TTY_INPUT_SIZE] = buf[i];
 	}
-	tty_unlock(flags);
+	tty_spin_unlock(&tty->lock, flags);
+	tty_wakeup_readers(tty);
 }
 EXPORT_SYMBOL(tty_receive_buf);
 
 size_t tty_receive_room(struct tty_struct *tty)
 {
-	unsigned long flags = tty_lock();
-	size_t room = tty->input ? TTY_INPUT_SIZE - (tty->input_head - tty->input_tail) : 0;
+	unsigned long flags;
+	size_t room;
 
-	tty_unlock(flags);
+	tty_spin_lock(&tty->lock, flags);
+	room = tty->input ? TTY_INPUT_SIZE - (tty->input_head - tty->input_tail) : 0;
+	tty_spin_unlock(&tty->lock, flags);
 	return room;
 }
 EXPORT_SYMBOL(tty_receive_room);
 
 void tty_throttle(struct tty_struct *tty, void (*resume)(void *arg), void *arg)
 {
-	unsigned long flags = tty_lock();
+	unsigned long flags;
 
+	tty_spin_lock(&tty->lock, flags);
 	tty->throttle_resume = resume;
 	tty->throttle_arg = arg;
-	tty_unlock(flags);
+	tty_spin_unlock(&tty->lock, flags);
 }
 EXPORT_SYMBOL(tty_throttle);
 
 /* Takes up to n queued bytes without waiting; returns how many. */
 static size_t tty_input_pop(struct tty_struct *tty, char *buf, size_t n)
 {
-	unsigned long flags = tty_lock();
 	void (*resume)(void *arg) = NULL;
-	void *arg = tty->throttle_arg;
+	unsigned long flags;
 	size_t got = 0;
+	void *arg;
 
+	tty_spin_lock(&tty->lock, flags);
+	arg = tty->throttle_arg;
 	while (got < n && tty->input && !tty_input_empty(tty))
 		buf[got++] = tty->input[tty->input_tail++ % TTY_INPUT_SIZE];
 	if (tty->throttle_resume &&
@@ -168,7 +188,7 @@ static size_t tty_input_pop(struct tty_struct *tty, char *buf, size_t n)
 		resume = tty->throttle_resume;
 		tty->throttle_resume = NULL;
 	}
-	tty_unlock(flags);
+	tty_spin_unlock(&tty->lock, flags);
 	if (resume)
 		resume(arg); /* outside the lock: it may take input again at once */
 	return got;

@@ -14,20 +14,28 @@ extern struct tty_struct *tty_list;
 
 /*
  * Waits until tty's input queue holds a byte or timeout_ms has passed; true when input is
- * there. The kernel halts between interrupts (tty_wait.c); host unit tests supply their own,
+ * there. The kernel sleeps on tty->read_wait (tty_wait.c); host unit tests supply their own,
  * which returns false once the test has no more input to give.
  */
 bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms);
+/* Wakes tty's readers: new input, or the tty is going away. IRQ-safe. */
+void tty_wakeup_readers(struct tty_struct *tty);
 
-/* Input bytes arrive from interrupt handlers: the queue and the registries disable them. */
+/*
+ * Input bytes arrive from interrupt handlers, so each tty's queue (tty->lock) and the
+ * registry (tty_list_lock: changes to tty_list) are spinlocks taken with interrupts
+ * off. Host unit tests run single-threaded without the kernel's lock code: no-ops there.
+ */
 #ifdef KEEL_HOST_TEST
-static inline unsigned long tty_lock(void) { return 0; }
-static inline void tty_unlock(unsigned long flags) { (void)flags; }
+#define tty_spin_lock(lock, flags) ((void)(lock), (flags) = 0)
+#define tty_spin_unlock(lock, flags) ((void)(lock), (void)(flags))
+#define tty_spin_lock_init(lock) ((void)(lock))
 #else
-#include <keel/irqflags.h>
-static inline unsigned long tty_lock(void) { return arch_local_irq_save(); }
-static inline void tty_unlock(unsigned long flags) { local_irq_restore(flags); }
+#define tty_spin_lock(lock, flags) spin_lock_irqsave(lock, flags)
+#define tty_spin_unlock(lock, flags) spin_unlock_irqrestore(lock, flags)
+#define tty_spin_lock_init(lock) spin_lock_init(lock)
 #endif
+extern spinlock_t tty_list_lock;
 
 static inline bool tty_input_empty(const struct tty_struct *tty)
 {

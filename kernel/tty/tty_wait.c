@@ -1,21 +1,31 @@
 /*
- * Waiting for tty input in the kernel: halt until the next interrupt (the one that brings the
- * byte, or the timer tick that ends a bounded wait). Host unit tests replace this file.
+ * Waiting for tty input in the kernel: the reader sleeps on the tty's wait queue and
+ * tty_receive_buf (from the driver's interrupt handler) wakes it, so a shell waiting for a key
+ * costs no CPU time. A caller that cannot sleep (interrupts off, a spinlock held, the idle
+ * task) halts between interrupts instead. Host unit tests replace this file.
  */
-#include <keel/irqflags.h>
 #include <keel/delay.h>
+#include <keel/irqflags.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
+#include <keel/wait.h>
 #include "tty/tty_internal.h"
 
-bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
+static bool tty_input_ready(struct tty_struct *tty)
+{
+	return !tty_input_empty(tty) || !READ_ONCE(tty->input);
+}
+
+/* The pre-scheduler way: checked with interrupts off, then "sti; hlt", so a byte cannot
+ * slip in between the check and the halt. */
+static bool tty_halt_for_input(struct tty_struct *tty, unsigned int timeout_ms)
 {
 	u64 deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
 	unsigned long flags;
 	bool ready;
 
 	local_irq_save(flags);
-	/* Checked with interrupts off, then "sti; hlt": a byte cannot slip in between. */
 	while (!(ready = !tty_input_empty(tty))) {
 		if (timeout_ms != TTY_WAIT_FOREVER && ktime_get_ns() >= deadline)
 			break;
@@ -24,4 +34,21 @@ bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
 	}
 	local_irq_restore(flags);
 	return ready;
+}
+
+bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
+{
+	if (irqs_disabled() || in_atomic() || (current->flags & PF_IDLE))
+		return tty_halt_for_input(tty, timeout_ms);
+	if (timeout_ms == TTY_WAIT_FOREVER)
+		wait_event_interruptible(tty->read_wait, tty_input_ready(tty));
+	else
+		wait_event_interruptible_timeout(tty->read_wait, tty_input_ready(tty),
+						 (long)msecs_to_jiffies(timeout_ms));
+	return !tty_input_empty(tty);
+}
+
+void tty_wakeup_readers(struct tty_struct *tty)
+{
+	wake_up_interruptible_all(&tty->read_wait);
 }

@@ -7,6 +7,8 @@
 #define ATA_INTERNAL_H
 
 #include <keel/blkdev.h>
+#include <keel/completion.h>
+#include <keel/mutex.h>
 #include <keel/types.h>
 
 struct pci_dev;
@@ -103,8 +105,14 @@ struct ata_channel {
 	unsigned int irq;
 	bool native, irq_requested, floating;
 	int selected; /* unit whose device register is loaded, -1 unknown */
-	/* Written by the interrupt handler. */
-	volatile bool irq_fired;
+	/*
+	 * Serializes commands: one task at a time owns the registers, the PRD table and the
+	 * bounce buffer, from issuing a command to reading its result. Taken by the entry points
+	 * (block I/O, flush, detection, the `ata` command), never by the helpers below them.
+	 */
+	struct mutex lock;
+	/* Completed by the interrupt handler, once per interrupt; ata_issue re-arms it. */
+	struct completion irq_done;
 	volatile u8 irq_status, irq_bm_status;
 	unsigned long irq_count;
 	/* DMA: one PRD table page and a bounce buffer, both direct-mapped below 4 GiB. */
@@ -139,6 +147,8 @@ int ata_select(struct ata_channel *ch, int unit);
 int ata_wait_not_busy(struct ata_channel *ch, unsigned int timeout_ms);
 int ata_wait_drq(struct ata_channel *ch, unsigned int timeout_ms);
 int ata_wait_irq(struct ata_channel *ch, unsigned int timeout_ms);
+void ata_arm_irq(struct ata_channel *ch);
+void ata_channel_init(struct ata_channel *ch);
 int ata_issue(struct ata_device *dev, const struct ata_taskfile *tf);
 void ata_soft_reset(struct ata_channel *ch);
 int ata_timeout(struct ata_device *dev, const char *what);
@@ -147,7 +157,8 @@ void ata_channel_stop(struct ata_channel *ch);
 void ata_insw(u16 port, void *buf, size_t words);
 void ata_outsw(u16 port, const void *buf, size_t words);
 
-/* rw.c: block I/O, flush, error messages. */
+/* rw.c: block I/O, flush, error messages. ata_rw, ata_flush, atapi_read and
+ * atapi_read_capacity take the channel's lock themselves (task context: they may sleep). */
 int ata_check_status(struct ata_device *dev, u8 status, const char *what, u64 lba, u32 count);
 int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write);
 int ata_flush(struct ata_device *dev);

@@ -41,7 +41,7 @@ static int atapi_send_packet(struct ata_device *dev, const u8 *cdb)
 	if (ret)
 		return -EIO;
 	memcpy(packet, cdb, sizeof(packet));
-	ch->irq_fired = false;
+	ata_arm_irq(ch);
 	ata_outsw(ch->cmd_base + ATA_REG_DATA, packet, 6);
 	return 0;
 }
@@ -119,7 +119,7 @@ static u32 be32(const u8 *p)
 }
 
 /* Sets the block device's capacity from READ CAPACITY(10); 0 sectors without a medium. */
-int atapi_read_capacity(struct ata_device *dev)
+static int __atapi_read_capacity(struct ata_device *dev)
 {
 	u8 tur[12] = { SCSI_TEST_UNIT_READY };
 	u8 cdb[12] = { SCSI_READ_CAPACITY };
@@ -142,6 +142,16 @@ int atapi_read_capacity(struct ata_device *dev)
 	return 0;
 }
 
+int atapi_read_capacity(struct ata_device *dev)
+{
+	int ret;
+
+	mutex_lock(&dev->channel->lock);
+	ret = __atapi_read_capacity(dev);
+	mutex_unlock(&dev->channel->lock);
+	return ret;
+}
+
 static int atapi_read_chunk(struct ata_device *dev, u32 lba, u32 count, void *buf)
 {
 	u8 cdb[12] = { SCSI_READ_10, 0, lba >> 24, lba >> 16, lba >> 8, lba, 0, count >> 8, count };
@@ -159,13 +169,11 @@ static int atapi_read_chunk(struct ata_device *dev, u32 lba, u32 count, void *bu
 	return 0;
 }
 
-int atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
+static int __atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
 {
 	u8 *p = buf;
 	int ret;
 
-	if (lba + count > 0xffffffffULL)
-		return -EINVAL;
 	while (count) {
 		u32 n = MIN(count, ATAPI_MAX_SECTORS);
 
@@ -177,4 +185,16 @@ int atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
 		p += (size_t)n * ATAPI_SECTOR_SIZE;
 	}
 	return 0;
+}
+
+int atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
+{
+	int ret;
+
+	if (lba + count > 0xffffffffULL)
+		return -EINVAL;
+	mutex_lock(&dev->channel->lock);
+	ret = __atapi_read(dev, lba, count, buf);
+	mutex_unlock(&dev->channel->lock);
+	return ret;
 }

@@ -2,7 +2,8 @@
  * One IDE channel: register access, waiting for the device (busy bit, data request, its
  * interrupt) with timeouts, issuing a command's taskfile, soft reset, and the interrupt
  * handler. Every wait is bounded, so a device that stops answering costs a timeout and a
- * channel reset, never a hung kernel.
+ * channel reset, never a hung kernel. Waits sleep (the interrupt completes a completion, slow
+ * status polls sleep between reads) wherever the caller may sleep, and poll otherwise.
  */
 #include <keel/irq.h>
 #include <keel/irqflags.h>
@@ -11,10 +12,12 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
 #include "ata.h"
 
-#define EFLAGS_IF (1UL << 9)
 #define RESET_TIMEOUT_MS 3000
+#define ATA_POLL_FAST_NS 200000ULL /* 200 us of tight polling before sleeping between polls */
+#define ATA_POLL_SLEEP_US 500
 
 void ata_insw(u16 port, void *buf, size_t words)
 {
@@ -43,14 +46,47 @@ static u64 deadline_after(unsigned int timeout_ms)
 	return ktime_get_ns() + (u64)timeout_ms * 1000000;
 }
 
+/*
+ * Whether the caller may sleep: a task with interrupts on and no spinlock held. Probe, block
+ * I/O, flushes and the `ata` command all run in tasks; the polled paths below are for a caller
+ * with interrupts off or preemption disabled, where nothing could wake a sleeper.
+ */
+static bool ata_may_sleep(void)
+{
+	return !irqs_disabled() && !in_atomic() && !(current->flags & PF_IDLE);
+}
+
+/* Sleeps ms milliseconds where allowed, else busy-waits (resets happen in either context). */
+static void ata_msleep(unsigned int ms)
+{
+	if (ata_may_sleep())
+		msleep(ms);
+	else
+		mdelay(ms);
+}
+
+/*
+ * The pause between two polls of the status register. A status normally settles within
+ * microseconds, so the first ATA_POLL_FAST_NS are polled tightly; a device that takes longer
+ * (spinning up, resetting, a slow flush) is polled about once a tick, sleeping in between, so
+ * it does not hold the CPU for up to the whole timeout.
+ */
+static void ata_poll_pause(u64 start, unsigned int fast_us)
+{
+	if (ktime_get_ns() - start < ATA_POLL_FAST_NS || !ata_may_sleep())
+		udelay(fast_us);
+	else
+		usleep_range(ATA_POLL_SLEEP_US, 2 * ATA_POLL_SLEEP_US);
+}
+
 int ata_wait_not_busy(struct ata_channel *ch, unsigned int timeout_ms)
 {
-	u64 deadline = deadline_after(timeout_ms);
+	u64 start = ktime_get_ns(), deadline = deadline_after(timeout_ms);
 
 	while (ata_altstatus(ch) & ATA_BSY) {
 		if (ktime_get_ns() > deadline)
 			return -ETIMEDOUT;
-		udelay(10);
+		ata_poll_pause(start, 10);
 	}
 	return 0;
 }
@@ -58,7 +94,7 @@ int ata_wait_not_busy(struct ata_channel *ch, unsigned int timeout_ms)
 /* Busy clear and either DRQ (0) or an error status (-EIO). */
 int ata_wait_drq(struct ata_channel *ch, unsigned int timeout_ms)
 {
-	u64 deadline = deadline_after(timeout_ms);
+	u64 start = ktime_get_ns(), deadline = deadline_after(timeout_ms);
 	u8 status;
 
 	for (;;) {
@@ -71,37 +107,51 @@ int ata_wait_drq(struct ata_channel *ch, unsigned int timeout_ms)
 		}
 		if (ktime_get_ns() > deadline)
 			return -ETIMEDOUT;
-		udelay(5);
+		ata_poll_pause(start, 5);
 	}
 }
 
+/* Forgets interrupts counted so far: the next ata_wait_irq waits for a new one. */
+void ata_arm_irq(struct ata_channel *ch)
+{
+	reinit_completion(&ch->irq_done);
+}
+
 /*
- * Waits for the channel's interrupt; the handler has read (acknowledged) the status into
- * ch->irq_status. With interrupts off (nothing could wake us) the status register is polled.
+ * ata_wait_irq where sleeping is not allowed. With interrupts off the handler cannot run, so
+ * the status register is polled (reading it acknowledges the interrupt, as the handler would);
+ * otherwise the handler still completes irq_done and we poll that.
  */
-int ata_wait_irq(struct ata_channel *ch, unsigned int timeout_ms)
+static int ata_poll_irq(struct ata_channel *ch, unsigned int timeout_ms)
 {
 	u64 deadline = deadline_after(timeout_ms);
-	unsigned long flags;
-	int ret = 0;
+	int ret;
 
-	local_irq_save(flags);
-	if (!(flags & EFLAGS_IF)) {
+	if (irqs_disabled()) {
 		ret = ata_wait_not_busy(ch, timeout_ms);
 		ch->irq_status = inb(ch->cmd_base + ATA_REG_STATUS);
 		return ret;
 	}
-	while (!ch->irq_fired) {
-		if (ktime_get_ns() > deadline) {
-			ret = -ETIMEDOUT;
-			break;
-		}
-		cpu_idle(); /* sti; hlt: the device's or the timer's interrupt wakes us */
-		local_irq_disable();
+	while (!try_wait_for_completion(&ch->irq_done)) {
+		if (ktime_get_ns() > deadline)
+			return -ETIMEDOUT;
+		udelay(10);
 	}
-	ch->irq_fired = false;
-	local_irq_restore(flags);
-	return ret;
+	return 0;
+}
+
+/*
+ * Waits for the channel's interrupt; the handler has read (acknowledged) the status into
+ * ch->irq_status. A task sleeps on the channel's completion, so the CPU runs other tasks or
+ * idles meanwhile; 0 or -ETIMEDOUT.
+ */
+int ata_wait_irq(struct ata_channel *ch, unsigned int timeout_ms)
+{
+	if (!ata_may_sleep())
+		return ata_poll_irq(ch, timeout_ms);
+	if (!wait_for_completion_timeout(&ch->irq_done, msecs_to_jiffies(timeout_ms)))
+		return -ETIMEDOUT;
+	return 0;
 }
 
 int ata_select(struct ata_channel *ch, int unit)
@@ -159,7 +209,7 @@ int ata_issue(struct ata_device *dev, const struct ata_taskfile *tf)
 		ata_write_lba48(ch, tf);
 	else
 		ata_write_lba28(ch, tf);
-	ch->irq_fired = false;
+	ata_arm_irq(ch);
 	outb(ch->cmd_base + ATA_REG_COMMAND, tf->command);
 	ata_delay400(ch);
 	return 0;
@@ -171,14 +221,14 @@ void ata_soft_reset(struct ata_channel *ch)
 	outb(ch->ctl_base, ATA_CTL_SRST | ATA_CTL_NIEN);
 	udelay(10);
 	outb(ch->ctl_base, 0);
-	mdelay(2);
+	ata_msleep(2);
 	ch->selected = -1;
 	if (ata_altstatus(ch) != 0xff && ata_wait_not_busy(ch, RESET_TIMEOUT_MS))
 		pr_warn("ata: channel %s: still busy %u ms after reset\n",
 			ch->index ? "secondary" : "primary", RESET_TIMEOUT_MS);
 	if (ch->bmdma_base)
 		outb(ch->bmdma_base + BM_COMMAND, 0);
-	ch->irq_fired = false;
+	ata_arm_irq(ch);
 }
 
 /* A command got no answer: say so, reset the channel so the next command starts clean. */
@@ -208,8 +258,15 @@ static irqreturn_t ata_interrupt(int irq, void *dev_id)
 	ch->irq_bm_status = bm;
 	ch->irq_status = inb(ch->cmd_base + ATA_REG_STATUS);
 	ch->irq_count++;
-	ch->irq_fired = true;
+	complete(&ch->irq_done);
 	return IRQ_HANDLED;
+}
+
+/* The channel's lock and interrupt completion; before anything else uses the channel. */
+void ata_channel_init(struct ata_channel *ch)
+{
+	mutex_init(&ch->lock);
+	init_completion(&ch->irq_done);
 }
 
 /* Interrupts on (nIEN clear), the handler installed, DMA memory when there is a bus master. */

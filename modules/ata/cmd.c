@@ -100,7 +100,9 @@ static int ata_cmd_mode(struct ata_device *dev, const char *mode)
 		console_printf("ata: %s: no DMA (device or controller)\n", dev->name);
 		return 1;
 	}
+	mutex_lock(&dev->channel->lock); /* not in the middle of someone's request */
 	dev->use_dma = dma;
+	mutex_unlock(&dev->channel->lock);
 	console_printf("%s: %s\n", dev->name, mode);
 	return 0;
 }
@@ -111,10 +113,12 @@ static int ata_cmd_identify(struct ata_device *dev)
 	enum ata_dev_type type = dev->type;
 	int ret;
 
+	mutex_lock(&dev->channel->lock);
 	if (type == ATA_DEV_NONE)
 		dev->type = ATA_DEV_ATA;
 	ret = ata_identify(dev, false);
 	dev->type = type;
+	mutex_unlock(&dev->channel->lock);
 	if (ret)
 		return ret;
 	console_printf("%s: model \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,

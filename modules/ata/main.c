@@ -78,6 +78,7 @@ static struct ata_host *ata_host_alloc(struct pci_dev *pdev)
 		ch->cmd_base = ata_legacy_ports[c].cmd;
 		ch->ctl_base = ata_legacy_ports[c].ctl;
 		ch->irq = ata_legacy_ports[c].irq;
+		ata_channel_init(ch);
 		for (int u = 0; u < 2; u++) {
 			ch->devices[u].channel = ch;
 			ch->devices[u].unit = u;

@@ -72,7 +72,7 @@ int ata_pio_out(struct ata_device *dev, const struct ata_taskfile *tf, const voi
 			if (ret)
 				return ret;
 		}
-		ch->irq_fired = false;
+		ata_arm_irq(ch);
 		ata_outsw(ch->cmd_base + ATA_REG_DATA, p, ATA_SECTOR_SIZE / 2);
 		if (ata_wait_irq(ch, ATA_TIMEOUT_MS))
 			return ata_timeout(dev, "waiting for the device to take PIO data");

@@ -60,7 +60,8 @@ static void ata_parse_identify(struct ata_device *dev, const u16 *id)
 				       (u32)id[ID_LBA28_CAPACITY + 1] << 16;
 }
 
-/* Runs IDENTIFY (PACKET) DEVICE and fills in the device; quiet during detection. */
+/* Runs IDENTIFY (PACKET) DEVICE and fills in the device; quiet during detection. The caller
+ * holds the channel's lock. */
 int ata_identify(struct ata_device *dev, bool quiet)
 {
 	struct ata_taskfile tf = { .command = dev->type == ATA_DEV_ATAPI ? ATA_CMD_IDENTIFY_PACKET
@@ -130,7 +131,9 @@ bool ata_channel_floats(struct ata_channel *ch)
 /* Resets the channel and identifies its devices; its interrupt handler must be installed. */
 void ata_channel_detect(struct ata_channel *ch)
 {
+	mutex_lock(&ch->lock);
 	ata_soft_reset(ch);
 	for (int unit = 0; unit < 2; unit++)
 		ata_detect_unit(ch, &ch->devices[unit]);
+	mutex_unlock(&ch->lock);
 }

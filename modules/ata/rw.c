@@ -116,15 +116,11 @@ static u32 ata_max_chunk(struct ata_device *dev)
 	return dev->lba48 ? 65536 : 256;
 }
 
-int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
+static int __ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
 {
 	u8 *p = buf;
 	int ret;
 
-	if (dev->type != ATA_DEV_ATA)
-		return -ENODEV;
-	if (!dev->lba48 && lba + count > ATA_LBA28_LIMIT)
-		return -EINVAL;
 	while (count) {
 		u32 n = MIN(count, ata_max_chunk(dev));
 
@@ -136,6 +132,21 @@ int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
 		p += (size_t)n * ATA_SECTOR_SIZE;
 	}
 	return 0;
+}
+
+/* One request, all its commands in a row: other tasks' commands wait on the channel. */
+int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
+{
+	int ret;
+
+	if (dev->type != ATA_DEV_ATA)
+		return -ENODEV;
+	if (!dev->lba48 && lba + count > ATA_LBA28_LIMIT)
+		return -EINVAL;
+	mutex_lock(&dev->channel->lock);
+	ret = __ata_rw(dev, lba, count, buf, write);
+	mutex_unlock(&dev->channel->lock);
+	return ret;
 }
 
 /* A command without data (FLUSH CACHE): issue, wait for its interrupt, check the status. */
@@ -156,10 +167,15 @@ int ata_nodata_command(struct ata_device *dev, u8 command, unsigned int timeout_
 
 int ata_flush(struct ata_device *dev)
 {
+	int ret;
+
 	if (dev->type != ATA_DEV_ATA)
 		return 0;
-	return ata_nodata_command(dev, dev->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH,
-				  ATA_FLUSH_TIMEOUT_MS);
+	mutex_lock(&dev->channel->lock);
+	ret = ata_nodata_command(dev, dev->lba48 ? ATA_CMD_FLUSH_EXT : ATA_CMD_FLUSH,
+				 ATA_FLUSH_TIMEOUT_MS);
+	mutex_unlock(&dev->channel->lock);
+	return ret;
 }
 
 static struct ata_device *bdev_to_ata(struct block_device *bdev)

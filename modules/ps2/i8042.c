@@ -5,15 +5,18 @@
  */
 #include <keel/errno.h>
 #include <keel/io.h>
+#include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
 #include "ps2.h"
 
 #define I8042_DATA 0x60
 #define I8042_STATUS 0x64
 #define I8042_COMMAND 0x64
+#define I8042_POLL_FAST_NS 200000ULL /* tight polling before sleeping between polls */
 
 #define STATUS_OUTPUT_FULL 0x01
 #define STATUS_INPUT_FULL 0x02
@@ -43,15 +46,31 @@ u8 i8042_read_data(void)
 	return inb(I8042_DATA);
 }
 
+/*
+ * The pause between two status polls. The controller usually answers within microseconds;
+ * one that takes longer (a self-test, a slow keyboard) is polled about once a tick, sleeping
+ * in between, where the caller may sleep. Exchanges with the keyboard run with interrupts off
+ * (so the IRQ handler cannot take the reply) and keep busy-waiting.
+ */
+static void i8042_poll_pause(u64 start)
+{
+	bool may_sleep = !irqs_disabled() && !in_atomic() && !(current->flags & PF_IDLE);
+
+	if (may_sleep && ktime_get_ns() - start > I8042_POLL_FAST_NS)
+		usleep_range(500, 1000);
+	else
+		udelay(10);
+}
+
 /* Polls the status register until (status & mask) == want, or the deadline passes. */
 static int i8042_wait_status(u8 mask, u8 want, unsigned int timeout_ms)
 {
-	u64 deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
+	u64 start = ktime_get_ns(), deadline = start + (u64)timeout_ms * 1000000;
 
 	while ((inb(I8042_STATUS) & mask) != want) {
 		if (ktime_get_ns() > deadline)
 			return -ETIMEDOUT;
-		udelay(10);
+		i8042_poll_pause(start);
 	}
 	return 0;
 }

@@ -109,16 +109,14 @@ static int serial_recv(struct uart_port *port, int argc, char **argv)
 {
 	unsigned long bytes;
 	unsigned int timeout_ms = SERIAL_RECV_TIMEOUT_MS;
-	u64 deadline;
 
 	if (argc < 4 || kstrtoul(argv[3], 0, &bytes) || !bytes ||
 	    (argc > 4 && kstrtouint(argv[4], 0, &timeout_ms)))
 		return -EINVAL;
 	serial_sink_start(port, bytes);
 	console_printf("serial: %s taken for %lu raw bytes\n", port->tty.name, bytes);
-	deadline = ktime_get_ns() + (u64)timeout_ms * 1000000;
-	while (READ_ONCE(port->sink.active) && ktime_get_ns() < deadline)
-		cpu_idle();
+	wait_event_timeout(port->rx_wait, !READ_ONCE(port->sink.active),
+			   (long)msecs_to_jiffies(timeout_ms));
 	serial_sink_stop(port);
 	serial_show_sink(port, "received");
 	return port->sink.count == bytes ? 0 : -ETIMEDOUT;

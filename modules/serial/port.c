@@ -1,7 +1,9 @@
 /*
  * One UART at work: line settings, the interrupt handler, and the transmit ring that the tty,
  * the console and the data commands write into. The ring is only touched with interrupts off
- * (single CPU), so the handler and writers never see it half-updated.
+ * (single CPU), so the handler and writers never see it half-updated. It stays under
+ * local_irq_save rather than a spinlock because the console writes into it: an oops must
+ * print whatever was held where it happened. Tasks that find the ring full sleep on tx_wait.
  */
 #include <keel/errno.h>
 #include <keel/io.h>
@@ -11,10 +13,13 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
+#include <keel/wait.h>
 #include "uart.h"
 
 #define UART_THRE_SPINS 1000000 /* about a second on real hardware: a wedged UART must not hang us */
 #define UART_IRQ_PASSES 32
+#define UART_TX_WAIT_MS 100 /* a sleeping writer re-checks for a lost THRE interrupt this often */
 
 static bool tx_ring_empty(const struct uart_port *port)
 {
@@ -68,8 +73,10 @@ static void uart_deliver(struct uart_port *port, const char *buf, size_t n)
 			take = sink->limit - sink->count;
 		sink->crc = crc32(sink->crc, buf, take);
 		sink->count += take;
-		if (sink->limit && sink->count >= sink->limit)
+		if (sink->limit && sink->count >= sink->limit) {
 			sink->active = false;
+			wake_up(&port->rx_wait);
+		}
 		buf += take;
 		n -= take;
 	}
@@ -181,6 +188,10 @@ static void uart_transmit_chars(struct uart_port *port)
 	}
 	if (tx_ring_empty(port) && (port->ier & UART_IER_THRI))
 		uart_set_ier(port, port->ier & ~UART_IER_THRI);
+	/* Room for sleeping writers. Not after an oops: nothing sleeps, and the wait queue's
+	 * lock might be the one held where the oops happened. */
+	if (!port->emergency && waitqueue_active(&port->tx_wait))
+		wake_up_all(&port->tx_wait);
 }
 
 static irqreturn_t uart_interrupt(int irq, void *dev_id)
@@ -235,15 +246,39 @@ void uart_drain_polled(struct uart_port *port)
 	local_irq_restore(flags);
 }
 
-/* The ring is full: wait for the interrupt to make room, or poll when there can be none. */
+/*
+ * A task that may sleep: interrupts on, no spinlock held, not the idle task. Console output
+ * (interrupts off) and oopses never sleep here; the shell writing to a tty does.
+ */
+bool uart_may_sleep(void)
+{
+	return !irqs_disabled() && !in_atomic() && !(current->flags & PF_IDLE);
+}
+
+/* Called with interrupts off (flags: the caller's): sleeps until the ring is not full. */
+static void uart_sleep_for_room(struct uart_port *port, unsigned long flags)
+{
+	uart_start_tx(port);
+	local_irq_restore(flags);
+	wait_event_timeout(port->tx_wait, !tx_ring_full(port), msecs_to_jiffies(UART_TX_WAIT_MS));
+}
+
+/*
+ * The ring is full: wait for the interrupt to make room (sleeping, in a task), or poll when
+ * there can be no interrupt (interrupts off, oops, no IRQ line).
+ */
 static unsigned long uart_make_room(struct uart_port *port, unsigned long flags)
 {
 	if (port->emergency || irqs_disabled_flags(flags) || !port->irq_requested) {
 		uart_tx_poll_once(port);
 		return flags;
 	}
-	uart_start_tx(port);
-	cpu_idle(); /* interrupts on until the next one, then off again */
+	if (!in_atomic() && !(current->flags & PF_IDLE)) {
+		uart_sleep_for_room(port, flags);
+	} else {
+		uart_start_tx(port);
+		cpu_idle(); /* interrupts on until the next one, then off again */
+	}
 	local_irq_save(flags);
 	/* Woken by another interrupt (the timer) with the transmitter idle: a THRE interrupt
 	 * went missing, so refill it here rather than wait forever. */
@@ -276,6 +311,25 @@ size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr
 	return n;
 }
 
+/* One wait of uart_flush_wait: for the ring to empty (by interrupt), or for the FIFO. */
+static void uart_flush_pause(struct uart_port *port)
+{
+	bool sleep = uart_may_sleep();
+
+	if (tx_ring_empty(port)) {
+		/* Only the hardware FIFO is left: no interrupt to wait for. 16 bytes take at most
+		 * about 1.4 ms at 115200 baud, much longer at slow speeds. */
+		if (sleep)
+			usleep_range(100, 200);
+		else
+			udelay(10);
+	} else if (sleep) {
+		wait_event_timeout(port->tx_wait, tx_ring_empty(port), 1);
+	} else {
+		cpu_idle(); /* preemption off: halt until the next interrupt */
+	}
+}
+
 /* Waits until the ring is empty and the transmitter idle; false after timeout_ms. */
 bool uart_flush_wait(struct uart_port *port, unsigned int timeout_ms)
 {
@@ -288,10 +342,7 @@ bool uart_flush_wait(struct uart_port *port, unsigned int timeout_ms)
 	while (!tx_ring_empty(port) || !(inb(port->iobase + UART_LSR) & UART_LSR_TEMT)) {
 		if (ktime_get_ns() > deadline)
 			return false;
-		if (tx_ring_empty(port))
-			udelay(10); /* only the hardware FIFO is left: no interrupt to wait for */
-		else
-			cpu_idle();
+		uart_flush_pause(port);
 	}
 	return true;
 }

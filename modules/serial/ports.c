@@ -80,6 +80,8 @@ static struct uart_port *serial_port_alloc(int line, u16 iobase, unsigned int ir
 	port->tty.owner = THIS_MODULE;
 	port->tty.driver_data = port;
 	port->tty.termios = serial_default_termios;
+	init_waitqueue_head(&port->tx_wait);
+	init_waitqueue_head(&port->rx_wait);
 	return port;
 }
 

@@ -6,6 +6,7 @@
 #include <keel/console.h>
 #include <keel/tty.h>
 #include <keel/types.h>
+#include <keel/wait.h>
 
 /* Registers, as offsets from the port's I/O base (DLAB = LCR bit 7 selects DLL/DLM). */
 #define UART_RX 0  /* receive buffer (read) */
@@ -88,6 +89,11 @@ struct uart_port {
 	struct uart_sink sink;
 	char tx_ring[SERIAL_TX_RING];
 	volatile unsigned int tx_head, tx_tail;
+	/* Tasks writing to a full ring, or waiting for it to drain, sleep here; the THRE
+	 * interrupt wakes them as it empties the ring. */
+	wait_queue_head_t tx_wait;
+	/* `serial recv` sleeps here until the sink has its bytes (woken from the IRQ handler). */
+	wait_queue_head_t rx_wait;
 	struct console console;
 };
 
@@ -111,6 +117,7 @@ void uart_free_irq(struct uart_port *port);
 size_t uart_queue(struct uart_port *port, const char *buf, size_t n, bool add_cr);
 void uart_drain_polled(struct uart_port *port);
 bool uart_flush_wait(struct uart_port *port, unsigned int timeout_ms);
+bool uart_may_sleep(void);
 extern const struct tty_operations uart_tty_ops;
 
 /* ports.c */

@@ -49,6 +49,17 @@ bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
 	return !tty_input_empty(tty);
 }
 
+/* Single-threaded: nobody ever sleeps on a tty's wait queue. */
+void tty_wakeup_readers(struct tty_struct *tty)
+{
+	(void)tty;
+}
+
+void init_waitqueue_head(wait_queue_head_t *wq_head)
+{
+	INIT_LIST_HEAD(&wq_head->head);
+}
+
 #define SCREEN_COLS 100
 #define SCREEN_ROWS 4
 

@@ -14,7 +14,9 @@
 #ifndef KEEL_TTY_H
 #define KEEL_TTY_H
 
+#include <keel/spinlock.h>
 #include <keel/types.h>
+#include <keel/wait.h>
 
 struct module;
 struct tty_struct;
@@ -85,6 +87,11 @@ struct tty_struct {
 	struct tty_ldisc_ops *ldisc; /* never NULL once registered */
 	void *disc_data;
 	struct tty_line line;
+	/* Owned by the tty core (tty_register initializes them): lock protects the input queue
+	 * and the throttle state below (taken with interrupts off, since drivers deliver input
+	 * from IRQ handlers); readers sleep on read_wait until input arrives. */
+	spinlock_t lock;
+	wait_queue_head_t read_wait;
 	/* Raw input queue (ring of TTY_INPUT_SIZE bytes), filled by the driver. */
 	char *input;
 	volatile unsigned int input_head, input_tail;
@@ -133,9 +140,11 @@ int tty_set_termios(struct tty_struct *tty, const struct ktermios *t);
 /* The validation alone: 0, or -EINVAL when a value is out of range (see struct ktermios). */
 int tty_check_termios(const struct ktermios *t);
 
-/* Readers: a whole line through the discipline (blocks); length, -EINTR or -E2BIG. */
+/* Readers: a whole line through the discipline; length, -EINTR or -E2BIG. Sleeps on the
+ * tty's wait queue until input arrives: task context only. */
 int tty_read_line(struct tty_struct *tty, char *buf, size_t size);
-/* Readers: raw bytes, bypassing the discipline; waits at most timeout_ms (0: do not wait). */
+/* Readers: raw bytes, bypassing the discipline; sleeps at most timeout_ms (0: do not wait,
+ * which any context may do). */
 int tty_read_raw(struct tty_struct *tty, char *buf, size_t n, unsigned int timeout_ms);
 
 /* Line disciplines. "minimal" (echo, backspace, enter, ^C, ^U) is built in and cannot go. */
