@@ -13,7 +13,7 @@ matter) of:
 Typedefs defined in the compiler's own headers (size_t, uint32_t, va_list, bool: ABI-fixed by
 the psABI but spelt differently by GCC and clang) stay opaque names, so a module compiled by
 clang gets the same CRCs as a kernel compiled by GCC. Likewise the structures the module API
-keeps opaque (OPAQUE_TAGS: modules only ever see `struct module;`) are taken by name: the kernel
+keeps opaque (OPAQUE_TAGS: modules only ever see `struct module;`, `struct kthread;`) are taken by name: the kernel
 sees their definition, modules never do, and neither side can depend on their layout.
 
 Usage:
@@ -211,8 +211,9 @@ def _skip_to_declarator_end(texts, i):
     return i
 
 
-# Tags modules only see declared, never defined (see <keel/module.h>).
-OPAQUE_TAGS = {'struct module'}
+# Tags modules only see declared, never defined (see <keel/module.h>; task_struct's private
+# kthread and FPU state are defined in kernel/sched/kthread.c and fpu.c only).
+OPAQUE_TAGS = {'struct module', 'struct kthread', 'struct fpu_state'}
 
 
 class Unit:
