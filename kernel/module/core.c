@@ -154,6 +154,8 @@ void module_release_resources(struct module *mod)
 	if (n)
 		pr_warn("%s: %u input device(s)/handler(s) were still registered; removed\n",
 			mod->name, n);
+	/* Last: the releases above may still read structures the module allocated. */
+	kmalloc_release_range(start, end, mod->name);
 }
 
 static int module_check_removable(struct module *mod)

@@ -77,7 +77,8 @@ static bool expect_msg(const char *what)
 
 static void test_basic(void)
 {
-	char *a = kmalloc(1), *b = kmalloc(100), *c = kmalloc(5000), *z = kmalloc(0);
+	char *a = kmalloc(1, GFP_KERNEL), *b = kmalloc(100, GFP_KERNEL);
+	char *c = kmalloc(5000, GFP_KERNEL), *z = kmalloc(0, GFP_KERNEL);
 
 	CHECK(a && b && c && z);
 	CHECK(((unsigned long)a | (unsigned long)b | (unsigned long)c | (unsigned long)z) % 16 == 0);
@@ -101,7 +102,7 @@ static void test_every_size(void)
 	static char *p[5000];
 
 	for (int i = 0; i < 5000; i++) {
-		p[i] = kmalloc(i);
+		p[i] = kmalloc(i, GFP_KERNEL);
 		CHECK(p[i] && (unsigned long)p[i] % 16 == 0 && ksize(p[i]) >= (size_t)i);
 		memset(p[i], i & 0xff, i);
 	}
@@ -122,7 +123,8 @@ static void test_every_size(void)
 
 static void test_double_free(void)
 {
-	char *keep = kmalloc(40), *a = kmalloc(40), *big = kmalloc(20000);
+	char *keep = kmalloc(40, GFP_KERNEL), *a = kmalloc(40, GFP_KERNEL);
+	char *big = kmalloc(20000, GFP_KERNEL);
 	u64 used = used_bytes();
 
 	kfree(a);
@@ -137,7 +139,7 @@ static void test_double_free(void)
 	CHECK(expect_msg("double free"));
 	CHECK(used_bytes() == 0 && live_blocks() == 0 && pages_out == 0);
 	/* the heap still works */
-	a = kmalloc(40);
+	a = kmalloc(40, GFP_KERNEL);
 	CHECK(a != NULL);
 	kfree(a);
 	CHECK(msg_count == 0);
@@ -145,7 +147,7 @@ static void test_double_free(void)
 
 static void test_double_free_message(void)
 {
-	char *a = kmalloc(33), *b = kmalloc(33);
+	char *a = kmalloc(33, GFP_KERNEL), *b = kmalloc(33, GFP_KERNEL);
 	char want[80];
 
 	snprintf(want, sizeof(want), "kfree: double free of 0x%lx (size 33)\n", (unsigned long)a);
@@ -160,7 +162,7 @@ static void test_foreign(void)
 {
 	static char stack_like[64] __attribute__((aligned(16)));
 	char *heap_obj = malloc(64);
-	char *a = kmalloc(100), *big = kmalloc(10000);
+	char *a = kmalloc(100, GFP_KERNEL), *big = kmalloc(10000, GFP_KERNEL);
 	u64 used = used_bytes(), blocks = live_blocks();
 	char want[80];
 
@@ -183,7 +185,7 @@ static void test_foreign(void)
 	CHECK(expect_msg("not allocated by kmalloc"));
 	CHECK(ksize(heap_obj) == 0);
 	CHECK(expect_msg("ksize: "));
-	CHECK(krealloc(a + 32, 10) == NULL);
+	CHECK(krealloc(a + 32, 10, GFP_KERNEL) == NULL);
 	CHECK(expect_msg("krealloc: "));
 	CHECK(used_bytes() == used && live_blocks() == blocks);
 	kfree(a);
@@ -194,22 +196,22 @@ static void test_foreign(void)
 
 static void test_realloc_and_strdup(void)
 {
-	char *p = krealloc(NULL, 10), *q, *s;
+	char *p = krealloc(NULL, 10, GFP_KERNEL), *q, *s;
 
 	CHECK(p != NULL && used_bytes() == 10);
 	memcpy(p, "0123456789", 10);
-	q = krealloc(p, 12);           /* fits in place */
+	q = krealloc(p, 12, GFP_KERNEL); /* fits in place */
 	CHECK(q == p && used_bytes() == 12);
-	q = krealloc(p, 3000);
+	q = krealloc(p, 3000, GFP_KERNEL);
 	CHECK(q && memcmp(q, "0123456789", 10) == 0 && used_bytes() == 3000 && live_blocks() == 1);
-	q = krealloc(q, 5);
+	q = krealloc(q, 5, GFP_KERNEL);
 	CHECK(q && used_bytes() == 5);
-	CHECK(krealloc(q, 0) == NULL);
+	CHECK(krealloc(q, 0, GFP_KERNEL) == NULL);
 	CHECK(used_bytes() == 0 && live_blocks() == 0);
-	s = kstrdup("hello, heap");
+	s = kstrdup("hello, heap", GFP_KERNEL);
 	CHECK(s && strcmp(s, "hello, heap") == 0 && used_bytes() == 12);
-	CHECK(kstrdup(NULL) == NULL);
-	q = kzalloc(200);
+	CHECK(kstrdup(NULL, GFP_KERNEL) == NULL);
+	q = kzalloc(200, GFP_KERNEL);
 	CHECK(q && q[0] == 0 && q[199] == 0);
 	kfree(q);
 	kfree(s);
@@ -221,15 +223,15 @@ static void test_out_of_memory(void)
 	char *a;
 
 	fail_allocs = 1;
-	CHECK(kmalloc(64) == NULL);
+	CHECK(kmalloc(64, GFP_KERNEL) == NULL);
 	fail_allocs = 1;
-	CHECK(kmalloc(100000) == NULL);
+	CHECK(kmalloc(100000, GFP_KERNEL) == NULL);
 	fail_allocs = 0;
-	CHECK(kmalloc((size_t)-1) == NULL);
-	CHECK(kmalloc((size_t)1 << 50) == NULL);
-	a = kmalloc(64);
+	CHECK(kmalloc((size_t)-1, GFP_KERNEL) == NULL);
+	CHECK(kmalloc((size_t)1 << 50, GFP_KERNEL) == NULL);
+	a = kmalloc(64, GFP_KERNEL);
 	fail_allocs = 1;
-	CHECK(krealloc(a, 100000) == NULL); /* the old block stays valid */
+	CHECK(krealloc(a, 100000, GFP_KERNEL) == NULL); /* the old block stays valid */
 	CHECK(used_bytes() == 64 && live_blocks() == 1);
 	kfree(a);
 	CHECK(used_bytes() == 0 && pages_out == 0 && msg_count == 0);
@@ -255,7 +257,7 @@ static void test_stress(void)
 			continue;
 		}
 		len[s] = rand() % 8 ? rand() % 600 : rand() % 40000;
-		p[s] = kmalloc(len[s]);
+		p[s] = kmalloc(len[s], GFP_KERNEL);
 		CHECK(p[s] != NULL);
 		memset(p[s], s & 0xff, len[s]);
 		expect += len[s];
