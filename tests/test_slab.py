@@ -18,13 +18,16 @@ BAD_HEAP = ("double free", "not allocated by kmalloc", "Oops", "BUG")
 
 
 def heap(machine):
-    """{'MemFree', 'HeapUsed', 'HeapBlocks'} from mem."""
+    """{'MemFree', 'HeapUsed', 'HeapBlocks', 'HeapModules', 'HeapModuleBlocks'} from mem."""
     out = machine.run("mem")
     values = {}
-    for key in ("MemFree", "HeapUsed", "HeapBlocks"):
+    for key in ("MemFree", "HeapUsed", "HeapBlocks", "HeapModules"):
         match = re.search(rf"^{key}:\s+(\d+)", out, re.M)
         assert match, f"mem printed no {key}:\n{out}"
         values[key] = int(match.group(1))
+    match = re.search(r"^HeapModules:\s+\d+ bytes in (\d+) blocks$", out, re.M)
+    assert match, out
+    values["HeapModuleBlocks"] = int(match.group(1))
     return values
 
 
@@ -50,6 +53,9 @@ def test_rmmod_reclaims_leaks(kmod):
     during = heap(kmod)
     assert during["HeapUsed"] >= before["HeapUsed"] + leaked_bytes(tag), (before, during)
     assert during["HeapBlocks"] >= before["HeapBlocks"] + 4, (before, during)
+    # mem tells what module code allocated: exactly test_leak's blocks.
+    assert during["HeapModules"] - before["HeapModules"] == leaked_bytes(tag), (before, during)
+    assert during["HeapModuleBlocks"] - before["HeapModuleBlocks"] == 4, (before, during)
 
     out = run_ok(kmod, "rmmod test_leak")
     assert "test_leak: unloading without freeing" in out

@@ -512,6 +512,34 @@ static bool release_in_run(struct heap *h, struct heap_slab *s, struct release_w
 	return false;
 }
 
+/* Counts the walk's blocks in page run s without freeing them. */
+static void count_in_run(struct heap_slab *s, struct release_walk *w)
+{
+	unsigned int n = s->magic == LARGE_MAGIC ? 1 : s->nblocks;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct heap_block *b = s->magic == LARGE_MAGIC ?
+			(struct heap_block *)((char *)s + SLAB_HEADER) : slab_block(s, i);
+
+		if (owned_by(b, w)) {
+			w->count++;
+			w->bytes += b->size;
+		}
+	}
+}
+
+unsigned long heap_count_range(struct heap *h, unsigned long start, unsigned long end,
+			       u64 *bytes)
+{
+	struct release_walk w = { .start = start, .end = end };
+
+	for (size_t i = 0; i < h->page_set_cap; i++)
+		if (h->page_set[i])
+			count_in_run((struct heap_slab *)h->page_set[i], &w);
+	*bytes = w.bytes;
+	return w.count;
+}
+
 /*
  * Every heap page run is in the page set, so walking the set covers slabs and large blocks.
  * Freeing a run removes it from the set: with resizing held off (h->walking) the removal only

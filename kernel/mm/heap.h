@@ -61,5 +61,8 @@ typedef void (*heap_release_fn)(void *arg, const void *p, size_t size, unsigned 
  */
 unsigned long heap_release_range(struct heap *h, unsigned long start, unsigned long end,
 				 heap_release_fn fn, void *arg, u64 *bytes);
+/* How many live blocks have their owner in [start, end), and their bytes in *bytes. */
+unsigned long heap_count_range(struct heap *h, unsigned long start, unsigned long end,
+			       u64 *bytes);
 
 #endif

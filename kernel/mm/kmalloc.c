@@ -189,6 +189,14 @@ unsigned long kmalloc_release_range(unsigned long start, unsigned long end, cons
 	return count;
 }
 
+void heap_get_owned_stats(unsigned long start, unsigned long end, u64 *bytes, u64 *blocks)
+{
+	unsigned long flags = heap_lock();
+
+	*blocks = heap_count_range(&kernel_heap, start, end, bytes);
+	heap_unlock(flags);
+}
+
 void heap_get_stats(u64 *used_bytes, u64 *blocks, u64 *pages)
 {
 	unsigned long flags = heap_lock();

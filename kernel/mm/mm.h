@@ -12,6 +12,8 @@ struct meminfo {
 	u64 reserved_kb;     /* kernel image, initrd, multiboot info, boot tables... */
 	u64 heap_used_bytes; /* bytes currently allocated through kmalloc (requested sizes) */
 	u64 heap_blocks;     /* live kmalloc blocks */
+	u64 heap_module_bytes;  /* of heap_used_bytes, what module code allocated */
+	u64 heap_module_blocks; /* of heap_blocks, those module code allocated */
 };
 void mm_get_meminfo(struct meminfo *mi);
 

@@ -374,10 +374,14 @@ static void test_release_range(void)
 		}
 	}
 	CHECK(heap_release_range(&h, 0x5000, 0x6000, NULL, NULL, &bytes) == 0 && bytes == 0);
+	CHECK(heap_count_range(&h, 0x1000, 0x2000, &bytes) == want_count && bytes == want_bytes);
+	CHECK(heap_count_range(&h, 0x2000, 0x2001, &bytes) == N - want_count &&
+	      bytes == kept_bytes);
 	freed = heap_release_range(&h, 0x1000, 0x2000, note_release, &seen, &bytes);
 	CHECK(freed == want_count && bytes == want_bytes);
 	CHECK(seen.count == want_count && seen.bytes == want_bytes && !seen.foreign);
 	CHECK(h.used_bytes == kept_bytes && h.blocks == N - want_count);
+	CHECK(heap_count_range(&h, 0x1000, 0x2000, &bytes) == 0 && bytes == 0);
 	for (int i = 0; i < N; i++) {
 		if (owner[i] < 0x2000)
 			continue;
