@@ -2,7 +2,7 @@
  * The kernel heap's core. Every block carries a 16-byte header (tag, requested size, owner)
  * right before the 16-byte-aligned pointer handed out. A pointer is only
  * trusted once its page is found in the heap's own page set, its offset lands exactly on a
- * block of that page and the header's magic checks out: so a foreign pointer is reported
+ * block of that page and the header's tag checks out: so a foreign pointer is reported
  * without the heap ever writing through it, and a freed block keeps its header to report a
  * double free with the size it had.
  */

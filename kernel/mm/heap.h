@@ -52,7 +52,8 @@ size_t heap_usable_size(struct heap *h, const void *p, const char *who);
 /* The owner recorded for a live block; 0 (reported) for anything else. */
 unsigned long heap_owner(struct heap *h, const void *p, const char *who);
 
-/* Told about each block heap_release_range() frees, just before it is freed. */
+/* Told about each block heap_release_range() frees, just before it is freed. It runs in the
+ * middle of the walk, so it must not allocate from or free to the same heap. */
 typedef void (*heap_release_fn)(void *arg, const void *p, size_t size, unsigned long owner);
 /*
  * Frees every live block whose owner lies in [start, end), slabs and large blocks alike,
