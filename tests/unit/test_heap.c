@@ -251,18 +251,18 @@ static void test_out_of_memory(void)
  * the API (not inside kmalloc.c's helpers). Each is far smaller than OWNER_SPAN bytes. */
 #define OWNER_SPAN 256
 
-static __attribute__((noinline)) void *own_kmalloc(size_t n) { return kmalloc(n, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_kzalloc(size_t n) { return kzalloc(n, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_kcalloc(size_t n) { return kcalloc(n, 8, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_array(size_t n) { return kmalloc_array(n, 8, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_strdup(const char *s) { return kstrdup(s, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_strndup(const char *s) { return kstrndup(s, 3, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_memdup(const void *p) { return kmemdup(p, 40, GFP_KERNEL); }
-static __attribute__((noinline)) void *own_realloc(void *p, size_t n)
+static __noinline void *own_kmalloc(size_t n) { return kmalloc(n, GFP_KERNEL); }
+static __noinline void *own_kzalloc(size_t n) { return kzalloc(n, GFP_KERNEL); }
+static __noinline void *own_kcalloc(size_t n) { return kcalloc(n, 8, GFP_KERNEL); }
+static __noinline void *own_array(size_t n) { return kmalloc_array(n, 8, GFP_KERNEL); }
+static __noinline void *own_strdup(const char *s) { return kstrdup(s, GFP_KERNEL); }
+static __noinline void *own_strndup(const char *s) { return kstrndup(s, 3, GFP_KERNEL); }
+static __noinline void *own_memdup(const void *p) { return kmemdup(p, 40, GFP_KERNEL); }
+static __noinline void *own_realloc(void *p, size_t n)
 {
 	return krealloc(p, n, GFP_KERNEL);
 }
-static __attribute__((noinline)) void *own_track(size_t n)
+static __noinline void *own_track(size_t n)
 {
 	return kmalloc_track_caller(n, GFP_KERNEL); /* this function's caller owns it */
 }
