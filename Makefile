@@ -33,10 +33,12 @@ CC_IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -qi clang && echo 1)
 
 # Flags every piece of kernel-mode code (base kernel and modules) is built with.
 # SSE/x87 are off: kernel code never touches FPU state, so no state is saved on entry.
+# No sibling calls (as Linux with frame pointers): a tail call to kmalloc would record the
+# caller's caller as the block's owner, and a kernel block could be freed with a module.
 KERNEL_ARCH_FLAGS := -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-stack-protector -fno-common \
 	-fno-strict-aliasing -fno-asynchronous-unwind-tables -fno-unwind-tables \
-	-mno-mmx -mno-sse -mno-sse2 -mno-80387
+	-fno-optimize-sibling-calls -mno-mmx -mno-sse -mno-sse2 -mno-80387
 ifneq ($(CC_IS_CLANG),1)
 # -fno-shrink-wrap: GCC would otherwise set up RBP frames only on some paths of a function,
 # which breaks the frame-pointer backtraces of oopses (clang keeps prologues at entry already).

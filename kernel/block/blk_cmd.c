@@ -75,7 +75,7 @@ static int blk_range_open(struct blk_range *r, char **argv)
 		goto out_put;
 	}
 	r->chunk_sectors = MAX(1u, BLK_CHUNK_BYTES / r->bdev->sector_size);
-	r->buf = kmalloc((size_t)r->chunk_sectors * r->bdev->sector_size);
+	r->buf = kmalloc_array(r->chunk_sectors, r->bdev->sector_size, GFP_KERNEL);
 	if (!r->buf) {
 		console_printf("blk: %s: out of memory for the transfer buffer\n", r->bdev->name);
 		goto out_put;

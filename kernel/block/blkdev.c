@@ -131,7 +131,7 @@ int blkdev_add_partition(struct block_device *disk, const struct part_entry *e)
 	struct block_device *part;
 	int err;
 
-	part = kzalloc(sizeof(*part));
+	part = kzalloc(sizeof(*part), GFP_KERNEL);
 	if (!part)
 		return -ENOMEM;
 	err = blk_partition_name(part->name, sizeof(part->name), disk->name, e->number);

@@ -59,7 +59,7 @@ int blkdev_load_image(struct block_device *bdev, const char *path)
 	err = vfs_open(path, &f);
 	if (err)
 		return err;
-	buf = kmalloc(IMAGE_CHUNK_BYTES);
+	buf = kmalloc(IMAGE_CHUNK_BYTES, GFP_KERNEL);
 	if (!buf) {
 		err = -ENOMEM;
 		goto out_close;

@@ -20,7 +20,7 @@ static int blk_scan_read(void *ctx, u64 lba, u32 count, void *buf)
 /* Appends " name" to the line for each registered partition, logicals inside "< >". */
 static void blk_print_partitions(struct block_device *disk)
 {
-	char *line = kmalloc(PART_LIST_LINE);
+	char *line = kmalloc(PART_LIST_LINE, GFP_KERNEL);
 	size_t n;
 	bool in_logicals = false;
 
@@ -61,7 +61,7 @@ int blk_scan_partitions(struct block_device *disk)
 	/* Optical media carry no partitions Linux would show (sr does not scan them). */
 	if (disk->sector_size != 512 && disk->sector_size != 4096)
 		return 0;
-	s = kzalloc(sizeof(*s));
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	s->name = disk->name;

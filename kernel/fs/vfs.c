@@ -33,7 +33,7 @@ int vfs_open(const char *path, struct file **out)
 		return ret;
 	if (node_is_dir(node))
 		return -EISDIR;
-	f = kzalloc(sizeof(*f));
+	f = kzalloc(sizeof(*f), GFP_KERNEL);
 	if (!f)
 		return -ENOMEM;
 	f->node = node;
@@ -105,7 +105,7 @@ int vfs_read_file(const char *path, void **data, size_t *size)
 		return -EISDIR;
 	if (node->size >= (u64)LONG_MAX)
 		return -EFBIG;
-	buf = kmalloc(node->size + 1);
+	buf = kmalloc(node->size + 1, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
 	memcpy(buf, node->data, node->size);

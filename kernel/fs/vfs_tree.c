@@ -102,11 +102,11 @@ static void insert_sorted(struct vfs_node *dir, struct vfs_node *child)
 
 static struct vfs_node *new_node(const char *name, size_t len, u32 mode)
 {
-	struct vfs_node *n = kzalloc(sizeof(*n));
+	struct vfs_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
 
 	if (!n)
 		return NULL;
-	n->name = kmalloc(len + 1);
+	n->name = kmalloc(len + 1, GFP_KERNEL);
 	if (!n->name) {
 		kfree(n);
 		return NULL;

@@ -1,8 +1,8 @@
 /*
- * The kernel heap's core. Every block carries a 16-byte header (magic, state, size class,
- * requested size) right before the 16-byte-aligned pointer handed out. A pointer is only
+ * The kernel heap's core. Every block carries a 16-byte header (tag, requested size, owner)
+ * right before the 16-byte-aligned pointer handed out. A pointer is only
  * trusted once its page is found in the heap's own page set, its offset lands exactly on a
- * block of that page and the header's magic checks out: so a foreign pointer is reported
+ * block of that page and the header's tag checks out: so a foreign pointer is reported
  * without the heap ever writing through it, and a freed block keeps its header to report a
  * double free with the size it had.
  */
@@ -12,19 +12,18 @@
 #include <keel/string.h>
 #include "mm/heap.h"
 
-#define BLOCK_MAGIC 0x4b484250u /* "PBHK" */
+/* A block's tag is its magic and its state in one word: anything else is not a block. */
+#define BLOCK_LIVE 0x4b48424cu
+#define BLOCK_FREE 0x4b484246u
+#define BLOCK_UNUSED 0x4b484255u /* carved out of a slab, never handed out yet */
 #define SLAB_MAGIC 0x4b48534cu
 #define LARGE_MAGIC 0x4b484c47u
-#define STATE_LIVE 0x11a7
-#define STATE_FREE 0xf4ee
-#define STATE_UNUSED 0x0eed /* carved out of a slab, never handed out yet */
 #define CLASS_LARGE 0xffff
 
 struct heap_block {
-	u32 magic;
-	u16 state;
-	u16 size_class;
-	u64 size; /* requested bytes; kept after the free for reports */
+	u32 tag;
+	u32 size;            /* requested bytes; kept after the free for reports */
+	unsigned long owner; /* code address of the allocating call (see heap.h) */
 };
 
 /* Sits at the start of every heap page run (slab or large block). */
@@ -40,7 +39,6 @@ struct heap_slab {
 
 #define SLAB_HEADER 64
 #define BLOCK_HEADER ((unsigned long)sizeof(struct heap_block))
-#define MAX_LARGE_ORDER 30
 #define PAGE_BYTES ((size_t)PAGE_SIZE)
 
 /* Block sizes including the header; the big ones are chosen to fill a page with little waste. */
@@ -133,6 +131,22 @@ static long page_set_find(const struct heap *h, unsigned long page)
 	return -1;
 }
 
+/* Shrinks the table once it is mostly empty (a failed shrink just keeps the bigger one). */
+static void page_set_fit(struct heap *h)
+{
+	size_t cap = h->page_set_cap;
+
+	if (!cap)
+		return;
+	if (h->page_set_count == 0)
+		page_set_resize(h, 0);
+	else
+		while (h->page_set_count * 8 < cap && cap > PAGE_SET_MIN_CAP)
+			cap /= 2;
+	if (h->page_set_count && cap != h->page_set_cap)
+		page_set_resize(h, cap);
+}
+
 static void page_set_remove(struct heap *h, unsigned long page)
 {
 	size_t cap = h->page_set_cap, hole = (size_t)page_set_find(h, page), i = hole;
@@ -151,10 +165,8 @@ static void page_set_remove(struct heap *h, unsigned long page)
 	}
 	h->page_set[hole] = 0;
 	h->page_set_count--;
-	if (h->page_set_count == 0)
-		page_set_resize(h, 0);
-	else if (h->page_set_count * 8 < cap && cap > PAGE_SET_MIN_CAP)
-		page_set_resize(h, cap / 2);
+	if (!h->walking)
+		page_set_fit(h);
 }
 
 /* ---- Page runs: slabs and large blocks ---- */
@@ -229,8 +241,7 @@ static struct heap_slab *slab_create(struct heap *h, unsigned int cls)
 	s->nblocks = (PAGE_SIZE - SLAB_HEADER) / class_size[cls];
 	for (unsigned int i = s->nblocks; i-- > 0;) {
 		b = slab_block(s, i);
-		*b = (struct heap_block){ .magic = BLOCK_MAGIC, .state = STATE_UNUSED,
-					  .size_class = cls };
+		*b = (struct heap_block){ .tag = BLOCK_UNUSED };
 		*(struct heap_block **)(b + 1) = s->free_list;
 		s->free_list = b;
 	}
@@ -270,8 +281,7 @@ static struct heap_block *large_alloc(struct heap *h, size_t size)
 	struct heap_slab *s;
 
 	while ((PAGE_BYTES << order) < SLAB_HEADER + BLOCK_HEADER + size)
-		if (++order > MAX_LARGE_ORDER)
-			return NULL;
+		order++;
 	s = page_run_get(h, order, LARGE_MAGIC);
 	if (!s)
 		return NULL;
@@ -281,7 +291,7 @@ static struct heap_block *large_alloc(struct heap *h, size_t size)
 
 /* ---- The public operations ---- */
 
-void *heap_alloc(struct heap *h, size_t size)
+void *heap_alloc(struct heap *h, size_t size, unsigned long owner)
 {
 	struct heap_block *b = NULL;
 	unsigned int cls;
@@ -291,13 +301,11 @@ void *heap_alloc(struct heap *h, size_t size)
 			break;
 	if (cls < HEAP_NR_CLASSES)
 		b = slab_alloc(h, cls);
-	else if (size <= (PAGE_BYTES << MAX_LARGE_ORDER))
+	else if (size <= HEAP_MAX_SIZE)
 		b = large_alloc(h, size);
 	if (!b)
 		return NULL;
-	*b = (struct heap_block){ .magic = BLOCK_MAGIC, .state = STATE_LIVE,
-				  .size_class = cls < HEAP_NR_CLASSES ? cls : CLASS_LARGE,
-				  .size = size };
+	*b = (struct heap_block){ .tag = BLOCK_LIVE, .size = (u32)size, .owner = owner };
 	h->used_bytes += size;
 	h->blocks++;
 	return b + 1;
@@ -320,7 +328,9 @@ static struct heap_block *block_of(struct heap *h, const void *p, struct heap_sl
 		if ((a - first) % size || (a - first) / size >= s->nblocks)
 			return NULL;
 	}
-	if ((s->magic != SLAB_MAGIC && s->magic != LARGE_MAGIC) || b->magic != BLOCK_MAGIC)
+	if (s->magic != SLAB_MAGIC && s->magic != LARGE_MAGIC)
+		return NULL;
+	if (b->tag != BLOCK_LIVE && b->tag != BLOCK_FREE && b->tag != BLOCK_UNUSED)
 		return NULL;
 	*slab = s;
 	return b;
@@ -349,9 +359,9 @@ static struct heap_block *live_block(struct heap *h, const void *p, const char *
 	bool was_freed;
 	size_t size;
 
-	if (b && b->state == STATE_LIVE)
+	if (b && b->tag == BLOCK_LIVE)
 		return b;
-	if (b && b->state == STATE_FREE) {
+	if (b && b->tag == BLOCK_FREE) {
 		was_freed = true;
 		size = b->size;
 	} else {
@@ -364,6 +374,23 @@ static struct heap_block *live_block(struct heap *h, const void *p, const char *
 	return NULL;
 }
 
+/* Frees a live block of page run s; true when s itself went back to the page allocator. */
+static bool block_release(struct heap *h, struct heap_slab *s, struct heap_block *b)
+{
+	b->tag = BLOCK_FREE;
+	h->used_bytes -= b->size;
+	h->blocks--;
+	remember_free(h, b);
+	if (s->magic == LARGE_MAGIC) {
+		page_run_put(h, s);
+		return true;
+	}
+	bool last = s->inuse == 1; /* s is gone after slab_free() then */
+
+	slab_free(h, s, b);
+	return last;
+}
+
 void heap_free(struct heap *h, const void *p, const char *who)
 {
 	struct heap_slab *s;
@@ -372,17 +399,8 @@ void heap_free(struct heap *h, const void *p, const char *who)
 	if (!p)
 		return;
 	b = live_block(h, p, who, &s);
-	if (!b)
-		return;
-	b->state = STATE_FREE;
-	h->used_bytes -= b->size;
-	h->blocks--;
-	remember_free(h, b);
-	if (s->magic == LARGE_MAGIC) {
-		page_run_put(h, s);
-	} else {
-		slab_free(h, s, b);
-	}
+	if (b)
+		block_release(h, s, b);
 }
 
 static size_t block_capacity(const struct heap_slab *s)
@@ -401,14 +419,20 @@ size_t heap_usable_size(struct heap *h, const void *p, const char *who)
 	return block_capacity(s);
 }
 
-void *heap_realloc(struct heap *h, const void *p, size_t size, const char *who)
+void *heap_realloc(struct heap *h, const void *p, size_t size, unsigned long owner, bool zero,
+		   const char *who)
 {
 	struct heap_slab *s;
 	struct heap_block *b;
+	size_t old_size;
 	void *q;
 
-	if (!p)
-		return heap_alloc(h, size);
+	if (!p) {
+		q = heap_alloc(h, size, owner);
+		if (q && zero)
+			memset(q, 0, size);
+		return q;
+	}
 	b = live_block(h, p, who, &s);
 	if (!b)
 		return NULL;
@@ -416,15 +440,129 @@ void *heap_realloc(struct heap *h, const void *p, size_t size, const char *who)
 		heap_free(h, p, who);
 		return NULL;
 	}
+	old_size = b->size;
 	if (size <= block_capacity(s)) {
 		h->used_bytes = h->used_bytes - b->size + size;
-		b->size = size;
-		return (void *)p;
+		b->size = (u32)size;
+		b->owner = owner;
+		q = (void *)p;
+	} else {
+		q = heap_alloc(h, size, owner);
+		if (!q)
+			return NULL;
+		memcpy(q, p, old_size);
+		heap_free(h, p, who);
 	}
-	q = heap_alloc(h, size);
-	if (!q)
-		return NULL;
-	memcpy(q, p, b->size);
-	heap_free(h, p, who);
+	if (zero && size > old_size)
+		memset((char *)q + old_size, 0, size - old_size);
 	return q;
+}
+
+unsigned long heap_owner(struct heap *h, const void *p, const char *who)
+{
+	struct heap_slab *s;
+	struct heap_block *b = p ? live_block(h, p, who, &s) : NULL;
+
+	return b ? b->owner : 0;
+}
+
+/* ---- Reclaiming the blocks of one owner range ---- */
+
+struct release_walk {
+	unsigned long start, end;
+	heap_release_fn fn;
+	void *arg;
+	unsigned long count;
+	u64 bytes;
+};
+
+static bool owned_by(const struct heap_block *b, const struct release_walk *w)
+{
+	return b->tag == BLOCK_LIVE && b->owner >= w->start && b->owner < w->end;
+}
+
+static void release_one(struct heap *h, struct heap_block *b, struct release_walk *w)
+{
+	w->count++;
+	w->bytes += b->size;
+	if (w->fn)
+		w->fn(w->arg, b + 1, b->size, b->owner);
+}
+
+/* Frees the walk's blocks in page run s; true when s itself was freed. */
+static bool release_in_run(struct heap *h, struct heap_slab *s, struct release_walk *w)
+{
+	struct heap_block *b;
+
+	if (s->magic == LARGE_MAGIC) {
+		b = (struct heap_block *)((char *)s + SLAB_HEADER);
+		if (!owned_by(b, w))
+			return false;
+		release_one(h, b, w);
+		return block_release(h, s, b);
+	}
+	for (unsigned int i = 0; i < s->nblocks; i++) {
+		b = slab_block(s, i);
+		if (!owned_by(b, w))
+			continue;
+		release_one(h, b, w);
+		if (block_release(h, s, b))
+			return true;
+	}
+	return false;
+}
+
+/* Counts the walk's blocks in page run s without freeing them. */
+static void count_in_run(struct heap_slab *s, struct release_walk *w)
+{
+	unsigned int n = s->magic == LARGE_MAGIC ? 1 : s->nblocks;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct heap_block *b = s->magic == LARGE_MAGIC ?
+			(struct heap_block *)((char *)s + SLAB_HEADER) : slab_block(s, i);
+
+		if (owned_by(b, w)) {
+			w->count++;
+			w->bytes += b->size;
+		}
+	}
+}
+
+unsigned long heap_count_range(struct heap *h, unsigned long start, unsigned long end,
+			       u64 *bytes)
+{
+	struct release_walk w = { .start = start, .end = end };
+
+	for (size_t i = 0; i < h->page_set_cap; i++)
+		if (h->page_set[i])
+			count_in_run((struct heap_slab *)h->page_set[i], &w);
+	*bytes = w.bytes;
+	return w.count;
+}
+
+/*
+ * Every heap page run is in the page set, so walking the set covers slabs and large blocks.
+ * Freeing a run removes it from the set: with resizing held off (h->walking) the removal only
+ * shifts later entries of the same probe run back into the freed slot, so the slot is looked
+ * at again; an entry that wraps around to the front may be seen twice, which is harmless.
+ */
+unsigned long heap_release_range(struct heap *h, unsigned long start, unsigned long end,
+				 heap_release_fn fn, void *arg, u64 *bytes)
+{
+	struct release_walk w = { .start = start, .end = end, .fn = fn, .arg = arg };
+	size_t i = 0;
+
+	h->walking = true;
+	while (i < h->page_set_cap) {
+		unsigned long page = h->page_set[i];
+
+		if (page && release_in_run(h, (struct heap_slab *)page, &w))
+			continue;
+		i++;
+	}
+	h->walking = false;
+	page_set_fit(h);
+	if (bytes)
+		*bytes = w.bytes;
+	return w.count;
 }

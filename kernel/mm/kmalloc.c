@@ -1,21 +1,37 @@
 /*
  * kmalloc and friends: the kernel's one heap instance, fed by alloc_pages() and guarded against
- * interrupts. Host unit tests build this file too, with their own alloc_pages()/free_pages().
+ * interrupts. Each block's owner is the code address that asked for it, so that a module's
+ * leaks can be reclaimed when it goes away (kmalloc_release_range). Host unit tests build this
+ * file too, with their own alloc_pages()/free_pages().
  */
 #include <keel/export.h>
 #include <keel/string.h> /* first: keel/compiler.h before the host C headers (unit tests) */
 #include <keel/mm.h>
+#include <keel/overflow.h>
+#include <keel/printk.h>
 #include <keel/slab.h>
 #include "mm/heap.h"
+#include "mm/mm.h"
 #include "mm/mm_internal.h"
 
 #ifdef KEEL_HOST_TEST
+#define might_sleep_if(cond) ((void)(cond))
 static unsigned long heap_lock(void) { return 0; }
 static void heap_unlock(unsigned long flags) { (void)flags; }
+static void owner_name(unsigned long owner, char *buf, size_t size)
+{
+	snprintf(buf, size, "0x%lx", owner);
+}
 #else
 #include <keel/irqflags.h>
+#include <keel/sched.h>
+#include "cpu/traps.h"
 static unsigned long heap_lock(void) { return arch_local_irq_save(); }
 static void heap_unlock(unsigned long flags) { local_irq_restore(flags); }
+static void owner_name(unsigned long owner, char *buf, size_t size)
+{
+	symbolize_address(owner, true, buf, size);
+}
 #endif
 
 static struct heap kernel_heap = {
@@ -23,30 +39,60 @@ static struct heap kernel_heap = {
 	.free_pages = free_pages,
 };
 
-void *kmalloc(size_t size)
+void *__kmalloc_track_caller(size_t size, gfp_t gfp, unsigned long caller)
 {
-	unsigned long flags = heap_lock();
-	void *p = heap_alloc(&kernel_heap, size);
+	unsigned long flags;
+	void *p;
 
+	/* The heap never sleeps today, but GFP_KERNEL callers are allowed to, so calling it
+	 * from atomic context is reported now, before reclaim makes it real. */
+	might_sleep_if(gfpflags_allow_blocking(gfp));
+	flags = heap_lock();
+	p = heap_alloc(&kernel_heap, size, caller);
 	heap_unlock(flags);
-	return p;
-}
-EXPORT_SYMBOL(kmalloc);
-
-void *kzalloc(size_t size)
-{
-	void *p = kmalloc(size);
-
-	if (p)
+	if (p && (gfp & __GFP_ZERO))
 		memset(p, 0, size);
 	return p;
 }
+EXPORT_SYMBOL(__kmalloc_track_caller);
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc_track_caller(size, gfp, _RET_IP_);
+}
+EXPORT_SYMBOL(kmalloc);
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc_track_caller(size, gfp | __GFP_ZERO, _RET_IP_);
+}
 EXPORT_SYMBOL(kzalloc);
 
-void *krealloc(const void *p, size_t size)
+static void *array_alloc(size_t n, size_t size, gfp_t gfp, unsigned long caller)
+{
+	size_t bytes;
+
+	if (check_mul_overflow(n, size, &bytes))
+		return NULL;
+	return __kmalloc_track_caller(bytes, gfp, caller);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return array_alloc(n, size, gfp, _RET_IP_);
+}
+EXPORT_SYMBOL(kmalloc_array);
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	return array_alloc(n, size, gfp | __GFP_ZERO, _RET_IP_);
+}
+EXPORT_SYMBOL(kcalloc);
+
+void *krealloc(const void *p, size_t size, gfp_t gfp)
 {
 	unsigned long flags = heap_lock();
-	void *q = heap_realloc(&kernel_heap, p, size, "krealloc");
+	void *q = heap_realloc(&kernel_heap, p, size, _RET_IP_, gfp & __GFP_ZERO, "krealloc");
 
 	heap_unlock(flags);
 	return q;
@@ -75,20 +121,88 @@ size_t ksize(const void *p)
 }
 EXPORT_SYMBOL(ksize);
 
-char *kstrdup(const char *s)
+/* len bytes of src, plus a NUL when terminate (the copy is then len + 1 bytes). */
+static void *dup_bytes(const void *src, size_t len, bool terminate, gfp_t gfp,
+		       unsigned long caller)
 {
-	size_t len;
-	char *copy;
+	char *copy = __kmalloc_track_caller(len + terminate, gfp, caller);
 
-	if (!s)
+	if (!copy)
 		return NULL;
-	len = strlen(s) + 1;
-	copy = kmalloc(len);
-	if (copy)
-		memcpy(copy, s, len);
+	memcpy(copy, src, len);
+	if (terminate)
+		copy[len] = '\0';
 	return copy;
 }
+
+char *kstrdup(const char *s, gfp_t gfp)
+{
+	return s ? dup_bytes(s, strlen(s), true, gfp, _RET_IP_) : NULL;
+}
 EXPORT_SYMBOL(kstrdup);
+
+char *kstrndup(const char *s, size_t max, gfp_t gfp)
+{
+	return s ? dup_bytes(s, strnlen(s, max), true, gfp, _RET_IP_) : NULL;
+}
+EXPORT_SYMBOL(kstrndup);
+
+void *kmemdup(const void *p, size_t len, gfp_t gfp)
+{
+	return dup_bytes(p, len, false, gfp, _RET_IP_);
+}
+EXPORT_SYMBOL(kmemdup);
+
+unsigned long kmalloc_owner(const void *p)
+{
+	unsigned long flags = heap_lock();
+	unsigned long owner = heap_owner(&kernel_heap, p, "kmalloc_owner");
+
+	heap_unlock(flags);
+	return owner;
+}
+
+/* Leaks listed one by one at debug level (dmesg), at most this many per release. */
+#define RELEASE_DETAIL_LINES 16
+
+struct release_report {
+	const char *name;
+	unsigned int lines;
+};
+
+static void report_leak(void *arg, const void *p, size_t size, unsigned long owner)
+{
+	struct release_report *r = arg;
+	char where[96];
+
+	if (r->lines++ >= RELEASE_DETAIL_LINES)
+		return;
+	owner_name(owner, where, sizeof(where));
+	pr_debug("module %s: leaked %zu bytes at 0x%lx, allocated at %s\n", r->name, size,
+		 (unsigned long)p, where);
+}
+
+unsigned long kmalloc_release_range(unsigned long start, unsigned long end, const char *name)
+{
+	struct release_report report = { .name = name };
+	unsigned long flags = heap_lock(), count;
+	u64 bytes;
+
+	count = heap_release_range(&kernel_heap, start, end, report_leak, &report, &bytes);
+	heap_unlock(flags);
+	if (count)
+		pr_warn("module %s: freed %lu leaked allocation%s (%lu bytes) at unload\n", name,
+			count, count == 1 ? "" : "s", (unsigned long)bytes);
+	return count;
+}
+
+void heap_get_owned_stats(unsigned long start, unsigned long end, u64 *bytes, u64 *blocks)
+{
+	unsigned long flags = heap_lock();
+
+	*blocks = heap_count_range(&kernel_heap, start, end, bytes);
+	heap_unlock(flags);
+}
 
 void heap_get_stats(u64 *used_bytes, u64 *blocks, u64 *pages)
 {

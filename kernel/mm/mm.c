@@ -29,4 +29,7 @@ void mm_get_meminfo(struct meminfo *mi)
 	mi->free_kb = st.free_pages * (PAGE_SIZE / 1024);
 	mi->reserved_kb = st.reserved_pages * (PAGE_SIZE / 1024);
 	heap_get_stats(&mi->heap_used_bytes, &mi->heap_blocks, &heap_pages);
+	/* Module code lives in the module area, so its blocks are owned from there. */
+	heap_get_owned_stats(MODULES_VADDR, MODULES_END, &mi->heap_module_bytes,
+			     &mi->heap_module_blocks);
 }

@@ -12,8 +12,20 @@ struct meminfo {
 	u64 reserved_kb;     /* kernel image, initrd, multiboot info, boot tables... */
 	u64 heap_used_bytes; /* bytes currently allocated through kmalloc (requested sizes) */
 	u64 heap_blocks;     /* live kmalloc blocks */
+	u64 heap_module_bytes;  /* of heap_used_bytes, what module code allocated */
+	u64 heap_module_blocks; /* of heap_blocks, those module code allocated */
 };
 void mm_get_meminfo(struct meminfo *mi);
+
+/*
+ * Frees every kmalloc block whose owner (the code address that allocated it) lies in
+ * [start, end) -- a module's memory -- and warns once, naming name, with the count and bytes.
+ * For the module loader, after the module's code ran for the last time. Returns the count.
+ * Process context; runs with interrupts disabled for the walk.
+ */
+unsigned long kmalloc_release_range(unsigned long start, unsigned long end, const char *name);
+/* The owner recorded for a live kmalloc block; 0 (reported) for anything else. Any context. */
+unsigned long kmalloc_owner(const void *p);
 
 /* Whether page tables can forbid execution (EFER.NXE is on). Use this rather than
  * boot_nx_supported, which sits in low memory that is unmapped after mm_init(). */

@@ -22,5 +22,7 @@ void paging_init(void);
 
 /* The heap (kmalloc.c). */
 void heap_get_stats(u64 *used_bytes, u64 *blocks, u64 *pages);
+/* Live blocks (and their bytes) whose owner lies in [start, end); walks the heap. */
+void heap_get_owned_stats(unsigned long start, unsigned long end, u64 *bytes, u64 *blocks);
 
 #endif

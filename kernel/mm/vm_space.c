@@ -28,7 +28,7 @@ unsigned long vm_space_alloc(struct vm_space *vs, size_t size)
 	}
 	if (start > vs->end || vs->end - start < span)
 		return 0;
-	r = kmalloc(sizeof(*r));
+	r = kmalloc(sizeof(*r), GFP_ATOMIC); /* callers hold interrupts off */
 	if (!r)
 		return 0;
 	*r = (struct vm_range){ .start = start, .size = size, .next = *link };

@@ -19,7 +19,7 @@ static struct pending_alias *pending_head, **pending_tail = &pending_head;
 static int queue_modalias(struct device *dev, const char *modalias)
 {
 	size_t len = strlen(modalias);
-	struct pending_alias *p = kmalloc(sizeof(*p) + len + 1);
+	struct pending_alias *p = kmalloc(sizeof(*p) + len + 1, GFP_KERNEL);
 
 	if (!p)
 		return -ENOMEM;

@@ -188,6 +188,10 @@ unsigned int module_release_resources(struct module *mod)
 	if (n)
 		pr_warn("%s: %u input device(s)/handler(s) were still registered; removed\n",
 			mod->name, n);
+	/* Last: the releases above may still read structures the module allocated. A module
+	 * with a stuck thread keeps its heap blocks too: the thread may still use them. */
+	if (!stuck)
+		kmalloc_release_range(start, end, mod->name);
 	return stuck;
 }
 

@@ -75,7 +75,7 @@ static void grow_table(size_t wanted)
 		new_count *= 2;
 	if (new_count == bucket_count)
 		return;
-	new_buckets = kzalloc(new_count * sizeof(*new_buckets));
+	new_buckets = kcalloc(new_count, sizeof(*new_buckets), GFP_KERNEL);
 	if (!new_buckets)
 		return;
 	buckets = new_buckets;
@@ -163,7 +163,7 @@ static struct export_batch *alloc_batch(struct module *owner, const char *owner_
 
 	if (n > ((size_t)-1 - sizeof(*batch) - name_len) / sizeof(batch->nodes[0]))
 		return NULL;
-	batch = kzalloc(sizeof(*batch) + n * sizeof(batch->nodes[0]) + name_len);
+	batch = kzalloc(sizeof(*batch) + n * sizeof(batch->nodes[0]) + name_len, GFP_KERNEL);
 	if (!batch)
 		return NULL;
 	batch->owner = owner;

@@ -34,7 +34,7 @@ static int record_use(struct resolve_ctx *ctx, struct module *owner)
 		return 0;
 	if ((int)mod->num_uses == ctx->max_uses) {
 		int grown = ctx->max_uses ? ctx->max_uses * 2 : 4;
-		struct module **uses = krealloc(mod->uses, grown * sizeof(*uses));
+		struct module **uses = krealloc(mod->uses, grown * sizeof(*uses), GFP_KERNEL);
 
 		if (!uses)
 			return -ENOMEM;
@@ -188,7 +188,7 @@ bad_size:
 static char *join_args(const char *first, const char *second)
 {
 	size_t a = first ? strlen(first) : 0, b = second ? strlen(second) : 0;
-	char *s = kmalloc(a + b + 2);
+	char *s = kmalloc(a + b + 2, GFP_KERNEL);
 
 	if (!s)
 		return NULL;

@@ -22,7 +22,7 @@ static struct param_string *param_strings; /* every charp value we allocated */
 static char *param_strdup(const char *s)
 {
 	size_t len = strlen(s) + 1;
-	struct param_string *ps = kmalloc(sizeof(*ps) + len);
+	struct param_string *ps = kmalloc(sizeof(*ps) + len, GFP_KERNEL);
 
 	if (!ps)
 		return NULL;
@@ -221,7 +221,7 @@ int params_parse(const char *modname, const char *args, const struct kernel_para
 
 	if (err || !args || !*args)
 		return err;
-	copy = kstrdup(args);
+	copy = kstrdup(args, GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
 	err = params_apply(modname, copy, params, num);
@@ -292,7 +292,7 @@ char *params_from_cmdline(const char *modname)
 	struct cmdline_collect c = { modname, NULL, 0 };
 
 	cmdline_for_each(collect_option, &c);
-	c.buf = kmalloc(c.len + 1);
+	c.buf = kmalloc(c.len + 1, GFP_KERNEL);
 	if (!c.buf)
 		return ERR_PTR(-ENOMEM);
 	c.len = 0;

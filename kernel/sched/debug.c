@@ -100,7 +100,7 @@ static int cmd_ps(int argc, char **argv)
 {
 	struct ps_snapshot snap = { .max = 256 };
 
-	snap.lines = kmalloc(snap.max * sizeof(*snap.lines));
+	snap.lines = kmalloc_array(snap.max, sizeof(*snap.lines), GFP_KERNEL);
 	if (!snap.lines)
 		return -ENOMEM;
 	for_each_task(ps_collect, &snap);

@@ -70,7 +70,7 @@ static bool fpu_trap(void)
 	if (fpu_owner)
 		fxsave(fpu_owner->fpu);
 	if (!t->fpu) {
-		t->fpu = kmalloc(sizeof(*t->fpu));
+		t->fpu = kmalloc(sizeof(*t->fpu), GFP_ATOMIC); /* in the #NM trap */
 		if (!t->fpu) {
 			pr_emerg("fpu: no memory for the FPU state of %s (pid %d)\n", t->comm, t->pid);
 			fpu_owner = NULL;

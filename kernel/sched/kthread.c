@@ -90,7 +90,7 @@ struct task_struct *kthread_create(int (*threadfn)(void *data), void *data, cons
 	va_start(ap, namefmt);
 	vscnprintf(name, sizeof(name), namefmt, ap);
 	va_end(ap);
-	k = kzalloc(sizeof(*k));
+	k = kzalloc(sizeof(*k), GFP_KERNEL);
 	if (!k)
 		return ERR_PTR(-ENOMEM);
 	t = task_alloc(name, kthread_entry, k);

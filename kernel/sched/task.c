@@ -48,7 +48,7 @@ static void task_prepare_stack(struct task_struct *t, void (*entry)(void *), voi
 /* A new task (state TASK_NEW, not queued) that will run entry(arg); NULL when out of memory. */
 struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *arg)
 {
-	struct task_struct *t = kzalloc(sizeof(*t));
+	struct task_struct *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	unsigned long flags;
 
 	if (!t)

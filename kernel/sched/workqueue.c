@@ -366,7 +366,7 @@ static int worker_thread(void *data)
 static struct workqueue_struct *__alloc_workqueue(const char *name, const char *thread_name,
 						  unsigned int flags)
 {
-	struct workqueue_struct *wq = kzalloc(sizeof(*wq));
+	struct workqueue_struct *wq = kzalloc(sizeof(*wq), GFP_KERNEL);
 	unsigned long irqflags;
 
 	if (!wq)

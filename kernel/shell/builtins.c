@@ -49,6 +49,8 @@ static int cmd_mem(int argc, char **argv)
 	console_printf("Reserved:       %8lu kB\n", (unsigned long)mi.reserved_kb);
 	console_printf("HeapUsed:       %8lu bytes\n", (unsigned long)mi.heap_used_bytes);
 	console_printf("HeapBlocks:     %8lu\n", (unsigned long)mi.heap_blocks);
+	console_printf("HeapModules:    %8lu bytes in %lu blocks\n",
+		       (unsigned long)mi.heap_module_bytes, (unsigned long)mi.heap_module_blocks);
 	return 0;
 }
 

@@ -72,7 +72,7 @@ int tty_register(struct tty_struct *tty)
 
 	if (err)
 		return err;
-	tty->input = kmalloc(TTY_INPUT_SIZE);
+	tty->input = kmalloc(TTY_INPUT_SIZE, GFP_KERNEL);
 	if (!tty->input)
 		return -ENOMEM;
 	tty_spin_lock_init(&tty->lock);

@@ -64,7 +64,7 @@ static struct ata_host *ata_host_alloc(struct pci_dev *pdev)
 
 	if (slot < 0)
 		return NULL;
-	host = kzalloc(sizeof(*host));
+	host = kzalloc(sizeof(*host), GFP_KERNEL);
 	if (!host)
 		return NULL;
 	host->pdev = pdev;

@@ -67,7 +67,7 @@ int ata_identify(struct ata_device *dev, bool quiet)
 	struct ata_taskfile tf = { .command = dev->type == ATA_DEV_ATAPI ? ATA_CMD_IDENTIFY_PACKET
 									 : ATA_CMD_IDENTIFY,
 				   .sectors = 1 };
-	u16 *id = kmalloc(ATA_SECTOR_SIZE);
+	u16 *id = kmalloc(ATA_SECTOR_SIZE, GFP_KERNEL);
 	int ret;
 
 	if (!id)

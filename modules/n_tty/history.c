@@ -32,7 +32,7 @@ void n_tty_history_add(struct n_tty *nt, const char *line, size_t len)
 	nt->browse = nt->history_count;
 	if (is_blank(line, len) || same_as_newest(nt, line, len))
 		return;
-	copy = kmalloc(len + 1);
+	copy = kmalloc(len + 1, GFP_KERNEL);
 	if (!copy)
 		return; /* the line still runs; only its recall is lost */
 	memcpy(copy, line, len);

@@ -10,7 +10,7 @@
 
 static int n_tty_open(struct tty_struct *tty)
 {
-	struct n_tty *nt = kzalloc(sizeof(*nt));
+	struct n_tty *nt = kzalloc(sizeof(*nt), GFP_KERNEL);
 
 	if (!nt)
 		return -ENOMEM;

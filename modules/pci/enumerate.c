@@ -70,7 +70,7 @@ static int list_add(struct pci_dev_list *list, struct pci_dev *pdev)
 	struct pci_dev **grown;
 
 	if (list->count == list->capacity) {
-		grown = krealloc(list->devs, (list->capacity * 2 + 16) * sizeof(*grown));
+		grown = krealloc(list->devs, (list->capacity * 2 + 16) * sizeof(*grown), GFP_KERNEL);
 		if (!grown)
 			return -ENOMEM;
 		list->devs = grown;
@@ -87,7 +87,7 @@ void pci_free_dev(struct device *dev)
 
 static int scan_function(struct pci_scan *scan, u8 bus, u8 devfn, struct pci_dev *bridge)
 {
-	struct pci_dev *pdev = kzalloc(sizeof(*pdev));
+	struct pci_dev *pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
 
 	if (!pdev)
 		return -ENOMEM;

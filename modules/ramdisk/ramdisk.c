@@ -139,12 +139,12 @@ static void ramdisk_free(struct ramdisk *rd)
 
 static struct ramdisk *ramdisk_alloc(unsigned int index, u64 bytes)
 {
-	struct ramdisk *rd = kzalloc(sizeof(*rd));
+	struct ramdisk *rd = kzalloc(sizeof(*rd), GFP_KERNEL);
 
 	if (!rd)
 		return NULL;
 	rd->nr_pages = (size_t)((bytes + RAMDISK_PAGE - 1) / RAMDISK_PAGE);
-	rd->pages = kzalloc(rd->nr_pages * sizeof(void *));
+	rd->pages = kcalloc(rd->nr_pages, sizeof(void *), GFP_KERNEL);
 	if (!rd->pages) {
 		kfree(rd);
 		return NULL;

@@ -65,7 +65,7 @@ static int serial_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 		pr_err("serial: %s: BAR 0 is not the expected I/O region\n", pci_name(pdev));
 		return -ENODEV;
 	}
-	card = kzalloc(sizeof(*card));
+	card = kzalloc(sizeof(*card), GFP_KERNEL);
 	if (!card)
 		return -ENOMEM;
 	err = pci_enable_device(pdev);

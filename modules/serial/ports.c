@@ -65,7 +65,7 @@ static void serial_port_stop(struct uart_port *port)
 static struct uart_port *serial_port_alloc(int line, u16 iobase, unsigned int irq,
 					   enum uart_type type, const char *bus_name)
 {
-	struct uart_port *port = kzalloc(sizeof(*port));
+	struct uart_port *port = kzalloc(sizeof(*port), GFP_KERNEL);
 
 	if (!port)
 		return NULL;

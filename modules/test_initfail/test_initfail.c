@@ -50,7 +50,7 @@ static int __init initfail_init(void)
 	err = shell_register_command(&initfail_command);
 	if (err)
 		pr_err("test_initfail: shell_register_command: %d\n", err);
-	buffer = kmalloc(4096);
+	buffer = kmalloc(4096, GFP_KERNEL);
 	if (buffer) {
 		snprintf(buffer, 4096, "%d", stack_a_add(initfail_symbol(), 1));
 		pr_info("test_initfail: set up (stack_a_add -> %s), now failing with -ENODEV\n",

@@ -13,8 +13,9 @@
 #include "host_printk.h"
 
 /* The kernel services exports.c uses, backed by the host. */
-void *kmalloc(size_t size) { return malloc(size ? size : 1); }
-void *kzalloc(size_t size) { return calloc(1, size ? size : 1); }
+void *kmalloc(size_t size, gfp_t gfp) { return malloc(size ? size : 1); }
+void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size ? size : 1); }
+void *kcalloc(size_t n, size_t size, gfp_t gfp) { return calloc(n ? n : 1, size ? size : 1); }
 void kfree(const void *p) { free((void *)p); }
 
 static int fake_module_a, fake_module_b; /* addresses stand in for struct module pointers */

@@ -12,8 +12,8 @@
 
 
 /* The kernel heap, on the host's. */
-void *kmalloc(size_t size) { return malloc(size ? size : 1); }
-void *kzalloc(size_t size) { return calloc(1, size ? size : 1); }
+void *kmalloc(size_t size, gfp_t gfp) { return malloc(size ? size : 1); }
+void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size ? size : 1); }
 void kfree(const void *p) { free((void *)p); }
 
 struct archive {

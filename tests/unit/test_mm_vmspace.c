@@ -10,7 +10,7 @@
 static long live_nodes;
 static int fail_allocs;
 
-void *kmalloc(size_t size)
+void *kmalloc(size_t size, gfp_t gfp)
 {
 	if (fail_allocs) {
 		fail_allocs--;

@@ -15,11 +15,11 @@
 
 struct boot_info boot_info;
 
-void *kmalloc(size_t size) { return malloc(size ? size : 1); }
+void *kmalloc(size_t size, gfp_t gfp) { return malloc(size ? size : 1); }
 void kfree(const void *p) { free((void *)p); }
-char *kstrdup(const char *s)
+char *kstrdup(const char *s, gfp_t gfp)
 {
-	char *copy = kmalloc(strlen(s) + 1);
+	char *copy = kmalloc(strlen(s) + 1, gfp);
 
 	if (copy)
 		memcpy(copy, s, strlen(s) + 1);

@@ -8,13 +8,15 @@
 /* UNIT_SOURCES: kernel/block/partitions/scan.c kernel/block/partitions/msdos.c kernel/block/partitions/gpt.c */
 #include <stdlib.h>
 #include <keel/errno.h>
+#include <keel/slab.h>
 #include <keel/string.h>
 #include "block/partitions/parts.h"
 #include "host_printk.h"
 #include "unit.h"
 
-void *kmalloc(size_t size) { return malloc(size); }
-void *kzalloc(size_t size) { return calloc(1, size); }
+void *kmalloc(size_t size, gfp_t gfp) { return malloc(size); }
+void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size); }
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp) { return calloc(n, size); }
 void kfree(const void *p) { free((void *)p); }
 
 #define SECTOR 512

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <keel/errno.h>
+#include <keel/slab.h>
 #include <keel/string.h>
 #include "../../modules/pci/pci_internal.h"
 #include "unit.h"
@@ -17,8 +18,8 @@
 /* ---- Kernel functions the sources call ---- */
 
 int printk(const char *fmt, ...) { return 0; }
-void *kzalloc(size_t size) { return calloc(1, size); }
-void *krealloc(const void *p, size_t size) { return realloc((void *)p, size); }
+void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size); }
+void *krealloc(const void *p, size_t size, gfp_t gfp) { return realloc((void *)p, size); }
 void kfree(const void *p) { free((void *)p); }
 void *ioremap(phys_addr_t phys, size_t size) { return NULL; }
 void iounmap(void *addr) { }

@@ -16,12 +16,12 @@
 #include "host_printk.h"
 #include "unit.h"
 
-void *kmalloc(size_t size)
+void *kmalloc(size_t size, gfp_t gfp)
 {
 	return malloc(size ? size : 1);
 }
 
-void *kzalloc(size_t size)
+void *kzalloc(size_t size, gfp_t gfp)
 {
 	return calloc(1, size ? size : 1);
 }

@@ -82,7 +82,7 @@ static const char *gpt_load(struct part_scan *s, u64 lba, struct gpt_header *h, 
 		return why;
 	bytes = h->nr_entries * h->entry_size;
 	sectors = (bytes + s->sector_size - 1) / s->sector_size;
-	*entries = kmalloc((size_t)sectors * s->sector_size);
+	*entries = kmalloc_array(sectors, s->sector_size, GFP_KERNEL);
 	if (!*entries)
 		return "out of memory";
 	if (s->read(s->ctx, h->entries_lba, sectors, *entries))
@@ -159,7 +159,7 @@ int part_parse_gpt(struct part_scan *s)
 	const char *why, *why_backup;
 	u64 backup_lba = s->nr_sectors - 1;
 
-	sector = kmalloc(s->sector_size);
+	sector = kmalloc(s->sector_size, GFP_KERNEL);
 	if (!sector)
 		return -ENOMEM;
 	why = gpt_load(s, 1, &h, &entries, sector);

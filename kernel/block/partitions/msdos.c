@@ -138,11 +138,11 @@ static void ebr_walk_chain(struct ebr_walk *w)
 
 static int msdos_parse_extended(struct part_scan *s, const struct part_entry *ext, int *next_number)
 {
-	struct ebr_walk *w = kzalloc(sizeof(*w));
+	struct ebr_walk *w = kzalloc(sizeof(*w), GFP_KERNEL);
 
 	if (!w)
 		return -ENOMEM;
-	w->sector = kmalloc(s->sector_size);
+	w->sector = kmalloc(s->sector_size, GFP_KERNEL);
 	if (!w->sector) {
 		kfree(w);
 		return -ENOMEM;

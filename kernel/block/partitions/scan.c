@@ -52,7 +52,7 @@ int part_scan(struct part_scan *s)
 	s->count = 0;
 	if (s->sector_size < 512 || s->nr_sectors < 2)
 		return 0;
-	sector0 = kmalloc(s->sector_size);
+	sector0 = kmalloc(s->sector_size, GFP_KERNEL);
 	if (!sector0)
 		return -ENOMEM;
 	ret = s->read(s->ctx, 0, 1, sector0);
