@@ -89,11 +89,13 @@ static int cmd_lsmod(int argc, char **argv)
 	char used_by[256], taints[16];
 
 	console_printf("%-19s %8s  %s\n", "Module", "Size", "Used by");
+	mutex_lock(&module_mutex);
 	for (struct module *m = module_list_first(); m; m = m->next) {
 		lsmod_used_by(m, used_by, sizeof(used_by));
 		console_printf("%-19s %8lu  %u %s\n", m->name, (unsigned long)m->layout.total_size,
 			       module_users(m, NULL) + m->refcnt, used_by);
 	}
+	mutex_unlock(&module_mutex);
 	taint_string(kernel_taints(), taints, sizeof(taints));
 	if (*taints)
 		console_printf("Kernel tainted: %s%s\n", taints,
@@ -203,11 +205,13 @@ static int cmd_modinfo(int argc, char **argv)
 		return -EINVAL;
 	if (strchr(argv[1], '/'))
 		return modinfo_file(argv[1]);
+	mutex_lock(&module_mutex);
 	mod = find_module(argv[1]);
-	if (mod) {
+	if (mod)
 		print_modinfo(NULL, mod->modinfo_sec, mod->modinfo_size);
+	mutex_unlock(&module_mutex);
+	if (mod)
 		return 0;
-	}
 	snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, argv[1]);
 	if (modinfo_file(path) == -ENOENT) {
 		console_printf("modinfo: %s: module not found (not loaded, no %s)\n", argv[1], path);

@@ -1,11 +1,13 @@
 /*
  * The list of loaded modules, who uses whom, reference counts, exports of live modules, and
- * unloading. Loading and unloading are serialised by construction: they run from the shell
- * or at boot, never from interrupt context.
+ * unloading. module_mutex serialises changes to the list and the exports (any task may load
+ * or unload); it is dropped while a module's init or exit runs, so an init may load other
+ * modules (pci.ko autoloading drivers) and a slow init does not block lsmod.
  */
 #include <keel/console.h>
 #include <keel/device.h>
 #include <keel/errno.h>
+#include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/shell.h>
 #include <keel/slab.h>
@@ -22,6 +24,7 @@
 #include "tty/tty_core.h"
 
 static struct module *modules; /* newest first, like Linux's /proc/modules */
+DEFINE_MUTEX(module_mutex);
 
 struct module *module_list_first(void)
 {
@@ -262,18 +265,26 @@ static int module_free(struct module *mod)
 
 int delete_module(const char *name)
 {
-	struct module *mod = find_module(name);
+	struct module *mod;
 	int err;
 
+	mutex_lock(&module_mutex);
+	mod = find_module(name);
 	if (!mod) {
 		pr_err("rmmod: %s: no such module loaded\n", name);
-		return -ENOENT;
+		err = -ENOENT;
+		goto out_unlock;
 	}
 	err = module_check_removable(mod);
 	if (err)
-		return err;
-	mod->state = MODULE_STATE_GOING;
+		goto out_unlock;
+	mod->state = MODULE_STATE_GOING; /* from here on nothing links to it or loads it again */
+	mutex_unlock(&module_mutex);
 	if (mod->exit)
 		mod->exit();
-	return module_free(mod);
+	mutex_lock(&module_mutex);
+	err = module_free(mod);
+out_unlock:
+	mutex_unlock(&module_mutex);
+	return err;
 }

@@ -324,13 +324,14 @@ int load_module(const void *image, size_t size, const char *filename, const char
 		pr_err("%s: %s\n", filename, info.err);
 		return err;
 	}
+	mutex_lock(&module_mutex);
 	err = module_check_image(&info, &mi, name, sizeof(name));
 	if (err)
-		return err;
+		goto out;
 	err = module_layout(&info);
 	if (err) {
 		pr_err("%s: %s\n", name, info.err);
-		return err;
+		goto out;
 	}
 
 	err = -ENOMEM;
@@ -358,12 +359,15 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	if (err)
 		goto out_free_params;
 
-	module_list_add(mod);
+	module_list_add(mod); /* LOADING: listed, so the name is taken, but not linkable */
 	module_account_taint(mod);
+	mutex_unlock(&module_mutex);
 	t_linked = ktime_get_ns();
 	err = module_run_init(mod);
+	mutex_lock(&module_mutex);
 	if (err)
 		goto out_unlist;
+	mutex_unlock(&module_mutex);
 	module_log_timing(mod, &info, size, t_start, t_linked, ktime_get_ns());
 	if (out)
 		*out = mod;
@@ -374,7 +378,7 @@ out_unlist:
 	stuck = module_release_resources(mod);
 	if (stuck) {
 		module_keep_stuck(mod, stuck);
-		return err;
+		goto out;
 	}
 	module_list_del(mod);
 	export_remove_module(mod);
@@ -386,6 +390,7 @@ out_free_memory:
 out_free_struct:
 	module_free_struct(mod);
 out:
+	mutex_unlock(&module_mutex);
 	return err;
 }
 

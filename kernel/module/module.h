@@ -6,6 +6,7 @@
 #define KEEL_MODULE_MODULE_H
 
 #include <keel/module.h>
+#include <keel/mutex.h>
 #include "module/load_core.h"
 #include "module/modinfo.h"
 
@@ -47,6 +48,10 @@ struct module {
 	unsigned int nr_ksyms;
 	unsigned int stuck_threads;    /* threads that would not stop at unload: memory kept */
 };
+
+/* Held while the module list or the exports change (loads, unloads); readers that walk the
+ * list and sleep meanwhile (lsmod printing) hold it too. Never held across init or exit. */
+extern struct mutex module_mutex;
 
 /* The list of modules, oldest last; the caller must not keep pointers across loads/unloads. */
 struct module *module_list_first(void);
