@@ -5,6 +5,7 @@
 #include <keel/export.h>
 #include <keel/io.h>
 #include <keel/irqflags.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/time.h>
 #include "console/log.h"
@@ -131,7 +132,7 @@ EXPORT_SYMBOL(udelay);
 void mdelay(unsigned long ms)
 {
 	while (ms) {
-		unsigned long chunk = MIN(ms, 1000UL);
+		unsigned long chunk = min(ms, 1000UL);
 
 		udelay(chunk * 1000);
 		ms -= chunk;

@@ -6,6 +6,7 @@
  */
 #include <keel/errno.h>
 #include <keel/io.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "ata.h"
@@ -126,7 +127,7 @@ int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
 	if (!dev->lba48 && lba + count > ATA_LBA28_LIMIT)
 		return -EINVAL;
 	while (count) {
-		u32 n = MIN(count, ata_max_chunk(dev));
+		u32 n = min(count, ata_max_chunk(dev));
 
 		ret = ata_rw_chunk(dev, lba, n, p, write);
 		if (ret)
