@@ -3,6 +3,7 @@
  * reference counts that tell the module loader a driver's devices are still in use.
  * See keel/device.h for the rules.
  */
+#include <keel/bug.h>
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/export.h>

@@ -3,6 +3,7 @@
  * unloading. Loading and unloading are serialised by construction: they run from the shell
  * or at boot, never from interrupt context.
  */
+#include <keel/bug.h>
 #include <keel/console.h>
 #include <keel/device.h>
 #include <keel/errno.h>

@@ -7,6 +7,7 @@
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include "host_bug.h"
 #include "unit.h"
 
 

@@ -11,6 +11,7 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 #include "../../modules/pci/pci_internal.h"
+#include "host_bug.h"
 #include "unit.h"
 
 
