@@ -111,6 +111,16 @@ int device_modalias(struct device *dev, char *buf, size_t size)
 }
 EXPORT_SYMBOL_GPL(device_modalias);
 
+const char *dev_driver_string(const struct device *dev)
+{
+	const struct device_driver *drv = READ_ONCE(dev->driver);
+
+	if (drv)
+		return drv->name;
+	return dev->bus ? dev->bus->name : "";
+}
+EXPORT_SYMBOL(dev_driver_string);
+
 /* ---- Binding ---- */
 
 static int really_probe(struct device *dev, struct device_driver *drv)
