@@ -1,5 +1,6 @@
 /* libk: printf-style formatting (%d %i %u %x %X %o %p %s %c %%, flags -0+ #, width, precision, h/hh/l/ll/z/t). */
 #include <keel/export.h>
+#include <keel/sprintf.h>
 #include <keel/string.h>
 
 struct fmt_spec {
@@ -242,3 +243,22 @@ int scnprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 EXPORT_SYMBOL(scnprintf);
+
+/* Unbounded: INT_MAX as the size, since the return value is an int anyway. */
+int vsprintf(char *buf, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, INT_MAX, fmt, ap);
+}
+EXPORT_SYMBOL(vsprintf);
+
+int sprintf(char *buf, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsprintf(buf, fmt, ap);
+	va_end(ap);
+	return n;
+}
+EXPORT_SYMBOL(sprintf);

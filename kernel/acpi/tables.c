@@ -7,6 +7,7 @@
 
 #include <keel/errno.h>
 #include <keel/layout.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "acpi/acpi.h"
@@ -54,7 +55,7 @@ static bool scan_for_rsdp(phys_addr_t start, phys_addr_t end)
 		const struct acpi_rsdp *r = phys_to_virt(pa);
 
 		if (rsdp_valid(r, end - pa)) {
-			memcpy(&rsdp, r, MIN((size_t)(end - pa), sizeof(rsdp)));
+			memcpy(&rsdp, r, min_t(size_t, end - pa, sizeof(rsdp)));
 			rsdp_phys = pa;
 			return true;
 		}
@@ -67,7 +68,7 @@ static bool find_rsdp(void)
 	phys_addr_t ebda = (phys_addr_t)*(const u16 *)phys_to_virt(EBDA_SEGMENT_PTR) << 4;
 
 	if (boot_info.rsdp_len && rsdp_valid((const void *)boot_info.rsdp, boot_info.rsdp_len)) {
-		memcpy(&rsdp, boot_info.rsdp, MIN((size_t)boot_info.rsdp_len, sizeof(rsdp)));
+		memcpy(&rsdp, boot_info.rsdp, min_t(size_t, boot_info.rsdp_len, sizeof(rsdp)));
 		return true;
 	}
 	if (boot_info.rsdp_len)
@@ -139,7 +140,7 @@ static u16 pm1_port(u32 legacy, const struct acpi_gas *ext)
 static void read_fadt(const struct acpi_table_header *h, struct acpi_fadt *fadt)
 {
 	memset(fadt, 0, sizeof(*fadt));
-	memcpy(fadt, h, MIN((size_t)h->length, sizeof(*fadt)));
+	memcpy(fadt, h, min_t(size_t, h->length, sizeof(*fadt)));
 	acpi_power.have_fadt = true;
 	acpi_power.smi_cmd = fadt->smi_cmd;
 	acpi_power.acpi_enable = fadt->acpi_enable;

@@ -8,6 +8,7 @@
  */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "block/block.h"
@@ -74,7 +75,7 @@ static int blk_range_open(struct blk_range *r, char **argv)
 			       (unsigned long long)r->bdev->nr_sectors);
 		goto out_put;
 	}
-	r->chunk_sectors = MAX(1u, BLK_CHUNK_BYTES / r->bdev->sector_size);
+	r->chunk_sectors = max(1u, BLK_CHUNK_BYTES / r->bdev->sector_size);
 	r->buf = kmalloc_array(r->chunk_sectors, r->bdev->sector_size, GFP_KERNEL);
 	if (!r->buf) {
 		console_printf("blk: %s: out of memory for the transfer buffer\n", r->bdev->name);
@@ -121,7 +122,7 @@ static int cmd_blk_read(char **argv)
 	if (blk_range_open(&r, argv))
 		return SHELL_FAILED;
 	for (u64 done = 0; done < r.count && !err;) {
-		u32 n = (u32)MIN((u64)r.chunk_sectors, r.count - done);
+		u32 n = (u32)min_t(u64, r.chunk_sectors, r.count - done);
 
 		err = blkdev_read(r.bdev, r.start + done, n, r.buf);
 		if (err)
@@ -147,7 +148,7 @@ static int cmd_blk_write(char **argv)
 		return SHELL_FAILED;
 	state = blk_pattern_seed(seed);
 	for (u64 done = 0; done < r.count && !err;) {
-		u32 n = (u32)MIN((u64)r.chunk_sectors, r.count - done);
+		u32 n = (u32)min_t(u64, r.chunk_sectors, r.count - done);
 		size_t len = (size_t)n * r.bdev->sector_size;
 
 		blk_pattern_fill(&state, r.buf, len);

@@ -5,6 +5,7 @@
 #include <keel/blkdev.h>
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/minmax.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/vfs.h"
@@ -65,7 +66,7 @@ int blkdev_load_image(struct block_device *bdev, const char *path)
 		goto out_close;
 	}
 	while (done < size && !err) {
-		size_t len = (size_t)MIN((u64)IMAGE_CHUNK_BYTES, size - done);
+		size_t len = (size_t)min_t(u64, IMAGE_CHUNK_BYTES, size - done);
 
 		err = image_copy_chunk(bdev, f, done / bdev->sector_size, buf, len);
 		done += len;

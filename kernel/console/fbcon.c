@@ -7,6 +7,7 @@
  */
 #include <keel/console.h>
 #include <keel/layout.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "console/fbcon.h"
@@ -219,8 +220,8 @@ struct console *fbcon_init(void)
 	if (fbcon_check(bfb) < 0)
 		return NULL;
 	fbcon_setup(bfb);
-	cols = MIN(fb.width / font_width, (unsigned int)FBCON_MAX_COLS);
-	rows = MIN(fb.height / font_height, (unsigned int)FBCON_MAX_ROWS);
+	cols = min_t(unsigned int, fb.width / font_width, FBCON_MAX_COLS);
+	rows = min_t(unsigned int, fb.height / font_height, FBCON_MAX_ROWS);
 	text_grid_init(&fb_grid, fb_cells, fb_dirty, cols, rows);
 	fill_rect(fb.base, fb.width, fb.height, fb.bg); /* GRUB's leftovers, margins included */
 	fbcon_write(&fbcon_console, "", 0);

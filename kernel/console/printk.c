@@ -5,6 +5,7 @@
 #include <keel/console.h>
 #include <keel/export.h>
 #include <keel/irqflags.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "console/log.h"
@@ -27,7 +28,7 @@ static void log_store(const char *s, size_t n)
 		log_buf[log_head] = s[i];
 		log_head = (log_head + 1) % LOG_BUF_SIZE;
 	}
-	log_len = MIN(log_len + n, (size_t)LOG_BUF_SIZE);
+	log_len = min_t(size_t, log_len + n, LOG_BUF_SIZE);
 }
 
 size_t log_read_all(void (*sink)(const char *s, size_t n))
@@ -37,7 +38,7 @@ size_t log_read_all(void (*sink)(const char *s, size_t n))
 
 	local_irq_save(flags);
 	start = (log_head + LOG_BUF_SIZE - log_len) % LOG_BUF_SIZE;
-	first = MIN(log_len, (size_t)LOG_BUF_SIZE - start);
+	first = min_t(size_t, log_len, LOG_BUF_SIZE - start);
 	len = log_len;
 	/* When the ring wrapped, skip the partial oldest line. */
 	if (log_len == LOG_BUF_SIZE) {
@@ -45,7 +46,7 @@ size_t log_read_all(void (*sink)(const char *s, size_t n))
 			start = (start + 1) % LOG_BUF_SIZE;
 			len--;
 		}
-		first = MIN(len, (size_t)LOG_BUF_SIZE - start);
+		first = min_t(size_t, len, LOG_BUF_SIZE - start);
 	}
 	sink(log_buf + start, first);
 	sink(log_buf, len - first);

@@ -3,6 +3,7 @@
  * \n \r \b \t, line wrap, scrolling, and the CSI sequences a shell needs (clear screen, cursor
  * position and movement, erase line; colour changes are accepted and ignored).
  */
+#include <keel/minmax.h>
 #include <keel/string.h>
 #include "console/textgrid.h"
 
@@ -98,16 +99,16 @@ static void csi_move_cursor(struct text_grid *g, char direction)
 
 	switch (direction) {
 	case 'A':
-		g->y -= MIN(n, g->y);
+		g->y -= min(n, g->y);
 		break;
 	case 'B':
-		g->y = MIN(g->y + n, g->rows - 1);
+		g->y = min(g->y + n, g->rows - 1);
 		break;
 	case 'C':
-		g->x = MIN(col + n, g->cols - 1);
+		g->x = min(col + n, g->cols - 1);
 		break;
 	case 'D':
-		g->x = col - MIN(n, col);
+		g->x = col - min(n, col);
 		break;
 	}
 }
@@ -123,8 +124,8 @@ static void csi_dispatch(struct text_grid *g, char final)
 		break;
 	case 'H':
 	case 'f':
-		g->y = MIN(csi_param(g, 0, 1), g->rows) - 1;
-		g->x = MIN(csi_param(g, 1, 1), g->cols) - 1;
+		g->y = min(csi_param(g, 0, 1), g->rows) - 1;
+		g->x = min(csi_param(g, 1, 1), g->cols) - 1;
 		break;
 	case 'J':
 		csi_erase_display(g);
@@ -161,7 +162,7 @@ static void escape_byte(struct text_grid *g, char c)
 		if (g->esc_nparams < TEXT_GRID_MAX_PARAMS)
 			g->esc_nparams++;
 	} else if (c >= 0x40 && c <= 0x7e) {
-		g->esc_nparams = MIN(g->esc_nparams, (unsigned int)TEXT_GRID_MAX_PARAMS);
+		g->esc_nparams = min_t(unsigned int, g->esc_nparams, TEXT_GRID_MAX_PARAMS);
 		csi_dispatch(g, c);
 		g->esc_state = ESC_NONE;
 	} /* intermediate bytes such as '?' are ignored */
@@ -181,7 +182,7 @@ static void put_byte(struct text_grid *g, char c)
 			g->x--;
 		break;
 	case '\t':
-		g->x = MIN(ALIGN_DOWN(g->x, TAB_WIDTH) + TAB_WIDTH, g->cols);
+		g->x = min(ALIGN_DOWN(g->x, TAB_WIDTH) + TAB_WIDTH, g->cols);
 		break;
 	case '\033':
 		g->esc_state = ESC_SEEN;

@@ -5,6 +5,7 @@
  */
 #include <keel/export.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "cpu/cpu.h"
@@ -108,7 +109,7 @@ static void print_frame(unsigned long addr, bool is_return_address, bool reliabl
  * schedule a few instructions in between), or 0 when it never sets up a frame. */
 static unsigned long frame_setup_end(const u8 *fn, unsigned long size)
 {
-	unsigned long limit = MIN(size, (unsigned long)PROLOGUE_SCAN_BYTES);
+	unsigned long limit = min_t(unsigned long, size, PROLOGUE_SCAN_BYTES);
 
 	if (!limit || fn[0] != 0x55)
 		return 0;

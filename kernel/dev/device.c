@@ -3,6 +3,7 @@
  * reference counts that tell the module loader a driver's devices are still in use.
  * See keel/device.h for the rules.
  */
+#include <keel/bug.h>
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/export.h>
@@ -109,6 +110,16 @@ int device_modalias(struct device *dev, char *buf, size_t size)
 	return dev->bus->modalias(dev, buf, size);
 }
 EXPORT_SYMBOL_GPL(device_modalias);
+
+const char *dev_driver_string(const struct device *dev)
+{
+	const struct device_driver *drv = READ_ONCE(dev->driver);
+
+	if (drv)
+		return drv->name;
+	return dev->bus ? dev->bus->name : "";
+}
+EXPORT_SYMBOL(dev_driver_string);
 
 /* ---- Binding ---- */
 

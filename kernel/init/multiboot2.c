@@ -1,5 +1,6 @@
 /* Walks the multiboot2 information tags and copies what Keel needs into boot_info. */
 #include <keel/layout.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/errno.h>
@@ -125,7 +126,7 @@ static void parse_tag(const struct mb2_tag *tag)
 		break;
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
-		len = MIN(tag->size - 8, sizeof(boot_info.rsdp));
+		len = min_t(size_t, tag->size - 8, sizeof(boot_info.rsdp));
 		/* Prefer the ACPI 2.0 RSDP when the loader gives both. */
 		if (tag->type == MB2_TAG_ACPI_NEW || boot_info.rsdp_len == 0) {
 			memcpy(boot_info.rsdp, payload, len);

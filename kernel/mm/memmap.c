@@ -4,6 +4,7 @@
  */
 #include <keel/compiler.h>
 #include <keel/layout.h>
+#include <keel/minmax.h>
 #include "mm/pmm.h"
 
 static bool entry_usable(const struct boot_mmap_entry *e)
@@ -33,12 +34,12 @@ static bool entry_pages(const struct boot_mmap_entry *e, u64 *first, u64 *end)
 
 u64 memmap_end_pfn(const struct boot_mmap_entry *map, unsigned int n)
 {
-	u64 first, end, max = 0;
+	u64 first, end, last = 0;
 
 	for (unsigned int i = 0; i < n; i++)
 		if (entry_pages(&map[i], &first, &end))
-			max = MAX(max, end);
-	return max;
+			last = max(last, end);
+	return last;
 }
 
 /* The end of a reserved range overlapping [start, start+size), or 0 when none does. */
@@ -52,15 +53,15 @@ static phys_addr_t overlapping_end(const struct phys_range *reserved, unsigned i
 }
 
 static phys_addr_t find_in_entry(const struct boot_mmap_entry *e, const struct phys_range *reserved,
-				 unsigned int nres, u64 size, phys_addr_t min, phys_addr_t limit)
+				 unsigned int nres, u64 size, phys_addr_t lowest, phys_addr_t limit)
 {
 	u64 first, end;
 	phys_addr_t start, stop, blocker;
 
 	if (!entry_pages(e, &first, &end))
 		return 0;
-	start = MAX(first << PAGE_SHIFT, ALIGN_UP(min, (u64)PAGE_SIZE));
-	stop = MIN(end << PAGE_SHIFT, limit);
+	start = max(first << PAGE_SHIFT, ALIGN_UP(lowest, (u64)PAGE_SIZE));
+	stop = min(end << PAGE_SHIFT, limit);
 	while (start < stop && size <= stop - start) {
 		blocker = overlapping_end(reserved, nres, start, size);
 		if (!blocker)

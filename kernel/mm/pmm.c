@@ -4,6 +4,7 @@
  * frames are naturally aligned, which keeps large blocks usable for page-table-sized needs.
  */
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "mm/pmm.h"
@@ -51,7 +52,7 @@ void pmm_init(struct pmm *p, u64 npages, void *storage)
 
 void pmm_add_ram(struct pmm *p, u64 first, u64 count)
 {
-	u64 end = MIN(first + count, p->npages);
+	u64 end = min(first + count, p->npages);
 
 	for (u64 i = first; i < end; i++) {
 		if (!bit_test(p->reserved, i))
@@ -66,7 +67,7 @@ void pmm_add_ram(struct pmm *p, u64 first, u64 count)
 
 void pmm_reserve(struct pmm *p, u64 first, u64 count)
 {
-	u64 end = MIN(first + count, p->npages);
+	u64 end = min(first + count, p->npages);
 
 	for (u64 i = first; i < end; i++) {
 		if (bit_test(p->reserved, i))
@@ -96,7 +97,7 @@ u64 pmm_alloc(struct pmm *p, unsigned int order, u64 limit)
 	if (order >= 40)
 		return PMM_NO_PAGE;
 	n = 1ULL << order;
-	limit = MIN(limit, p->npages);
+	limit = min(limit, p->npages);
 	i = ALIGN_UP(p->search_start, n);
 	while (i + n <= limit) {
 		busy = bitmap_find(p->used, i, i + n, true);
@@ -132,7 +133,7 @@ int pmm_free(struct pmm *p, u64 first, unsigned int order)
 	}
 	mark_range(p, first, n, false);
 	p->free_pages += n;
-	p->search_start = MIN(p->search_start, first);
+	p->search_start = min(p->search_start, first);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <keel/errno.h>
 #include <keel/irqflags.h>
+#include <keel/minmax.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -331,7 +332,7 @@ static void map_all_memory(void)
 
 		end = e->base + e->len;
 		if (e->type == BOOT_MEM_AVAILABLE && end > LOW_4G && end > e->base)
-			map_direct(ALIGN_DOWN(MAX(e->base, LOW_4G), LARGE_PAGE_SIZE),
+			map_direct(ALIGN_DOWN(max_t(u64, e->base, LOW_4G), LARGE_PAGE_SIZE),
 				   ALIGN_UP(end, LARGE_PAGE_SIZE));
 	}
 	if (boot_info.has_fb && fb->addr + (u64)fb->pitch * fb->height > LOW_4G)

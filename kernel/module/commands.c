@@ -1,6 +1,7 @@
 /* The module shell commands: insmod, rmmod, lsmod, modinfo and modprobe [-r]. */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -163,7 +164,7 @@ static void print_modinfo(const char *filename, const char *sec, size_t size)
 			print_parm(&info, e.value, e.value_len);
 			continue;
 		}
-		console_printf("%.*s:%*s", (int)e.key_len, e.key, (int)(15 - MIN(e.key_len, 14)), "");
+		console_printf("%.*s:%*s", (int)e.key_len, e.key, (int)(15 - min_t(size_t, e.key_len, 14)), "");
 		print_value(e.value, e.value_len);
 		console_puts("\n");
 	}

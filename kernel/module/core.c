@@ -4,6 +4,7 @@
  * or unload); it is dropped while a module's init or exit runs, so an init may load other
  * modules (pci.ko autoloading drivers) and a slow init does not block lsmod.
  */
+#include <keel/bug.h>
 #include <keel/console.h>
 #include <keel/device.h>
 #include <keel/errno.h>

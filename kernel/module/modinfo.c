@@ -4,6 +4,7 @@
  * as (pointer, length) pairs; see modinfo.h for how entry boundaries are decided.
  */
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/vermagic.h>
@@ -85,7 +86,7 @@ bool modinfo_next(const char *sec, size_t size, size_t *pos, struct modinfo_entr
 	while (p > e->value && p[-1] == '\0')
 		p--;
 	e->value_len = p - e->value;
-	*pos = MIN((size_t)(chunk_end(p, end) - sec) + 1, size);
+	*pos = min((size_t)(chunk_end(p, end) - sec) + 1, size);
 	return true;
 }
 

@@ -4,6 +4,7 @@
  * part-way unloads the dependencies this call loaded, so nothing is left half-done.
  */
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -26,7 +27,7 @@ static void module_name_of(const char *ko, size_t len, char *name, size_t size)
 	}
 	if (len > 3 && memcmp(ko + len - 3, ".ko", 3) == 0)
 		len -= 3;
-	len = MIN(len, size - 1);
+	len = min(len, size - 1);
 	for (size_t i = 0; i < len; i++)
 		name[i] = ko[i] == '-' ? '_' : ko[i];
 	name[len] = '\0';

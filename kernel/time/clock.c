@@ -10,6 +10,7 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/minmax.h>
 #include "console/log.h"
 #include "irq/irq.h"
 #include "sched/sched.h"
@@ -203,7 +204,7 @@ EXPORT_SYMBOL(udelay);
 void mdelay(unsigned long ms)
 {
 	while (ms) {
-		unsigned long chunk = MIN(ms, 1000UL);
+		unsigned long chunk = min(ms, 1000UL);
 
 		udelay(chunk * 1000);
 		ms -= chunk;

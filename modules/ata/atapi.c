@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/io.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "ata.h"
@@ -50,7 +51,7 @@ static int atapi_send_packet(struct ata_device *dev, const u8 *cdb)
 static u32 atapi_read_block(struct ata_channel *ch, u8 *buf, u32 room)
 {
 	u32 bytes = inb(ch->cmd_base + ATA_REG_LBAM) | (inb(ch->cmd_base + ATA_REG_LBAH) << 8);
-	u32 take = MIN(bytes, room) & ~1u;
+	u32 take = min(bytes, room) & ~1u;
 	u16 discard;
 
 	ata_insw(ch->cmd_base + ATA_REG_DATA, buf, take / 2);
@@ -175,7 +176,7 @@ static int __atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
 	int ret;
 
 	while (count) {
-		u32 n = MIN(count, ATAPI_MAX_SECTORS);
+		u32 n = min_t(u32, count, ATAPI_MAX_SECTORS);
 
 		ret = atapi_read_chunk(dev, (u32)lba, n, p);
 		if (ret)

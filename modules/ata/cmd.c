@@ -6,6 +6,7 @@
  */
 #include <keel/blkdev.h>
 #include <keel/console.h>
+#include <keel/minmax.h>
 #include <keel/mm.h>
 #include <keel/module.h>
 #include <keel/pci.h>
@@ -215,7 +216,7 @@ static int ata_cmd_bench(struct ata_device *dev, const char *what, const char *s
 		console_printf("ata: bench: expected an ATA disk, read|write and a size in MiB\n");
 		return 1;
 	}
-	sectors = MIN((u64)mib << 11, dev->bdev.nr_sectors) / per_req * per_req;
+	sectors = min((u64)mib << 11, dev->bdev.nr_sectors) / per_req * per_req;
 	buf = alloc_pages(CMD_BUF_ORDER);
 	if (!buf)
 		return -ENOMEM;

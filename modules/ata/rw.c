@@ -6,6 +6,7 @@
  */
 #include <keel/errno.h>
 #include <keel/io.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "ata.h"
@@ -122,7 +123,7 @@ static int __ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool 
 	int ret;
 
 	while (count) {
-		u32 n = MIN(count, ata_max_chunk(dev));
+		u32 n = min(count, ata_max_chunk(dev));
 
 		ret = ata_rw_chunk(dev, lba, n, p, write);
 		if (ret)

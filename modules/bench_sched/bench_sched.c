@@ -21,6 +21,7 @@
 #include <keel/jiffies.h>
 #include <keel/kthread.h>
 #include <keel/ktime.h>
+#include <keel/minmax.h>
 #include <keel/module.h>
 #include <keel/sched.h>
 #include <keel/shell.h>
@@ -345,8 +346,8 @@ static void bench_jitter(unsigned int n)
 {
 	bench_timer_jitter(1, n);
 	bench_thread_jitter(1, n);
-	bench_timer_jitter(10, MIN(n, 200u));
-	bench_thread_jitter(10, MIN(n, 200u));
+	bench_timer_jitter(10, min(n, 200u));
+	bench_thread_jitter(10, min(n, 200u));
 }
 
 /* ---- sleeping delays -------------------------------------------------------------------- */
@@ -386,7 +387,7 @@ static bool wants(const char *what, const char *name)
 static int run_benches(const char *what, unsigned int count)
 {
 	unsigned int rounds = count ? count : DEFAULT_ROUNDS;
-	unsigned int n = MIN(count ? count : DEFAULT_SAMPLES, (unsigned int)MAX_SAMPLES);
+	unsigned int n = min_t(unsigned int, count ? count : DEFAULT_SAMPLES, MAX_SAMPLES);
 	int err = 0;
 
 	if (wants(what, "switch"))
@@ -398,11 +399,11 @@ static int run_benches(const char *what, unsigned int count)
 	if (!err && wants(what, "wake"))
 		err = bench_wake("wake", n, false);
 	if (!err && wants(what, "wakebusy"))
-		err = bench_wake("wakebusy", MIN(n, 200u), true);
+		err = bench_wake("wakebusy", min(n, 200u), true);
 	if (!err && wants(what, "jitter"))
 		bench_jitter(n);
 	if (!err && wants(what, "msleep"))
-		bench_msleep(MIN(n, 100u));
+		bench_msleep(min(n, 100u));
 	return err;
 }
 

@@ -3,6 +3,7 @@
  * enough for any VT100-like terminal and for Keel's own screen consoles: text, spaces to erase,
  * backspaces or ESC [ n D to move left, and re-written text to move right.
  */
+#include <keel/minmax.h>
 #include <keel/string.h>
 #include "n_tty.h"
 
@@ -14,7 +15,7 @@ static void echo_spaces(struct tty_struct *tty, size_t n)
 	static const char spaces[] = "                ";
 
 	while (n) {
-		size_t chunk = MIN(n, sizeof(spaces) - 1);
+		size_t chunk = min(n, sizeof(spaces) - 1);
 
 		tty_echo(tty, spaces, chunk);
 		n -= chunk;
@@ -36,7 +37,7 @@ static void cursor_back(struct tty_struct *tty, size_t n)
 
 void n_tty_move_left(struct tty_struct *tty, size_t n)
 {
-	n = MIN(n, tty->line.cursor);
+	n = min(n, tty->line.cursor);
 	cursor_back(tty, n);
 	tty->line.cursor -= n;
 }
@@ -46,7 +47,7 @@ void n_tty_move_right(struct tty_struct *tty, size_t n)
 {
 	struct tty_line *line = &tty->line;
 
-	n = MIN(n, line->len - line->cursor);
+	n = min(n, line->len - line->cursor);
 	tty_echo(tty, line->buf + line->cursor, n);
 	line->cursor += n;
 }
@@ -81,7 +82,7 @@ void n_tty_delete(struct tty_struct *tty, size_t from, size_t to)
 {
 	struct tty_line *line = &tty->line;
 
-	to = MIN(to, line->len);
+	to = min(to, line->len);
 	if (from >= to)
 		return;
 	if (line->cursor > from)
@@ -112,7 +113,7 @@ void n_tty_replace_line(struct tty_struct *tty, const char *text, size_t len)
 	struct tty_line *line = &tty->line;
 	size_t old_len = line->len;
 
-	len = MIN(len, (size_t)TTY_LINE_MAX - 1);
+	len = min_t(size_t, len, TTY_LINE_MAX - 1);
 	n_tty_move_left(tty, line->cursor);
 	memcpy(line->buf, text, len);
 	line->len = line->cursor = len;

@@ -3,6 +3,7 @@
  * the old value back, with the device's decoding off meanwhile), and the resource, enable and
  * mapping functions drivers use.
  */
+#include <keel/bug.h>
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/mm.h>

@@ -9,6 +9,7 @@
  *                                    disk that stopped answering there
  */
 #include <keel/blkdev.h>
+#include <keel/minmax.h>
 #include <keel/mm.h>
 #include <keel/module.h>
 
@@ -62,7 +63,7 @@ static void ramdisk_for_each_piece(struct ramdisk *rd, u64 offset, size_t len, u
 {
 	while (len) {
 		size_t in_page = offset % RAMDISK_PAGE;
-		size_t n = MIN(len, RAMDISK_PAGE - in_page);
+		size_t n = min(len, RAMDISK_PAGE - in_page);
 
 		copy(&rd->pages[offset / RAMDISK_PAGE], in_page, buf, n);
 		offset += n;

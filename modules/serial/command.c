@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/irqflags.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/shell.h>
 #include <keel/string.h>
@@ -158,7 +159,7 @@ static int serial_send(struct uart_port *port, int argc, char **argv)
 		seed = 0x9e3779b9; /* xorshift never leaves 0 */
 	console_printf("serial: sending %lu bytes on %s\n", bytes, port->tty.name);
 	while (sent < bytes) {
-		size_t n = MIN((unsigned long)sizeof(chunk), bytes - sent);
+		size_t n = min_t(unsigned long, sizeof(chunk), bytes - sent);
 
 		for (size_t i = 0; i < n; i++)
 			chunk[i] = (char)(serial_prng_next(&seed) >> 24);

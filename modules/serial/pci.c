@@ -43,7 +43,7 @@ static int serial_pci_add_port(struct pci_dev *pdev, struct serial_pci_card *car
 
 	local_irq_restore(flags);
 	if (type == UART_NONE) {
-		pr_err("serial: %s: no UART at I/O 0x%x\n", pci_name(pdev), io);
+		dev_err(&pdev->dev, "no UART at I/O 0x%x\n", io);
 		return err;
 	}
 	port = serial_port_add(-1, io, pdev->irq, type, pci_name(pdev), false, &err);
@@ -62,7 +62,7 @@ static int serial_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 
 	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_IO) ||
 	    pci_resource_len(pdev, 0) < wanted * UART_REGION_SIZE) {
-		pr_err("serial: %s: BAR 0 is not the expected I/O region\n", pci_name(pdev));
+		dev_err(&pdev->dev, "BAR 0 is not the expected I/O region\n");
 		return -ENODEV;
 	}
 	card = kzalloc(sizeof(*card), GFP_KERNEL);

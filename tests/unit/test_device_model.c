@@ -7,10 +7,12 @@
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include "host_bug.h"
 #include "unit.h"
 
 
 static int messages;
+static char last_msg[256]; /* the last printk, formatted by libk, for dev_printk's format */
 
 int printk(const char *fmt, ...)
 {
@@ -18,8 +20,9 @@ int printk(const char *fmt, ...)
 
 	messages++;
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
 	va_end(ap);
+	printf("%s", last_msg);
 	return 0;
 }
 
@@ -133,6 +136,33 @@ static void test_driver_then_device(void)
 	device_unregister(a);
 	device_unregister(b);
 	CHECK(released == 2);
+	released = 0;
+}
+
+/* dev_printk: "<driver> <device>: ", the bus's name while no driver is bound. */
+static void test_dev_printk(void)
+{
+	struct device_driver drv = { .name = "net", .bus = &test_bus, .probe = test_probe,
+				     .remove = test_remove };
+	struct device *a = new_device("net0");
+	struct device *null_dev = NULL;
+
+	dev_err(a, "unbound %d\n", 1);
+	CHECK_STR(last_msg, KERN_ERR "test net0: unbound 1\n");
+	CHECK(device_register(a) == 0);
+	CHECK(driver_register(&drv) == 0);
+	dev_info(a, "bound\n");
+	CHECK_STR(last_msg, KERN_INFO "net net0: bound\n");
+	dev_dbg(a, "x=%s\n", "y");
+	CHECK_STR(last_msg, KERN_DEBUG "net net0: x=y\n");
+	dev_warn(null_dev, "nothing\n");
+	CHECK_STR(last_msg, KERN_WARNING "(NULL device *): nothing\n");
+	CHECK_STR(dev_driver_string(a), "net");
+	driver_unregister(&drv);
+	CHECK_STR(dev_driver_string(a), "test");
+	device_unregister(a);
+	log_buf[0] = '\0';
+	CHECK(released == 1);
 	released = 0;
 }
 
@@ -275,6 +305,7 @@ int main(void)
 	CHECK(bus_register(&test_bus) == 0);
 	test_registration_errors();
 	test_driver_then_device();
+	test_dev_printk();
 	test_device_then_driver_and_failed_probe();
 	test_references_and_in_use();
 	test_uevent_hook();

@@ -12,6 +12,7 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "../../modules/pci/pci_internal.h"
+#include "host_bug.h"
 #include "unit.h"
 
 

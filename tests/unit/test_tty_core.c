@@ -279,7 +279,7 @@ static void test_minimal_takes_over_mid_line(void)
 
 static int chunk_write(struct tty_struct *tty, const char *buf, size_t n)
 {
-	return (int)MIN(n, 3);
+	return (int)min_t(size_t, n, 3);
 }
 static int full_write(struct tty_struct *tty, const char *buf, size_t n)
 {

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/tty.h>
@@ -37,7 +38,7 @@ static size_t console_out_len;
 
 void console_write(const char *s, size_t n)
 {
-	n = MIN(n, sizeof(console_out) - 1 - console_out_len);
+	n = min(n, sizeof(console_out) - 1 - console_out_len);
 	memcpy(console_out + console_out_len, s, n);
 	console_out_len += n;
 	console_out[console_out_len] = '\0';

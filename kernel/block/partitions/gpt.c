@@ -4,6 +4,7 @@
  * the disk's last sector is used instead, with a warning.
  */
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -148,7 +149,7 @@ static void gpt_add_entries(struct part_scan *s, const struct gpt_header *h, con
 		const u8 *raw = entries + (size_t)i * h->entry_size;
 
 		if (!guid_is_zero(raw))
-			gpt_add_entry(s, h, raw, (int)MIN(i + 1, (u32)INT_MAX));
+			gpt_add_entry(s, h, raw, (int)min_t(u32, i + 1, INT_MAX));
 	}
 }
 

@@ -23,6 +23,7 @@
 #define KEEL_DEVICE_H
 
 #include <keel/compiler.h>
+#include <keel/dev_printk.h> /* dev_err, dev_info... */
 #include <keel/types.h>
 
 struct device;

@@ -89,6 +89,13 @@ static inline void list_replace(struct list_head *old, struct list_head *entry)
 	entry->prev->next = entry;
 }
 
+/* list_replace, then old becomes an empty list of its own. Linux: list_replace_init(). */
+static inline void list_replace_init(struct list_head *old, struct list_head *entry)
+{
+	list_replace(old, entry);
+	INIT_LIST_HEAD(old);
+}
+
 static inline void list_move(struct list_head *entry, struct list_head *head)
 {
 	__list_del_entry(entry);
@@ -135,9 +142,8 @@ static inline size_t list_count_nodes(const struct list_head *head)
 	return count;
 }
 
-/* Moves every entry of list to the front of head (list_splice) or to its tail, leaving list
- * empty and initialized. */
-static inline void __list_splice(struct list_head *list, struct list_head *prev,
+/* Links the entries of the non-empty list between prev and next. */
+static inline void __list_splice(const struct list_head *list, struct list_head *prev,
 				 struct list_head *next)
 {
 	struct list_head *first = list->next, *last = list->prev;
@@ -148,6 +154,22 @@ static inline void __list_splice(struct list_head *list, struct list_head *prev,
 	next->prev = last;
 }
 
+/* Moves every entry of list to the front of head (list_splice) or to its tail. list's own head
+ * is left stale (it still points at the moved entries): reuse it only after INIT_LIST_HEAD.
+ * Linux: list_splice()/list_splice_tail(). */
+static inline void list_splice(const struct list_head *list, struct list_head *head)
+{
+	if (!list_empty(list))
+		__list_splice(list, head, head->next);
+}
+
+static inline void list_splice_tail(const struct list_head *list, struct list_head *head)
+{
+	if (!list_empty(list))
+		__list_splice(list, head->prev, head);
+}
+
+/* The same, leaving list empty and initialized. Linux: list_splice_init()/_tail_init(). */
 static inline void list_splice_init(struct list_head *list, struct list_head *head)
 {
 	if (!list_empty(list)) {
@@ -169,6 +191,12 @@ static inline void list_rotate_left(struct list_head *head)
 {
 	if (!list_empty(head))
 		list_move_tail(head->next, head);
+}
+
+/* Rotates the list so that entry becomes its first entry. Linux: list_rotate_to_front(). */
+static inline void list_rotate_to_front(struct list_head *entry, struct list_head *head)
+{
+	list_move_tail(head, entry);
 }
 
 #define list_entry(ptr, type, member) container_of(ptr, type, member)

@@ -15,6 +15,7 @@
 #ifndef KEEL_MODULE_H
 #define KEEL_MODULE_H
 
+#include <keel/bug.h>
 #include <keel/compiler.h>
 #include <keel/errno.h>
 #include <keel/export.h>

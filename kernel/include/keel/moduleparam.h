@@ -73,10 +73,6 @@ struct kernel_param {
 		       "module_param: '" #var "' is not of type " __param_name_##type);                  \
 	_Static_assert(((perm) & 0002) == 0, "module_param: '" #var "' is world-writable")
 
-#define __PASTE_1(a, b) a##b
-#define __PASTE(a, b) __PASTE_1(a, b)
-#define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
-
 /*
  * One "tag=info" string in the ".modinfo" section, Linux's format: entries are packed
  * NUL-terminated strings (alignment 1), which Debian's modinfo reads directly. The parser in

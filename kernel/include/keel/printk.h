@@ -1,4 +1,4 @@
-/* Kernel logging: printk with Linux-style log levels, and panic. */
+/* Kernel logging: printk with Linux-style log levels, and panic. WARN_ON/BUG_ON: <keel/bug.h>. */
 #ifndef KEEL_PRINTK_H
 #define KEEL_PRINTK_H
 
@@ -38,20 +38,5 @@ int vprintk(const char *fmt, va_list ap);
 void panic(const char *fmt, ...) __printf(1, 2) __noreturn;
 /* Prints "Call Trace:" and the caller's frames, symbolized, at KERN_EMERG. */
 void dump_stack(void);
-
-#define BUG_ON(cond)                                                                   \
-	do {                                                                           \
-		if (unlikely(cond))                                                    \
-			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);          \
-	} while (0)
-
-#define WARN_ON(cond)                                                                  \
-	({                                                                             \
-		int __c = !!(cond);                                                    \
-		if (unlikely(__c))                                                     \
-			printk(KERN_WARNING "WARNING at %s:%d: %s\n", __FILE__,        \
-			       __LINE__, #cond);                                       \
-		__c;                                                                   \
-	})
 
 #endif

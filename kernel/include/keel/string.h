@@ -5,6 +5,9 @@
 #include <stdarg.h>
 #include <keel/compiler.h>
 #include <keel/types.h>
+/* snprintf and friends live in <keel/sprintf.h> (as in Linux); included here because libk's
+ * users have always found them through this header. */
+#include <keel/sprintf.h>
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -25,10 +28,6 @@ size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strsep(char **s, const char *delim);
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
-int vscnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /* Parse a whole string as a number; base 0 accepts 0x/0 prefixes. 0 or -EINVAL/-ERANGE. */
 int kstrtoull(const char *s, unsigned int base, unsigned long long *res);
