@@ -135,24 +135,36 @@ $(ISO): $(KERNEL_ELF) $(INITRD) $(BUILD)/grub.cfg
 	$(Q)grub-mkrescue -o $@ $(BUILD)/isodir >$(BUILD)/grub-mkrescue.log 2>&1 || \
 	    { cat $(BUILD)/grub-mkrescue.log; exit 1; }
 
-# Running in QEMU (TCG unless KVM=1), serial console on this terminal.
+# Running in QEMU (TCG unless KVM=1), serial console on this terminal. The terminal is one
+# multiplexed QEMU character device: keys (Ctrl-C included) go to the guest's serial port,
+# Ctrl-A X quits QEMU, Ctrl-A C toggles QEMU's monitor, Ctrl-A H lists the rest.
+#   DISPLAY=gtk|sdl|curses  also shows the screen (default: none, serial only; any other value,
+#                           such as X11's ":0", is ignored)
+#   DISK=disk.img           attaches a raw disk image (IDE primary master on -M pc)
+#   QEMU_EXTRA='...'        appended to QEMU's command line
 QEMU_ACCEL := $(if $(filter 1,$(KVM)),-accel kvm -cpu host,-accel tcg)
-QEMU_COMMON := $(QEMU_ACCEL) -m $(MEM) -no-reboot -serial stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04
+QEMU_COMMON := $(QEMU_ACCEL) -m $(MEM) -device isa-debug-exit,iobase=0xf4,iosize=0x04
+QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
+	-mon chardev=con0,mode=readline
+QEMU_SCREEN := $(if $(filter gtk sdl curses,$(DISPLAY)),-display $(DISPLAY),-display none)
+comma := ,
+QEMU_DISK := $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0)
+QEMU_RUN = qemu-system-x86_64 $(QEMU_COMMON) $(QEMU_CONSOLE) $(QEMU_SCREEN) $(QEMU_DISK) \
+	$(QEMU_EXTRA)
 OVMF_CODE := /usr/share/OVMF/OVMF_CODE_4M.fd
 OVMF_VARS := /usr/share/OVMF/OVMF_VARS_4M.fd
 
 run: deps $(ISO)
-	qemu-system-x86_64 $(QEMU_COMMON) -display none -cdrom $(ISO)
+	$(QEMU_RUN) -cdrom $(ISO)
 
 run-uefi: deps $(ISO)
 	cp $(OVMF_VARS) $(BUILD)/ovmf-vars.fd
-	qemu-system-x86_64 $(QEMU_COMMON) -display none \
-	    -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
+	$(QEMU_RUN) -drive if=pflash,format=raw,readonly=on,file=$(OVMF_CODE) \
 	    -drive if=pflash,format=raw,file=$(BUILD)/ovmf-vars.fd -cdrom $(ISO)
 
 debug: deps $(ISO)
 	@echo "QEMU is waiting for gdb: in another terminal run  gdb -x tools/gdbinit"
-	qemu-system-x86_64 $(QEMU_COMMON) -display none -s -S -cdrom $(ISO)
+	$(QEMU_RUN) -s -S -cdrom $(ISO)
 
 deps:
 	@sh tools/deps.sh

@@ -63,7 +63,7 @@ test-unit: test-unit-build
 
 test-qemu: deps
 	$(Q)KEEL_BUILD=$(BUILD) $(PYTHON) -m pytest -o cache_dir=$(BUILD)/.pytest_cache \
-	    -n $(TEST_JOBS) --dist loadfile --durations=10 $(PYTEST_ARGS) tests
+	    -n $(TEST_JOBS) --dist loadfile --durations=10 -rA $(PYTEST_ARGS) tests
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
