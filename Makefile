@@ -63,7 +63,7 @@ ISO := $(BUILD)/keel.iso
 INITRD := $(BUILD)/initrd.cpio
 INITRD_ROOT := $(BUILD)/initrd-root
 
-.PHONY: all iso kernel initrd clean run run-uefi debug test bench deps FORCE
+.PHONY: all iso kernel initrd clean run run-uefi debug push test bench deps FORCE
 .DEFAULT_GOAL := all
 
 all: $(ISO)
@@ -144,8 +144,11 @@ $(ISO): $(KERNEL_ELF) $(INITRD) $(BUILD)/grub.cfg
 #   QEMU_EXTRA='...'        appended to QEMU's command line
 QEMU_ACCEL := $(if $(filter 1,$(KVM)),-accel kvm -cpu host,-accel tcg)
 QEMU_COMMON := $(QEMU_ACCEL) -m $(MEM) -device isa-debug-exit,iobase=0xf4,iosize=0x04
+# COM4 (ttyS3) is where `make push` sends rebuilt modules (kernel/module/push.c).
+PUSH_SOCKET := $(abspath $(BUILD))/push.sock
 QEMU_CONSOLE := -chardev stdio,id=con0,mux=on,signal=off -serial chardev:con0 \
-	-mon chardev=con0,mode=readline
+	-mon chardev=con0,mode=readline -serial null -serial null \
+	-chardev socket,id=push0,path=$(PUSH_SOCKET),server=on,wait=off -serial chardev:push0
 QEMU_SCREEN := $(if $(filter gtk sdl curses,$(DISPLAY)),-display $(DISPLAY),-display none)
 comma := ,
 QEMU_DISK := $(if $(DISK),-drive file=$(DISK)$(comma)format=raw$(comma)if=ide$(comma)index=0)
@@ -165,6 +168,12 @@ run-uefi: deps $(ISO)
 debug: deps $(ISO)
 	@echo "QEMU is waiting for gdb: in another terminal run  gdb -x tools/gdbinit"
 	$(QEMU_RUN) -s -S -cdrom $(ISO)
+
+# make push M=dir: rebuilds the out-of-tree modules in dir and replaces them in the guest that
+# `make run` (same BUILD) is running, keeping their parameters.
+push: modules
+	$(if $(M),,$(error make push needs M=<folder of the module>))
+	$(Q)$(PYTHON) tools/push.py $(PUSH_SOCKET) $(EXT_KOS)
 
 deps:
 	@sh tools/deps.sh

@@ -17,4 +17,5 @@ void module_subsystem_init(void)
 	module_autoload_init();
 	module_load_boot_list();
 	module_autoload_flush();
+	module_push_init();
 }

@@ -302,6 +302,7 @@ static struct module *module_alloc_struct(const char *name, const struct modinfo
 
 void module_free_struct(struct module *mod)
 {
+	kfree(mod->args);
 	kfree(mod->uses);
 	module_area_free(mod, MODULE_STRUCT_SIZE);
 }
@@ -355,6 +356,10 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	err = module_setup_params(mod, args);
 	if (err)
 		goto out_free_memory;
+	err = -ENOMEM;
+	mod->args = kstrdup(args ? args : "", GFP_KERNEL);
+	if (!mod->args)
+		goto out_free_params;
 	err = module_add_exports(mod, &info);
 	if (err)
 		goto out_free_params;

@@ -37,6 +37,7 @@ struct module {
 	bool gpl_compatible;
 	unsigned long taints;          /* TAINT_* bits this module caused */
 
+	char *args;                    /* the parameters insmod gave, for make push's reload */
 	const struct kernel_param *params;
 	size_t num_params;
 	bool params_set;
@@ -84,6 +85,8 @@ void module_autoload_flush(void); /* load drivers for devices that appeared mean
 void module_subsystem_init(void);
 void module_register_commands(void);
 void module_register_symbench(void);
+/* Starts modpushd, which replaces modules pushed over a serial line (make push; push.c). */
+void module_push_init(void);
 void module_install_oops_hooks(void);
 
 #define MODULES_DIR "/lib/modules"
