@@ -238,7 +238,8 @@ static int __init ramdisk_init(void)
 	/* rd_nr=4294967295 plus one image must not wrap to a small total. */
 	if (check_add_overflow(nr_images, rd_nr || nr_images ? rd_nr : 1, &total) ||
 	    total > RAMDISK_MAX) {
-		pr_err("ramdisk: at most %d disks\n", RAMDISK_MAX);
+		pr_err("ramdisk: %u image(s) and rd_nr=%u: at most %d disks\n", nr_images, rd_nr,
+		       RAMDISK_MAX);
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < total; i++) {
