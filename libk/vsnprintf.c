@@ -85,6 +85,31 @@ static void out_number(struct out_buf *o, unsigned long long v, bool neg, int ba
 		out_pad(o, ' ', pad);
 }
 
+/*
+ * Widths and precisions are clamped here (as Linux limits them), so neither the digits nor
+ * -INT_MIN nor the padding sums after them can overflow an int.
+ */
+#define FMT_MAX_WIDTH (1 << 20)
+
+static int clamp_width(long long v)
+{
+	return v > FMT_MAX_WIDTH ? FMT_MAX_WIDTH : (int)v;
+}
+
+/* Digits of a width or precision, accumulated without overflowing past the clamp. */
+static const char *parse_digits(const char *fmt, int *out)
+{
+	long long v = *out;
+
+	while (isdigit(*fmt)) {
+		if (v <= FMT_MAX_WIDTH)
+			v = v * 10 + (*fmt - '0');
+		fmt++;
+	}
+	*out = clamp_width(v);
+	return fmt;
+}
+
 static const char *parse_spec(const char *fmt, struct fmt_spec *f, va_list *ap)
 {
 	*f = (struct fmt_spec){ .precision = -1 };
@@ -97,24 +122,26 @@ static const char *parse_spec(const char *fmt, struct fmt_spec *f, va_list *ap)
 		else break;
 	}
 	if (*fmt == '*') {
-		f->width = va_arg(*ap, int);
-		if (f->width < 0) {
+		long long w = va_arg(*ap, int);
+
+		if (w < 0) {
 			f->left = true;
-			f->width = -f->width;
+			w = -w;
 		}
+		f->width = clamp_width(w);
 		fmt++;
 	}
-	while (isdigit(*fmt))
-		f->width = f->width * 10 + (*fmt++ - '0');
+	fmt = parse_digits(fmt, &f->width);
 	if (*fmt == '.') {
 		fmt++;
 		f->precision = 0;
 		if (*fmt == '*') {
-			f->precision = va_arg(*ap, int);
+			int p = va_arg(*ap, int);
+
+			f->precision = p < 0 ? -1 : clamp_width(p); /* negative: none, as in C */
 			fmt++;
 		}
-		while (isdigit(*fmt))
-			f->precision = f->precision * 10 + (*fmt++ - '0');
+		fmt = parse_digits(fmt, &f->precision);
 	}
 	if (fmt[0] == 'h' && fmt[1] == 'h') f->length = 'H', fmt += 2;
 	else if (fmt[0] == 'l' && fmt[1] == 'l') f->length = 'L', fmt += 2;

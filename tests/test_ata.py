@@ -229,6 +229,54 @@ def test_bad_input(pc):
     assert guest_crc(pc, "blk read hda 0 1") is not None  # still fine afterwards
 
 
+LBA48_LIMIT = 1 << 48
+U64_MAX = (1 << 64) - 1
+
+
+def refused(machine, command, why):
+    """A command the driver must refuse before touching the device: one line naming why."""
+    out = machine.run(command)
+    assert why in out and "crc32" not in out, f"{command}: {out!r}"
+
+
+@pytest.mark.parametrize("mode", ["dma", "pio"])
+def test_overflowing_ranges(pc, disks, default_iso, mode):
+    """Issue 11, class 1: counts whose byte size wraps 32 bits and LBAs whose end wraps 2^48,
+    2^32 or 2^64 are refused before any transfer; test_writes_reach_the_image checks after
+    poweroff that none of the refused writes reached hda (byte for byte) or hdb (sector 0)."""
+    set_mode(pc, "hda", mode)
+    # 2,097,152 x 2048 bytes is 2^32: it wrapped to 0 and the CD's data went over the kernel.
+    refused(pc, "ata read hdc 0 2097152", "ata: read: bad sector count \"2097152\"")
+    refused(pc, "ata read hdc 0 65", "bad sector count")  # 65 x 2048 bytes > 128 KiB
+    refused(pc, "ata read hda 0 257", "bad sector count")
+    refused(pc, "ata read hda 0 4294967295", "bad sector count")
+    # 8,388,608 x 512 bytes is 2^32 too: 8 MiB of kernel memory would have gone to the disk.
+    refused(pc, "ata write hda 0 8388608 1", "ata: write: bad sector count")
+    # LBA 2^48 wrapped to sector 0 in the taskfile; ends past 2^64 wrapped to small ones.
+    refused(pc, f"ata write hda {LBA48_LIMIT} 1 1", "past the end of the device")
+    refused(pc, f"ata write hda {LBA48_LIMIT - 1} 2 1", "past the end of the device")
+    refused(pc, f"ata write hda {U64_MAX} 2 1", "past the end of the device")
+    refused(pc, f"ata write hda {HDA_SECTORS} 1 1", "past the end of the device")
+    refused(pc, f"ata write hdb {LBA48_LIMIT} 1 1", "past the end of the device")
+    refused(pc, f"ata read hda {LBA48_LIMIT} 1", "past the addressing limit")
+    refused(pc, f"ata read hdb {LBA48_LIMIT - 1} 2", "past the addressing limit")
+    refused(pc, f"ata read hda {U64_MAX} 2", "past the addressing limit")
+    # READ(10) carries 32 bits of LBA: 2^32 - 1 + 2 sectors would wrap to sector 0.
+    refused(pc, f"ata read hdc {(1 << 32) - 1} 2", "past the addressing limit")
+    refused(pc, f"ata read hdc {U64_MAX} 2", "past the addressing limit")
+    # The block layer's own checks, through the same shapes.
+    refused(pc, f"blk write hda {U64_MAX} 2 1", "past the end of the device")
+    refused(pc, f"blk read hdb {LBA48_LIMIT - 1} 2", "past the end of the device")
+    refused(pc, f"blk read hdc {U64_MAX} 2", "past the end of the device")
+    # The largest counts still work, and nothing was overwritten: devices, names, data.
+    iso = default_iso.read_bytes()
+    assert guest_crc(pc, "ata read hdc 16 64") == zlib.crc32(iso[16 * 2048:80 * 2048])
+    assert guest_crc(pc, "ata read hda 0 256") == zlib.crc32(disks["bytes"]["hda"][:256 * SECTOR])
+    assert {"hda", "hdb", "hdc", "hdd"} <= set(lsblk_rows(pc))
+    assert guest_crc(pc, "blk read hdc 16 1") == zlib.crc32(iso[32768:34816])
+    set_mode(pc, "hda", "dma")
+
+
 @pytest.mark.parametrize("mode", ["dma", "pio"])
 def test_lba48_past_128g(pc, disks, mode):
     set_mode(pc, "hdb", mode)
@@ -292,6 +340,7 @@ def test_writes_reach_the_image(pc, disks):
                     xorshift_pattern(seed, count * SECTOR)
         assert disks["paths"][dev].read_bytes() == bytes(expect), dev
     with open(disks["paths"]["hdb"], "rb") as f:
+        assert f.read(SECTOR) == bytes(SECTOR)  # refused writes at 2^48 did not wrap to 0
         for dev, start, count, seed in disks["writes"]:
             if dev == "hdb":
                 f.seek(start * SECTOR)

@@ -175,6 +175,15 @@ def test_bad_ranges_and_missing_device(blk):
     assert 'bad start sector "x"' in blk.run("blk read ram0 x 1")
 
 
+def test_disk_counts_that_wrap(blk):
+    """Issue 11, class 1: rd_nr=4294967295 plus one image wrapped to 0 disks and loaded."""
+    if "ramdisk" in blk.run("lsmod"):
+        blk.run("rmmod ramdisk")
+    out = blk.run("insmod /lib/modules/ramdisk.ko image=/extra/mbr.img rd_nr=4294967295")
+    assert "ramdisk" in out and "ramdisk" not in blk.run("lsmod"), out
+    assert not [name for name in parse_lsblk(blk.run("lsblk")) if name.startswith("ram")]
+
+
 def test_read_only_disk(blk, block_variant):
     load_ramdisk(blk, "image=/extra/mbr.img readonly=1")
     assert blk.run("blk write ram0 0 1 1").strip() == "blk: ram0: read-only device"

@@ -56,7 +56,7 @@ static bool blkdev_geometry_ok(const struct block_device *bdev)
 	if (bdev->sector_size < 512 || bdev->sector_size > 65536 ||
 	    !IS_POWER_OF_2(bdev->sector_size))
 		return false;
-	return bdev->ops && bdev->ops->read && bdev->nr_sectors < (1ULL << 48);
+	return bdev->ops && bdev->ops->read && bdev->nr_sectors < BDEV_MAX_SECTORS;
 }
 
 int blkdev_register(struct block_device *bdev)
@@ -224,7 +224,7 @@ EXPORT_SYMBOL_GPL(blkdev_for_each);
 /* A request must name at least one sector and end inside the device (no u64 wrap-around). */
 static bool blkdev_range_ok(const struct block_device *bdev, u64 sector, u32 count)
 {
-	return count && sector < bdev->nr_sectors && count <= bdev->nr_sectors - sector;
+	return blk_range_within(sector, count, bdev->nr_sectors);
 }
 
 static struct block_device *blkdev_disk_of(struct block_device *bdev)

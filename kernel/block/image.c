@@ -6,6 +6,7 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/minmax.h>
+#include <keel/overflow.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/vfs.h"
@@ -44,7 +45,7 @@ static int image_copy_chunk(struct block_device *bdev, struct file *f, u64 secto
 
 int blkdev_load_image(struct block_device *bdev, const char *path)
 {
-	u64 size, done = 0;
+	u64 size, capacity, done = 0;
 	struct file *f;
 	u8 *buf;
 	int err;
@@ -55,7 +56,10 @@ int blkdev_load_image(struct block_device *bdev, const char *path)
 	if (!bdev->ops || !bdev->ops->write || bdev->sector_size == 0 ||
 	    IMAGE_CHUNK_BYTES % bdev->sector_size)
 		return -EINVAL;
-	if (size > bdev->nr_sectors * bdev->sector_size)
+	/* The device is not registered yet: its size was not checked, so the product may wrap. */
+	if (check_mul_overflow(bdev->nr_sectors, (u64)bdev->sector_size, &capacity))
+		return -EINVAL;
+	if (size > capacity)
 		return -EFBIG;
 	err = vfs_open(path, &f);
 	if (err)

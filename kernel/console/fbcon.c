@@ -187,7 +187,7 @@ static int fbcon_check(const struct boot_framebuffer *bfb)
 		return -1;
 	}
 	if (bfb->width < font_width || bfb->height < font_height ||
-	    bfb->pitch < bfb->width * ((bfb->bpp + 7) / 8)) {
+	    bfb->pitch < (u64)bfb->width * ((bfb->bpp + 7) / 8)) { /* u32 product would wrap */
 		pr_warn("fbcon: framebuffer geometry %ux%u pitch %u is unusable; staying on serial\n",
 			bfb->width, bfb->height, bfb->pitch);
 		return -1;

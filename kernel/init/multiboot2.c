@@ -149,10 +149,12 @@ int multiboot2_parse(phys_addr_t mbi_phys)
 
 		if (tag->type == MB2_TAG_END)
 			return 0;
-		if (tag->size < sizeof(struct mb2_tag))
+		/* A tag past the end of the information, or one whose u32 size wraps when
+		 * rounded up (0xfffffff9 + 7 is 0), is refused before it is read or skipped. */
+		if (tag->size < sizeof(struct mb2_tag) || tag->size > (size_t)(end - p))
 			return -EINVAL;
 		parse_tag(tag);
-		p += ALIGN_UP(tag->size, 8);
+		p += ALIGN_UP((size_t)tag->size, 8);
 	}
 	return -EINVAL;
 }

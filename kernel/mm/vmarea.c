@@ -6,6 +6,7 @@
 #include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/mm.h>
+#include <keel/overflow.h>
 #include <keel/printk.h>
 #include "mm/mm.h"
 #include "mm/vm_space.h"
@@ -130,13 +131,15 @@ void kstack_free(void *stack, size_t size)
 
 void *ioremap(phys_addr_t phys, size_t size)
 {
-	phys_addr_t first = ALIGN_DOWN(phys, (phys_addr_t)PAGE_SIZE);
+	phys_addr_t first = ALIGN_DOWN(phys, (phys_addr_t)PAGE_SIZE), end;
 	size_t span;
 	unsigned long va;
 
-	if (!size || phys + size < phys)
+	/* The end, and the end rounded up to a page, must both be computed without wrapping. */
+	if (!size || check_add_overflow(phys, (phys_addr_t)size, &end) ||
+	    end > ~(phys_addr_t)0 - (PAGE_SIZE - 1))
 		return NULL;
-	span = ALIGN_UP(phys + size, (phys_addr_t)PAGE_SIZE) - first;
+	span = ALIGN_UP(end, (phys_addr_t)PAGE_SIZE) - first;
 	va = space_alloc(&ioremap_space, span);
 	if (!va)
 		return NULL;

@@ -5,6 +5,7 @@
  * all-or-nothing and removing an owner is one walk over its own entries.
  */
 #include <keel/errno.h>
+#include <keel/overflow.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -161,9 +162,8 @@ static struct export_batch *alloc_batch(struct module *owner, const char *owner_
 	size_t name_len = strlen(owner_name) + 1;
 	struct export_batch *batch;
 
-	if (n > ((size_t)-1 - sizeof(*batch) - name_len) / sizeof(batch->nodes[0]))
-		return NULL;
-	batch = kzalloc(sizeof(*batch) + n * sizeof(batch->nodes[0]) + name_len, GFP_KERNEL);
+	/* Saturates at SIZE_MAX on overflow, which kzalloc refuses. */
+	batch = kzalloc(size_add(struct_size(batch, nodes, n), name_len), GFP_KERNEL);
 	if (!batch)
 		return NULL;
 	batch->owner = owner;

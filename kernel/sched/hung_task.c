@@ -8,6 +8,7 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/kthread.h>
+#include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "cpu/traps.h"
@@ -65,7 +66,8 @@ static void report(const struct hung_report *r)
 
 static int khungtaskd(void *unused)
 {
-	unsigned int interval_ms = timeout_secs * 1000 / 4;
+	/* In 64 bits: timeout_secs * 1000 wraps an unsigned int past 4,294,967 seconds. */
+	unsigned int interval_ms = (unsigned int)min_t(u64, (u64)timeout_secs * 1000 / 4, UINT_MAX);
 
 	while (!kthread_should_stop()) {
 		struct hung_scan scan = { .n = 0 };

@@ -69,6 +69,8 @@ struct pci_dev;
 #define ATA_SECTOR_SIZE 512
 #define ATAPI_SECTOR_SIZE 2048
 #define ATA_LBA28_LIMIT (1ULL << 28)
+#define ATA_LBA48_LIMIT (1ULL << 48)
+#define ATAPI_LBA_LIMIT (1ULL << 32) /* READ(10) carries a 32-bit LBA */
 #define ATA_TIMEOUT_MS 5000
 #define ATA_FLUSH_TIMEOUT_MS 30000
 
@@ -160,6 +162,7 @@ void ata_outsw(u16 port, const void *buf, size_t words);
 /* rw.c: block I/O, flush, error messages. ata_rw, ata_flush, atapi_read and
  * atapi_read_capacity take the channel's lock themselves (task context: they may sleep). */
 int ata_check_status(struct ata_device *dev, u8 status, const char *what, u64 lba, u32 count);
+u64 ata_lba_limit(const struct ata_device *dev);
 int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write);
 int ata_flush(struct ata_device *dev);
 int ata_nodata_command(struct ata_device *dev, u8 command, unsigned int timeout_ms);

@@ -192,7 +192,7 @@ int atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf)
 {
 	int ret;
 
-	if (lba + count > 0xffffffffULL)
+	if (!blk_range_within(lba, count, ata_lba_limit(dev)))
 		return -EINVAL;
 	mutex_lock(&dev->channel->lock);
 	ret = __atapi_read(dev, lba, count, buf);

@@ -134,28 +134,57 @@ static int ata_device_read(struct ata_device *dev, u64 lba, u32 count, void *buf
 	return ata_rw(dev, lba, count, buf, false);
 }
 
+/*
+ * Parses LBA and COUNT: count sectors must fit the command's buffer and lie below the device's
+ * addressing limit (past its end too when `past_end_ok`, so `ata read` shows the device's own
+ * error there). Both checks are made before count * sector size or lba + count is computed,
+ * so no product or sum can wrap past them. Returns the bytes to move, or 0 after saying why.
+ */
+static size_t ata_cmd_range(struct ata_device *dev, const char *op, char **argv, u64 *lba,
+			    u32 *count, bool past_end_ok)
+{
+	unsigned long long l;
+	unsigned int n;
+	u64 limit = past_end_ok ? ata_lba_limit(dev) : dev->bdev.nr_sectors;
+
+	if (kstrtoull(argv[0], 0, &l) || kstrtouint(argv[1], 0, &n) || !n ||
+	    n > CMD_BUF_SIZE / dev->bdev.sector_size) {
+		console_printf("ata: %s: bad sector count \"%s\" (1 to %u sectors of %u bytes)\n",
+			       op, argv[1], CMD_BUF_SIZE / dev->bdev.sector_size,
+			       dev->bdev.sector_size);
+		return 0;
+	}
+	if (!blk_range_within(l, n, limit)) {
+		console_printf("ata: %s: %s: sectors %llu+%u past the %s (%llu sectors)\n", op,
+			       dev->name, l, n, past_end_ok ? "addressing limit" : "end of the device",
+			       (unsigned long long)limit);
+		return 0;
+	}
+	*lba = l;
+	*count = n;
+	return (size_t)n * dev->bdev.sector_size;
+}
+
 static int ata_cmd_read(struct ata_device *dev, char **argv)
 {
-	unsigned long long lba;
-	unsigned int count;
+	u64 lba;
+	u32 count;
 	void *buf;
 	int ret;
 
 	if (dev->type == ATA_DEV_NONE)
 		return -ENODEV;
-	if (kstrtoull(argv[0], 0, &lba) || kstrtouint(argv[1], 0, &count) || !count ||
-	    count * dev->bdev.sector_size > CMD_BUF_SIZE) {
-		console_printf("ata: read: bad range (at most %u bytes)\n", CMD_BUF_SIZE);
+	if (!ata_cmd_range(dev, "read", argv, &lba, &count, true))
 		return 1;
-	}
 	/* An odd address: the device cannot DMA there, so DMA goes through the bounce buffer. */
 	buf = alloc_pages(CMD_BUF_ORDER + 1);
 	if (!buf)
 		return -ENOMEM;
 	ret = ata_device_read(dev, lba, count, (u8 *)buf + 1);
 	if (!ret)
-		console_printf("%s: %u sectors at %llu: crc32 0x%08x\n", dev->name, count, lba,
-			       crc32(0, (u8 *)buf + 1, count * dev->bdev.sector_size));
+		console_printf("%s: %u sectors at %llu: crc32 0x%08x\n", dev->name, count,
+			       (unsigned long long)lba,
+			       crc32(0, (u8 *)buf + 1, (size_t)count * dev->bdev.sector_size));
 	free_pages(buf, CMD_BUF_ORDER + 1);
 	return ret;
 }
@@ -163,37 +192,43 @@ static int ata_cmd_read(struct ata_device *dev, char **argv)
 /* Like `blk write` (same pattern) but raw and from an odd address: DMA bounces the data. */
 static int ata_cmd_write(struct ata_device *dev, char **argv)
 {
-	unsigned long long lba, seed;
-	unsigned int count;
-	u64 state;
+	unsigned long long seed;
+	u64 lba, state;
+	u32 count;
+	size_t bytes;
 	u8 *buf;
 	int ret;
 
 	if (dev->type != ATA_DEV_ATA)
 		return dev->type == ATA_DEV_ATAPI ? -EROFS : -ENODEV;
-	if (kstrtoull(argv[0], 0, &lba) || kstrtouint(argv[1], 0, &count) || !count ||
-	    count * ATA_SECTOR_SIZE > CMD_BUF_SIZE || kstrtoull(argv[2], 0, &seed)) {
-		console_printf("ata: write: bad range or seed (at most %u bytes)\n", CMD_BUF_SIZE);
+	if (kstrtoull(argv[2], 0, &seed)) {
+		console_printf("ata: write: bad seed \"%s\"\n", argv[2]);
 		return 1;
 	}
+	/* Never past the end: a raw write there has nothing to show and much to break. */
+	bytes = ata_cmd_range(dev, "write", argv, &lba, &count, false);
+	if (!bytes)
+		return 1;
 	buf = alloc_pages(CMD_BUF_ORDER + 1);
 	if (!buf)
 		return -ENOMEM;
 	state = blk_pattern_seed(seed);
-	blk_pattern_fill(&state, buf + 1, count * ATA_SECTOR_SIZE);
+	blk_pattern_fill(&state, buf + 1, bytes);
 	ret = ata_rw(dev, lba, count, buf + 1, true);
 	if (!ret)
 		ret = ata_flush(dev);
 	if (!ret)
-		console_printf("%s: wrote %u sectors at %llu: crc32 0x%08x\n", dev->name, count, lba,
-			       crc32(0, buf + 1, count * ATA_SECTOR_SIZE));
+		console_printf("%s: wrote %u sectors at %llu: crc32 0x%08x\n", dev->name, count,
+			       (unsigned long long)lba, crc32(0, buf + 1, bytes));
 	free_pages(buf, CMD_BUF_ORDER + 1);
 	return ret;
 }
 
+/* In tenths of MiB and microseconds: bytes * 10 * 10^9 would wrap a u64 past 1.8 GB. */
 static void ata_print_rate(struct ata_device *dev, const char *what, u64 bytes, u64 ns)
 {
-	u64 tenths = ns ? bytes * 10 * 1000000000ULL / ns / (1 << 20) : 0;
+	u64 us = ns / 1000, mib_tenths = bytes * 10 >> 20;
+	u64 tenths = us ? mib_tenths * 1000000 / us : 0;
 
 	console_printf("%s: %s %llu MiB in %llu ms: %llu.%llu MiB/s (%s)\n", dev->name, what,
 		       (unsigned long long)(bytes >> 20), (unsigned long long)(ns / 1000000),

@@ -110,8 +110,6 @@ static int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *t
 	u8 bm_status;
 	int ret;
 
-	if (sectors > ATA_DMA_MAX_SECTORS)
-		return -EINVAL;
 	ata_dma_build_prd(ch, addr, sectors * ATA_SECTOR_SIZE);
 	ata_dma_start(ch, write);
 	ch->irq_bm_status = 0;
@@ -138,10 +136,15 @@ static int ata_dma_transfer(struct ata_device *dev, const struct ata_taskfile *t
 int ata_dma_rw(struct ata_device *dev, const struct ata_taskfile *tf, void *buf, bool write)
 {
 	struct ata_channel *ch = dev->channel;
-	u32 bytes = tf->sectors * ATA_SECTOR_SIZE;
-	u64 addr = ata_dma_direct_address(buf, bytes);
+	u32 bytes;
+	u64 addr;
 	int ret;
 
+	/* Before any size is computed or copied: the bounce buffer and PRD table hold no more. */
+	if (!tf->sectors || tf->sectors > ATA_DMA_MAX_SECTORS)
+		return -EINVAL;
+	bytes = tf->sectors * ATA_SECTOR_SIZE;
+	addr = ata_dma_direct_address(buf, bytes);
 	if (addr)
 		return ata_dma_transfer(dev, tf, addr, write);
 	if (write)

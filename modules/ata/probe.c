@@ -58,6 +58,13 @@ static void ata_parse_identify(struct ata_device *dev, const u16 *id)
 	if (!dev->lba48 || !dev->bdev.nr_sectors)
 		dev->bdev.nr_sectors = (u32)id[ID_LBA28_CAPACITY] |
 				       (u32)id[ID_LBA28_CAPACITY + 1] << 16;
+	/* 64 (or 32) bits of capacity, but commands reach 2^48 (2^28): no size may pass that. */
+	if (dev->bdev.nr_sectors >= ata_lba_limit(dev)) {
+		pr_warn("ata: %s: capacity %llu sectors is past the %s limit; using %llu\n",
+			dev->name, (unsigned long long)dev->bdev.nr_sectors,
+			dev->lba48 ? "LBA48" : "LBA28", (unsigned long long)ata_lba_limit(dev) - 1);
+		dev->bdev.nr_sectors = ata_lba_limit(dev) - 1;
+	}
 }
 
 /* Runs IDENTIFY (PACKET) DEVICE and fills in the device; quiet during detection. The caller

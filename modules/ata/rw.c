@@ -135,14 +135,27 @@ static int __ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool 
 	return 0;
 }
 
-/* One request, all its commands in a row: other tasks' commands wait on the channel. */
+/* The first sector the device's commands cannot address: 2^48 (LBA48), 2^28, 2^32 (ATAPI). */
+u64 ata_lba_limit(const struct ata_device *dev)
+{
+	if (dev->type == ATA_DEV_ATAPI)
+		return ATAPI_LBA_LIMIT;
+	return dev->lba48 ? ATA_LBA48_LIMIT : ATA_LBA28_LIMIT;
+}
+
+/*
+ * One request, all its commands in a row: other tasks' commands wait on the channel. The range
+ * must fit the addressing mode, or the taskfile would drop the high LBA bits and hit another
+ * sector (2^48 + n wraps to n); the device's size is checked by the callers that must (block
+ * I/O, `ata write`), not here, so `ata read` can show the device's own error past its end.
+ */
 int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write)
 {
 	int ret;
 
 	if (dev->type != ATA_DEV_ATA)
 		return -ENODEV;
-	if (!dev->lba48 && lba + count > ATA_LBA28_LIMIT)
+	if (!blk_range_within(lba, count, ata_lba_limit(dev)))
 		return -EINVAL;
 	mutex_lock(&dev->channel->lock);
 	ret = __ata_rw(dev, lba, count, buf, write);
@@ -184,13 +197,23 @@ static struct ata_device *bdev_to_ata(struct block_device *bdev)
 	return bdev->private_data;
 }
 
+/* The block layer checked the range already; checked again so a bad caller cannot go past. */
+static bool ata_bdev_range_ok(struct block_device *bdev, u64 sector, u32 count)
+{
+	return blk_range_within(sector, count, bdev->nr_sectors);
+}
+
 static int ata_bdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf)
 {
+	if (!ata_bdev_range_ok(bdev, sector, count))
+		return -EINVAL;
 	return ata_rw(bdev_to_ata(bdev), sector, count, buf, false);
 }
 
 static int ata_bdev_write(struct block_device *bdev, u64 sector, u32 count, const void *buf)
 {
+	if (!ata_bdev_range_ok(bdev, sector, count))
+		return -EINVAL;
 	/* The buffer is only read: ata_rw's common path takes it as void *. */
 	return ata_rw(bdev_to_ata(bdev), sector, count, (void *)buf, true);
 }
@@ -208,6 +231,8 @@ const struct block_device_operations ata_disk_ops = {
 
 static int atapi_bdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf)
 {
+	if (!ata_bdev_range_ok(bdev, sector, count))
+		return -EINVAL;
 	return atapi_read(bdev_to_ata(bdev), sector, count, buf);
 }
 

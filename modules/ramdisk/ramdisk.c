@@ -12,6 +12,7 @@
 #include <keel/minmax.h>
 #include <keel/mm.h>
 #include <keel/module.h>
+#include <keel/overflow.h>
 
 #define RAMDISK_MAX 8
 #define RAMDISK_SECTOR 512
@@ -140,8 +141,12 @@ static void ramdisk_free(struct ramdisk *rd)
 
 static struct ramdisk *ramdisk_alloc(unsigned int index, u64 bytes)
 {
-	struct ramdisk *rd = kzalloc(sizeof(*rd), GFP_KERNEL);
+	struct ramdisk *rd;
 
+	/* Rounding up must not wrap, and the sector count must stay below the block limit. */
+	if (bytes > BDEV_MAX_SECTORS / 2 * RAMDISK_SECTOR)
+		return NULL;
+	rd = kzalloc(sizeof(*rd), GFP_KERNEL);
 	if (!rd)
 		return NULL;
 	rd->nr_pages = (size_t)((bytes + RAMDISK_PAGE - 1) / RAMDISK_PAGE);
@@ -227,11 +232,14 @@ static int ramdisk_add(unsigned int index)
 
 static int __init ramdisk_init(void)
 {
-	unsigned int total = nr_images + (rd_nr || nr_images ? rd_nr : 1);
+	unsigned int total;
 	int err;
 
-	if (total > RAMDISK_MAX) {
-		pr_err("ramdisk: at most %d disks\n", RAMDISK_MAX);
+	/* rd_nr=4294967295 plus one image must not wrap to a small total. */
+	if (check_add_overflow(nr_images, rd_nr || nr_images ? rd_nr : 1, &total) ||
+	    total > RAMDISK_MAX) {
+		pr_err("ramdisk: %u image(s) and rd_nr=%u: at most %d disks\n", nr_images, rd_nr,
+		       RAMDISK_MAX);
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < total; i++) {

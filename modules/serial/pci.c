@@ -60,8 +60,10 @@ static int serial_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	u64 base = pci_resource_start(pdev, 0);
 	int err;
 
+	/* x86 I/O ports are 16 bits: a region past 0xffff would be cut to low ports below. */
 	if (!(pci_resource_flags(pdev, 0) & IORESOURCE_IO) ||
-	    pci_resource_len(pdev, 0) < wanted * UART_REGION_SIZE) {
+	    pci_resource_len(pdev, 0) < wanted * UART_REGION_SIZE ||
+	    base + wanted * UART_REGION_SIZE > 0x10000) {
 		dev_err(&pdev->dev, "BAR 0 is not the expected I/O region\n");
 		return -ENODEV;
 	}

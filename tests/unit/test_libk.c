@@ -171,6 +171,23 @@ static void test_format_integers(void)
 	CHECK_FMT("deadbeef", "%x", 0xdeadbeefu);
 }
 
+/* Widths past an int (digits, or -INT_MIN from *) are clamped at 2^20 instead of wrapping. */
+static void test_format_huge_widths(void)
+{
+	char small[8];
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat"
+#pragma GCC diagnostic ignored "-Wformat-overflow"
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+	CHECK_INT(snprintf(small, sizeof(small), "%99999999999d", 1), 1 << 20);
+	CHECK_INT(snprintf(small, sizeof(small), "%*d", INT_MIN, 1), 1 << 20);
+	CHECK_STR(small, "1      ");
+	CHECK_INT(snprintf(small, sizeof(small), "%.99999999999d", 1), 1 << 20);
+	CHECK_INT(snprintf(small, sizeof(small), "%.*d", -1, 42), 2);
+#pragma GCC diagnostic pop
+}
+
 static void test_format_flags_width_precision(void)
 {
 	CHECK_FMT("[   42]", "[%5d]", 42);
@@ -202,6 +219,7 @@ static void test_format_flags_width_precision(void)
 	CHECK_FMT("[7    ]", "[%*d]", -5, 7); /* negative * width means left-justify */
 	CHECK_FMT("[7    ]", "[%-*d]", 5, 7);
 	CHECK_FMT("[  007]", "[%*.*d]", 5, 3, 7);
+	test_format_huge_widths();
 }
 
 static void test_format_length_modifiers(void)

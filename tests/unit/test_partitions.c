@@ -267,6 +267,25 @@ static void test_gpt_huge_entry_count(void)
 	free(img.data);
 }
 
+/* 0x02000001 entries of 128 bytes are 2^32 + 128 bytes: in 32 bits that wraps to one entry's
+ * size, which would pass the 1 MiB limit and leave the other 33 million entries unread. */
+static void test_gpt_entry_bytes_wrap_32_bits(void)
+{
+	struct image img = load_image("gpt.img");
+	u32 count = 0x02000001;
+	int ret;
+	struct part_scan *s;
+
+	memcpy(gpt_header(&img, 1) + 80, &count, 4);
+	gpt_fix_crcs(&img, 1); /* its own u32 product covers the first 128 bytes: a valid CRC */
+	s = scan(&img, &ret);
+	CHECK_INT(ret, 1);
+	CHECK(s->gpt_backup_used);
+	check_against_oracle(s, "gpt.img", 0);
+	free(s);
+	free(img.data);
+}
+
 /* The last extended boot record is made to link back to the first one. */
 static void test_mbr_loop(void)
 {
@@ -365,6 +384,7 @@ int main(void)
 	test_gpt_both_bad();
 	test_gpt_entry_past_end();
 	test_gpt_huge_entry_count();
+	test_gpt_entry_bytes_wrap_32_bits();
 	test_mbr_loop();
 	test_mbr_past_end();
 	test_no_table_and_read_errors();

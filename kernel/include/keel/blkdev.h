@@ -11,12 +11,28 @@
 #ifndef KEEL_BLKDEV_H
 #define KEEL_BLKDEV_H
 
+#include <keel/overflow.h>
 #include <keel/types.h>
 
 struct module;
 struct block_device;
 
 #define BDEV_NAME_MAX 16
+/* Devices have fewer than 2^48 sectors: the most ATA's LBA48 addresses, and the byte size
+ * (at most 65536-byte sectors) then fits in a u64. */
+#define BDEV_MAX_SECTORS (1ULL << 48)
+
+/*
+ * Whether [sector, sector + count) names at least one sector and ends at or before limit (a
+ * device's size, an addressing limit), computed without wrapping: sector + count is checked
+ * for overflow before it is compared, so a huge start cannot wrap to a small end.
+ */
+static inline bool blk_range_within(u64 sector, u64 count, u64 limit)
+{
+	u64 end;
+
+	return count && !check_add_overflow(sector, count, &end) && end <= limit;
+}
 
 struct block_device_operations {
 	/* count sectors of bdev->sector_size bytes from sector; range already checked. 0 or -errno. */
