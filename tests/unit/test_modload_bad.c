@@ -2,7 +2,7 @@
  * Host test of the loader's refusals: every file of the broken-module corpus (tools/mkbadko.py,
  * one per check and per unsupported relocation type) must be refused with its expected message.
  */
-/* UNIT_SOURCES: kernel/module/elf_check.c kernel/module/layout.c kernel/module/symbols.c kernel/module/relocate.c libk/vsnprintf.c */
+/* UNIT_SOURCES: kernel/module/elf_check.c kernel/module/layout.c kernel/module/symbols.c kernel/module/relocate.c kernel/module/reloc_check.c kernel/module/handoff.c libk/vsnprintf.c */
 #include <string.h>
 #include "modload_test.h"
 
