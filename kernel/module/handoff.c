@@ -98,7 +98,7 @@ static int check_pointer(struct load_info *info, const char *what, u64 addr, u64
 
 	if (sec < 0)
 		return load_fail(info, -ENOEXEC,
-				 "%s (0x%lx, %lu bytes) does not point inside the module", what,
+				 "%s does not point inside the module (0x%lx, %lu bytes)", what,
 				 (unsigned long)addr, (unsigned long)len);
 	if (!kind_matches(info->sechdrs[sec].sh_flags, kind))
 		return load_fail(info, -ENOEXEC, "%s points into section %s, which is not %s", what,
