@@ -273,7 +273,7 @@ static int check_symbol_kind(struct load_info *info, u32 i, const Elf64_Sym *sym
 		return load_fail(info, -ENOEXEC, "symbol '%s' has unknown binding %u", name, bind);
 	if (i > 0 && bind == STB_LOCAL && sym->st_shndx == SHN_UNDEF)
 		return load_fail(info, -ENOEXEC, "symbol '%s' is local but undefined", name);
-	if (bind != STB_LOCAL && sym->st_shndx != SHN_UNDEF && sym->st_shndx < info->shnum &&
+	if (bind != STB_LOCAL && sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE &&
 	    !load_section_is_alloc(info, sym->st_shndx))
 		return load_fail(info, -ENOEXEC, "global symbol '%s' defined in non-loaded section %s",
 				 name, secname(info, sym->st_shndx));
