@@ -2,12 +2,16 @@
 """Writes the broken-module corpus: one deliberately broken copy of a valid .ko per loader
 check and per unsupported relocation type, plus a manifest of the message each must produce.
 
-usage: mkbadko.py VALID.ko OUTDIR
+usage: mkbadko.py VALID.ko [MORE.ko ...] OUTDIR
 
 OUTDIR/NN-<check>.ko, and OUTDIR/manifest.txt with one line per file:
-    NN-<check>.ko<TAB><substring of the one-line error the loader must report>
-The input must be an x86-64 relocatable module with .text, .rela.text, .bss and .comment
-(tools/mkmodfixtures.py's fx-basic-gcc-O2.ko is used by the tests).
+    NN-<check>.ko<TAB><substring of the one-line error the loader must report>[<TAB>kernel]
+"kernel" marks checks made by the kernel's load_module() rather than by the loader core
+(module names, from .modinfo or the file name): the host tests skip those.
+The first input must be an x86-64 relocatable module with .text, .rela.text, .data, .bss
+and .comment (tools/mkmodfixtures.py's fx-basic-gcc-O2.ko is used by the host tests, hello.ko
+by the QEMU tests). A check that needs something the first input lacks (an __ksymtab, a
+.modinfo name=...) is made on the first later input that has it, and left out when none has.
 """
 import os
 import struct
@@ -30,6 +34,10 @@ RELOC_NAMES = [
     "PLT32_BND", "GOTPCRELX", "REX_GOTPCRELX",
 ]
 SUPPORTED_RELOCS = {0, 1, 2, 4, 9, 10, 11, 24, 41, 42}
+
+
+class Missing(Exception):
+    """The input lacks what a mutation needs: try the next input."""
 
 
 class Elf:
@@ -64,7 +72,7 @@ class Elf:
         for i in range(self.shnum):
             if self.section_name(i) == name:
                 return i
-        sys.exit("mkbadko: input has no section %s" % name)
+        raise Missing("no section %s" % name)
 
     def symtab(self):
         return self.section(".symtab")
@@ -87,18 +95,48 @@ class Elf:
         for idx in range(1, count):
             if pred(self.sym(idx)):
                 return idx
-        sys.exit("mkbadko: no suitable symbol in input")
+        raise Missing("no suitable symbol")
 
     def rela_offset(self, relsec, n=0):
         return self.shdr(relsec)[4] + n * RELA.size
 
-    def set_rela(self, relsec, n=0, offset=None, sym=None, rtype=None):
+    def set_rela(self, relsec, n=0, offset=None, sym=None, rtype=None, addend=None):
         pos = self.rela_offset(relsec, n)
-        r_offset, r_info, addend = RELA.unpack_from(self.data, pos)
+        r_offset, r_info, r_addend = RELA.unpack_from(self.data, pos)
         r_offset = r_offset if offset is None else offset
         sym = (r_info >> 32) if sym is None else sym
         rtype = (r_info & 0xffffffff) if rtype is None else rtype
-        RELA.pack_into(self.data, pos, r_offset, (sym << 32) | rtype, addend)
+        r_addend = r_addend if addend is None else addend
+        RELA.pack_into(self.data, pos, r_offset, (sym << 32) | rtype, r_addend)
+
+    def rela(self, relsec, n=0):
+        """(offset, symbol index, type, addend) of entry n."""
+        if n >= self.shdr(relsec)[5] // RELA.size:
+            raise Missing("relocation section has no entry %d" % n)
+        r_offset, r_info, addend = RELA.unpack_from(self.data, self.rela_offset(relsec, n))
+        return r_offset, r_info >> 32, r_info & 0xffffffff, addend
+
+    def rela_at(self, relsec, offset):
+        """The entry of relsec that patches `offset` of its target."""
+        for n in range(self.shdr(relsec)[5] // RELA.size):
+            if self.rela(relsec, n)[0] == offset:
+                return n
+        raise Missing("no relocation at offset %d" % offset)
+
+    def sym_name(self, idx):
+        start = self.shdr(self.section(".strtab"))[4] + self.sym(idx)[0]
+        return self.data[start:self.data.index(b"\0", start)].decode(errors="replace")
+
+    def named_sym(self, name):
+        count = self.shdr(self.symtab())[5] // SYM.size
+        for idx in range(1, count):
+            if self.sym_name(idx) == name and self.sym(idx)[3] != 0:
+                return idx
+        raise Missing("no symbol %s" % name)
+
+    def section_bytes(self, i):
+        sh = self.shdr(i)
+        return sh[4], bytes(self.data[sh[4]:sh[4] + sh[5]])
 
     def rela_sym(self, relsec, n=0):
         return RELA.unpack_from(self.data, self.rela_offset(relsec, n))[1] >> 32
@@ -211,6 +249,216 @@ def rename_undefined(elf, idx):
     elf.data[pos] = ord("Z")
 
 
+def overlap_mutations():
+    """Class: two relocations writing the same bytes (refused naming both)."""
+    msg = "write overlapping bytes"
+
+    def rt(e):
+        return e.section(".rela.text")
+
+    def shifted(e):
+        o0 = e.rela(rt(e), 0)[0]
+        e.set_rela(rt(e), 0, rtype=2)
+        e.set_rela(rt(e), 1, offset=o0 + 2, rtype=2)
+
+    def wide_then_narrow(e):  # the issue's example: R_X86_64_64 at a slot, R_X86_64_32 at +4
+        o0 = e.rela(rt(e), 0)[0]
+        e.set_rela(rt(e), 0, rtype=1)
+        e.set_rela(rt(e), 1, offset=o0 + 4, rtype=10)
+
+    def unsorted(e):  # entry 0 moved onto entry 2: the section is no longer in offset order
+        e.set_rela(rt(e), 0, offset=e.rela(rt(e), 2)[0], rtype=2)
+        e.set_rela(rt(e), 2, rtype=2)
+
+    def gotpcrelx_opcode(e):  # relaxation rewrites the opcode bytes before the field
+        o0 = e.rela(rt(e), 0)[0]
+        e.set_rela(rt(e), 0, rtype=2)
+        e.set_rela(rt(e), 1, offset=o0 + 5, rtype=42)
+
+    def across_sections(e):  # a second relocation section applied to .text
+        other = e.section(".rela.data")
+        e.set_shdr(other, info=e.section(".text"))
+        e.set_rela(other, 0, offset=e.rela(rt(e), 0)[0], rtype=2)
+
+    return [
+        ("overlap-shifted", msg, shifted),
+        ("overlap-64-32", msg, wide_then_narrow),
+        ("overlap-unsorted", msg, unsorted),
+        ("overlap-gotpcrelx-opcode", "and .rela.text #1 (R_X86_64_REX_GOTPCRELX", gotpcrelx_opcode),
+        ("overlap-across-sections", msg, across_sections),
+    ]
+
+
+def symbol_kind_mutations():
+    """Class: symbol types and bindings the loader does not give a meaning to."""
+    def global_in(e, secname):
+        sec = e.section(secname)
+        return e.find_sym(lambda s: s[3] == sec and s[1] >> 4 == 1)
+
+    def undefined_global(e):
+        return e.find_sym(lambda s: s[3] == 0 and s[1] >> 4 == 1)
+
+    def retype(pick, bind=None, stype=None):
+        def mutate(e):
+            idx = pick(e)
+            info = e.sym(idx)[1]
+            b = info >> 4 if bind is None else bind
+            t = info & 0xf if stype is None else stype
+            e.set_sym(idx, info=(b << 4) | t)
+        return mutate
+
+    def data(e):  # any object defined in the module, local or global
+        return e.find_sym(lambda s: s[1] & 0xf == 1 and 0 < s[3] < e.shnum)
+
+    text = lambda e: global_in(e, ".text")
+    return [
+        ("sym-ifunc", "is an indirect function (STT_GNU_IFUNC)", retype(text, stype=10)),
+        ("sym-ifunc-undefined", "(STT_GNU_IFUNC)", retype(undefined_global, stype=10)),
+        ("sym-tls", "is thread-local (STT_TLS)", retype(data, stype=6)),
+        ("sym-stt-common", "is a common symbol (STT_COMMON)", retype(data, stype=5)),
+        ("sym-type-unknown", "is of an unknown type (type 7)", retype(text, stype=7)),
+        ("sym-gnu-unique", "has binding STB_GNU_UNIQUE", retype(data, bind=10)),
+        ("sym-binding-unknown", "has unknown binding 3", retype(text, bind=3)),
+        ("sym-local-undefined", "is local but undefined", retype(undefined_global, bind=0)),
+        ("sym-global-nonalloc", "defined in non-loaded section .comment",
+         lambda e: e.set_sym(text(e), shndx=e.section(".comment"), value=0)),
+    ]
+
+
+def entry_point_mutations():
+    """Class: init_module/cleanup_module that are not functions of the module's code."""
+    def rodata_section(e):
+        for i in range(1, e.shnum):
+            sh = e.shdr(i)
+            if sh[1] == SHT_PROGBITS and sh[2] & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR) == SHF_ALLOC \
+                    and e.section_name(i).startswith(".rodata"):
+                return i
+        raise Missing("no .rodata section")
+
+    def at_end(name):
+        def mutate(e):
+            idx = e.named_sym(name)
+            e.set_sym(idx, value=e.shdr(e.sym(idx)[3])[5], size=0)
+        return mutate
+
+    def moved(name, where):
+        return lambda e: e.set_sym(e.named_sym(name), shndx=where(e), value=0)
+
+    def init_type(e):
+        idx = e.named_sym("init_module")
+        e.set_sym(idx, info=(e.sym(idx)[1] & 0xf0) | 1)
+
+    return [
+        ("init-in-data", "init_module is in section .data, which is not executable",
+         moved("init_module", lambda e: e.section(".data"))),
+        ("init-in-rodata", "init_module is in section .rodata", moved("init_module", rodata_section)),
+        ("init-abs", "init_module is an absolute symbol (SHN_ABS)",
+         moved("init_module", lambda e: 0xfff1)),
+        ("init-end-of-text", "is not inside section .text", at_end("init_module")),
+        ("init-object", "init_module is not a function (symbol type 1)", init_type),
+        ("cleanup-in-data", "cleanup_module is in section .data, which is not executable",
+         moved("cleanup_module", lambda e: e.section(".data"))),
+        ("cleanup-end-of-text", "is not inside section .text", at_end("cleanup_module")),
+    ]
+
+
+def table_mutations():
+    """Class: pointers in __param and __ksymtab entries that lead outside the module."""
+    def undefined_global(e):
+        return e.find_sym(lambda s: s[3] == 0 and s[1] >> 4 == 1)
+
+    def repoint(table, field, target, addend=0):
+        def mutate(e):
+            rs = e.section(".rela" + table)
+            e.set_rela(rs, e.rela_at(rs, field), sym=target(e), rtype=1, addend=addend)
+        return mutate
+
+    def in_section(name):
+        def pick(e):
+            sec = e.section(name)
+            return e.find_sym(lambda s: s[3] == sec)
+        return pick
+
+    def writable_symbol(e):
+        def ok(s):
+            return 0 < s[3] < e.shnum and e.shdr(s[3])[2] & SHF_WRITE and s[4] < e.shdr(s[3])[5]
+        return e.find_sym(ok)
+
+    def grow(table):
+        return lambda e: e.set_shdr(e.section(table), size=e.shdr(e.section(table))[5] + 8)
+
+    def param_type(e):
+        struct.pack_into("<H", e.data, e.shdr(e.section("__param"))[4] + 24, 99)
+
+    init = lambda e: e.named_sym("init_module")
+    return [
+        ("param-name-outside", "__param entry #0: name does not point inside the module",
+         repoint("__param", 0, undefined_global)),
+        ("param-name-in-text", "__param entry #0: name points into section .text, which is not read-only data",
+         repoint("__param", 0, init)),
+        ("param-name-chars", "__param entry #0: name holds byte 0x3d",
+         repoint("__param", 0, in_section(".modinfo"))),
+        ("param-name-unterminated", "__param entry #0: name is not NUL-terminated inside section .rodata.fx_tail",
+         repoint("__param", 0, lambda e: e.named_sym("fx_tail"))),
+        ("param-arg-outside", "__param entry #0: variable does not point inside the module",
+         repoint("__param", 8, undefined_global)),
+        ("param-arg-in-text", "__param entry #0: variable points into section .text, which is not writable data",
+         repoint("__param", 8, init)),
+        ("param-count-outside", "__param entry #0: count does not point inside the module",
+         repoint("__param", 16, undefined_global)),
+        ("param-type", "__param entry #0: unknown type 99", param_type),
+        ("param-size", "section __param size", grow("__param")),
+        ("ksymtab-name-outside", "__ksymtab entry #0: name does not point inside the module",
+         repoint("__ksymtab", 8, undefined_global)),
+        ("ksymtab-name-writable", "which is not read-only data",
+         repoint("__ksymtab", 8, writable_symbol)),
+        ("ksymtab-addr-outside", "__ksymtab entry #0: address does not point inside the module",
+         repoint("__ksymtab", 0, undefined_global)),
+        ("ksymtab-size", "section __ksymtab size", grow("__ksymtab")),
+    ]
+
+
+def name_mutations():
+    """Class: module names that could not be printed or typed back (checked by the kernel)."""
+    def modinfo_name(e):
+        off, data = e.section_bytes(e.section(".modinfo"))
+        pos = data.find(b"\0name=") + 1 if not data.startswith(b"name=") else 0
+        if pos <= 0 and not data.startswith(b"name="):
+            raise Missing("no name= in .modinfo")
+        end = data.index(b"\0", pos)
+        return off + pos + 5, end - pos - 5
+
+    def renamed(value):
+        def mutate(e):
+            start, length = modinfo_name(e)
+            new = (value * length)[:length]
+            e.data[start:start + length] = new
+            shown = "".join(chr(c) if 0x20 <= c < 0x7f and c != 0x5c else "\\x%02x" % c
+                            for c in new)
+            return "invalid module name '%s' (.modinfo name=)" % shown
+        return mutate
+
+    def emptied(e):
+        start, length = modinfo_name(e)
+        e.data[start:start + length] = bytes(length)
+
+    def too_long(e):
+        modinfo_name(e)
+        off, data = e.section_bytes(e.section(".modinfo"))
+        if len(data) < 62:
+            raise Missing(".modinfo too small")
+        e.data[off:off + 62] = b"name=" + b"a" * 56 + b"\0"
+
+    return [
+        ("name-escape", None, renamed(b"\x1b[2J")),
+        ("name-slash", None, renamed(b"a/")),
+        ("name-space", None, renamed(b"a ")),
+        ("name-empty", "invalid module name '' (.modinfo name=)", emptied),
+        ("name-too-long", "invalid module name 'aaaaaaaa", too_long),
+        ("file-name-" + "x" * 50, "(from the file name)", lambda e: None),
+    ]
+
+
 def reloc_mutations():
     for rtype in [t for t in range(len(RELOC_NAMES)) if t not in SUPPORTED_RELOCS] + [43, 255]:
         name = "R_X86_64_" + RELOC_NAMES[rtype] if rtype < len(RELOC_NAMES) else "unknown"
@@ -218,20 +466,41 @@ def reloc_mutations():
                lambda e, t=rtype: e.set_rela(e.section(".rela.text"), rtype=t))
 
 
+def corpus():
+    """(name, expected, mutate, kernel_only) for every mutation."""
+    core = (mutations() + overlap_mutations() + symbol_kind_mutations() + entry_point_mutations()
+            + table_mutations() + list(reloc_mutations()))
+    return [m + (False,) for m in core] + [m + (True,) for m in name_mutations()]
+
+
+def mutate_first(inputs, mutate):
+    """The first input the mutation applies to, mutated, and what it returned; None if none."""
+    for data in inputs:
+        elf = Elf(data)
+        try:
+            returned = mutate(elf)
+        except Missing:
+            continue
+        return elf, returned
+    return None, None
+
+
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3:
         sys.exit(__doc__)
-    valid = open(sys.argv[1], "rb").read()
-    outdir = sys.argv[2]
+    inputs = [open(path, "rb").read() for path in sys.argv[1:-1]]
+    outdir = sys.argv[-1]
     os.makedirs(outdir, exist_ok=True)
     manifest = []
-    for n, (name, expected, mutate) in enumerate(mutations() + list(reloc_mutations()), 1):
-        elf = Elf(valid)
-        mutate(elf)
+    for n, (name, expected, mutate, kernel_only) in enumerate(corpus(), 1):
+        elf, returned = mutate_first(inputs, mutate)
+        if elf is None:
+            continue
         filename = "%02d-%s.ko" % (n, name)
         with open(os.path.join(outdir, filename), "wb") as f:
             f.write(elf.data)
-        manifest.append("%s\t%s\n" % (filename, expected))
+        manifest.append("%s\t%s%s\n" % (filename, returned or expected,
+                                        "\tkernel" if kernel_only else ""))
     with open(os.path.join(outdir, "manifest.txt"), "w") as f:
         f.writelines(manifest)
 

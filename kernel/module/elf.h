@@ -87,11 +87,15 @@ typedef struct {
 #define STB_LOCAL 0
 #define STB_GLOBAL 1
 #define STB_WEAK 2
+#define STB_GNU_UNIQUE 10
 #define STT_NOTYPE 0
 #define STT_OBJECT 1
 #define STT_FUNC 2
 #define STT_SECTION 3
 #define STT_FILE 4
+#define STT_COMMON 5
+#define STT_TLS 6
+#define STT_GNU_IFUNC 10
 
 typedef struct {
 	Elf64_Addr r_offset;

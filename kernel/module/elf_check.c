@@ -15,7 +15,17 @@ int load_fail(struct load_info *info, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(info->err, sizeof(info->err), fmt, ap);
 	va_end(ap);
+	load_err_sanitize(info);
 	return err;
+}
+
+/* Messages quote names from the file: control bytes would reach the terminal raw. */
+void load_err_sanitize(struct load_info *info)
+{
+	for (char *p = info->err; *p; p++) {
+		if ((u8)*p < 0x20 || (u8)*p >= 0x7f)
+			*p = '?';
+	}
 }
 
 /* Whether [off, off + len) lies inside [0, limit), without overflowing. */
@@ -224,6 +234,52 @@ static int check_symbol_section(struct load_info *info, const Elf64_Sym *sym, co
 	return 0;
 }
 
+static const char *symbol_type_refusal(u8 type)
+{
+	switch (type) {
+	case STT_NOTYPE:
+	case STT_OBJECT:
+	case STT_FUNC:
+	case STT_SECTION:
+	case STT_FILE:
+		return NULL;
+	case STT_COMMON:
+		return "a common symbol (STT_COMMON): compile with -fno-common";
+	case STT_TLS:
+		return "thread-local (STT_TLS): the kernel has no thread-local storage";
+	case STT_GNU_IFUNC:
+		return "an indirect function (STT_GNU_IFUNC): its resolver would be called instead";
+	}
+	return "of an unknown type";
+}
+
+/*
+ * Only the types and bindings the loader gives a meaning to are accepted: any other would be
+ * linked as if it were a plain function or object, silently wrong.
+ */
+static int check_symbol_kind(struct load_info *info, u32 i, const Elf64_Sym *sym,
+			     const char *name)
+{
+	u8 type = ELF64_ST_TYPE(sym->st_info), bind = ELF64_ST_BIND(sym->st_info);
+	const char *why = symbol_type_refusal(type);
+
+	if (why)
+		return load_fail(info, -ENOEXEC, "symbol '%s' is %s (type %u)", name, why, type);
+	if (bind == STB_GNU_UNIQUE)
+		return load_fail(info, -ENOEXEC,
+				 "symbol '%s' has binding STB_GNU_UNIQUE, which the loader does not support",
+				 name);
+	if (bind != STB_LOCAL && bind != STB_GLOBAL && bind != STB_WEAK)
+		return load_fail(info, -ENOEXEC, "symbol '%s' has unknown binding %u", name, bind);
+	if (i > 0 && bind == STB_LOCAL && sym->st_shndx == SHN_UNDEF)
+		return load_fail(info, -ENOEXEC, "symbol '%s' is local but undefined", name);
+	if (bind != STB_LOCAL && sym->st_shndx != SHN_UNDEF && sym->st_shndx < SHN_LORESERVE &&
+	    !load_section_is_alloc(info, sym->st_shndx))
+		return load_fail(info, -ENOEXEC, "global symbol '%s' defined in non-loaded section %s",
+				 name, secname(info, sym->st_shndx));
+	return 0;
+}
+
 static int check_symbols(struct load_info *info)
 {
 	for (u32 i = 0; i < info->nsyms; i++) {
@@ -237,10 +293,18 @@ static int check_symbols(struct load_info *info)
 		if (sym->st_shndx != SHN_UNDEF) {
 			int err = check_symbol_section(info, sym, name);
 
+			if (!err)
+				err = check_symbol_kind(info, i, sym, name);
+
 			if (err)
 				return err;
 		} else if (i > 0 && !name[0]) {
 			return load_fail(info, -ENOEXEC, "symbol %u is undefined and has no name", i);
+		} else {
+			int err = check_symbol_kind(info, i, sym, name);
+
+			if (err)
+				return err;
 		}
 	}
 	return 0;
@@ -351,6 +415,10 @@ static int check_all_sections(struct load_info *info)
 		if (info->sechdrs[i].sh_type == SHT_RELA)
 			err = check_relocation_section(info, i);
 	}
+	if (!err)
+		err = check_relocation_overlaps(info);
+	if (!err)
+		err = check_entry_points(info);
 	return err;
 }
 

@@ -11,6 +11,7 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/build_bug.h>
 #include "fs/vfs.h"
 #include "mm/mm.h"
 #include "module/exports.h"
@@ -73,25 +74,57 @@ static int resolve_symbol(const char *name, u64 *addr, void *arg)
 	return 0;
 }
 
-static void module_name_from_file(const char *filename, char *name, size_t size)
+/* Refuses a name that could not be printed, typed back for rmmod, or used as a file name. */
+static int module_check_name(const char *filename, const char *what, const char *name,
+			     size_t len)
+{
+	char shown[64];
+
+	if (module_name_valid(name, len))
+		return 0;
+	module_name_escape(shown, sizeof(shown), name, len);
+	pr_err("%s: invalid module name '%s' (%s): use 1 to %u of [A-Za-z0-9_-]\n", filename,
+	       shown, what, MODULE_NAME_MAX);
+	return -ENOEXEC;
+}
+
+/* The default name: the file's base name up to the first '.', with '-' read as '_'. */
+static int module_name_from_file(const char *filename, char *name, size_t size)
 {
 	const char *base = strrchr(filename, '/');
 	size_t len;
+	int err;
 
 	base = base ? base + 1 : filename;
 	len = strcspn(base, ".");
-	if (len >= size)
-		len = size - 1;
+	err = module_check_name(filename, "from the file name", base, len);
+	if (err)
+		return err;
 	memcpy(name, base, len);
 	name[len] = '\0';
 	for (char *p = name; *p; p++)
 		if (*p == '-')
 			*p = '_';
+	return 0;
+}
+
+/* A name= in .modinfo replaces the file's; when present it must be valid too. */
+static int module_name_from_modinfo(const char *filename, const struct modinfo *mi, char *name)
+{
+	int err;
+
+	if (!mi->name.str)
+		return 0;
+	err = module_check_name(filename, ".modinfo name=", mi->name.str, mi->name.len);
+	if (err)
+		return err;
+	memcpy(name, mi->name.str, mi->name.len);
+	name[mi->name.len] = '\0';
+	return 0;
 }
 
 /* Everything that can be judged from the image alone: ELF, modinfo, vermagic, name clash. */
-static int module_check_image(struct load_info *info, struct modinfo *mi, char *name,
-			      size_t name_size)
+static int module_check_image(struct load_info *info, struct modinfo *mi, char *name)
 {
 	const void *sec;
 	u64 size = 0;
@@ -100,11 +133,9 @@ static int module_check_image(struct load_info *info, struct modinfo *mi, char *
 	idx = module_find_section(info, ".modinfo");
 	sec = idx >= 0 ? module_section_data(info, idx, &size) : NULL;
 	modinfo_parse(sec, sec ? size : 0, mi);
-	if (mi->name.str && mi->name.len > 0 && mi->name.len < name_size &&
-	    !memchr(mi->name.str, '\0', mi->name.len)) {
-		memcpy(name, mi->name.str, mi->name.len);
-		name[mi->name.len] = '\0';
-	}
+	err = module_name_from_modinfo(info->name, mi, name);
+	if (err)
+		return err;
 	err = modinfo_check_vermagic(name, mi);
 	if (err)
 		return err;
@@ -319,14 +350,17 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	unsigned int stuck;
 	int err;
 
-	module_name_from_file(filename, name, sizeof(name));
+	BUILD_BUG_ON(MODULE_NAME_MAX + 1 != MODULE_NAME_LEN);
+	err = module_name_from_file(filename, name, sizeof(name));
+	if (err)
+		return err;
 	err = module_validate_elf(&info, image, size, filename);
 	if (err) {
 		pr_err("%s: %s\n", filename, info.err);
 		return err;
 	}
 	mutex_lock(&module_mutex);
-	err = module_check_image(&info, &mi, name, sizeof(name));
+	err = module_check_image(&info, &mi, name);
 	if (err)
 		goto out;
 	err = module_layout(&info);

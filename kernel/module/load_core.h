@@ -12,7 +12,8 @@
  *	err = module_layout(&info);            // -ENOEXEC if too large; fills info.layout
  *	mem = module_area_alloc(info.layout.total_size);   // page-aligned, within +-2 GiB of kernel
  *	err = module_load_core(&info, &env, mem, (u64)mem);
- *		// = module_place + module_resolve_symbols (-ENOENT) + module_apply_relocations (-ENOEXEC)
+ *		// = module_place + module_resolve_symbols (-ENOENT) + module_apply_relocations
+ *		//   + module_check_tables (-ENOEXEC)
  *	set permissions page by page: info.layout.text RX, .rodata R (NX), .data RW (NX)
  *	module_get_syms(&info, &mod->syms);    // symbol view that outlives the ELF image
  *
@@ -127,7 +128,7 @@ int module_place(struct load_info *info, void *mem, u64 base);
 int module_resolve_symbols(struct load_info *info, const struct load_env *env);
 /* Step 4: apply RELA relocations to loaded sections. -ENOEXEC naming the first failure. */
 int module_apply_relocations(struct load_info *info);
-/* Steps 2b-4 in one call. */
+/* Steps 2b-5 in one call. */
 int module_load_core(struct load_info *info, const struct load_env *env, void *mem, u64 base);
 
 /* Sections (valid after module_validate_elf; addresses after module_place). */
@@ -149,6 +150,19 @@ int module_find_symbol(const struct module_syms *ms, const char *name, u64 *addr
 /* The defined function/object containing addr: true and name/offset/size for "fn+0xoff/0xsize". */
 bool module_lookup_address(const struct module_syms *ms, u64 addr, const char **name, u64 *offset,
 			   u64 *size);
+
+/*
+ * Step 5 (part of module_load_core): the pointers a module hands the kernel in its __ksymtab
+ * (name, address) and __param (name, variable, count) entries lie inside its own image, in
+ * the right kind of section, names NUL-terminated there. -ENOEXEC naming the entry.
+ */
+int module_check_tables(struct load_info *info);
+
+/* Module names are [A-Za-z0-9_-], 1 to MODULE_NAME_MAX bytes: printable, typable, a file name. */
+#define MODULE_NAME_MAX 55
+bool module_name_valid(const char *name, size_t len);
+/* name for a message: printable ASCII kept, other bytes as \xNN, cut with "..." to fit. */
+void module_name_escape(char *buf, size_t size, const char *name, size_t len);
 
 /* "R_X86_64_PC32", or "unknown" for numbers the psABI does not define. */
 const char *module_reloc_type_name(u32 type);

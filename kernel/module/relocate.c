@@ -227,5 +227,7 @@ int module_load_core(struct load_info *info, const struct load_env *env, void *m
 		err = module_resolve_symbols(info, env);
 	if (!err)
 		err = module_apply_relocations(info);
+	if (!err)
+		err = module_check_tables(info);
 	return err;
 }

@@ -36,6 +36,7 @@ static int finish_unknown(struct load_info *info, struct unknown_symbols *u)
 	if (u->shown < u->count)
 		scnprintf(info->err + u->len, sizeof(info->err) - u->len, "%s ... (%u in all)",
 			  u->shown ? "," : "", u->count);
+	load_err_sanitize(info);
 	return -ENOENT;
 }
 

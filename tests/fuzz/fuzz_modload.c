@@ -55,6 +55,23 @@ static void check_message(const struct load_info *info, int err)
 {
 	if (err && (!info->err[0] || strnlen(info->err, LOAD_ERR_LEN) >= LOAD_ERR_LEN))
 		abort(); /* every refusal must carry its one-line reason */
+	for (const char *p = info->err; err && *p; p++)
+		if ((u8)*p < 0x20 || (u8)*p >= 0x7f)
+			abort(); /* names from the file must not reach the terminal raw */
+}
+
+/* The name checks on the input's first bytes: accepted names are shown unchanged. */
+static void fuzz_name(const uint8_t *data, size_t size)
+{
+	char shown[64];
+	size_t len = size < 80 ? size : 80;
+
+	module_name_escape(shown, sizeof(shown), (const char *)data, len);
+	if (strnlen(shown, sizeof(shown)) >= sizeof(shown))
+		abort();
+	if (module_name_valid((const char *)data, len) &&
+	    (strlen(shown) != len || memcmp(shown, data, len)))
+		abort();
 }
 
 static void fuzz_load(void *image, size_t size, u64 base)
@@ -85,6 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!image)
 		return 0;
 	memcpy(image, data, size);
+	fuzz_name(data, size);
 	/* A kernel-like load address, and a low one where 32-bit PC-relative fixups overflow. */
 	fuzz_load(image, size, (size & 1) ? 0x40000000ULL : 0xffffffffa0000000ULL);
 	free(image);

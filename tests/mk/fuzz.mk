@@ -8,7 +8,7 @@ FUZZ_CLANG ?= clang
 MODLOAD_FIXTURES := $(BUILD)/modfixtures
 MODLOAD_BADKO := $(BUILD)/badko
 MODLOAD_CORE := kernel/module/elf_check.c kernel/module/layout.c kernel/module/symbols.c \
-	kernel/module/relocate.c libk/vsnprintf.c
+	kernel/module/relocate.c kernel/module/reloc_check.c kernel/module/handoff.c libk/vsnprintf.c
 FUZZ_MODLOAD := $(BUILD)/fuzz/fuzz_modload
 FUZZ_MODLOAD_SEEDS := $(BUILD)/fuzz/seeds-modload
 FUZZ_MODLOAD_CORPUS := $(BUILD)/fuzz/corpus-modload

@@ -4,7 +4,7 @@
  * address against a fake kernel symbol table; every applied relocation is recomputed
  * independently, and tables, strings, jump tables, GOT use and overflows are checked.
  */
-/* UNIT_SOURCES: kernel/module/elf_check.c kernel/module/layout.c kernel/module/symbols.c kernel/module/relocate.c libk/vsnprintf.c */
+/* UNIT_SOURCES: kernel/module/elf_check.c kernel/module/layout.c kernel/module/symbols.c kernel/module/relocate.c kernel/module/reloc_check.c kernel/module/handoff.c libk/vsnprintf.c */
 #include <string.h>
 #include "modload_test.h"
 
