@@ -117,15 +117,21 @@ $(BUILD)/kallsyms.o: $(BUILD)/kallsyms.S
 $(BUILD)/kallsyms.0.o: $(BUILD)/kallsyms.0.S
 	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
 
-# The initrd: iso/initrd/ plus built modules, plus INITRD_EXTRA under /extra/.
-INITRD_INPUTS := $(shell find iso/initrd -type f 2>/dev/null) $(if $(INITRD_EXTRA),$(shell find $(INITRD_EXTRA) -type f 2>/dev/null))
+# The initrd: iso/initrd/ plus built modules, plus INITRD_EXTRA under /extra/. FORCE rebuilds
+# it every time, so INITRD_EXTRA's files are not listed as prerequisites (make would split
+# names with blanks); the folder's path goes through the environment, unexpanded and unquoted.
+INITRD_INPUTS := $(shell find iso/initrd -type f 2>/dev/null)
+$(INITRD): export INITRD_EXTRA := $(value INITRD_EXTRA)
 $(INITRD): $(INITRD_INPUTS) $(INITRD_DEPS) tools/mkinitrd.sh FORCE
 	$(quiet) CPIO $@
-	$(Q)INITRD_EXTRA='$(INITRD_EXTRA)' sh tools/mkinitrd.sh $(INITRD_ROOT) $@ iso/initrd $(INITRD_STAGE_DIRS)
+	$(Q)sh tools/mkinitrd.sh $(INITRD_ROOT) $@ iso/initrd $(INITRD_STAGE_DIRS)
 
-$(BUILD)/grub.cfg: iso/grub.cfg.in FORCE
+# CMDLINE reaches the script unexpanded and through the environment: a $ in it is the user's,
+# not make's, and no quote can break a shell command (tools/grubcfg.sh says what it refuses).
+$(BUILD)/grub.cfg: export KEEL_CMDLINE := $(value CMDLINE)
+$(BUILD)/grub.cfg: iso/grub.cfg.in tools/grubcfg.sh FORCE
 	@mkdir -p $(dir $@)
-	$(Q)sed 's|@CMDLINE@|$(CMDLINE)|' $< > $@.tmp && (cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@)
+	$(Q)sh tools/grubcfg.sh $< $@
 
 $(ISO): $(KERNEL_ELF) $(INITRD) $(BUILD)/grub.cfg
 	$(quiet) ISO $@

@@ -82,6 +82,28 @@ def test_ctrl_c_abandons_line(shell):
     assert shell.run(UP).strip() == "after"  # the abandoned line is not in the history
 
 
+# Unfinished escape sequences: ESC alone, ESC [, with parameters, SS3, an overlong number.
+ESCAPE_PREFIXES = ("\x1b", "\x1b[", "\x1b[12;", "\x1bO", "\x1b[" + "9" * 40)
+
+
+@pytest.mark.parametrize("ldisc", ["n_tty", "minimal"])
+def test_unfinished_escape_gives_way(shell, ldisc):
+    """ESC [ then Enter or Ctrl-C used to be swallowed as the sequence's end: the key must act."""
+    assert shell.run(f"stty ldisc {ldisc}").strip() == ""
+    try:
+        for prefix in ESCAPE_PREFIXES:
+            assert shell.run("echo gave-way" + prefix).strip() == "gave-way", repr(prefix)
+            shell.pos = len(shell.text)
+            shell.send("echo never-run" + prefix + CTRL_C)
+            shell.expect(r"\^C\n")
+            shell.wait_prompt()
+            assert "never-run\n" not in shell.text[shell.pos - 200:]
+            assert shell.run("echo abx" + prefix + BACKSPACE + "c").strip() == "abc"
+            assert shell.run("junk" + prefix + CTRL_U + "echo clean").strip() == "clean"
+    finally:
+        assert shell.run("stty ldisc n_tty").strip() == ""
+
+
 def test_rmmod_falls_back_to_minimal(shell):
     shell.run("rmmod n_tty")
     assert discipline(shell) == "minimal"

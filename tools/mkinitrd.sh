@@ -23,6 +23,16 @@ if [ -n "${INITRD_EXTRA:-}" ]; then
 	mkdir -p "$stage/extra"
 	cp -R "$INITRD_EXTRA"/. "$stage/extra"/
 fi
+# A name with a newline or another control character could be neither listed nor typed in the
+# guest's shell: refuse it, naming it (control characters shown as ?). Blanks and the rest are
+# fine: the list below is NUL-separated.
+bad=$(cd "$stage" && LC_ALL=C find . -mindepth 1 -name '*[[:cntrl:]]*' -print0 | tr '\0\n' '\n?' |
+	LC_ALL=C sed 's/[[:cntrl:]]/?/g' | head -n 1)
+if [ -n "$bad" ]; then
+	printf 'mkinitrd: refusing "%s": a file name with a newline or control character cannot be typed in the shell; rename it\n' "${bad#./}" >&2
+	exit 1
+fi
 # Sorted names and fixed owners make the archive depend only on its contents.
-(cd "$stage" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) > "$out.tmp"
+(cd "$stage" && find . -mindepth 1 -print0 | LC_ALL=C sort -z |
+	cpio --quiet -o --null -H newc -R 0:0 --reproducible) > "$out.tmp"
 mv "$out.tmp" "$out"

@@ -13,6 +13,9 @@ struct page_stats {
 	u64 end_pfn;        /* one past the highest page of available RAM */
 };
 void page_alloc_init(void);
+struct boot_mmap_entry;
+/* The boot memory map as page_alloc_init() normalised it: sorted, disjoint. */
+const struct boot_mmap_entry *page_alloc_memory_map(unsigned int *n);
 /* Before the switch to the kernel's page tables only the first 4 GiB are mapped. */
 void page_alloc_set_limit(phys_addr_t limit);
 void page_alloc_get_stats(struct page_stats *st);

@@ -21,6 +21,9 @@ static struct pmm pmm;
 static u64 alloc_limit_pfn;
 static u64 usable_bytes;
 static struct boot_mmap_entry fallback_map[2];
+/* The loader's map sorted and made disjoint: sanitising n entries gives at most 2n. */
+static struct boot_mmap_entry clean_map[2 * BOOT_MMAP_MAX];
+static unsigned int clean_count;
 
 /* The loader's map, or one made from the basic lower/upper memory sizes when there is none. */
 static const struct boot_mmap_entry *boot_memory_map(unsigned int *n)
@@ -53,6 +56,30 @@ static unsigned int collect_reserved(struct phys_range *r)
 	return n;
 }
 
+/* The loader's map, sorted and disjoint (memmap_sanitize); overlaps are reported. */
+static void sanitize_memory_map(void)
+{
+	const struct boot_mmap_entry *map;
+	unsigned int n, overlaps;
+	int count;
+
+	map = boot_memory_map(&n);
+	overlaps = memmap_count_overlaps(map, n);
+	if (overlaps)
+		pr_warn("mm: %u overlapping pairs in the boot memory map: the most restrictive type wins\n",
+			overlaps);
+	count = memmap_sanitize(map, n, clean_map, ARRAY_SIZE(clean_map));
+	if (count < 0)
+		panic("mm: cannot normalise the boot memory map (%d)", count);
+	clean_count = (unsigned int)count;
+}
+
+const struct boot_mmap_entry *page_alloc_memory_map(unsigned int *n)
+{
+	*n = clean_count;
+	return clean_map;
+}
+
 static void log_memory_map(const struct boot_mmap_entry *map, unsigned int n)
 {
 	static const char *const names[] = { "?", "available", "reserved", "ACPI data",
@@ -72,7 +99,8 @@ void page_alloc_init(void)
 	phys_addr_t bitmaps;
 	u64 npages;
 
-	map = boot_memory_map(&n);
+	sanitize_memory_map();
+	map = page_alloc_memory_map(&n);
 	log_memory_map(map, n);
 	usable_bytes = memmap_usable_bytes(map, n);
 	npages = memmap_end_pfn(map, n);

@@ -39,6 +39,18 @@ struct phys_range {
 	phys_addr_t start, end;
 };
 
+/* Physical addresses x86_64 can have (52 bits): map entries are clipped to this. */
+#define MEMMAP_PHYS_LIMIT (1ULL << 52)
+
+/* Rewrites map as sorted, disjoint, merged entries in out (room for max; 2n always suffices);
+ * where entries overlap the most restrictive type wins (bad > unknown > reserved > ACPI NVS >
+ * ACPI > available); empty entries vanish, long ones end at MEMMAP_PHYS_LIMIT. Returns the
+ * entry count, or -ENOSPC when out is too small. The helpers below expect such a map. */
+int memmap_sanitize(const struct boot_mmap_entry *map, unsigned int n,
+		    struct boot_mmap_entry *out, unsigned int max);
+/* Pairs of entries sharing at least one byte (reported at boot: a firmware or loader bug). */
+unsigned int memmap_count_overlaps(const struct boot_mmap_entry *map, unsigned int n);
+
 /* Bytes of available (type 1) RAM in the map, as the loader reported it. */
 u64 memmap_usable_bytes(const struct boot_mmap_entry *map, unsigned int n);
 /* One past the last whole available page frame. */

@@ -324,11 +324,14 @@ static void map_direct(phys_addr_t start, phys_addr_t end)
 static void map_all_memory(void)
 {
 	const struct boot_framebuffer *fb = &boot_info.fb;
+	const struct boot_mmap_entry *map;
+	unsigned int n;
 	phys_addr_t end;
 
 	map_direct(0, LOW_4G); /* RAM and low MMIO (VGA, framebuffer, APIC...) */
-	for (unsigned int i = 0; i < boot_info.mmap_count; i++) {
-		const struct boot_mmap_entry *e = &boot_info.mmap[i];
+	map = page_alloc_memory_map(&n); /* sanitised: RAM under a reserved range is not RAM */
+	for (unsigned int i = 0; i < n; i++) {
+		const struct boot_mmap_entry *e = &map[i];
 
 		end = e->base + e->len;
 		if (e->type == BOOT_MEM_AVAILABLE && end > LOW_4G && end > e->base)

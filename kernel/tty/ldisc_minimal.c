@@ -48,9 +48,15 @@ static void minimal_close(struct tty_struct *tty)
 	tty->disc_data = NULL;
 }
 
-/* Returns true while c is part of an escape sequence, which is dropped. */
+/* Returns true while c is part of an escape sequence, which is dropped. A control key (Enter,
+ * Ctrl-C, backspace...) is never part of one: it ends an unfinished sequence and acts, and ESC
+ * starts a new sequence. */
 static bool swallow_escape(struct tty_struct *tty, char c)
 {
+	if (escape_state(tty) != ESC_NONE && ((unsigned char)c < 0x20 || c == DEL)) {
+		set_escape_state(tty, c == ESC ? ESC_SEEN : ESC_NONE);
+		return c == ESC;
+	}
 	switch (escape_state(tty)) {
 	case ESC_NONE:
 		if (c != ESC)
@@ -62,7 +68,7 @@ static bool swallow_escape(struct tty_struct *tty, char c)
 		return true;
 	case ESC_SEQUENCE:
 		/* Parameters and intermediates are 0x20-0x3f; a final byte ends the sequence. */
-		if (c < 0x20 || c > 0x3f)
+		if (c > 0x3f)
 			set_escape_state(tty, ESC_NONE);
 		return true;
 	}

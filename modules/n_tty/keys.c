@@ -70,11 +70,23 @@ static enum n_tty_key csi_key(char final, unsigned int param)
 	return N_TTY_KEY_NONE;
 }
 
+/* Enter, Ctrl-C, backspace...: keys a user types, which no escape sequence contains. */
+static bool is_control(char c)
+{
+	return (unsigned char)c < 0x20 || c == DEL;
+}
+
 /* Feeds c to the escape parser; returns true when c belonged to a sequence. */
 static bool parse_escape(struct tty_struct *tty, char c)
 {
 	struct n_tty *nt = state(tty);
 
+	/* A control key ends an unfinished sequence and acts (ESC [ then Enter still submits the
+	 * line); ESC starts a new sequence wherever the old one stood. */
+	if (nt->escape != N_TTY_ESC_NONE && is_control(c)) {
+		nt->escape = c == ESC ? N_TTY_ESC_SEEN : N_TTY_ESC_NONE;
+		return c == ESC;
+	}
 	switch (nt->escape) {
 	case N_TTY_ESC_NONE:
 		if (c != ESC)
@@ -84,7 +96,7 @@ static bool parse_escape(struct tty_struct *tty, char c)
 	case N_TTY_ESC_SEEN:
 		nt->escape_param = 0;
 		nt->escape = c == '[' ? N_TTY_ESC_CSI : c == 'O' ? N_TTY_ESC_SS3 :
-			     c == ESC ? N_TTY_ESC_SEEN : N_TTY_ESC_NONE; /* Alt+key: dropped */
+			     N_TTY_ESC_NONE; /* Alt+key: dropped */
 		return true;
 	case N_TTY_ESC_SS3:
 		nt->escape = N_TTY_ESC_NONE;
@@ -96,8 +108,8 @@ static bool parse_escape(struct tty_struct *tty, char c)
 	if (isdigit(c)) {
 		if (nt->escape_param <= ESCAPE_PARAM_MAX)
 			nt->escape_param = nt->escape_param * 10 + (unsigned int)(c - '0');
-	} else if (c < 0x20 || c > 0x3f) {
-		/* A final byte ends the sequence (anything else abandons it); ';' etc. go on. */
+	} else if (c > 0x3f) {
+		/* A final byte ends the sequence; parameters (';') and intermediates go on. */
 		nt->escape = N_TTY_ESC_NONE;
 		if (c >= 0x40 && c <= 0x7e)
 			do_key(tty, csi_key(c, nt->escape_param));

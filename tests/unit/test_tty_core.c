@@ -325,12 +325,31 @@ static void test_release_range(void)
 	CHECK_UINT(tty_release_range(start, start + sizeof(module_area)), 0);
 }
 
+static void fresh_screen(void)
+{
+	screen_reset();
+}
+
+/* ESC [ then Enter or Ctrl-C used to lose the key: an unfinished sequence gives way to every
+ * control key, in the minimal discipline too. */
+static void test_minimal_escape_gives_way(void)
+{
+	CHECK_INT(check_escape_gives_way(&screen_tty, fresh_screen), 0);
+	screen_reset();
+	CHECK_INT(type_line(&screen_tty, "echo x\x1b[\r", line, sizeof(line)), 6);
+	CHECK_STR(line, "echo x");
+	CHECK_INT(type_line(&screen_tty, "abc\x1b[12\x03", line, sizeof(line)), -EINTR);
+	CHECK_INT(type_line(&screen_tty, "ab\x1b[1\x1b[Dc\x1b\x7f\r", line, sizeof(line)), 2);
+	CHECK_STR(line, "ab");
+}
+
 int main(void)
 {
 	test_registry();
 	test_input_queue();
 	test_minimal_editing();
 	test_minimal_controls();
+	test_minimal_escape_gives_way();
 	test_overflow();
 	test_termios();
 	test_console_tty();

@@ -271,6 +271,33 @@ static void test_detach_keeps_line(void)
 	CHECK_STR(enter(), "abxc");
 }
 
+/* A fresh n_tty (no history, no escape state) on a fresh screen. */
+static void reattach(void)
+{
+	CHECK_INT(tty_set_ldisc(&tty, "minimal"), 0);
+	CHECK_INT(tty_set_ldisc(&tty, "n_tty"), 0);
+	screen_reset();
+}
+
+/* ESC [ then Enter used to be swallowed as the end of the sequence: every control key must
+ * cut an unfinished sequence short and act as it would alone. */
+static void test_escape_gives_way(void)
+{
+	CHECK_INT(check_escape_gives_way(&tty, reattach), 0);
+	reattach();
+	CHECK_STR(enter(), "");
+	CHECK_INT(type_line(&tty, "echo x\x1b[\r", line, sizeof(line)), 6);
+	CHECK_STR(line, "echo x");
+	CHECK_INT(type_line(&tty, "abc\x1bO\x03", line, sizeof(line)), -EINTR);
+	/* ESC inside a sequence starts a new one: its arrow key still works. */
+	screen_reset();
+	keys("bc\x1b[1\x1b[Da");
+	CHECK_SCREEN("bac", 2);
+	keys("\x1b[" "99999999999999999999" "D" "\x1b[2~x"); /* huge count: one left; Insert */
+	CHECK_SCREEN("bxac", 2);
+	CHECK_STR(enter(), "bxac");
+}
+
 int main(void)
 {
 	CHECK_INT(tty_register(&tty), 0);
@@ -284,6 +311,7 @@ int main(void)
 	test_redraw_long_moves();
 	test_overflow();
 	test_detach_keeps_line();
+	test_escape_gives_way();
 	tty_unregister(&tty);
 	tty_unregister_ldisc(&n_tty_ldisc);
 	return unit_summary();

@@ -104,4 +104,64 @@ static int type_line(struct tty_struct *tty, const char *s, char *buf, size_t si
 	return tty_read_line(tty, buf, size);
 }
 
+/*
+ * Feeds n bytes (NULs included) to tty and reads every line they complete; out gets each
+ * read's result as "<ret>:<line>|", ending with the -EAGAIN of the unfinished line.
+ */
+static void type_all(struct tty_struct *tty, const char *s, size_t n, char *out, size_t size)
+{
+	char buf[TTY_LINE_MAX];
+	size_t used = 0;
+	int ret;
+
+	out[0] = '\0';
+	tty_receive_buf(tty, s, n);
+	do {
+		ret = tty_read_line(tty, buf, sizeof(buf));
+		used += (size_t)host_snprintf(out + used, size - used, "%d:%s|", ret,
+					      ret >= 0 ? buf : "");
+	} while (ret != -EAGAIN && used < size);
+}
+
+/* Unfinished escape sequences, each of which a control key typed next must cut short. */
+static const char *const escape_prefixes[] = {
+	"\x1b", "\x1b\x1b", "\x1b[", "\x1b[1", "\x1b[12;", "\x1b[?", "\x1b[1 ", "\x1bO",
+	"\x1b[" "1234567890123456789012345678901234567890", /* overlong: the number overflows */
+};
+
+/*
+ * Checks that typing escape_prefixes[i] before a control key changes nothing: "ab", the
+ * prefix, the key, then "z\r" gives the same lines as without the prefix, for every C0
+ * control (NUL, Enter, Ctrl-C, backspace, ESC...) and DEL. reset() puts the discipline back
+ * in a known state (history) before each try. Returns the number of mismatches.
+ */
+static int check_escape_gives_way(struct tty_struct *tty, void (*reset)(void))
+{
+	char input[128], plain[512], prefixed[512];
+	int bad = 0;
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(escape_prefixes); i++) {
+		for (int key = 0; key <= 0x20; key++) {
+			const char *prefix = escape_prefixes[i];
+			char c = key == 0x20 ? 0x7f : (char)key;
+			size_t n;
+
+			reset();
+			n = (size_t)host_snprintf(input, sizeof(input), "ab%cz\r", 'X');
+			input[2] = c;
+			type_all(tty, input, n, plain, sizeof(plain));
+			reset();
+			n = (size_t)host_snprintf(input, sizeof(input), "ab%sXz\r", prefix);
+			input[n - 3] = c;
+			type_all(tty, input, n, prefixed, sizeof(prefixed));
+			if (host_strcmp(plain, prefixed) != 0) {
+				fprintf(stderr, "    ESC prefix #%u then key 0x%02x: \"%s\" not \"%s\"\n",
+					i, (unsigned char)c, prefixed, plain);
+				bad++;
+			}
+		}
+	}
+	return bad;
+}
+
 #endif
