@@ -184,25 +184,13 @@ bad_size:
 	return -ENOEXEC;
 }
 
-/* "a b" from two possibly empty argument strings; the later one wins for repeated names. */
-static char *join_args(const char *first, const char *second)
-{
-	size_t a = first ? strlen(first) : 0, b = second ? strlen(second) : 0;
-	char *s = kmalloc(a + b + 2, GFP_KERNEL);
-
-	if (!s)
-		return NULL;
-	memcpy(s, first ? first : "", a);
-	s[a] = ' ';
-	memcpy(s + a + 1, second ? second : "", b);
-	s[a + 1 + b] = '\0';
-	return s;
-}
-
-/* Kernel command line "name.param=value" options first, so insmod's arguments override them. */
+/*
+ * Kernel command line "name.param=value" options first, so insmod's arguments override them;
+ * a bad boot option is reported and skipped (params_parse_boot), a bad insmod one fails.
+ */
 static int module_setup_params(struct module *mod, const char *args)
 {
-	char *cmdline_args, *all;
+	char *cmdline_args;
 	int err;
 
 	err = params_check(mod->name, mod->params, mod->num_params);
@@ -211,12 +199,10 @@ static int module_setup_params(struct module *mod, const char *args)
 	cmdline_args = params_from_cmdline(mod->name);
 	if (IS_ERR(cmdline_args))
 		return PTR_ERR(cmdline_args);
-	all = join_args(cmdline_args, args);
+	err = params_parse_boot(mod->name, cmdline_args, mod->params, mod->num_params);
 	kfree(cmdline_args);
-	if (!all)
-		return -ENOMEM;
-	err = params_parse(mod->name, all, mod->params, mod->num_params);
-	kfree(all);
+	if (!err)
+		err = params_parse(mod->name, args, mod->params, mod->num_params);
 	mod->params_set = (err == 0);
 	return err;
 }
