@@ -322,12 +322,17 @@ int load_module(const void *image, size_t size, const char *filename, const char
 
 	err = -ENOMEM;
 	mod = module_alloc_struct(name, &mi);
-	if (!mod)
+	if (!mod) {
+		pr_err("%s: not enough free memory for struct module\n", name);
 		goto out;
+	}
 	mod->layout = info.layout;
 	mod->mem = module_area_alloc(info.layout.total_size);
-	if (!mod->mem)
+	if (!mod->mem) {
+		pr_err("%s: not enough free memory for the module's %lu KiB\n", name,
+		       (unsigned long)(info.layout.total_size + 1023) / 1024);
 		goto out_free_struct;
+	}
 
 	ctx.mod = mod;
 	ctx.user = (struct export_user){ .name = mod->name, .gpl_compatible = mi.gpl_compatible };
@@ -388,7 +393,7 @@ int load_module_file(const char *path, const char *args, struct module **out)
 
 	err = vfs_read_file(path, &image, &size);
 	if (err) {
-		pr_err("insmod: %s: %s\n", path, errno_name(err));
+		pr_err("insmod: %s: cannot read the file (%s)\n", path, errno_name(err));
 		return err;
 	}
 	err = load_module(image, size, path, args, out);
