@@ -184,6 +184,14 @@ static void print_modinfo(const char *filename, const char *sec, size_t size)
 	}
 }
 
+static void print_modinfo_section(const char *path, const struct load_info *info, int idx)
+{
+	u64 size = 0;
+	const char *sec = module_section_data(info, idx, &size); /* sets size */
+
+	print_modinfo(path, sec, size);
+}
+
 /*
  * Prints the .modinfo of the module file at path. 0, or SHELL_FAILED after one error line;
  * -ENOENT alone is left to the caller (which knows whether a name or a path was asked for).
@@ -193,7 +201,6 @@ static int modinfo_file(const char *path)
 	struct load_info info;
 	void *image;
 	size_t size;
-	u64 secsize = 0;
 	int err, idx;
 
 	err = vfs_read_file(path, &image, &size);
@@ -210,7 +217,7 @@ static int modinfo_file(const char *path)
 	else if (idx < 0)
 		console_printf("modinfo: %s: no .modinfo section (not a Keel module?)\n", path);
 	else
-		print_modinfo(path, module_section_data(&info, idx, &secsize), secsize);
+		print_modinfo_section(path, &info, idx);
 	kfree(image);
 	return err || idx < 0 ? SHELL_FAILED : 0;
 }
