@@ -62,7 +62,7 @@ def test_module_sections_and_symbols(built):
     sections = elfsections.read_sections(HELLO)
     for name in ('.modinfo', '__versions', '__param', '.text'):
         assert name in sections
-    assert len(sections['__param']) == 2 * 32  # two struct kernel_param
+    assert len(sections['__param']) == 2 * 48  # two struct kernel_param
     assert len(sections['__versions']) % 64 == 0
     syms = run('nm', HELLO)
     assert re.search(r' T init_module$', syms, re.M)

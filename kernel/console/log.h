@@ -4,7 +4,14 @@
 
 #include <keel/types.h>
 
+/* Linux's values: the console level never drops below MIN, so KERN_EMERG always prints. */
+#define CONSOLE_LOGLEVEL_MIN 1
+#define CONSOLE_LOGLEVEL_MOTORMOUTH 15
+
+/* Sets the console loglevel (messages below it print); clamped to CONSOLE_LOGLEVEL_MIN. */
 void log_set_console_level(int level);
+/* Every message reaches the console from now on; for oops and panic, as Linux's. */
+void console_verbose(void);
 int log_get_console_level(void);
 void log_set_clock(u64 (*clock_ns)(void));
 /* Feeds the whole retained log, oldest first, to sink; returns the byte count. */

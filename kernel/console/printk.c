@@ -1,6 +1,9 @@
 /*
  * printk: formats a message, stamps it with the uptime, keeps it in the dmesg ring and writes it
- * to every console when its level passes the console loglevel (loglevel=, quiet).
+ * to every console when its level passes the console loglevel (loglevel=, quiet). As in Linux,
+ * the console level never goes below CONSOLE_LOGLEVEL_MIN, so KERN_EMERG always shows, and an
+ * oops or panic makes the console verbose. A message too long for one record is cut with a
+ * marker saying how much was lost, and always ends its line.
  */
 #include <keel/console.h>
 #include <keel/export.h>
@@ -10,7 +13,16 @@
 #include <keel/string.h>
 #include "console/log.h"
 
+#ifdef KEEL_HOST_TEST
+/* tests/unit/test_printk.c: user space may not touch the interrupt flag; nothing interrupts. */
+#undef local_irq_save
+#define local_irq_save(flags) ((flags) = 0)
+#define local_irq_restore(flags) ((void)(flags))
+#endif
+
 #define LOG_BUF_SIZE (128 * 1024)
+#define LOG_LINE_MAX 1024         /* one record: prefix, text and the cut marker */
+#define LOG_CUT_ROOM 40           /* room kept for the marker " [... N bytes cut]\n" */
 
 static char log_buf[LOG_BUF_SIZE];
 static size_t log_head, log_len; /* log_head: next write position; log_len: bytes held */
@@ -18,7 +30,17 @@ static int console_loglevel = 7; /* print everything up to KERN_INFO by default 
 static bool line_open;           /* the last message did not end with '\n' */
 static u64 (*log_clock_ns)(void);
 
-void log_set_console_level(int level) { console_loglevel = level; }
+void log_set_console_level(int level)
+{
+	console_loglevel = level < CONSOLE_LOGLEVEL_MIN ? CONSOLE_LOGLEVEL_MIN : level;
+}
+
+void console_verbose(void)
+{
+	if (console_loglevel < CONSOLE_LOGLEVEL_MOTORMOUTH)
+		console_loglevel = CONSOLE_LOGLEVEL_MOTORMOUTH;
+}
+
 int log_get_console_level(void) { return console_loglevel; }
 void log_set_clock(u64 (*clock_ns)(void)) { log_clock_ns = clock_ns; }
 
@@ -76,9 +98,27 @@ static size_t format_prefix(char *buf, size_t size)
 			 (unsigned long)(ns % 1000000000) / 1000);
 }
 
+/*
+ * Formats the text at buf + n (room bytes left in a LOG_LINE_MAX record); a text that does not
+ * fit is cut with a marker that ends the line. Returns the new length.
+ */
+static size_t format_text(char *buf, size_t n, const char *fmt, va_list ap)
+{
+	size_t room = LOG_LINE_MAX - n;
+	int want = vsnprintf(buf + n, room, fmt, ap);
+
+	if (want < 0)
+		return n;
+	if ((size_t)want < room)
+		return n + want;
+	n = LOG_LINE_MAX - LOG_CUT_ROOM;
+	return n + scnprintf(buf + n, LOG_CUT_ROOM, " [... %zu bytes cut]\n",
+			     (size_t)want - (room - LOG_CUT_ROOM));
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
-	char buf[1024];
+	char buf[LOG_LINE_MAX];
 	size_t n = 0;
 	int level = parse_level(&fmt);
 	unsigned long flags;
@@ -92,7 +132,7 @@ int vprintk(const char *fmt, va_list ap)
 			buf[n++] = '\n';
 		n += format_prefix(buf + n, sizeof(buf) - n);
 	}
-	n += vscnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	n = format_text(buf, n, fmt, ap);
 	line_open = n > 0 && buf[n - 1] != '\n';
 	open_level = level;
 	log_store(buf, n);

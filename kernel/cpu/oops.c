@@ -6,6 +6,7 @@
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "console/log.h"
 #include "cpu/cpu.h"
 #include "cpu/traps.h"
 
@@ -126,6 +127,7 @@ static void print_registers(const struct pt_regs *regs)
 void oops(struct pt_regs *regs)
 {
 	local_irq_disable();
+	console_verbose(); /* whatever loglevel= said, the oops must be seen */
 	console_flush(); /* a console waiting for interrupts to drain would never print this */
 	if (oops_in_progress++) {
 		/* Faulting while printing an oops: say the least and stop. */

@@ -30,7 +30,7 @@ struct boot_framebuffer {
 };
 
 struct boot_info {
-	char cmdline[1024];
+	const char *cmdline; /* in the multiboot2 information (kept), whole; see cmdline.h */
 	char loader_name[64];
 	struct boot_mmap_entry mmap[BOOT_MMAP_MAX];
 	unsigned int mmap_count;

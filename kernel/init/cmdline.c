@@ -1,51 +1,89 @@
-/* Parses the kernel command line on demand; tokens are space-separated, values may be "quoted". */
+/*
+ * The kernel command line. The raw string stays where the boot loader put it (the multiboot2
+ * information is reserved for good), whatever its length; cmdline_setup() splits it once into
+ * words (quotes removed, key and value apart) that cmdline_for_each() walks without copying,
+ * so no option or value is ever cut to fit a buffer.
+ */
 #include <keel/export.h>
 #include <keel/cmdline.h>
 #include <keel/errno.h>
+#include <keel/printk.h>
 #include <keel/string.h>
 #include "init/bootinfo.h"
 
-#define TOKEN_MAX 256
+/*
+ * Each word is stored as a flag ('=' when it has a value, ' ' when not), the key and its NUL,
+ * then the value and its NUL when there is one; a NUL flag ends the list. A word of n bytes
+ * takes at most n + 2, so twice the line's length is always enough.
+ */
+static char cmdline_words[2 * COMMAND_LINE_MAX + 1];
 
 const char *cmdline_get_raw(void)
 {
-	return boot_info.cmdline;
+	return boot_info.cmdline ? boot_info.cmdline : "";
 }
 
-/* Copies the next token (quotes removed) into tok; returns the position after it, or NULL at the end. */
-static const char *next_token(const char *p, char *tok, size_t size)
+/* Copies the word at p (unquoted) to out as flag/key/value; returns the position after it. */
+static const char *split_word(const char *p, char **out)
 {
-	size_t n = 0;
+	char *flag = (*out)++, *o = *out;
 	bool quoted = false;
 
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (!*p)
-		return NULL;
+	*flag = ' ';
 	for (; *p && (quoted || (*p != ' ' && *p != '\t')); p++) {
 		if (*p == '"') {
 			quoted = !quoted;
-			continue;
+		} else if (*p == '=' && *flag == ' ') {
+			*flag = '=';
+			*o++ = '\0';
+		} else {
+			*o++ = *p;
 		}
-		if (n + 1 < size)
-			tok[n++] = *p;
 	}
-	tok[n] = '\0';
+	*o++ = '\0';
+	*out = o;
+	if (quoted)
+		pr_warn("boot: unterminated quote in the command line; it runs to the end\n");
 	return p;
+}
+
+int cmdline_setup(const char *raw)
+{
+	size_t len = strlen(raw);
+	char *out = cmdline_words;
+
+	boot_info.cmdline = raw;
+	cmdline_words[0] = '\0';
+	if (len >= COMMAND_LINE_MAX) {
+		pr_err("boot: the command line is %zu bytes, more than the %d this kernel takes; "
+		       "ignoring every option in it\n", len, COMMAND_LINE_MAX - 1);
+		return -E2BIG;
+	}
+	for (;;) {
+		while (*raw == ' ' || *raw == '\t')
+			raw++;
+		if (!*raw)
+			break;
+		raw = split_word(raw, &out);
+	}
+	*out = '\0';
+	return 0;
 }
 
 int cmdline_for_each(int (*fn)(const char *key, const char *value, void *arg), void *arg)
 {
-	char tok[TOKEN_MAX];
-	const char *p = boot_info.cmdline;
+	const char *p = cmdline_words;
 
-	while ((p = next_token(p, tok, sizeof(tok)))) {
-		char *eq = strchr(tok, '=');
+	while (*p) {
+		const char *key = p + 1, *value = NULL;
 		int ret;
 
-		if (eq)
-			*eq = '\0';
-		ret = fn(tok, eq ? eq + 1 : NULL, arg);
+		p = key + strlen(key) + 1;
+		if (key[-1] == '=') {
+			value = p;
+			p += strlen(p) + 1;
+		}
+		ret = fn(key, value, arg);
 		if (ret)
 			return ret;
 	}
@@ -78,6 +116,9 @@ int cmdline_get(const char *key, char *buf, size_t size)
 	struct cmdline_query q = { key, buf, size, -ENOENT };
 
 	cmdline_for_each(match_key, &q);
+	if (q.result == -E2BIG)
+		pr_err("boot: the value of %s= is longer than the %zu bytes it may have; ignored\n",
+		       key, size - 1);
 	return q.result;
 }
 EXPORT_SYMBOL(cmdline_get);

@@ -30,9 +30,26 @@ static void apply_log_options(void)
 
 	if (cmdline_has("quiet"))
 		log_set_console_level(4);
-	if (cmdline_get("loglevel", buf, sizeof(buf)) == 0 && kstrtoint(buf, 10, &level) == 0 &&
-	    level >= 0 && level <= 8)
+	if (cmdline_get("loglevel", buf, sizeof(buf)) != 0)
+		return;
+	if (kstrtoint(buf, 10, &level) == 0 && level >= 0 && level <= 8)
 		log_set_console_level(level);
+	else
+		pr_err("boot: loglevel=%s is not a level from 0 to 8; ignored\n", buf);
+}
+
+/* printk keeps one line to 1 KiB, so a longer command line is printed in pieces. */
+#define CMDLINE_PIECE 512
+static void print_cmdline(void)
+{
+	const char *s = cmdline_get_raw();
+	size_t len = strlen(s);
+
+	pr_info("boot: loader \"%s\", command line \"%.*s", boot_info.loader_name,
+		CMDLINE_PIECE, s);
+	for (size_t i = CMDLINE_PIECE; i < len; i += CMDLINE_PIECE)
+		pr_cont("%.*s", CMDLINE_PIECE, s + i);
+	pr_cont("\"\n");
 }
 
 /* PID 1: everything that may sleep (drivers probing, /etc/modules, the shell) runs here, in a
@@ -71,8 +88,7 @@ void kmain(u32 mbi_phys)
 		pr_warn("boot: malformed multiboot2 information; continuing with what was read\n");
 	apply_log_options();
 	pr_info("Keel %s (%s) booting\n", KEEL_VERSION, KEEL_BUILD_INFO);
-	pr_info("boot: loader \"%s\", command line \"%s\"\n", boot_info.loader_name,
-		boot_info.cmdline);
+	print_cmdline();
 	cpu_init();
 	mm_init();
 	video_console_init();

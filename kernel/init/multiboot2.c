@@ -1,4 +1,5 @@
 /* Walks the multiboot2 information tags and copies what Keel needs into boot_info. */
+#include <keel/cmdline.h>
 #include <keel/layout.h>
 #include <keel/minmax.h>
 #include <keel/printk.h>
@@ -63,6 +64,16 @@ static void parse_mmap(const struct mb2_tag_mmap *t)
 	}
 }
 
+/* Copies a loader-given string into a fixed field, saying so when it does not fit. */
+static void copy_boot_string(char *dst, size_t size, const char *src, const char *what)
+{
+	size_t len = strlcpy(dst, src, size);
+
+	if (len >= size)
+		pr_err("boot: the %s is %zu bytes, longer than the %zu kept; it is cut to '%s'\n",
+		       what, len, size - 1, dst);
+}
+
 static void parse_module(const struct mb2_tag_module *t)
 {
 	struct boot_module *m;
@@ -72,7 +83,7 @@ static void parse_module(const struct mb2_tag_module *t)
 	m = &boot_info.modules[boot_info.module_count++];
 	m->start = t->mod_start;
 	m->end = t->mod_end;
-	strlcpy(m->cmdline, t->cmdline, sizeof(m->cmdline));
+	copy_boot_string(m->cmdline, sizeof(m->cmdline), t->cmdline, "boot module's string");
 }
 
 static void parse_framebuffer(const struct mb2_tag_framebuffer *t)
@@ -96,6 +107,16 @@ static void parse_framebuffer(const struct mb2_tag_framebuffer *t)
 	}
 }
 
+/* The string is used where it lies, at any length; one without its NUL is refused. */
+static void parse_cmdline(const char *payload, size_t room)
+{
+	if (strnlen(payload, room) == room) {
+		pr_err("boot: the command line tag has no terminating NUL; command line ignored\n");
+		return;
+	}
+	cmdline_setup(payload);
+}
+
 static void parse_tag(const struct mb2_tag *tag)
 {
 	const char *payload = (const char *)(tag + 1);
@@ -103,10 +124,11 @@ static void parse_tag(const struct mb2_tag *tag)
 
 	switch (tag->type) {
 	case MB2_TAG_CMDLINE:
-		strlcpy(boot_info.cmdline, payload, sizeof(boot_info.cmdline));
+		parse_cmdline(payload, tag->size - sizeof(*tag));
 		break;
 	case MB2_TAG_LOADER_NAME:
-		strlcpy(boot_info.loader_name, payload, sizeof(boot_info.loader_name));
+		copy_boot_string(boot_info.loader_name, sizeof(boot_info.loader_name), payload,
+				 "boot loader's name");
 		break;
 	case MB2_TAG_MODULE:
 		parse_module((const void *)tag);

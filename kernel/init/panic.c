@@ -4,6 +4,7 @@
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/string.h>
+#include "console/log.h"
 
 void panic(const char *fmt, ...)
 {
@@ -11,6 +12,7 @@ void panic(const char *fmt, ...)
 	va_list ap;
 
 	local_irq_disable();
+	console_verbose(); /* whatever loglevel= said, the panic must be seen */
 	console_flush(); /* interrupt-driven consoles must print without interrupts from now on */
 	va_start(ap, fmt);
 	vscnprintf(msg, sizeof(msg), fmt, ap);

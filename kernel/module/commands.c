@@ -8,9 +8,13 @@
 #include "fs/vfs.h"
 #include "module/module.h"
 
-#define ARGS_MAX 1024
+#define ARGS_MAX 2048 /* a 1023-character line whose every word gains two quotes fits */
+#define SHELL_FAILED 1 /* failed, and already said why (see <keel/shell.h>) */
 
-/* Joins argv[from..] with spaces: the module parameters. "" when there are none. */
+/*
+ * Joins argv[from..] with spaces: the module parameters ("" when there are none). NULL, after
+ * one error line, when they do not fit: cutting them would load with other values.
+ */
 static char *join_argv(int argc, char **argv, int from, char *buf, size_t size)
 {
 	size_t n = 0;
@@ -18,22 +22,30 @@ static char *join_argv(int argc, char **argv, int from, char *buf, size_t size)
 	buf[0] = '\0';
 	for (int i = from; i < argc; i++) {
 		bool quote = strchr(argv[i], ' ') != NULL;
+		int len = snprintf(buf + n, size - n, "%s%s%s%s", n ? " " : "",
+				   quote ? "\"" : "", argv[i], quote ? "\"" : "");
 
-		n += scnprintf(buf + n, size - n, "%s%s%s%s", n ? " " : "", quote ? "\"" : "",
-			       argv[i], quote ? "\"" : "");
+		if (len < 0 || (size_t)len >= size - n) {
+			console_printf("%s: parameters too long (max %zu characters)\n", argv[0],
+				       size - 1);
+			return NULL;
+		}
+		n += len;
 	}
 	return buf;
 }
 
 static int cmd_insmod(int argc, char **argv)
 {
-	char args[ARGS_MAX];
+	static char args[ARGS_MAX]; /* the shell runs one command at a time */
 	struct module *mod;
 	int err;
 
 	if (argc < 2)
 		return -EINVAL;
-	err = load_module_file(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), &mod);
+	if (!join_argv(argc, argv, 2, args, sizeof(args)))
+		return SHELL_FAILED;
+	err = load_module_file(argv[1], args, &mod);
 	module_autoload_flush();
 	return err ? 1 : 0; /* the loader already said what went wrong */
 }
@@ -52,7 +64,7 @@ static int cmd_rmmod(int argc, char **argv)
 
 static int cmd_modprobe(int argc, char **argv)
 {
-	char args[ARGS_MAX];
+	static char args[ARGS_MAX]; /* the shell runs one command at a time */
 	bool remove = argc > 1 && strcmp(argv[1], "-r") == 0;
 	int err;
 
@@ -66,7 +78,9 @@ static int cmd_modprobe(int argc, char **argv)
 				failed = 1;
 		return failed;
 	}
-	err = modprobe(argv[1], join_argv(argc, argv, 2, args, sizeof(args)), false);
+	if (!join_argv(argc, argv, 2, args, sizeof(args)))
+		return SHELL_FAILED;
+	err = modprobe(argv[1], args, false);
 	module_autoload_flush();
 	return err ? 1 : 0;
 }
@@ -170,42 +184,54 @@ static void print_modinfo(const char *filename, const char *sec, size_t size)
 	}
 }
 
+static void print_modinfo_section(const char *path, const struct load_info *info, int idx)
+{
+	u64 size = 0;
+	const char *sec = module_section_data(info, idx, &size); /* sets size */
+
+	print_modinfo(path, sec, size);
+}
+
+/*
+ * Prints the .modinfo of the module file at path. 0, or SHELL_FAILED after one error line;
+ * -ENOENT alone is left to the caller (which knows whether a name or a path was asked for).
+ */
 static int modinfo_file(const char *path)
 {
 	struct load_info info;
 	void *image;
 	size_t size;
-	u64 secsize = 0;
 	int err, idx;
 
 	err = vfs_read_file(path, &image, &size);
-	if (err)
+	if (err == -ENOENT)
 		return err;
-	err = module_validate_elf(&info, image, size, path);
 	if (err) {
+		console_printf("modinfo: %s: cannot read the file (%s)\n", path, errno_name(err));
+		return SHELL_FAILED;
+	}
+	err = module_validate_elf(&info, image, size, path);
+	idx = err ? -1 : module_find_section(&info, ".modinfo");
+	if (err)
 		console_printf("modinfo: %s: %s\n", path, info.err);
-		kfree(image);
-		return 1;
-	}
-	idx = module_find_section(&info, ".modinfo");
-	if (idx >= 0) {
-		const char *sec = module_section_data(&info, idx, &secsize);
-
-		print_modinfo(path, sec, secsize);
-	}
+	else if (idx < 0)
+		console_printf("modinfo: %s: no .modinfo section (not a Keel module?)\n", path);
+	else
+		print_modinfo_section(path, &info, idx);
 	kfree(image);
-	return 0;
+	return err || idx < 0 ? SHELL_FAILED : 0;
 }
 
 static int cmd_modinfo(int argc, char **argv)
 {
 	struct module *mod;
 	char path[160];
+	int err;
 
 	if (argc != 2)
 		return -EINVAL;
 	if (strchr(argv[1], '/'))
-		return modinfo_file(argv[1]);
+		return modinfo_file(argv[1]); /* -ENOENT: the shell says "No such file" */
 	mutex_lock(&module_mutex);
 	mod = find_module(argv[1]);
 	if (mod)
@@ -213,12 +239,17 @@ static int cmd_modinfo(int argc, char **argv)
 	mutex_unlock(&module_mutex);
 	if (mod)
 		return 0;
-	snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, argv[1]);
-	if (modinfo_file(path) == -ENOENT) {
-		console_printf("modinfo: %s: module not found (not loaded, no %s)\n", argv[1], path);
-		return 1;
+	if (snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, argv[1]) >= (int)sizeof(path)) {
+		console_printf("modinfo: %.40s...: name too long (not loaded; no module file has "
+			       "a name that long)\n", argv[1]);
+		return SHELL_FAILED;
 	}
-	return 0;
+	err = modinfo_file(path);
+	if (err == -ENOENT) {
+		console_printf("modinfo: %s: module not found (not loaded, no %s)\n", argv[1], path);
+		return SHELL_FAILED;
+	}
+	return err;
 }
 
 static const struct shell_command module_commands[] = {

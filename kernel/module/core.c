@@ -126,16 +126,30 @@ int module_add_exports(struct module *mod, const struct load_info *info)
 	return 0;
 }
 
+/* modinfo_for_each() callback: keeps the first licence that is not GPL-compatible. */
+static int find_non_gpl_license(const char *value, size_t len, void *arg)
+{
+	struct modinfo_field *f = arg;
+
+	if (modinfo_license_is_gpl(value, len))
+		return 0;
+	f->str = value;
+	f->len = len;
+	return 1;
+}
+
+/* Names the licence that taints (of several, the first non-GPL one), as Linux's message. */
 void module_account_taint(struct module *mod)
 {
-	const struct modinfo_field *lic = &mod->info.license;
+	struct modinfo_field lic = { NULL, 0 };
 
 	if (mod->gpl_compatible)
 		return;
+	modinfo_for_each(&mod->info, "license", find_non_gpl_license, &lic);
 	if (!(kernel_taints() & (1UL << TAINT_PROPRIETARY_MODULE)))
 		pr_warn("%s: module license '%.*s' taints kernel.\n", mod->name,
-			lic->str ? (int)strnlen(lic->str, lic->len) : 7,
-			lic->str ? lic->str : "unspecified");
+			lic.str ? (int)strnlen(lic.str, lic.len) : (int)strlen("unspecified"),
+			lic.str ? lic.str : "unspecified");
 	mod->taints |= 1UL << TAINT_PROPRIETARY_MODULE;
 	add_taint(TAINT_PROPRIETARY_MODULE);
 }

@@ -215,25 +215,13 @@ bad_size:
 	return -ENOEXEC;
 }
 
-/* "a b" from two possibly empty argument strings; the later one wins for repeated names. */
-static char *join_args(const char *first, const char *second)
-{
-	size_t a = first ? strlen(first) : 0, b = second ? strlen(second) : 0;
-	char *s = kmalloc(a + b + 2, GFP_KERNEL);
-
-	if (!s)
-		return NULL;
-	memcpy(s, first ? first : "", a);
-	s[a] = ' ';
-	memcpy(s + a + 1, second ? second : "", b);
-	s[a + 1 + b] = '\0';
-	return s;
-}
-
-/* Kernel command line "name.param=value" options first, so insmod's arguments override them. */
+/*
+ * Kernel command line "name.param=value" options first, so insmod's arguments override them;
+ * a bad boot option is reported and skipped (params_parse_boot), a bad insmod one fails.
+ */
 static int module_setup_params(struct module *mod, const char *args)
 {
-	char *cmdline_args, *all;
+	char *cmdline_args;
 	int err;
 
 	err = params_check(mod->name, mod->params, mod->num_params);
@@ -242,12 +230,10 @@ static int module_setup_params(struct module *mod, const char *args)
 	cmdline_args = params_from_cmdline(mod->name);
 	if (IS_ERR(cmdline_args))
 		return PTR_ERR(cmdline_args);
-	all = join_args(cmdline_args, args);
+	err = params_parse_boot(mod->name, cmdline_args, mod->params, mod->num_params);
 	kfree(cmdline_args);
-	if (!all)
-		return -ENOMEM;
-	err = params_parse(mod->name, all, mod->params, mod->num_params);
-	kfree(all);
+	if (!err)
+		err = params_parse(mod->name, args, mod->params, mod->num_params);
 	mod->params_set = (err == 0);
 	return err;
 }
@@ -371,12 +357,17 @@ int load_module(const void *image, size_t size, const char *filename, const char
 
 	err = -ENOMEM;
 	mod = module_alloc_struct(name, &mi);
-	if (!mod)
+	if (!mod) {
+		pr_err("%s: not enough free memory for struct module\n", name);
 		goto out;
+	}
 	mod->layout = info.layout;
 	mod->mem = module_area_alloc(info.layout.total_size);
-	if (!mod->mem)
+	if (!mod->mem) {
+		pr_err("%s: not enough free memory for the module's %lu KiB\n", name,
+		       (unsigned long)(info.layout.total_size + 1023) / 1024);
 		goto out_free_struct;
+	}
 
 	ctx.mod = mod;
 	ctx.user = (struct export_user){ .name = mod->name, .gpl_compatible = mi.gpl_compatible };
@@ -441,7 +432,7 @@ int load_module_file(const char *path, const char *args, struct module **out)
 
 	err = vfs_read_file(path, &image, &size);
 	if (err) {
-		pr_err("insmod: %s: %s\n", path, errno_name(err));
+		pr_err("insmod: %s: cannot read the file (%s)\n", path, errno_name(err));
 		return err;
 	}
 	err = load_module(image, size, path, args, out);

@@ -15,9 +15,14 @@
 #define DEP_FILE MODULES_DIR "/modules.dep"
 #define ALIAS_FILE MODULES_DIR "/modules.alias"
 
-/* "hello.ko" or "kernel/x/hello.ko" -> "hello", with '-' read as '_'. */
-static void module_name_of(const char *ko, size_t len, char *name, size_t size)
+/*
+ * "hello.ko" or "kernel/x/hello.ko" -> "hello", with '-' read as '_'. False when the name is
+ * too long for name[] (it is cut there, and names no module).
+ */
+static bool module_name_of(const char *ko, size_t len, char *name, size_t size)
 {
+	bool fits;
+
 	const char *slash = memchr(ko, '/', len);
 
 	while (slash) {
@@ -27,10 +32,12 @@ static void module_name_of(const char *ko, size_t len, char *name, size_t size)
 	}
 	if (len > 3 && memcmp(ko + len - 3, ".ko", 3) == 0)
 		len -= 3;
+	fits = len < size;
 	len = min(len, size - 1);
 	for (size_t i = 0; i < len; i++)
 		name[i] = ko[i] == '-' ? '_' : ko[i];
 	name[len] = '\0';
+	return fits;
 }
 
 /* The dependency line for name: deps[] in load order (last listed first). -ENOENT if absent. */
@@ -45,9 +52,8 @@ static bool dep_line_matches(const char *line, const char *name, size_t *colon)
 	char this_name[MODULE_NAME_LEN];
 	const char *c = strchr(line, ':');
 
-	if (!c)
+	if (!c || !module_name_of(line, c - line, this_name, sizeof(this_name)))
 		return false;
-	module_name_of(line, c - line, this_name, sizeof(this_name));
 	*colon = c - line;
 	return strcmp(this_name, name) == 0;
 }
@@ -58,7 +64,8 @@ static int parse_dep_line(char *line, size_t colon, struct dep_entry *e)
 	unsigned int n = 0;
 
 	line[colon] = '\0';
-	snprintf(e->path, sizeof(e->path), "%s/%s", MODULES_DIR, line);
+	if (snprintf(e->path, sizeof(e->path), "%s/%s", MODULES_DIR, line) >= (int)sizeof(e->path))
+		return -ENAMETOOLONG;
 	while ((word = strsep(&rest, " \t")) != NULL) {
 		if (!*word)
 			continue;
@@ -130,16 +137,29 @@ static void unload_loaded(char loaded[][MODULE_NAME_LEN], unsigned int n)
 		delete_module(loaded[n]);
 }
 
-static int modprobe_by_name(const char *name, const char *args)
+/*
+ * Loads name and its dependencies. *listed tells whether modules.dep has it, so that an
+ * -ENOENT from loading (a module's own init, say) is not mistaken for "not found".
+ */
+static int modprobe_by_name(const char *name, const char *args, bool *listed)
 {
 	static struct dep_entry e; /* large; modprobe never runs concurrently */
 	char loaded[MODPROBE_MAX_DEPS][MODULE_NAME_LEN];
 	unsigned int nloaded = 0;
 	int err;
 
+	*listed = true;
 	if (find_module(name))
 		return 0;
 	err = find_dep_entry(name, &e);
+	if (err == -ENOENT)
+		*listed = false;
+	if (err == -E2BIG)
+		pr_err("modprobe: %s needs more than %d modules\n", name, MODPROBE_MAX_DEPS);
+	else if (err == -ENAMETOOLONG)
+		pr_err("modprobe: the path of %s in %s is too long\n", name, DEP_FILE);
+	else if (err && err != -ENOENT)
+		pr_err("modprobe: cannot read %s (%s)\n", DEP_FILE, errno_name(err));
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < e.ndeps; i++) {
@@ -171,8 +191,12 @@ struct alias_load {
 static int load_alias_target(const char *name, void *arg)
 {
 	struct alias_load *al = arg;
+	bool listed;
+	int err = modprobe_by_name(name, al->args, &listed);
 
-	return modprobe_by_name(name, al->args);
+	if (!listed)
+		pr_err("modprobe: %s (from %s) is not in %s\n", name, ALIAS_FILE, DEP_FILE);
+	return err;
 }
 
 int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
@@ -180,11 +204,14 @@ int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
 	char name[MODULE_NAME_LEN];
 	struct alias_load al = { args };
 	int err, first_err = 0;
+	bool listed = false;
 
-	module_name_of(name_or_alias, strlen(name_or_alias), name, sizeof(name));
-	err = modprobe_by_name(name, args);
-	if (err != -ENOENT)
-		return err;
+	/* A name too long for a module can still be an alias (pci:v...). */
+	if (module_name_of(name_or_alias, strlen(name_or_alias), name, sizeof(name))) {
+		err = modprobe_by_name(name, args, &listed);
+		if (listed)
+			return err;
+	}
 	if (for_each_alias_match(name_or_alias, load_alias_target, &al, &first_err) > 0)
 		return first_err;
 	if (!quiet_if_missing)
@@ -199,7 +226,10 @@ int modprobe_remove(const char *name_in)
 	char name[MODULE_NAME_LEN];
 	int err;
 
-	module_name_of(name_in, strlen(name_in), name, sizeof(name));
+	if (!module_name_of(name_in, strlen(name_in), name, sizeof(name))) {
+		pr_err("modprobe: %.40s...: name too long for a module\n", name_in);
+		return -ENAMETOOLONG;
+	}
 	if (find_dep_entry(name, &e))
 		e.ndeps = 0;
 	err = delete_module(name);

@@ -75,48 +75,144 @@ int params_check(const char *modname, const struct kernel_param *params, size_t 
 	return 0;
 }
 
-/* Stores one value of kp's type at dst; 0 or the kstrto*() error. */
-static int param_set_one(const struct kernel_param *kp, void *dst, const char *val)
+union param_value {
+	bool b;
+	int i;
+	unsigned int u;
+	long l;
+	unsigned long ul;
+};
+
+/* Parses val as kp's (non-charp) type: 0 or the kstrto*() error. */
+static int param_parse_value(const struct kernel_param *kp, const char *val, union param_value *v)
 {
 	switch (kp->type) {
-	case PARAM_BOOL: return kstrtobool(val, dst);
-	case PARAM_INT: return kstrtoint(val, 0, dst);
-	case PARAM_UINT: return kstrtouint(val, 0, dst);
-	case PARAM_LONG: return kstrtol(val, 0, dst);
-	case PARAM_ULONG: return kstrtoul(val, 0, dst);
-	case PARAM_CHARP: {
-		char *copy = param_strdup(val), **var = dst;
-
-		if (!copy)
-			return -ENOMEM;
-		param_string_release(*var);
-		*var = copy;
-		return 0;
-	}
+	case PARAM_BOOL: return kstrtobool(val, &v->b);
+	case PARAM_INT: return kstrtoint(val, 0, &v->i);
+	case PARAM_UINT: return kstrtouint(val, 0, &v->u);
+	case PARAM_LONG: return kstrtol(val, 0, &v->l);
+	case PARAM_ULONG: return kstrtoul(val, 0, &v->ul);
 	}
 	return -EINVAL;
 }
 
-static int param_set_array(const char *modname, const struct kernel_param *kp, char *val)
+static bool param_has_range(const struct kernel_param *kp)
 {
-	size_t size = param_elem_size(kp->type);
+	return (kp->min_value || kp->max_value) && kp->type != PARAM_BOOL &&
+	       kp->type != PARAM_CHARP;
+}
+
+static bool param_unsigned(const struct kernel_param *kp)
+{
+	return kp->type == PARAM_UINT || kp->type == PARAM_ULONG;
+}
+
+static bool param_in_range(const struct kernel_param *kp, const union param_value *v)
+{
+	unsigned long lo = kp->min_value, hi = kp->max_value;
+
+	switch (kp->type) {
+	case PARAM_INT: return v->i >= kp->min_value && v->i <= kp->max_value;
+	case PARAM_LONG: return v->l >= kp->min_value && v->l <= kp->max_value;
+	case PARAM_UINT: return v->u >= lo && v->u <= hi;
+	case PARAM_ULONG: return v->ul >= lo && v->ul <= hi;
+	}
+	return true;
+}
+
+/*
+ * Checks one value for kp without storing it; charp always passes. note ends the error line
+ * (where the value came from). 0, -EINVAL or -ERANGE, reported in one line.
+ */
+static int param_check_value(const char *modname, const struct kernel_param *kp,
+			     const char *val, const char *note, union param_value *v)
+{
+	int err;
+
+	if (kp->type == PARAM_CHARP)
+		return 0;
+	err = param_parse_value(kp, val, v);
+	if (err) {
+		pr_err("%s: invalid value '%s' for parameter '%s'%s\n", modname, val, kp->name,
+		       note);
+		return err;
+	}
+	if (param_has_range(kp) && !param_in_range(kp, v)) {
+		if (param_unsigned(kp))
+			pr_err("%s: value '%s' for parameter '%s' is out of range (%lu to %lu)%s\n",
+			       modname, val, kp->name, (unsigned long)kp->min_value,
+			       (unsigned long)kp->max_value, note);
+		else
+			pr_err("%s: value '%s' for parameter '%s' is out of range (%ld to %ld)%s\n",
+			       modname, val, kp->name, kp->min_value, kp->max_value, note);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Stores a checked value (v) or, for charp, a copy of val, at dst: 0 or -ENOMEM. */
+static int param_store(const struct kernel_param *kp, void *dst, const char *val,
+		       const union param_value *v)
+{
+	char *copy, **var = dst;
+
+	if (kp->type != PARAM_CHARP) {
+		memcpy(dst, v, param_elem_size(kp->type));
+		return 0;
+	}
+	copy = param_strdup(val);
+	if (!copy)
+		return -ENOMEM;
+	param_string_release(*var);
+	*var = copy;
+	return 0;
+}
+
+/* Every element is checked before any is stored, so a refused value changes nothing. */
+static int param_check_array(const char *modname, const struct kernel_param *kp, char *val,
+			     const char *note)
+{
 	unsigned int count = 0;
+	union param_value v;
 	char *item;
 
 	while ((item = strsep(&val, ","))) {
 		int err;
 
-		if (count == kp->max) {
-			pr_err("%s: parameter '%s' takes at most %u values\n", modname, kp->name,
-			       kp->max);
+		if (count++ == kp->max) {
+			pr_err("%s: parameter '%s' takes at most %u values%s\n", modname, kp->name,
+			       kp->max, note);
 			return -EINVAL;
 		}
-		err = param_set_one(kp, (char *)kp->arg + count * size, item);
-		if (err) {
-			pr_err("%s: invalid value '%s' for parameter '%s'\n", modname, item,
-			       kp->name);
+		err = param_check_value(modname, kp, item, note, &v);
+		if (err)
 			return err;
-		}
+	}
+	return 0;
+}
+
+static int param_set_array(const char *modname, const struct kernel_param *kp, char *val,
+			   const char *note)
+{
+	size_t size = param_elem_size(kp->type);
+	size_t len = strlen(val);
+	unsigned int count = 0;
+	union param_value v;
+	char *item;
+	int err;
+
+	err = param_check_array(modname, kp, val, note);
+	/* strsep() cut val at every comma: put them back for the second pass. */
+	for (size_t i = 0; i < len; i++)
+		if (!val[i])
+			val[i] = ',';
+	if (err)
+		return err;
+	while ((item = strsep(&val, ","))) {
+		param_parse_value(kp, item, &v);
+		err = param_store(kp, (char *)kp->arg + count * size, item, &v);
+		if (err)
+			return err;
 		count++;
 	}
 	if (kp->num)
@@ -124,24 +220,26 @@ static int param_set_array(const char *modname, const struct kernel_param *kp, c
 	return 0;
 }
 
-static int param_set(const char *modname, const struct kernel_param *kp, char *val)
+static int param_set(const char *modname, const struct kernel_param *kp, char *val,
+		     const char *note)
 {
+	union param_value v;
 	int err;
 
 	if (!val) {
 		if (kp->type == PARAM_BOOL && !kp->max)
 			val = "1";
 		else {
-			pr_err("%s: parameter '%s' needs a value\n", modname, kp->name);
+			pr_err("%s: parameter '%s' needs a value%s\n", modname, kp->name, note);
 			return -EINVAL;
 		}
 	}
 	if (kp->max)
-		return param_set_array(modname, kp, val);
-	err = param_set_one(kp, kp->arg, val);
+		return param_set_array(modname, kp, val, note);
+	err = param_check_value(modname, kp, val, note, &v);
 	if (err)
-		pr_err("%s: invalid value '%s' for parameter '%s'\n", modname, val, kp->name);
-	return err;
+		return err;
+	return param_store(kp, kp->arg, val, &v);
 }
 
 /* Names match when equal, taking '-' and '_' as the same character (as Linux does). */
@@ -189,8 +287,12 @@ static char *next_word(char **cursor)
 	return word;
 }
 
+/*
+ * Applies every word of args. With a note (boot options), a bad value is reported with it and
+ * skipped; otherwise the first bad value stops and fails. -ENOMEM always fails.
+ */
 static int params_apply(const char *modname, char *args, const struct kernel_param *params,
-			size_t num)
+			size_t num, const char *note)
 {
 	char *word;
 
@@ -206,15 +308,15 @@ static int params_apply(const char *modname, char *args, const struct kernel_par
 			pr_warn("%s: unknown parameter '%s' ignored\n", modname, word);
 			continue;
 		}
-		err = param_set(modname, kp, val);
-		if (err)
+		err = param_set(modname, kp, val, note ? note : "");
+		if (err && (!note || err == -ENOMEM))
 			return err;
 	}
 	return 0;
 }
 
-int params_parse(const char *modname, const char *args, const struct kernel_param *params,
-		 size_t num)
+static int params_parse_note(const char *modname, const char *args,
+			     const struct kernel_param *params, size_t num, const char *note)
 {
 	char *copy;
 	int err = params_check(modname, params, num);
@@ -224,11 +326,24 @@ int params_parse(const char *modname, const char *args, const struct kernel_para
 	copy = kstrdup(args, GFP_KERNEL);
 	if (!copy)
 		return -ENOMEM;
-	err = params_apply(modname, copy, params, num);
+	err = params_apply(modname, copy, params, num, note);
 	kfree(copy);
 	if (err)
 		params_free(params, num);
 	return err;
+}
+
+int params_parse(const char *modname, const char *args, const struct kernel_param *params,
+		 size_t num)
+{
+	return params_parse_note(modname, args, params, num, NULL);
+}
+
+int params_parse_boot(const char *modname, const char *args, const struct kernel_param *params,
+		      size_t num)
+{
+	return params_parse_note(modname, args, params, num,
+				 " (from the kernel command line); ignored");
 }
 
 void params_free(const struct kernel_param *params, size_t num)

@@ -17,6 +17,8 @@
 #define HUNG_TASK_DEFAULT_SECS 30
 #define HUNG_REPORTS_MAX 8
 
+/* The check interval is timeout_secs * 1000 / 4 ms in an unsigned int: keep that exact. */
+#define HUNG_TASK_MAX_SECS 1000000U
 static unsigned int timeout_secs = HUNG_TASK_DEFAULT_SECS;
 
 struct hung_report {
@@ -86,9 +88,10 @@ void hung_task_init(void)
 	struct task_struct *t;
 
 	if (cmdline_get("hung_task_timeout_secs", buf, sizeof(buf)) == 0 &&
-	    kstrtouint(buf, 10, &timeout_secs) < 0) {
+	    (kstrtouint(buf, 10, &timeout_secs) < 0 || timeout_secs > HUNG_TASK_MAX_SECS)) {
 		timeout_secs = HUNG_TASK_DEFAULT_SECS;
-		pr_warn("hung_task: bad hung_task_timeout_secs=%s; using %u\n", buf, timeout_secs);
+		pr_warn("hung_task: bad hung_task_timeout_secs=%s (0 to %u); using %u\n", buf,
+			HUNG_TASK_MAX_SECS, timeout_secs);
 	}
 	if (!timeout_secs)
 		return;

@@ -9,15 +9,11 @@ module_param(who, charp, 0444);
 MODULE_PARM_DESC(who, "Whom to greet (default: world)");
 
 static int count = 1;
-module_param(count, int, 0644);
+module_param_range(count, int, 0, 100, 0644); /* the loader refuses anything else */
 MODULE_PARM_DESC(count, "How many greetings to print (0-100, default: 1)");
 
 static int __init hello_init(void)
 {
-	if (count < 0 || count > 100) {
-		pr_err("hello: count=%d is out of range 0-100\n", count);
-		return -EINVAL;
-	}
 	pr_info("hello: loaded (who=%s, count=%d)\n", who, count);
 	for (int i = 1; i < count; i++)
 		pr_info("hello: hello, %s! (%d)\n", who, i + 1);

@@ -17,6 +17,7 @@
 #define RAMDISK_MAX 8
 #define RAMDISK_SECTOR 512
 #define RAMDISK_PAGE 4096
+#define RAMDISK_SIZE_MAX_KIB (1UL << 30) /* 1 TiB: pages come on first write */
 
 static char *image[RAMDISK_MAX];
 static unsigned int nr_images;
@@ -24,11 +25,11 @@ module_param_array(image, charp, &nr_images, 0444);
 MODULE_PARM_DESC(image, "initrd files to load, one disk each (comma-separated)");
 
 static unsigned int rd_nr;
-module_param(rd_nr, uint, 0444);
+module_param_range(rd_nr, uint, 0, RAMDISK_MAX, 0444);
 MODULE_PARM_DESC(rd_nr, "number of empty RAM disks (default 1 when no image is given)");
 
 static unsigned long rd_size = 4096;
-module_param(rd_size, ulong, 0444);
+module_param_range(rd_size, ulong, 1, RAMDISK_SIZE_MAX_KIB, 0444);
 MODULE_PARM_DESC(rd_size, "size of each empty RAM disk in KiB");
 
 static bool readonly;
@@ -191,10 +192,6 @@ static int ramdisk_create_from_image(unsigned int index, const char *path, struc
 
 static int ramdisk_create_empty(unsigned int index, struct ramdisk **out)
 {
-	if (rd_size == 0 || rd_size > (1UL << 30)) {
-		pr_err("ramdisk: bad rd_size=%lu KiB\n", rd_size);
-		return -EINVAL;
-	}
 	*out = ramdisk_alloc(index, (u64)rd_size * 1024);
 	if (!*out)
 		return -ENOMEM;

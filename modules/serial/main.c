@@ -15,7 +15,7 @@ static const struct {
 } isa_ports[] = { { 0x3f8, 4 }, { 0x2f8, 3 }, { 0x3e8, 4 }, { 0x2e8, 3 } };
 
 static unsigned int probe_mask = 0xf;
-module_param(probe_mask, uint, S_IRUGO);
+module_param_range(probe_mask, uint, 0, 0xf, S_IRUGO);
 MODULE_PARM_DESC(probe_mask, "COM ports to probe, bit 0 = COM1 (default 0xf: all four)");
 
 static bool console = true;

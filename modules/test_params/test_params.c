@@ -30,6 +30,19 @@ static unsigned int arr_count;
 module_param_array(arr, int, &arr_count, 0444);
 MODULE_PARM_DESC(arr, "Up to four ints");
 
+static unsigned int rval = 5;
+module_param_range(rval, uint, 1, 10, 0444);
+MODULE_PARM_DESC(rval, "An unsigned int from 1 to 10");
+
+static long srval = -5;
+module_param_range(srval, long, -10, 10, 0444);
+MODULE_PARM_DESC(srval, "A long from -10 to 10");
+
+static int rarr[2];
+static unsigned int rarr_count;
+module_param_array_range(rarr, int, &rarr_count, -3, 3, 0444);
+MODULE_PARM_DESC(rarr, "Up to two ints from -3 to 3");
+
 static void print_params(void)
 {
 	char list[64] = "";
@@ -38,7 +51,8 @@ static void print_params(void)
 	for (unsigned int i = 0; i < arr_count; i++)
 		n += scnprintf(list + n, sizeof(list) - n, "%s%d", i ? "," : "", arr[i]);
 	pr_info("test_params: bval=%d ival=%d uval=%u lval=%ld ulval=%lu sval=%s arr=[%s] "
-		"arr_count=%u\n", bval, ival, uval, lval, ulval, sval, list, arr_count);
+		"arr_count=%u rval=%u srval=%ld rarr_count=%u\n", bval, ival, uval, lval, ulval, sval,
+		list, arr_count, rval, srval, rarr_count);
 }
 
 static int __init params_init(void)

@@ -18,11 +18,11 @@
 #include "test_timer.h"
 
 static unsigned int hz = 50;
-module_param(hz, uint, 0444);
+module_param_range(hz, uint, 1, HZ, 0444);
 MODULE_PARM_DESC(hz, "Timer rate in Hz (1-1000, default 50)");
 
 static unsigned int count_ms;
-module_param(count_ms, uint, 0444);
+module_param_range(count_ms, uint, 0, 10000, 0444); /* busy at most 10 s a loop */
 MODULE_PARM_DESC(count_ms, "Milliseconds the thread counts busily per loop (default 0)");
 
 static bool leak;
@@ -118,10 +118,6 @@ static int __init test_timer_init(void)
 {
 	int err;
 
-	if (hz < 1 || hz > HZ) {
-		pr_err("test_timer: hz=%u out of range 1-%d\n", hz, HZ);
-		return -EINVAL;
-	}
 	err = shell_register_command(&timertest_command);
 	if (err)
 		return err;

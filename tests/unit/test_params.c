@@ -8,6 +8,7 @@
 #include <keel/errno.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/cmdline.h>
 #include "init/bootinfo.h"
 #include "module/params.h"
 #include "unit.h"
@@ -38,16 +39,24 @@ static char *names[2];
 static unsigned int nnames;
 static bool flags[3];
 
+static unsigned int disks = 1;
+static long level;
+static int small[2];
+static unsigned int nsmall;
+
 static const struct kernel_param params[] = {
-	{ "debug", &debug, NULL, PARAM_BOOL, 0644, 0 },
-	{ "count", &count, NULL, PARAM_INT, 0644, 0 },
-	{ "mask", &mask, NULL, PARAM_UINT, 0644, 0 },
-	{ "offset", &offset, NULL, PARAM_LONG, 0644, 0 },
-	{ "size", &size, NULL, PARAM_ULONG, 0644, 0 },
-	{ "who", &who, NULL, PARAM_CHARP, 0444, 0 },
-	{ "ints", ints, &nints, PARAM_INT, 0444, 4 },
-	{ "names", names, &nnames, PARAM_CHARP, 0444, 2 },
-	{ "flag_bits", flags, NULL, PARAM_BOOL, 0444, 3 },
+	{ "disks", &disks, NULL, PARAM_UINT, 0444, 0, 0, 8 },
+	{ "level", &level, NULL, PARAM_LONG, 0444, 0, -3, 3 },
+	{ "small", small, &nsmall, PARAM_INT, 0444, 2, -1, 1 },
+	{ "debug", &debug, NULL, PARAM_BOOL, 0644, 0, 0, 0 },
+	{ "count", &count, NULL, PARAM_INT, 0644, 0, 0, 0 },
+	{ "mask", &mask, NULL, PARAM_UINT, 0644, 0, 0, 0 },
+	{ "offset", &offset, NULL, PARAM_LONG, 0644, 0, 0, 0 },
+	{ "size", &size, NULL, PARAM_ULONG, 0644, 0, 0, 0 },
+	{ "who", &who, NULL, PARAM_CHARP, 0444, 0, 0, 0 },
+	{ "ints", ints, &nints, PARAM_INT, 0444, 4, 0, 0 },
+	{ "names", names, &nnames, PARAM_CHARP, 0444, 2, 0, 0 },
+	{ "flag_bits", flags, NULL, PARAM_BOOL, 0444, 3, 0, 0 },
 };
 #define NPARAMS ARRAY_SIZE(params)
 
@@ -128,7 +137,7 @@ static void test_arrays(void)
 
 static void test_check(void)
 {
-	struct kernel_param bad[] = { { "x", &count, NULL, 99, 0, 0 } };
+	struct kernel_param bad[] = { { "x", &count, NULL, 99, 0, 0, 0, 0 } };
 
 	CHECK(params_check("m", params, NPARAMS) == 0);
 	CHECK(params_parse("m", "x=1", bad, 1) == -ENOEXEC);
@@ -145,9 +154,8 @@ static void test_cmdline(void)
 {
 	char *args;
 
-	strlcpy(boot_info.cmdline,
-		"quiet hello.count=3 other.count=4 hello.who=\"a b\" hello.debug hello_x.y=1 "
-		"hello. console=ttyS0", sizeof(boot_info.cmdline));
+	cmdline_setup("quiet hello.count=3 other.count=4 hello.who=\"a b\" hello.debug hello_x.y=1 "
+		      "hello. console=ttyS0");
 	args = params_from_cmdline("hello");
 	CHECK(!IS_ERR(args) && strcmp(args, "count=3 who=\"a b\" debug") == 0);
 	CHECK(parse(args) == 0 && count == 3 && strcmp(who, "a b") == 0 && debug);
@@ -161,6 +169,65 @@ static void test_cmdline(void)
 	params_free(params, NPARAMS);
 }
 
+static void test_ranges(void)
+{
+	CHECK(parse("disks=8 level=-3") == 0 && disks == 8 && level == -3);
+	CHECK(parse("disks=4294967295") == -ERANGE && disks == 8); /* the wrap to 0 of issue 11 */
+	CHECK(strstr(unit_last_msg, "hello: value '4294967295' for parameter 'disks' is out of "
+			  "range (0 to 8)") != NULL);
+	CHECK(parse("disks=9") == -ERANGE && parse("level=4") == -ERANGE && level == -3);
+	CHECK(strstr(unit_last_msg, "'4' for parameter 'level' is out of range (-3 to 3)"));
+	CHECK(parse("small=1,-1") == 0 && nsmall == 2 && small[0] == 1 && small[1] == -1);
+	/* A refused element leaves the whole array (and its count) as it was. */
+	CHECK(parse("small=0,2") == -ERANGE && nsmall == 2 && small[0] == 1);
+	CHECK(parse("small=0,x") == -EINVAL && small[0] == 1);
+}
+
+/* Boot options: a bad one is reported and skipped; the others and insmod's still apply. */
+static void test_boot_lenient(void)
+{
+	count = 1;
+	debug = false;
+	unit_last_msg[0] = '\0';
+	CHECK(params_parse_boot("hello", "count=x debug disks=99", params, NPARAMS) == 0);
+	CHECK(count == 1 && debug && disks != 99);
+	CHECK(strstr(unit_last_msg, "hello: value '99' for parameter 'disks' is out of range "
+			  "(0 to 8) (from the kernel command line); ignored") != NULL);
+	CHECK(params_parse_boot("hello", "count=x", params, NPARAMS) == 0);
+	CHECK(strstr(unit_last_msg, "invalid value 'x' for parameter 'count' (from the kernel "
+			  "command line); ignored") != NULL);
+	CHECK(parse("count=4") == 0 && count == 4);
+}
+
+/* Long values and long command lines arrive whole (they were cut at 255 and 1,023 bytes). */
+static void test_long_cmdline(void)
+{
+	static char line[COMMAND_LINE_MAX + 16];
+	char value[301], *args;
+	size_t n = 0;
+
+	memset(value, 'v', 300);
+	value[300] = '\0';
+	while (n < 1200)
+		n += host_snprintf(line + n, sizeof(line) - n, "filler%zu=abcdefgh ", n);
+	host_snprintf(line + n, sizeof(line) - n, "hello.who=%s hello.count=9", value);
+	CHECK(strlen(line) > 1467);
+	CHECK(cmdline_setup(line) == 0);
+	args = params_from_cmdline("hello");
+	CHECK(!IS_ERR(args) && parse(args) == 0 && strcmp(who, value) == 0 && count == 9);
+	kfree(args);
+	memset(line, 'x', COMMAND_LINE_MAX);
+	line[COMMAND_LINE_MAX] = '\0';
+	CHECK(cmdline_setup(line) == -E2BIG); /* refused whole, loudly: no option applies */
+	CHECK(strstr(unit_last_msg, "more than the 8191 this kernel takes") != NULL);
+	CHECK(!cmdline_has("hello.count"));
+	CHECK(strlen(cmdline_get_raw()) == COMMAND_LINE_MAX);
+	cmdline_setup("loglevel=123456789012345678901234567890");
+	CHECK(cmdline_get("loglevel", value, 16) == -E2BIG);
+	CHECK(strstr(unit_last_msg, "value of loglevel= is longer than the 15 bytes") != NULL);
+	params_free(params, NPARAMS);
+}
+
 int main(void)
 {
 	test_scalars();
@@ -170,5 +237,8 @@ int main(void)
 	test_arrays();
 	test_check();
 	test_cmdline();
+	test_ranges();
+	test_boot_lenient();
+	test_long_cmdline();
 	return unit_summary();
 }

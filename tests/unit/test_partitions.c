@@ -5,7 +5,7 @@
  * header or entry CRC (the backup is used), both GPT headers bad, partitions past the end, an
  * extended chain that loops, no table at all, and a disk whose reads fail.
  */
-/* UNIT_SOURCES: kernel/block/partitions/scan.c kernel/block/partitions/msdos.c kernel/block/partitions/gpt.c */
+/* UNIT_SOURCES: kernel/block/partitions/scan.c kernel/block/partitions/msdos.c kernel/block/partitions/gpt.c kernel/lib/ratelimit.c */
 #include <stdlib.h>
 #include <keel/errno.h>
 #include <keel/slab.h>
@@ -13,6 +13,8 @@
 #include "block/partitions/parts.h"
 #include "host_printk.h"
 #include "unit.h"
+
+volatile unsigned long jiffies;
 
 void *kmalloc(size_t size, gfp_t gfp) { return malloc(size); }
 void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size); }
@@ -366,6 +368,20 @@ static void test_no_table_and_read_errors(void)
 	free(img.data);
 }
 
+/* 300 used entries of 8192: 172 over PART_MAX, warned about 8 times and then summed up. */
+static void test_gpt_many_entries_rate_limited(void)
+{
+	struct image img = load_image("many.img");
+	int ret;
+	struct part_scan *s = scan(&img, &ret);
+
+	CHECK_INT(ret, 1);
+	CHECK_INT(s->count, PART_MAX);
+	CHECK(strstr(unit_last_msg, "hda: 164 more partition table warnings not shown") != NULL);
+	free(s);
+	free(img.data);
+}
+
 int main(void)
 {
 	char cmd[512];
@@ -385,6 +401,7 @@ int main(void)
 	test_gpt_entry_past_end();
 	test_gpt_huge_entry_count();
 	test_gpt_entry_bytes_wrap_32_bits();
+	test_gpt_many_entries_rate_limited();
 	test_mbr_loop();
 	test_mbr_past_end();
 	test_no_table_and_read_errors();

@@ -129,10 +129,11 @@ static void gpt_add_entry(struct part_scan *s, const struct gpt_header *h, const
 	struct part_entry *p;
 
 	if (first > last || first < h->first_usable || last > h->last_usable) {
-		pr_warn("%s: GPT partition %d (sectors %llu-%llu) is outside the usable area "
-			"%llu-%llu; ignored\n", s->name, number, (unsigned long long)first,
-			(unsigned long long)last, (unsigned long long)h->first_usable,
-			(unsigned long long)h->last_usable);
+		if (part_warn_ok(s))
+			pr_warn("%s: GPT partition %d (sectors %llu-%llu) is outside the usable area "
+				"%llu-%llu; ignored\n", s->name, number, (unsigned long long)first,
+				(unsigned long long)last, (unsigned long long)h->first_usable,
+				(unsigned long long)h->last_usable);
 		return;
 	}
 	p = part_add(s, number, first, last - first + 1);

@@ -89,8 +89,9 @@ static u64 ebr_parse_record(struct ebr_walk *w, u64 lba)
 		have_logical = true;
 		number = w->next_number++;
 		if (!ebr_inside_extended(w, lba + e.start, e.size)) {
-			pr_warn("%s: logical partition %d lies outside its extended partition; "
-				"ignored\n", w->s->name, number);
+			if (part_warn_ok(w->s))
+				pr_warn("%s: logical partition %d lies outside its extended partition; "
+					"ignored\n", w->s->name, number);
 			continue;
 		}
 		p = part_add(w->s, number, lba + e.start, e.size);

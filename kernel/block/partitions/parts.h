@@ -6,7 +6,11 @@
 #ifndef KEEL_BLOCK_PARTITIONS_PARTS_H
 #define KEEL_BLOCK_PARTITIONS_PARTS_H
 
+#include <keel/ratelimit.h>
 #include <keel/types.h>
+
+/* Per-entry warnings shown per scan; the rest are counted in one "N more" line. */
+#define PART_WARN_BURST 8
 
 /* Enough for a full GPT (128 entries) or 4 primary + 124 logical MBR partitions. */
 #define PART_MAX 128
@@ -42,7 +46,11 @@ struct part_scan {
 	bool gpt_backup_used; /* the primary GPT was damaged; the backup header was used */
 	int count;
 	struct part_entry entries[PART_MAX];
+	struct ratelimit_state warn_rs; /* per-entry warnings of this scan (part_warn_ok) */
 };
+
+/* True when one more per-entry warning of this scan may be printed (see PART_WARN_BURST). */
+static inline bool part_warn_ok(struct part_scan *s) { return __ratelimit(&s->warn_rs); }
 
 /*
  * Reads the table of the disk described by s (MBR, or GPT behind a protective MBR). Returns

@@ -15,15 +15,17 @@ struct part_entry *part_add(struct part_scan *s, int number, u64 start, u64 nr_s
 	struct part_entry *e;
 
 	if (start >= s->nr_sectors || nr_sectors > s->nr_sectors - start) {
-		pr_warn("%s: partition %d (sectors %llu-%llu) goes past the end of the disk "
-			"(%llu sectors); ignored\n", s->name, number, (unsigned long long)start,
-			(unsigned long long)(start + nr_sectors - 1),
-			(unsigned long long)s->nr_sectors);
+		if (part_warn_ok(s))
+			pr_warn("%s: partition %d (sectors %llu-%llu) goes past the end of the disk "
+				"(%llu sectors); ignored\n", s->name, number, (unsigned long long)start,
+				(unsigned long long)(start + nr_sectors - 1),
+				(unsigned long long)s->nr_sectors);
 		return NULL;
 	}
 	if (s->count == PART_MAX) {
-		pr_warn("%s: more than %d partitions; partition %d ignored\n", s->name, PART_MAX,
-			number);
+		if (part_warn_ok(s))
+			pr_warn("%s: more than %d partitions; partition %d ignored\n", s->name, PART_MAX,
+				number);
 		return NULL;
 	}
 	e = &s->entries[s->count++];
@@ -50,6 +52,7 @@ int part_scan(struct part_scan *s)
 	s->kind = PART_TABLE_NONE;
 	s->gpt_backup_used = false;
 	s->count = 0;
+	ratelimit_state_init(&s->warn_rs, 0, PART_WARN_BURST);
 	if (s->sector_size < 512 || s->nr_sectors < 2)
 		return 0;
 	sector0 = kmalloc(s->sector_size, GFP_KERNEL);
@@ -66,5 +69,6 @@ int part_scan(struct part_scan *s)
 		ret = part_parse_msdos(s, sector0);
 out_free:
 	kfree(sector0);
+	ratelimit_summary(&s->warn_rs, s->name, "partition table warnings");
 	return ret;
 }

@@ -6,6 +6,8 @@
  *
  * Supported types: bool, int, uint, long, ulong, charp (char *; the kernel kstrdup()s the value
  * and frees it when the module goes away). The variable's C type is checked at compile time.
+ * Numbers are always checked against their type's range; module_param_range() narrows that to
+ * the values the module can use, so `rd_nr=4294967295` is refused rather than wrapping.
  */
 #ifndef KEEL_MODULEPARAM_H
 #define KEEL_MODULEPARAM_H
@@ -23,7 +25,7 @@ enum param_type {
 	PARAM_CHARP,
 };
 
-/* Layout of one "__param" entry (32 bytes, 8-byte aligned, pointers relocated by the loader). */
+/* Layout of one "__param" entry (48 bytes, 8-byte aligned, pointers relocated by the loader). */
 struct kernel_param {
 	const char *name;
 	void *arg;          /* the variable; for arrays its first element */
@@ -31,6 +33,11 @@ struct kernel_param {
 	u16 type;           /* enum param_type */
 	u16 perm;           /* sysfs-style permission bits, kept for later use */
 	u32 max;            /* arrays: number of elements; 0 for a single value */
+	/*
+	 * Numbers: the inclusive range of accepted values (every element of an array), compared
+	 * as unsigned for uint/ulong; both 0 means the type's own range only.
+	 */
+	long min_value, max_value;
 };
 
 /* Permission bits, as in Linux; a world-writable parameter does not compile. */
@@ -90,12 +97,12 @@ struct kernel_param {
 #define __MODULE_PARM_TYPE(name, typestr) __MODULE_INFO(parmtype, name##_type, #name ":" typestr)
 
 #ifdef MODULE
-#define __MODULE_PARAM_ENTRY(name, argp, nump, type, perm, maxcount)                      \
+#define __MODULE_PARAM_ENTRY(name, argp, nump, type, perm, maxcount, lo, hi)              \
 	static const struct kernel_param __param_##name __used __section("__param")        \
-		__aligned(8) = { #name, argp, nump, __param_id_##type, perm, maxcount }
+		__aligned(8) = { #name, argp, nump, __param_id_##type, perm, maxcount, lo, hi }
 #else
 /* Built-in code has no module parameters (it reads the command line with cmdline_get()). */
-#define __MODULE_PARAM_ENTRY(name, argp, nump, type, perm, maxcount)                      \
+#define __MODULE_PARAM_ENTRY(name, argp, nump, type, perm, maxcount, lo, hi)              \
 	_Static_assert(1, "")
 #endif
 
@@ -103,9 +110,32 @@ struct kernel_param {
 #define module_param_named(name, var, type, perm)                                          \
 	__param_check(var, type, perm);                                                    \
 	__MODULE_PARM_TYPE(name, __param_name_##type);                                                   \
-	__MODULE_PARAM_ENTRY(name, &(var), (unsigned int *)0, type, perm, 0)
+	__MODULE_PARAM_ENTRY(name, &(var), (unsigned int *)0, type, perm, 0, 0, 0)
 
 #define module_param(name, type, perm) module_param_named(name, name, type, perm)
+
+/*
+ * module_param_named_range(name, var, type, lo, hi, perm): as module_param_named, for int,
+ * uint, long or ulong, accepting only lo..hi (inclusive; both at most LONG_MAX for the
+ * unsigned types). Out-of-range values refuse the load with "<mod>: value 'v' for parameter
+ * 'name' is out of range (lo to hi)". Keel's own; Linux modules check in init or use
+ * module_param_cb(). module_param_range(name, type, lo, hi, perm) names the variable `name`.
+ */
+#define module_param_named_range(name, var, type, lo, hi, perm)                            \
+	__param_check(var, type, perm);                                                    \
+	_Static_assert((lo) <= (hi), "module_param_range: '" #name "' has lo > hi");       \
+	__MODULE_PARM_TYPE(name, __param_name_##type);                                     \
+	__MODULE_PARAM_ENTRY(name, &(var), (unsigned int *)0, type, perm, 0, lo, hi)
+
+#define module_param_range(name, type, lo, hi, perm)                                       \
+	module_param_named_range(name, name, type, lo, hi, perm)
+
+/* module_param_array_range(name, type, nump, lo, hi, perm): every element within lo..hi. */
+#define module_param_array_range(name, type, nump, lo, hi, perm)                           \
+	__param_check((name)[0], type, perm);                                              \
+	_Static_assert((lo) <= (hi), "module_param_range: '" #name "' has lo > hi");       \
+	__MODULE_PARM_TYPE(name, "array of " __param_name_##type);                         \
+	__MODULE_PARAM_ENTRY(name, &(name)[0], nump, type, perm, ARRAY_SIZE(name), lo, hi)
 
 /*
  * module_param_array(name, type, nump, perm): `name=v1,v2,...` fills the array `name` (at most
@@ -114,7 +144,7 @@ struct kernel_param {
 #define module_param_array(name, type, nump, perm)                                         \
 	__param_check((name)[0], type, perm);                                              \
 	__MODULE_PARM_TYPE(name, "array of " __param_name_##type);                                       \
-	__MODULE_PARAM_ENTRY(name, &(name)[0], nump, type, perm, ARRAY_SIZE(name))
+	__MODULE_PARAM_ENTRY(name, &(name)[0], nump, type, perm, ARRAY_SIZE(name), 0, 0)
 
 #define MODULE_PARM_DESC(name, desc) __MODULE_INFO(parm, name##_parm, #name ":" desc)
 
