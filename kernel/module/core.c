@@ -211,6 +211,10 @@ static int module_check_removable(struct module *mod)
 		pr_err("rmmod: %s: its devices are in use by another module\n", mod->name);
 		return -EBUSY;
 	}
+	if (module_check_unpinned(mod))
+		return -EBUSY;
+	/* Its works and threads hold no reference: refuse from their stacks (their exit-time
+	 * cancel or stop would wait for the very code calling us). */
 	if (stack_returns_into((unsigned long)mod->mem,
 			       (unsigned long)mod->mem + mod->layout.total_size)) {
 		pr_err("rmmod: %s is in use (called from its own code)\n", mod->name);

@@ -67,6 +67,8 @@ struct module *__module_address(unsigned long addr);
  * can say so. begin is false when mod is going away (the command must not run). */
 bool module_shell_call_begin(struct module *mod);
 void module_shell_call_end(struct module *mod);
+/* rmmod's early check: -EBUSY with one line saying why when references are held. */
+int module_check_unpinned(struct module *mod);
 /* rmmod: GOING at once when no reference is held, else -EBUSY with one line saying why. */
 int module_try_stop(struct module *mod);
 /* Failed init: GOING, then wait (bounded) for calls that started meanwhile; 0 or -EBUSY. */

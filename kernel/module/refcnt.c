@@ -126,6 +126,21 @@ static void module_report_busy(const struct module *mod, int refcnt, int shell_c
 		       refcnt == 1 ? "" : "s");
 }
 
+int module_check_unpinned(struct module *mod)
+{
+	int refcnt, shell_calls;
+	unsigned long flags;
+
+	spin_lock_irqsave(&module_ref_lock, flags);
+	refcnt = mod->refcnt;
+	shell_calls = mod->shell_calls;
+	spin_unlock_irqrestore(&module_ref_lock, flags);
+	if (!refcnt)
+		return 0;
+	module_report_busy(mod, refcnt, shell_calls);
+	return -EBUSY;
+}
+
 int module_try_stop(struct module *mod)
 {
 	int refcnt, shell_calls;
