@@ -174,15 +174,22 @@ void blkdev_remove_partitions(struct block_device *disk)
 	}
 }
 
+/* The scan reads through the driver (and may sleep there): its module is pinned meanwhile. */
 int blkdev_rescan_partitions(struct block_device *bdev)
 {
+	int err;
+
 	if (!bdev || bdev->whole)
 		return -EINVAL;
 	for (struct block_device *p = bdev->next; p && p->whole == bdev; p = p->next)
 		if (p->open_count)
 			return -EBUSY;
+	if (!try_module_get(bdev->owner))
+		return -ENODEV;
 	blkdev_remove_partitions(bdev);
-	return blk_scan_partitions(bdev);
+	err = blk_scan_partitions(bdev);
+	module_put(bdev->owner);
+	return err;
 }
 EXPORT_SYMBOL_GPL(blkdev_rescan_partitions);
 

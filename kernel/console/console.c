@@ -53,6 +53,12 @@ unsigned int unregister_console_range(unsigned long start, unsigned long end)
 	return removed;
 }
 
+/*
+ * Write hooks in modules are called without a module reference: the walk runs with interrupts
+ * off on the one CPU, as do unregister_console() and unregister_console_range(), so when those
+ * return no write is running. A going module's console keeps printing until its exit
+ * unregisters it: serial.ko hands COM1 back that way without losing a line.
+ */
 void console_write(const char *s, size_t n)
 {
 	unsigned long flags;

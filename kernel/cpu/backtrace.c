@@ -181,6 +181,25 @@ void show_backtrace(unsigned long first_ip, unsigned long rsp, unsigned long rbp
 		printk(KERN_EMERG "  ... (trace cut at %d frames)\n", BACKTRACE_MAX_DEPTH);
 }
 
+/* The unwinder's own walk, without printing: module unload asks whether it is called from the
+ * module being removed (a module's work or thread running rmmod of its own module). */
+bool __noinline stack_returns_into(unsigned long start, unsigned long end)
+{
+	unsigned long rbp = (unsigned long)__builtin_frame_address(0), prev = 0;
+
+	for (int depth = 0; depth < BACKTRACE_MAX_DEPTH && frame_pointer_ok(rbp, prev); depth++) {
+		unsigned long ret = ((const unsigned long *)rbp)[1];
+
+		if (!ret)
+			break;
+		if (ret - 1 >= start && ret - 1 < end)
+			return true;
+		prev = rbp;
+		rbp = ((const unsigned long *)rbp)[0];
+	}
+	return false;
+}
+
 void __noinline dump_stack(void)
 {
 	show_backtrace(0, 0, (unsigned long)__builtin_frame_address(0));

@@ -12,6 +12,10 @@ int crash_trigger(const char *kind);
 /* "name+0xoff/0xsize" for a kernel text address; 0, or -ENOENT when no symbol covers it. */
 int kallsyms_lookup(unsigned long addr, char *buf, size_t size);
 
+/* True when a return address in the running task's frame-pointer chain (up to 32 frames) lies
+ * in [start, end): the code there called us and will be returned into. Task context. */
+bool stack_returns_into(unsigned long start, unsigned long end);
+
 /* Hooks the module subsystem fills in: symbolize module addresses as "[mod] fn+0xoff/0xsize"
  * and print the loaded modules and taint in an oops. NULL until modules exist. */
 extern int (*oops_symbolize_hook)(unsigned long addr, char *buf, size_t size);

@@ -7,6 +7,7 @@
 #include <keel/device.h>
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/module.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 
@@ -123,15 +124,24 @@ EXPORT_SYMBOL(dev_driver_string);
 
 /* ---- Binding ---- */
 
+/*
+ * probe and remove run in task context and may sleep: the driver's module is pinned for the
+ * call, so rmmod of it meanwhile is refused. A driver whose module is going away takes no new
+ * device (-ENODEV, as a declined probe); remove still runs for one it holds, since its exit is
+ * what unbinds it.
+ */
 static int really_probe(struct device *dev, struct device_driver *drv)
 {
 	int ret = 0;
 
+	if (!try_module_get(drv->owner))
+		return -ENODEV;
 	dev->driver = drv;
 	if (dev->bus->probe)
 		ret = dev->bus->probe(dev);
 	else if (drv->probe)
 		ret = drv->probe(dev);
+	module_put(drv->owner);
 	if (ret == 0)
 		return 1;
 	dev->driver = NULL;
@@ -159,10 +169,12 @@ static void device_release_driver(struct device *dev)
 
 	if (!drv)
 		return;
+	__module_get(drv->owner);
 	if (dev->bus->remove)
 		dev->bus->remove(dev);
 	else if (drv->remove)
 		drv->remove(dev);
+	module_put(drv->owner);
 	dev->driver = NULL;
 	dev->driver_data = NULL;
 }

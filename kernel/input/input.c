@@ -34,6 +34,8 @@ static void set_key_down(struct input_dev *dev, unsigned int code, bool down)
 		dev->key_down[code / BITS_PER_WORD] &= ~bit;
 }
 
+/* Handlers and device event hooks in modules need no module reference: they are called with
+ * interrupts off, as input_unregister_*() unlink them, so none runs once those return. */
 static void deliver(struct input_dev *dev, unsigned int type, unsigned int code, int value)
 {
 	for (struct input_handler *h = handlers; h; h = h->next)

@@ -181,6 +181,14 @@ void enable_irq(unsigned int irq)
 }
 EXPORT_SYMBOL(enable_irq);
 
+/*
+ * Handlers in modules are called without a module reference (try_module_get): they run with
+ * interrupts off (interrupt gates; nothing here enables them) on the one CPU, and free_irq()
+ * and irq_release_range() unlink with interrupts off too. So once free_irq() returns no handler
+ * is running or can start, and the module's exit may free what the handler used: Linux's
+ * synchronize_irq() for free. A handler still runs while its module's exit runs (drivers wait
+ * for their last interrupts there), which is why a going module is not refused here.
+ */
 void irq_dispatch(unsigned int irq)
 {
 	struct irq_line *line = &irq_lines[irq];

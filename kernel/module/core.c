@@ -13,6 +13,7 @@
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include "cpu/cpu.h"
 #include "input/input_core.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
@@ -87,28 +88,6 @@ const char *module_state_name(enum module_state state)
 	}
 	return "?";
 }
-
-/* A module on its way out can no longer be pinned; NULL (built-in code) always can. */
-bool try_module_get(struct module *mod)
-{
-	if (!mod)
-		return true;
-	if (mod->state == MODULE_STATE_GOING)
-		return false;
-	mod->refcnt++;
-	return true;
-}
-EXPORT_SYMBOL(try_module_get);
-
-void module_put(struct module *mod)
-{
-	if (!mod)
-		return;
-	if (WARN_ON(mod->refcnt <= 0))
-		return;
-	mod->refcnt--;
-}
-EXPORT_SYMBOL(module_put);
 
 int module_add_exports(struct module *mod, const struct load_info *info)
 {
@@ -246,9 +225,13 @@ static int module_check_removable(struct module *mod)
 		pr_err("rmmod: %s: its devices are in use by another module\n", mod->name);
 		return -EBUSY;
 	}
-	if (mod->refcnt) {
-		pr_err("rmmod: %s is in use (%d reference%s held)\n", mod->name, mod->refcnt,
-		       mod->refcnt == 1 ? "" : "s");
+	if (module_check_unpinned(mod))
+		return -EBUSY;
+	/* Its works and threads hold no reference: refuse from their stacks (their exit-time
+	 * cancel or stop would wait for the very code calling us). */
+	if (stack_returns_into((unsigned long)mod->mem,
+			       (unsigned long)mod->mem + mod->layout.total_size)) {
+		pr_err("rmmod: %s is in use (called from its own code)\n", mod->name);
 		return -EBUSY;
 	}
 	if (mod->init && !mod->exit) {
@@ -293,7 +276,10 @@ int delete_module(const char *name)
 	err = module_check_removable(mod);
 	if (err)
 		goto out_unlock;
-	mod->state = MODULE_STATE_GOING; /* from here on nothing links to it or loads it again */
+	/* GOING from here on: nothing links to it, loads it again or calls into it anew. */
+	err = module_try_stop(mod);
+	if (err)
+		goto out_unlock;
 	mutex_unlock(&module_mutex);
 	if (mod->exit)
 		mod->exit();

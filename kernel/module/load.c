@@ -269,7 +269,8 @@ static int module_run_init(struct module *mod)
 	if (ret < 0) {
 		pr_err("%s: init failed: %s (%d); module unloaded\n", mod->name, errno_name(ret),
 		       ret);
-		return ret;
+		module_set_going(mod); /* no new calls; then let those that began meanwhile end */
+		return module_wait_unpinned(mod) ? -EBUSY : ret;
 	}
 	mod->state = MODULE_STATE_LIVE;
 	return 0;
@@ -395,6 +396,10 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	t_linked = ktime_get_ns();
 	err = module_run_init(mod);
 	mutex_lock(&module_mutex);
+	if (err == -EBUSY && mod->refcnt) {
+		module_keep_stuck(mod, 0); /* a call into it never ended: its memory must stay */
+		goto out;
+	}
 	if (err)
 		goto out_unlist;
 	mutex_unlock(&module_mutex);

@@ -44,7 +44,8 @@ struct module {
 
 	struct module **uses;          /* modules whose symbols this one links against */
 	unsigned int num_uses;
-	int refcnt;                    /* try_module_get() holders */
+	int refcnt;                    /* try_module_get() holders (refcnt.c's lock) */
+	int shell_calls;               /* of which: its shell commands running now */
 	bool exports_added;
 	unsigned int nr_ksyms;
 	unsigned int stuck_threads;    /* threads that would not stop at unload: memory kept */
@@ -60,6 +61,20 @@ struct module *find_module(const char *name);
 unsigned int module_users(const struct module *mod, struct module **first_user);
 bool module_uses(const struct module *user, const struct module *target);
 const char *module_state_name(enum module_state state);
+
+/* References (refcnt.c). The module whose memory holds addr, or NULL for built-in code. */
+struct module *__module_address(unsigned long addr);
+/* The shell around a command of mod: a reference, counted as a running command so that rmmod
+ * can say so. begin is false when mod is going away (the command must not run). */
+bool module_shell_call_begin(struct module *mod);
+void module_shell_call_end(struct module *mod);
+/* rmmod's early check: -EBUSY with one line saying why when references are held. */
+int module_check_unpinned(struct module *mod);
+/* rmmod: GOING at once when no reference is held, else -EBUSY with one line saying why. */
+int module_try_stop(struct module *mod);
+/* Failed init: GOING, then wait (bounded) for calls that started meanwhile; 0 or -EBUSY. */
+void module_set_going(struct module *mod);
+int module_wait_unpinned(struct module *mod);
 
 /* Loads an ELF image (already in memory); args are "name=value ..." parameters. */
 int load_module(const void *image, size_t size, const char *filename, const char *args,

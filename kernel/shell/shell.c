@@ -7,12 +7,15 @@
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include "module/module.h"
 #include "shell/shell_internal.h"
 
 #define SHELL_COMMANDS_MAX 128
 
 /* Kept sorted by name so that `help` lists them in order. */
 static const struct shell_command *commands[SHELL_COMMANDS_MAX];
+/* The module each command's code lies in (NULL: built in), found once at registration. */
+static struct module *command_owners[SHELL_COMMANDS_MAX];
 static unsigned int command_count;
 static bool builtins_registered;
 
@@ -34,6 +37,14 @@ static int find_command_index(const char *name)
 	return -1;
 }
 
+/* The code decides, not the struct: a module may register a command built elsewhere. */
+static struct module *command_owner(const struct shell_command *cmd)
+{
+	struct module *owner = __module_address((unsigned long)cmd->run);
+
+	return owner ? owner : __module_address((unsigned long)cmd);
+}
+
 int shell_register_command(const struct shell_command *cmd)
 {
 	unsigned int pos;
@@ -48,7 +59,10 @@ int shell_register_command(const struct shell_command *cmd)
 	for (pos = 0; pos < command_count && strcmp(commands[pos]->name, cmd->name) < 0; pos++)
 		;
 	memmove(&commands[pos + 1], &commands[pos], (command_count - pos) * sizeof(commands[0]));
+	memmove(&command_owners[pos + 1], &command_owners[pos],
+		(command_count - pos) * sizeof(command_owners[0]));
 	commands[pos] = cmd;
+	command_owners[pos] = command_owner(cmd);
 	command_count++;
 	return 0;
 }
@@ -61,6 +75,8 @@ void shell_unregister_command(const struct shell_command *cmd)
 			command_count--;
 			memmove(&commands[i], &commands[i + 1],
 				(command_count - i) * sizeof(commands[0]));
+			memmove(&command_owners[i], &command_owners[i + 1],
+				(command_count - i) * sizeof(command_owners[0]));
 			return;
 		}
 	}
@@ -157,12 +173,24 @@ static int tokenize(const char *line, char *buf, char **argv, int max_args)
 	}
 }
 
-static int run_command(const struct shell_command *cmd, int argc, char **argv)
+/*
+ * The command's module is pinned for the whole call, the error report included (cmd->name is
+ * module memory): an rmmod meanwhile, even from the command itself, is refused with -EBUSY.
+ */
+static int run_command(unsigned int index, int argc, char **argv)
 {
-	int ret = cmd->run(argc, argv);
+	const struct shell_command *cmd = commands[index];
+	struct module *owner = command_owners[index];
+	int ret;
 
+	if (!module_shell_call_begin(owner)) {
+		console_printf("%s: module %s is being unloaded\n", cmd->name, module_name(owner));
+		return -ENODEV;
+	}
+	ret = cmd->run(argc, argv);
 	if (ret < 0)
 		console_printf("%s: %s (%s)\n", cmd->name, shell_strerror(ret), errno_name(ret));
+	module_shell_call_end(owner);
 	return ret;
 }
 
@@ -186,6 +214,6 @@ int shell_execute(const char *line)
 		shell_print_error("keel", argv[0], "command not found (type 'help')");
 		return -ENOENT;
 	}
-	return run_command(commands[index], argc, argv);
+	return run_command((unsigned int)index, argc, argv);
 }
 EXPORT_SYMBOL(shell_execute);

@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/module.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -189,12 +190,15 @@ static size_t tty_input_pop(struct tty_struct *tty, char *buf, size_t n)
 		tty->throttle_resume = NULL;
 	}
 	tty_spin_unlock(&tty->lock, flags);
-	if (resume)
-		resume(arg); /* outside the lock: it may take input again at once */
+	/* Outside the lock: it may take input again at once. A driver going away gets no call. */
+	if (resume && try_module_get(tty->owner)) {
+		resume(arg);
+		module_put(tty->owner);
+	}
 	return got;
 }
 
-int tty_write(struct tty_struct *tty, const char *buf, size_t n)
+static int tty_write_pinned(struct tty_struct *tty, const char *buf, size_t n)
 {
 	size_t done = 0;
 	bool flushed = false;
@@ -216,6 +220,18 @@ int tty_write(struct tty_struct *tty, const char *buf, size_t n)
 		flushed = false;
 	}
 	return (int)done;
+}
+
+/* The driver's module stays pinned while its write (which may sleep for room) runs. */
+int tty_write(struct tty_struct *tty, const char *buf, size_t n)
+{
+	int ret;
+
+	if (!try_module_get(tty->owner))
+		return -ENODEV;
+	ret = tty_write_pinned(tty, buf, n);
+	module_put(tty->owner);
+	return ret;
 }
 EXPORT_SYMBOL(tty_write);
 
@@ -242,7 +258,10 @@ int tty_set_termios(struct tty_struct *tty, const struct ktermios *t)
 		return err;
 	if (!tty->ops->set_termios)
 		return -EOPNOTSUPP;
+	if (!try_module_get(tty->owner))
+		return -ENODEV;
 	err = tty->ops->set_termios(tty, &copy);
+	module_put(tty->owner);
 	if (err)
 		return err;
 	tty->termios = copy;
@@ -254,11 +273,16 @@ EXPORT_SYMBOL(tty_set_termios);
 static int tty_feed_ldisc(struct tty_struct *tty, char c)
 {
 	bool lf_after_cr = c == '\n' && tty->input_last_cr;
+	struct tty_ldisc_ops *ops;
+	int ret;
 
 	tty->input_last_cr = c == '\r';
 	if (lf_after_cr)
 		return 0;
-	return tty->ldisc->receive_char(tty, c);
+	ops = tty_ldisc_ref(tty);
+	ret = ops->receive_char(tty, c); /* may echo, and sleep for room to */
+	tty_ldisc_deref(ops);
+	return ret;
 }
 
 /* Hands the finished line to the reader and starts an empty one. */

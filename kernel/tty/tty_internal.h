@@ -42,6 +42,11 @@ static inline bool tty_input_empty(const struct tty_struct *tty)
 	return tty->input_head == tty->input_tail;
 }
 
+/* The attached discipline with its module pinned for one call (a going one is replaced by
+ * minimal first); tty_ldisc_deref drops the pin. Linux's tty_ldisc_ref/tty_ldisc_deref. */
+struct tty_ldisc_ops *tty_ldisc_ref(struct tty_struct *tty);
+void tty_ldisc_deref(struct tty_ldisc_ops *ops);
+
 /* The ldisc core's part of tty_register/tty_unregister: start and stop the discipline. */
 void tty_ldisc_attach_default(struct tty_struct *tty);
 void tty_ldisc_detach(struct tty_struct *tty);

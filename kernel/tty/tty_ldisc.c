@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/module.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "tty/tty_core.h"
@@ -48,10 +49,17 @@ int tty_register_ldisc(struct tty_ldisc_ops *ops)
 }
 EXPORT_SYMBOL(tty_register_ldisc);
 
+/* Close runs for an attached discipline, whose module is still there even when it is going
+ * away (its exit detaches it from every tty first): the reference cannot fail. */
 static void tty_ldisc_close(struct tty_struct *tty)
 {
-	if (tty->ldisc && tty->ldisc->close)
-		tty->ldisc->close(tty);
+	struct tty_ldisc_ops *ops = tty->ldisc;
+
+	if (ops && ops->close) {
+		__module_get(ops->owner);
+		ops->close(tty);
+		module_put(ops->owner);
+	}
 	tty->disc_data = NULL;
 }
 
@@ -73,24 +81,64 @@ void tty_ldisc_detach(struct tty_struct *tty)
 	tty->ldisc = NULL;
 }
 
+/* ops->open, with its module pinned for the call; -ENODEV when the module is going away. */
+static int tty_ldisc_call_open(struct tty_struct *tty, struct tty_ldisc_ops *ops)
+{
+	int err;
+
+	if (!ops->open)
+		return 0;
+	if (!try_module_get(ops->owner))
+		return -ENODEV;
+	err = ops->open(tty);
+	module_put(ops->owner);
+	return err;
+}
+
 /* Switches tty from its discipline to ops; on failure the old one (or minimal) comes back. */
 static int tty_ldisc_switch(struct tty_struct *tty, struct tty_ldisc_ops *ops)
 {
 	struct tty_ldisc_ops *old = tty->ldisc;
 	int err;
 
+	if (!try_module_get(ops->owner)) {
+		pr_err("tty: line discipline %s is being unloaded\n", ops->name);
+		return -ENODEV;
+	}
 	tty_ldisc_close(tty);
 	tty->ldisc = ops;
-	err = ops->open ? ops->open(tty) : 0;
+	err = tty_ldisc_call_open(tty, ops);
+	module_put(ops->owner);
 	if (!err)
 		return 0;
 	tty->disc_data = NULL;
 	tty->ldisc = old;
-	if (!old->open || old->open(tty) != 0) {
+	if (tty_ldisc_call_open(tty, old) != 0) {
 		tty->disc_data = NULL;
 		tty_ldisc_open_minimal(tty);
 	}
 	return err;
+}
+
+/*
+ * The attached discipline, pinned for one call (Linux's tty_ldisc_ref). A discipline whose
+ * module is going away is detached here, as its exit is about to do, and minimal takes over:
+ * the line being edited belongs to the tty, so nothing typed is lost.
+ */
+struct tty_ldisc_ops *tty_ldisc_ref(struct tty_struct *tty)
+{
+	struct tty_ldisc_ops *ops = tty->ldisc;
+
+	if (try_module_get(ops->owner))
+		return ops;
+	tty_ldisc_close(tty);
+	tty_ldisc_open_minimal(tty);
+	return tty->ldisc; /* built in: nothing to pin */
+}
+
+void tty_ldisc_deref(struct tty_ldisc_ops *ops)
+{
+	module_put(ops->owner);
 }
 
 int tty_set_ldisc(struct tty_struct *tty, const char *name)

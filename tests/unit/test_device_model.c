@@ -204,7 +204,73 @@ static void test_device_then_driver_and_failed_probe(void)
 	released = 0;
 }
 
-static struct module *const fake_module = (struct module *)0x1000;
+/* Module references, faked: a module is "going" once rmmod has begun on it. */
+struct module {
+	bool going;
+	int refcnt;
+};
+static struct module fake_module_storage;
+static struct module *const fake_module = &fake_module_storage;
+
+bool try_module_get(struct module *mod)
+{
+	if (mod && mod->going)
+		return false;
+	if (mod)
+		mod->refcnt++;
+	return true;
+}
+
+void __module_get(struct module *mod)
+{
+	if (mod)
+		mod->refcnt++;
+}
+
+void module_put(struct module *mod)
+{
+	if (mod)
+		mod->refcnt--;
+}
+
+static int refs_in_probe, refs_in_remove;
+
+static int pinned_probe(struct device *dev)
+{
+	refs_in_probe = fake_module->refcnt;
+	return test_probe(dev);
+}
+
+static void pinned_remove(struct device *dev)
+{
+	refs_in_remove = fake_module->refcnt;
+	test_remove(dev);
+}
+
+/* probe and remove run with the driver's module pinned; a going module takes no device. */
+static void test_calls_pin_the_driver_module(void)
+{
+	struct device_driver drv = { .name = "pin", .bus = &test_bus, .probe = pinned_probe,
+				     .remove = pinned_remove, .owner = fake_module };
+	struct device *a = new_device("pin0"), *b = new_device("pin1");
+
+	CHECK(driver_register(&drv) == 0);
+	CHECK(device_register(a) == 0);
+	CHECK(a->driver == &drv);
+	CHECK(refs_in_probe == 1 && fake_module->refcnt == 0);
+	fake_module->going = true; /* rmmod has begun; its exit will unregister the driver */
+	CHECK(device_register(b) == 0);
+	CHECK(b->driver == NULL);
+	CHECK(log_is("probe:pin:pin0 "));
+	driver_unregister(&drv); /* the exit: remove still runs for the device it holds */
+	CHECK(refs_in_remove == 1 && fake_module->refcnt == 0);
+	CHECK(log_is("remove:pin:pin0 "));
+	fake_module->going = false;
+	device_unregister(a);
+	device_unregister(b);
+	CHECK(released == 2);
+	released = 0;
+}
 
 static void test_references_and_in_use(void)
 {
@@ -308,6 +374,7 @@ int main(void)
 	test_dev_printk();
 	test_device_then_driver_and_failed_probe();
 	test_references_and_in_use();
+	test_calls_pin_the_driver_module();
 	test_uevent_hook();
 	test_bus_unregister_detaches_leftovers();
 	bus_unregister(&test_bus);

@@ -343,6 +343,80 @@ static void test_minimal_escape_gives_way(void)
 	CHECK_STR(line, "ab");
 }
 
+/* Calls into a driver's or a discipline's module hold a reference for their duration; once
+ * rmmod has begun (the module is going), the core makes no new calls into it. */
+static struct module fake_mod;
+static int pinned_during_call;
+
+static int pinned_receive(struct tty_struct *tty, char c)
+{
+	pinned_during_call = fake_mod.refcnt;
+	return upper_receive(tty, c);
+}
+
+static int pinned_write(struct tty_struct *tty, const char *buf, size_t n)
+{
+	pinned_during_call = fake_mod.refcnt;
+	return (int)n;
+}
+
+static int pinned_set_termios(struct tty_struct *tty, const struct ktermios *t)
+{
+	pinned_during_call = fake_mod.refcnt;
+	return 0;
+}
+
+static void test_module_pinning_ldisc(void)
+{
+	static struct tty_ldisc_ops owned = { .name = "owned", .owner = &fake_mod,
+					      .receive_char = pinned_receive };
+
+	screen_reset();
+	CHECK_INT(tty_register_ldisc(&owned), 0);
+	CHECK_INT(tty_set_ldisc(&screen_tty, "owned"), 0);
+	CHECK_INT(fake_mod.refcnt, 0); /* attaching does not pin: rmmod detaches */
+	CHECK_INT(type_line(&screen_tty, "ab\r", line, sizeof(line)), 2);
+	CHECK_INT(pinned_during_call, 1);
+	CHECK_INT(fake_mod.refcnt, 0);
+	CHECK_STR(line, "AB");
+
+	/* rmmod has begun, its exit has not detached the discipline yet: a byte read now goes
+	 * to minimal, never into the going module, and the line typed so far is kept. */
+	CHECK_INT(type_line(&screen_tty, "cd", line, sizeof(line)), -EAGAIN);
+	fake_mod.going = true;
+	pinned_during_call = -1;
+	CHECK_INT(type_line(&screen_tty, "e\r", line, sizeof(line)), 3);
+	CHECK_STR(line, "CDe");
+	CHECK_INT(pinned_during_call, -1);
+	CHECK(screen_tty.ldisc == &tty_minimal_ldisc);
+	CHECK_INT(tty_set_ldisc(&screen_tty, "owned"), -ENODEV);
+	CHECK(screen_tty.ldisc == &tty_minimal_ldisc);
+	tty_unregister_ldisc(&owned);
+	fake_mod.going = false;
+	CHECK_INT(fake_mod.refcnt, 0);
+}
+
+static void test_module_pinning_driver(void)
+{
+	static const struct tty_operations ops = { .write = pinned_write,
+						   .set_termios = pinned_set_termios };
+	struct tty_struct tty = { .name = "ttyP", .ops = &ops, .owner = &fake_mod };
+	struct ktermios t = { .baud = 9600, .data_bits = 8, .parity = 'n', .stop_bits = 1 };
+
+	CHECK_INT(tty_write(&tty, "xyz", 3), 3);
+	CHECK_INT(pinned_during_call, 1);
+	CHECK_INT(tty_set_termios(&tty, &t), 0);
+	CHECK_INT(pinned_during_call, 1);
+	CHECK_INT(fake_mod.refcnt, 0);
+	fake_mod.going = true;
+	pinned_during_call = -1;
+	CHECK_INT(tty_write(&tty, "xyz", 3), -ENODEV);
+	CHECK_INT(tty_set_termios(&tty, &t), -ENODEV);
+	CHECK_INT(pinned_during_call, -1);
+	fake_mod.going = false;
+	CHECK_INT(fake_mod.refcnt, 0);
+}
+
 int main(void)
 {
 	test_registry();
@@ -357,6 +431,8 @@ int main(void)
 	test_minimal_takes_over_mid_line();
 	test_write();
 	test_release_range();
+	test_module_pinning_ldisc();
+	test_module_pinning_driver();
 	tty_unregister(&screen_tty);
 	return unit_summary();
 }

@@ -44,6 +44,37 @@ void console_write(const char *s, size_t n)
 	console_out[console_out_len] = '\0';
 }
 
+/*
+ * Module references: a fake module is "going" once a test says so (rmmod has begun), and
+ * counts the references the tty core holds, so a test can check that every call into a
+ * driver or discipline is made pinned and that nothing stays pinned afterwards.
+ */
+struct module {
+	bool going;
+	int refcnt;
+};
+
+bool try_module_get(struct module *mod)
+{
+	if (mod && mod->going)
+		return false;
+	if (mod)
+		mod->refcnt++;
+	return true;
+}
+
+void __module_get(struct module *mod)
+{
+	if (mod)
+		mod->refcnt++;
+}
+
+void module_put(struct module *mod)
+{
+	if (mod)
+		mod->refcnt--;
+}
+
 /* The test has given all its input: the reader gets -EAGAIN with its line kept. */
 bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
 {

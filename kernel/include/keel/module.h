@@ -47,9 +47,22 @@ extern struct module __this_module;
 #define THIS_MODULE ((struct module *)0)
 #endif
 
-/* Pin a module while using its code or data (true on success; NULL always succeeds). */
+/*
+ * try_module_get(mod): pin a module while calling its code or using its data, as Linux's.
+ * Returns true on success (NULL, built-in code, always succeeds), false once rmmod has begun
+ * removing the module (its exit runs or will): do not call into it then. While a reference is
+ * held rmmod refuses with -EBUSY. Any context, interrupt handlers included; never sleeps.
+ * The kernel takes one around every call into module code that may sleep (shell commands,
+ * probe/remove, tty and line-discipline hooks): see docs/modules.md, "Calls into modules".
+ */
 bool try_module_get(struct module *mod);
+/* __module_get(mod): an extra reference on a module the caller knows is still there (it holds
+ * a reference, or runs on behalf of the module's own exit). Never fails. Linux's __module_get. */
+void __module_get(struct module *mod);
+/* module_put(mod): drop a reference taken above. Any context. Linux's module_put. */
 void module_put(struct module *mod);
+/* module_name(mod): the module's name, or "kernel" for NULL. Linux's module_name. */
+const char *module_name(const struct module *mod);
 
 #ifdef MODULE
 #define module_init(initfn)                                                                \
