@@ -10,6 +10,7 @@
 #include <keel/completion.h>
 #include <keel/mutex.h>
 #include <keel/types.h>
+#include "signature.h"
 
 struct pci_dev;
 
@@ -79,8 +80,6 @@ struct pci_dev;
 #define ATA_DMA_BUF_ORDER 5
 #define ATA_DMA_BUF_SIZE (4096u << ATA_DMA_BUF_ORDER)
 #define ATA_DMA_MAX_SECTORS (ATA_DMA_BUF_SIZE / ATA_SECTOR_SIZE)
-
-enum ata_dev_type { ATA_DEV_NONE, ATA_DEV_ATA, ATA_DEV_ATAPI };
 
 struct ata_channel;
 

@@ -86,11 +86,6 @@ int ata_identify(struct ata_device *dev, bool quiet)
 	return ret;
 }
 
-/* What a device leaves in its registers after a reset (ATA/ATAPI-8 "signatures"). */
-struct ata_signature {
-	u8 status, error, lbam, lbah;
-};
-
 /*
  * Selects unit and reads its signature. Only the device register is written: any other
  * taskfile write reaches both devices of the channel and would overwrite the other's
@@ -111,27 +106,6 @@ static void ata_read_signature(struct ata_channel *ch, int unit, struct ata_sign
 	sig->error = inb(base + ATA_REG_ERROR);
 	sig->lbam = inb(base + ATA_REG_LBAM);
 	sig->lbah = inb(base + ATA_REG_LBAH);
-}
-
-/*
- * The device type a signature names. The error register holds the reset's diagnostic code:
- * 01 passed, 81 (device 0 only) passed but device 1 failed, 00 left by some devices; anything
- * else is not a device. An absent device reads status 0 (QEMU, or device 0 answering for a
- * missing device 1) or floats (0xff); a disk is ready after reset, an ATAPI device need not be.
- */
-static enum ata_dev_type ata_classify(const struct ata_signature *sig, int unit)
-{
-	u8 mid = sig->lbam, high = sig->lbah;
-
-	if (sig->status == 0xff || (sig->status & ATA_BSY))
-		return ATA_DEV_NONE;
-	if (sig->error > 0x01 && !(unit == 0 && sig->error == 0x81))
-		return ATA_DEV_NONE;
-	if ((mid == 0x14 && high == 0xeb) || (mid == 0x69 && high == 0x96))
-		return ATA_DEV_ATAPI;
-	if (((mid == 0 && high == 0) || (mid == 0x3c && high == 0xc3)) && sig->status != 0)
-		return ATA_DEV_ATA;
-	return ATA_DEV_NONE;
 }
 
 /* A floating bus (nothing decodes the ports) reads 0xff, and forgets what is written. */
