@@ -81,7 +81,8 @@ int blkdev_rescan_partitions(struct block_device *bdev);
  */
 int blkdev_revalidate(struct block_device *disk);
 
-/* Lookup by name, holding an open reference (blkdev_put drops it): NULL if absent. */
+/* Lookup by name, holding an open reference (blkdev_put drops it): NULL if absent. A removable
+ * disk (or the disk of a partition) is revalidated first, so the size is the medium's now. */
 struct block_device *blkdev_get_by_name(const char *name);
 void blkdev_put(struct block_device *bdev);
 void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
