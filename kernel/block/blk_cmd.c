@@ -66,6 +66,10 @@ static int blk_range_open(struct blk_range *r, char **argv)
 	r->bdev = blk_open(argv[0]);
 	if (!r->bdev)
 		return SHELL_FAILED;
+	if ((r->bdev->whole ? r->bdev->whole : r->bdev)->no_medium) {
+		console_printf("blk: %s: %s\n", r->bdev->name, shell_strerror(-ENOMEDIUM));
+		goto out_put;
+	}
 	if (r->start >= r->bdev->nr_sectors || r->count > r->bdev->nr_sectors - r->start) {
 		u64 last = r->start + r->count - 1;
 
@@ -220,7 +224,15 @@ static int cmd_blk_rescan(char **argv)
 		console_printf("blk: no block device \"%s\"\n", argv[0]);
 		return SHELL_FAILED;
 	}
-	err = blkdev_rescan_partitions(bdev);
+	/* A removable disk's medium first: a changed one rescans its partitions itself. */
+	err = bdev->whole ? 0 : blkdev_revalidate(bdev);
+	if (err < 0)
+		console_printf("blk: %s: cannot check the medium: %s\n", bdev->name,
+			       shell_strerror(err));
+	else if (err > 0)
+		err = 0;
+	else
+		err = blkdev_rescan_partitions(bdev);
 	if (err == -EBUSY)
 		console_printf("blk: %s: a partition is in use\n", bdev->name);
 	else if (err == -EINVAL && bdev->whole)

@@ -29,6 +29,11 @@ struct block_device *blkdev_lookup(const char *name)
 	return NULL;
 }
 
+static struct block_device *blkdev_disk_of(struct block_device *bdev)
+{
+	return bdev->whole ? bdev->whole : bdev;
+}
+
 static struct block_device **blkdev_link_of(struct block_device *bdev)
 {
 	struct block_device **link = &blkdev_list;
@@ -193,10 +198,44 @@ int blkdev_rescan_partitions(struct block_device *bdev)
 }
 EXPORT_SYMBOL_GPL(blkdev_rescan_partitions);
 
+static void blkdev_report_medium(struct block_device *disk)
+{
+	if (disk->no_medium)
+		pr_info("block: %s: medium removed\n", disk->name);
+	else
+		pr_info("block: %s: medium changed: %llu sectors of %u bytes\n", disk->name,
+			(unsigned long long)disk->nr_sectors, disk->sector_size);
+}
+
+int blkdev_revalidate(struct block_device *disk)
+{
+	int ret, err;
+
+	if (!disk || disk->whole || !disk->ops->revalidate)
+		return 0;
+	/* The call runs the driver's code: its module must stay while it does. */
+	if (!try_module_get(disk->owner))
+		return -ENODEV;
+	ret = disk->ops->revalidate(disk);
+	module_put(disk->owner);
+	if (ret <= 0)
+		return ret;
+	blkdev_report_medium(disk);
+	err = blkdev_rescan_partitions(disk);
+	if (err == -EBUSY)
+		pr_warn("block: %s: partitions in use: not re-read after the medium change\n",
+			disk->name);
+	return 1;
+}
+EXPORT_SYMBOL_GPL(blkdev_revalidate);
+
+/* As Linux checks removable media on open: the size a caller sees is the medium's now. */
 struct block_device *blkdev_get_by_name(const char *name)
 {
 	struct block_device *bdev = name ? blkdev_lookup(name) : NULL;
 
+	if (bdev && blkdev_revalidate(blkdev_disk_of(bdev)) > 0)
+		bdev = blkdev_lookup(name); /* a partition may be gone or new */
 	if (!bdev || !try_module_get(bdev->owner))
 		return NULL;
 	bdev->open_count++;
@@ -234,11 +273,6 @@ static bool blkdev_range_ok(const struct block_device *bdev, u64 sector, u32 cou
 	return blk_range_within(sector, count, bdev->nr_sectors);
 }
 
-static struct block_device *blkdev_disk_of(struct block_device *bdev)
-{
-	return bdev->whole ? bdev->whole : bdev;
-}
-
 static void blkdev_account(struct block_device *bdev, bool write, u32 count, int err)
 {
 	struct block_device *disk = blkdev_disk_of(bdev);
@@ -260,9 +294,13 @@ int blkdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf)
 	struct block_device *disk;
 	int err;
 
-	if (!bdev || !buf || !blkdev_range_ok(bdev, sector, count))
+	if (!bdev || !buf)
 		return -EINVAL;
 	disk = blkdev_disk_of(bdev);
+	if (disk->no_medium)
+		return -ENOMEDIUM;
+	if (!blkdev_range_ok(bdev, sector, count))
+		return -EINVAL;
 	err = disk->ops->read(disk, sector + bdev->start_sector, count, buf);
 	if (err > 0)
 		err = -EIO; /* a driver bug: positive values are not errors we can report */
@@ -279,9 +317,13 @@ int blkdev_write(struct block_device *bdev, u64 sector, u32 count, const void *b
 	struct block_device *disk;
 	int err;
 
-	if (!bdev || !buf || !blkdev_range_ok(bdev, sector, count))
+	if (!bdev || !buf)
 		return -EINVAL;
 	disk = blkdev_disk_of(bdev);
+	if (disk->no_medium)
+		return -ENOMEDIUM;
+	if (!blkdev_range_ok(bdev, sector, count))
+		return -EINVAL;
 	if (bdev->read_only || disk->read_only || !disk->ops->write)
 		return -EROFS;
 	err = disk->ops->write(disk, sector + bdev->start_sector, count, buf);

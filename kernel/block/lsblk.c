@@ -127,12 +127,25 @@ static void lsblk_print(struct block_device *b, void *arg)
 		console_printf(" %10llu", (unsigned long long)b->start_sector);
 		print_partition_columns(b);
 	} else {
-		console_printf(" %10s %-4s %-36s %s\n", "-", "-", "-", b->model);
+		console_printf(" %10s %-4s %-36s %s%s\n", "-", "-", "-", b->model,
+			       b->no_medium ? " (no medium)" : "");
 	}
+}
+
+/*
+ * Removable disks report their medium now, not the one seen at registration. A disk's next
+ * is read after its revalidation, which may replace the partitions that follow it.
+ */
+static void lsblk_revalidate(void)
+{
+	for (struct block_device *b = blkdev_first(); b; b = b->next)
+		if (b->removable && !b->whole)
+			blkdev_revalidate(b);
 }
 
 static int cmd_lsblk(int argc, char **argv)
 {
+	lsblk_revalidate();
 	if (!blkdev_first()) {
 		console_puts("lsblk: no block devices\n");
 		return 0;

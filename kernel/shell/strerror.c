@@ -26,6 +26,7 @@ static const struct {
 	{ EILSEQ, "Invalid or incomplete multibyte or wide character" },
 	{ EOPNOTSUPP, "Operation not supported" }, { ETIMEDOUT, "Timed out" },
 	{ ENOTSUPP, "Operation not supported" }, { EKEYREJECTED, "Key was rejected by service" },
+	{ ENOMEDIUM, "No medium found" },
 };
 
 const char *shell_strerror(int err)

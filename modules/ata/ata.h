@@ -10,6 +10,7 @@
 #include <keel/completion.h>
 #include <keel/mutex.h>
 #include <keel/types.h>
+#include "signature.h"
 
 struct pci_dev;
 
@@ -82,8 +83,6 @@ struct pci_dev;
 #define ATA_DMA_BUF_SIZE (4096u << ATA_DMA_BUF_ORDER)
 #define ATA_DMA_MAX_SECTORS (ATA_DMA_BUF_SIZE / ATA_SECTOR_SIZE)
 
-enum ata_dev_type { ATA_DEV_NONE, ATA_DEV_ATA, ATA_DEV_ATAPI };
-
 struct ata_channel;
 
 struct ata_device {
@@ -95,6 +94,7 @@ struct ata_device {
 	bool lba48, dma_capable, use_dma;
 	bool dma_fallback_logged;
 	u8 atapi_sense_key; /* from the last failed packet command */
+	bool media_changed; /* ATAPI: a change was seen; the capacity must be read again */
 	struct block_device bdev;
 	bool registered;
 };
@@ -160,7 +160,7 @@ void ata_insw(u16 port, void *buf, size_t words);
 void ata_outsw(u16 port, const void *buf, size_t words);
 
 /* rw.c: block I/O, flush, error messages. ata_rw, ata_flush, atapi_read and
- * atapi_read_capacity take the channel's lock themselves (task context: they may sleep). */
+ * atapi_revalidate take the channel's lock themselves (task context: they may sleep). */
 int ata_check_status(struct ata_device *dev, u8 status, const char *what, u64 lba, u32 count);
 u64 ata_lba_limit(const struct ata_device *dev);
 int ata_rw(struct ata_device *dev, u64 lba, u32 count, void *buf, bool write);
@@ -180,7 +180,7 @@ int ata_dma_rw(struct ata_device *dev, const struct ata_taskfile *tf, void *buf,
 
 /* atapi.c */
 int atapi_packet(struct ata_device *dev, const u8 *cdb, void *buf, u32 buflen);
-int atapi_read_capacity(struct ata_device *dev);
+int atapi_revalidate(struct ata_device *dev);
 int atapi_read(struct ata_device *dev, u64 lba, u32 count, void *buf);
 
 /* probe.c: detection and IDENTIFY. */

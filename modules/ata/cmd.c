@@ -31,13 +31,13 @@ static void ata_list_device(struct ata_device *dev)
 	}
 	console_printf("  %s: %s \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,
 		       type_names[dev->type], b->model, dev->serial, dev->firmware);
-	console_printf("       %llu sectors of %u bytes (%llu MiB), %s, DMA %s, mode %s%s\n",
+	console_printf("       %llu sectors of %u bytes (%llu MiB), %s, DMA %s, mode %s%s%s\n",
 		       (unsigned long long)b->nr_sectors, b->sector_size,
 		       (unsigned long long)(b->nr_sectors * b->sector_size >> 20),
 		       dev->type == ATA_DEV_ATAPI ? "packet" : dev->lba48 ? "LBA48" : "LBA28",
 		       dev->dma_capable ? "supported" : "unsupported",
 		       dev->type == ATA_DEV_ATA && dev->use_dma ? "dma" : "pio",
-		       b->read_only ? ", read-only" : "");
+		       b->read_only ? ", read-only" : "", b->no_medium ? ", no medium" : "");
 }
 
 static void ata_list_channel(struct ata_channel *ch)

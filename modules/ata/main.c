@@ -94,7 +94,9 @@ static void ata_describe(struct ata_device *dev)
 	struct block_device *b = &dev->bdev;
 	u64 mib = b->nr_sectors * b->sector_size >> 20;
 
-	if (dev->type == ATA_DEV_ATAPI)
+	if (dev->type == ATA_DEV_ATAPI && b->no_medium)
+		pr_info("ata: %s: ATAPI \"%s\", no medium, read-only\n", dev->name, b->model);
+	else if (dev->type == ATA_DEV_ATAPI)
 		pr_info("ata: %s: ATAPI \"%s\", %llu sectors of 2048 bytes, read-only\n",
 			dev->name, b->model, (unsigned long long)b->nr_sectors);
 	else
@@ -115,7 +117,9 @@ static void ata_device_register(struct ata_device *dev)
 		b->sector_size = ATAPI_SECTOR_SIZE;
 		b->read_only = b->removable = true;
 		b->ops = &atapi_ops;
-		atapi_read_capacity(dev);
+		b->no_medium = false;
+		dev->media_changed = true; /* the first look reads the capacity */
+		atapi_revalidate(dev);
 	} else {
 		b->sector_size = ATA_SECTOR_SIZE;
 		b->ops = &ata_disk_ops;

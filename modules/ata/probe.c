@@ -93,34 +93,26 @@ int ata_identify(struct ata_device *dev, bool quiet)
 	return ret;
 }
 
-static enum ata_dev_type ata_signature_type(u8 mid, u8 high, u8 status)
-{
-	if ((mid == 0x14 && high == 0xeb) || (mid == 0x69 && high == 0x96))
-		return ATA_DEV_ATAPI;
-	/* An ATA device is ready after reset; an absent one reads 0 (QEMU) or floats (0xff). */
-	if (((mid == 0 && high == 0) || (mid == 0x3c && high == 0xc3)) && status != 0)
-		return ATA_DEV_ATA;
-	return ATA_DEV_NONE;
-}
-
-static void ata_detect_unit(struct ata_channel *ch, struct ata_device *dev)
+/*
+ * Selects unit and reads its signature. Only the device register is written: any other
+ * taskfile write reaches both devices of the channel and would overwrite the other's
+ * signature, so both are read before the first command.
+ */
+static void ata_read_signature(struct ata_channel *ch, int unit, struct ata_signature *sig)
 {
 	u16 base = ch->cmd_base;
-	u8 status, mid, high;
 
-	outb(base + ATA_REG_DEVICE, ATA_DEV_OBS | (dev->unit << 4));
+	outb(base + ATA_REG_DEVICE, ATA_DEV_OBS | (unit << 4));
 	ata_delay400(ch);
-	ch->selected = dev->unit;
-	status = ata_altstatus(ch);
-	if (status == 0xff)
-		return;
-	mid = inb(base + ATA_REG_LBAM);
-	high = inb(base + ATA_REG_LBAH);
-	dev->type = ata_signature_type(mid, high, status);
-	if (dev->type == ATA_DEV_NONE)
-		return;
-	if (ata_identify(dev, true))
-		dev->type = ATA_DEV_NONE;
+	ch->selected = unit;
+	sig->status = ata_altstatus(ch);
+	/* Device 1 may finish its reset after device 0: wait for it (a floating bus reads 0xff). */
+	if (sig->status != 0xff && (sig->status & ATA_BSY) &&
+	    !ata_wait_not_busy(ch, ATA_TIMEOUT_MS))
+		sig->status = ata_altstatus(ch);
+	sig->error = inb(base + ATA_REG_ERROR);
+	sig->lbam = inb(base + ATA_REG_LBAM);
+	sig->lbah = inb(base + ATA_REG_LBAH);
 }
 
 /* A floating bus (nothing decodes the ports) reads 0xff, and forgets what is written. */
@@ -135,12 +127,28 @@ bool ata_channel_floats(struct ata_channel *ch)
 	return inb(base + ATA_REG_NSECT) != 0x55 || inb(base + ATA_REG_LBAL) != 0xaa;
 }
 
-/* Resets the channel and identifies its devices; its interrupt handler must be installed. */
+/*
+ * Resets the channel, reads both signatures, then identifies what they name (ATA/ATAPI's device
+ * detection, as Linux's libata probes: reset, classify every device, only then IDENTIFY). Its
+ * interrupt handler must be installed.
+ */
 void ata_channel_detect(struct ata_channel *ch)
 {
+	struct ata_signature sig[2];
+
 	mutex_lock(&ch->lock);
 	ata_soft_reset(ch);
 	for (int unit = 0; unit < 2; unit++)
-		ata_detect_unit(ch, &ch->devices[unit]);
+		ata_read_signature(ch, unit, &sig[unit]);
+	for (int unit = 0; unit < 2; unit++) {
+		struct ata_device *dev = &ch->devices[unit];
+
+		pr_debug("ata: %s: signature status 0x%02x error 0x%02x lba mid/high 0x%02x/0x%02x\n",
+			 dev->name, sig[unit].status, sig[unit].error, sig[unit].lbam,
+			 sig[unit].lbah);
+		dev->type = ata_classify(&sig[unit], unit);
+		if (dev->type != ATA_DEV_NONE && ata_identify(dev, true))
+			dev->type = ATA_DEV_NONE;
+	}
 	mutex_unlock(&ch->lock);
 }

@@ -245,7 +245,13 @@ static int atapi_bdev_write(struct block_device *bdev, u64 sector, u32 count, co
 	return -EROFS;
 }
 
+static int atapi_bdev_revalidate(struct block_device *bdev)
+{
+	return atapi_revalidate(bdev_to_ata(bdev));
+}
+
 const struct block_device_operations atapi_ops = {
 	.read = atapi_bdev_read,
 	.write = atapi_bdev_write,
+	.revalidate = atapi_bdev_revalidate,
 };

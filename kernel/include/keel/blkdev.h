@@ -40,6 +40,13 @@ struct block_device_operations {
 	int (*write)(struct block_device *bdev, u64 sector, u32 count, const void *buf);
 	/* Optional: flush the device's write cache. 0 or -errno. */
 	int (*flush)(struct block_device *bdev);
+	/*
+	 * Optional, for removable media (Linux's check_events and revalidate_disk in one): asks
+	 * the device whether its medium changed and sets nr_sectors and no_medium from what is in
+	 * the drive now. 1 when the medium changed (the block layer then re-reads the partitions),
+	 * 0 when not, -errno when the device could not tell.
+	 */
+	int (*revalidate)(struct block_device *bdev);
 };
 
 /* Partition details, for lsblk. */
@@ -58,6 +65,7 @@ struct block_device {
 	u64 nr_sectors;           /* capacity */
 	bool read_only;
 	bool removable;
+	bool no_medium;           /* removable and its drive is empty: I/O fails with -ENOMEDIUM */
 	char model[41];           /* from IDENTIFY, trimmed; empty for partitions */
 	const struct block_device_operations *ops; /* NULL for partitions (the core forwards) */
 	struct module *owner;     /* the driver's module */
@@ -82,15 +90,23 @@ int blkdev_register(struct block_device *bdev);
 void blkdev_unregister(struct block_device *bdev);
 /* Re-read the partition table of a disk: -EBUSY if a partition is open. */
 int blkdev_rescan_partitions(struct block_device *bdev);
+/*
+ * Asks the driver of a disk with removable media whether its medium changed (ops->revalidate);
+ * on a change reports the new size in one line and re-reads the partitions. 1 changed, 0 not
+ * (or no such op), -errno. Opening a device (blkdev_get_by_name) does this for its disk.
+ */
+int blkdev_revalidate(struct block_device *disk);
 
-/* Lookup by name, holding an open reference (blkdev_put drops it): NULL if absent. */
+/* Lookup by name, holding an open reference (blkdev_put drops it): NULL if absent. A removable
+ * disk (or the disk of a partition) is revalidated first, so the size is the medium's now. */
 struct block_device *blkdev_get_by_name(const char *name);
 void blkdev_put(struct block_device *bdev);
 void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 
 /*
  * I/O in the device's sectors: -EINVAL for a range past the end (nothing is transferred),
- * -EROFS when writing a read-only device, the driver's error otherwise.
+ * -EROFS when writing a read-only device, -ENOMEDIUM when a removable disk's drive is empty,
+ * the driver's error otherwise.
  */
 int blkdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf);
 int blkdev_write(struct block_device *bdev, u64 sector, u32 count, const void *buf);

@@ -53,6 +53,7 @@
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define ENOMEDIUM 123
 #define EKEYREJECTED 129
 
 /* Error pointers: a pointer in the top 4095 bytes of the address space carries an errno. */
