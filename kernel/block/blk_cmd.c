@@ -9,6 +9,7 @@
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/minmax.h>
+#include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "block/block.h"
@@ -128,6 +129,10 @@ static int cmd_blk_read(char **argv)
 	for (u64 done = 0; done < r.count && !err;) {
 		u32 n = (u32)min_t(u64, r.chunk_sectors, r.count - done);
 
+		if (signal_pending(current)) {
+			err = -EINTR; /* Ctrl-C */
+			break;
+		}
 		err = blkdev_read(r.bdev, r.start + done, n, r.buf);
 		if (err)
 			blk_report_io_error(&r, "read", r.start + done, err);
@@ -155,6 +160,10 @@ static int cmd_blk_write(char **argv)
 		u32 n = (u32)min_t(u64, r.chunk_sectors, r.count - done);
 		size_t len = (size_t)n * r.bdev->sector_size;
 
+		if (signal_pending(current)) {
+			err = -EINTR; /* Ctrl-C */
+			break;
+		}
 		blk_pattern_fill(&state, r.buf, len);
 		err = blkdev_write(r.bdev, r.start + done, n, r.buf);
 		if (err)

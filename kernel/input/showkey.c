@@ -142,7 +142,8 @@ static void showkey_loop(bool bytes_mode, unsigned int max_events, unsigned int 
 	struct showkey_entry e;
 	unsigned int shown = 0;
 
-	while (shown < max_events && time_before(jiffies, deadline) && !serial_interrupt()) {
+	while (shown < max_events && time_before(jiffies, deadline) && !serial_interrupt() &&
+	       !signal_pending(current)) {
 		while (shown < max_events && ring_pop(&e)) {
 			print_entry(&e, bytes_mode);
 			shown++;

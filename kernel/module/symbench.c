@@ -6,6 +6,7 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
 #include "module/exports.h"
 #include "module/module.h"
 
@@ -19,9 +20,12 @@ static int cmd_symbench(int argc, char **argv)
 	if (argc < 3 || kstrtouint(argv[1], 10, &iterations) || iterations == 0)
 		return -EINVAL;
 	start = ktime_get_ns();
-	for (unsigned int i = 0; i < iterations; i++)
+	for (unsigned int i = 0; i < iterations; i++) {
+		if (signal_pending(current))
+			return -EINTR; /* Ctrl-C */
 		for (int s = 2; s < argc; s++)
 			found += export_lookup(argv[s]) != NULL;
+	}
 	elapsed = ktime_get_ns() - start;
 	console_printf("symbench: %zu exports, %lu lookups (%lu found), %lu ns per lookup\n",
 		       export_count(), (unsigned long)iterations * (argc - 2), found,

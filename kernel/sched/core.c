@@ -79,6 +79,10 @@ static void __schedule(bool preempt)
 {
 	struct task_struct *prev = current, *next;
 
+	/* A signal sent after the sleeper's last check but before it set its state found it
+	 * running and woke nobody: it must not sleep now (Linux's signal_pending_state). */
+	if (!preempt && prev->__state == TASK_INTERRUPTIBLE && signal_pending(prev))
+		prev->__state = TASK_RUNNING;
 	rq_put_prev(&runqueue, prev, preempt);
 	next = rq_pick_next(&runqueue);
 	__need_resched = false;

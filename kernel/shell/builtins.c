@@ -10,6 +10,7 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
 #include "acpi/acpi.h"
 #include "console/log.h"
 #include "cpu/cpu.h"
@@ -83,8 +84,7 @@ static int cmd_sleep(int argc, char **argv)
 		console_puts("usage: sleep MILLISECONDS (at most 600000)\n");
 		return SHELL_FAILED;
 	}
-	msleep(ms);
-	return 0;
+	return msleep_interruptible(ms) ? -EINTR : 0; /* Ctrl-C ends it early */
 }
 
 static int cmd_cmdline(int argc, char **argv)
@@ -193,15 +193,21 @@ static int repeat_next_command(int argc, char **argv, int *next, char *line)
 	return (int)len;
 }
 
-/* One pass over the commands; 0, or the 1-based number of the command that failed. */
+/*
+ * One pass over the commands: 0; the 1-based number of the command that failed (reported);
+ * or a negative errno passed up without a message: Ctrl-C (-EINTR), the nesting limit.
+ */
 static int repeat_once(int argc, char **argv, int first, char *line, unsigned long iteration,
 		       unsigned long count)
 {
-	int next = first, nr = 0;
+	int next = first, nr = 0, ret;
 
 	while (next < argc) {
-		int len = repeat_next_command(argc, argv, &next, line);
+		int len;
 
+		if (signal_pending(current))
+			return -EINTR; /* checked before each command: even empty ones stop */
+		len = repeat_next_command(argc, argv, &next, line);
 		if (len < 0) {
 			console_printf("repeat: command %d is too long (max %d characters)\n",
 				       nr + 1, SHELL_LINE_MAX - 1);
@@ -210,7 +216,10 @@ static int repeat_once(int argc, char **argv, int first, char *line, unsigned lo
 		nr++;
 		if (len == 0)
 			continue;
-		if (shell_execute(line) != 0) {
+		ret = shell_execute(line);
+		if (ret == SHELL_NESTED_TOO_DEEP || signal_pending(current))
+			return ret == SHELL_NESTED_TOO_DEEP ? ret : -EINTR;
+		if (ret != 0) {
 			console_printf("repeat: iteration %lu of %lu failed: %s\n", iteration, count,
 				       line);
 			return nr;
@@ -234,14 +243,17 @@ static int cmd_repeat(int argc, char **argv)
 	int first = 2 + quiet, saved_level = log_get_console_level();
 	unsigned long count, done = 0;
 	char line[SHELL_LINE_MAX];
+	int ret = 0;
 
 	if (argc <= first || kstrtoul(argv[first - 1], 0, &count))
 		return shell_usage(&repeat_command);
 	if (quiet && saved_level > REPEAT_QUIET_LOGLEVEL)
 		log_set_console_level(REPEAT_QUIET_LOGLEVEL);
-	while (done < count && repeat_once(argc, argv, first, line, done + 1, count) == 0)
+	while (done < count && (ret = repeat_once(argc, argv, first, line, done + 1, count)) == 0)
 		done++;
 	log_set_console_level(saved_level);
+	if (ret < 0)
+		return ret;
 	if (done < count)
 		return SHELL_FAILED;
 	console_printf("repeat: %lu iteration%s done\n", count, count == 1 ? "" : "s");

@@ -7,6 +7,7 @@
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/string.h>
+#include <keel/sched.h>
 #include "module/module.h"
 #include "shell/shell_internal.h"
 
@@ -173,6 +174,14 @@ static int tokenize(const char *line, char *buf, char **argv, int max_args)
 	}
 }
 
+/* Already reported: the nesting limit, or Ctrl-C (the shell echoes ^C once, at the top). */
+static bool shell_quiet_error(int ret)
+{
+	if (ret == SHELL_NESTED_TOO_DEEP)
+		return true;
+	return (ret == -EINTR || ret == -ERESTARTSYS) && signal_pending(current);
+}
+
 /*
  * The command's module is pinned for the whole call, the error report included (cmd->name is
  * module memory): an rmmod meanwhile, even from the command itself, is refused with -EBUSY.
@@ -188,13 +197,15 @@ static int run_command(unsigned int index, int argc, char **argv)
 		return -ENODEV;
 	}
 	ret = cmd->run(argc, argv);
-	if (ret < 0)
+	if (ret == -ERESTARTSYS)
+		ret = -EINTR; /* kernel-internal: an interrupted sleep, never shown as such */
+	if (ret < 0 && !shell_quiet_error(ret))
 		console_printf("%s: %s (%s)\n", cmd->name, shell_strerror(ret), errno_name(ret));
 	module_shell_call_end(owner);
 	return ret;
 }
 
-int shell_execute(const char *line)
+static int shell_execute_line(const char *line)
 {
 	char words[SHELL_LINE_MAX];
 	char *argv[SHELL_ARGS_MAX + 1];
@@ -215,5 +226,24 @@ int shell_execute(const char *line)
 		return -ENOENT;
 	}
 	return run_command((unsigned int)index, argc, argv);
+}
+
+/* Nesting depth of shell_execute. Command lines run in the shell's task only (rc, prompt and
+ * the commands they nest), so one counter is that task's depth. */
+static unsigned int shell_nesting;
+
+int shell_execute(const char *line)
+{
+	int ret;
+
+	if (shell_nesting >= SHELL_NESTING_MAX) {
+		console_printf("shell: commands nested too deeply (max %d levels)\n",
+			       SHELL_NESTING_MAX);
+		return SHELL_NESTED_TOO_DEEP;
+	}
+	shell_nesting++;
+	ret = shell_execute_line(line);
+	shell_nesting--;
+	return ret;
 }
 EXPORT_SYMBOL(shell_execute);

@@ -10,6 +10,15 @@
 /* A command's return value meaning "failed, and already said why" (see <keel/shell.h>). */
 #define SHELL_FAILED 1
 
+/*
+ * Command lines nest when a command runs commands (repeat): each level costs about 3 KiB of
+ * the task's 16 KiB kernel stack (the line, its words, repeat's copy), so three levels leave
+ * room for the deepest command (modprobe, module init) under them. A line beyond the limit
+ * is refused with one message and SHELL_NESTED_TOO_DEEP, which callers pass up silently.
+ */
+#define SHELL_NESTING_MAX 3
+#define SHELL_NESTED_TOO_DEEP (-ELOOP)
+
 /* The errno's message ("No such file or directory"), as strerror() would give it. */
 const char *shell_strerror(int err);
 /*

@@ -1,6 +1,7 @@
 /*
  * The interactive shell: runs /etc/rc, reports how long boot took, then prompts "keel> "
- * and executes each line typed on the console, forever.
+ * and executes each line typed on the console, forever. It is the console's foreground task,
+ * so Ctrl-C during a command sends it SIGINT, which stops the command.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -11,6 +12,7 @@
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
 #include <keel/tty.h>
+#include <keel/sched/signal.h>
 #include "fs/vfs.h"
 #include "irq/irq.h"
 #include "time/time.h"
@@ -72,7 +74,7 @@ static void run_rc(void)
 	}
 	/* vfs_read_file NUL-terminates; a NUL inside the file simply ends the script there. */
 	rest = script;
-	while ((line = strsep(&rest, "\n")) != NULL)
+	while (!signal_pending(current) && (line = strsep(&rest, "\n")) != NULL)
 		run_rc_line(line);
 	kfree(script);
 }
@@ -88,6 +90,19 @@ static void report_boot_time(void)
 /* The console tty's line limit is the shell's: "line too long" must name the real maximum. */
 _Static_assert(SHELL_LINE_MAX == TTY_LINE_MAX, "the shell's line limit is the tty's");
 
+/*
+ * Ctrl-C while a command ran sent the shell SIGINT (the console tty's foreground task): the
+ * command stopped early, or had just finished. Echo it as the tty would, and clear it, since
+ * the shell has handled it (Linux's shell gets SIGINT and prompts again).
+ */
+static void handle_interrupt(void)
+{
+	if (!signal_pending(current))
+		return;
+	console_puts(at_line_start ? "^C\n" : "\n^C\n");
+	flush_signals(current);
+}
+
 /* Ctrl-C (-EINTR) abandons the line: nothing to say, a new prompt follows. */
 static void read_and_execute(void)
 {
@@ -96,16 +111,22 @@ static void read_and_execute(void)
 
 	print_prompt();
 	ret = tty_read_line(console_tty(), line, sizeof(line));
+	if (ret == -EINTR)
+		flush_signals(current); /* the discipline echoed the ^C */
 	if (ret == -E2BIG)
 		console_printf("shell: line too long (max %d characters)\n", SHELL_LINE_MAX - 1);
 	if (ret > 0)
 		shell_execute(line);
+	handle_interrupt();
 }
 
 void shell_run(void)
 {
 	register_console(&column_tracker);
+	/* Commands run in this task: Ctrl-C on the console interrupts them. */
+	tty_set_foreground(console_tty(), current);
 	run_rc();
+	handle_interrupt();
 	report_boot_time();
 	for (;;)
 		read_and_execute();

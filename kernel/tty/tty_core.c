@@ -81,6 +81,8 @@ int tty_register(struct tty_struct *tty)
 	tty->input_head = tty->input_tail = 0;
 	tty->input_dropped = 0;
 	tty->input_last_cr = false;
+	tty->pgrp = NULL;
+	tty->reading_line = false;
 	memset(&tty->line, 0, sizeof(tty->line));
 	tty->disc_data = NULL;
 	tty_ldisc_attach_default(tty);
@@ -132,12 +134,25 @@ void tty_unregister(struct tty_struct *tty)
 }
 EXPORT_SYMBOL(tty_unregister);
 
+/* ISIG: Ctrl-C for a foreground task busy with something other than reading a line. */
+static bool tty_is_interrupt(const struct tty_struct *tty, char c)
+{
+	return c == TTY_VINTR && tty->pgrp && !tty->reading_line;
+}
+
 void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 {
 	unsigned long flags;
+	bool interrupt = false;
 
 	tty_spin_lock(&tty->lock, flags);
 	for (size_t i = 0; i < n; i++) {
+		if (tty_is_interrupt(tty, buf[i])) {
+			/* What was typed ahead belonged to the interrupted work (Linux flushes too). */
+			tty->input_tail = tty->input_head;
+			interrupt = true;
+			continue;
+		}
 		if (!tty->input || tty->input_head - tty->input_tail >= TTY_INPUT_SIZE) {
 			tty->input_dropped += n - i;
 			break;
@@ -145,9 +160,21 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 		tty->input[tty->input_head++ % TTY_INPUT_SIZE] = buf[i];
 	}
 	tty_spin_unlock(&tty->lock, flags);
+	if (interrupt)
+		tty_isig(tty);
 	tty_wakeup_readers(tty);
 }
 EXPORT_SYMBOL(tty_receive_buf);
+
+void tty_set_foreground(struct tty_struct *tty, struct task_struct *task)
+{
+	unsigned long flags;
+
+	tty_spin_lock(&tty->lock, flags);
+	tty->pgrp = task;
+	tty_spin_unlock(&tty->lock, flags);
+}
+EXPORT_SYMBOL(tty_set_foreground);
 
 size_t tty_receive_room(struct tty_struct *tty)
 {
@@ -304,24 +331,52 @@ static int tty_take_line(struct tty_struct *tty, int ret, char *buf, size_t size
 	return ret;
 }
 
-int tty_read_line(struct tty_struct *tty, char *buf, size_t size)
+/* The reader was sent a signal before it read its Ctrl-C: the discipline abandons the line
+ * as if the key had been typed (echo, history state), and the reader gets -EINTR. */
+static int tty_read_interrupted(struct tty_struct *tty, char *buf, size_t size)
+{
+	tty->ldisc->receive_char(tty, TTY_VINTR);
+	return tty_take_line(tty, -EINTR, buf, size);
+}
+
+static int tty_read_line_loop(struct tty_struct *tty, char *buf, size_t size)
 {
 	char c;
 	int ret;
 
+	for (;;) {
+		if (tty_reader_interrupted())
+			return tty_read_interrupted(tty, buf, size);
+		if (tty_input_pop(tty, &c, 1)) {
+			ret = tty_feed_ldisc(tty, c);
+			if (ret)
+				return tty_take_line(tty, ret, buf, size);
+		} else if (!tty_wait_input(tty, TTY_WAIT_FOREVER) && !tty_reader_interrupted()) {
+			/* Only a host test runs out of input; the line so far stays in tty->line. */
+			return -EAGAIN;
+		}
+	}
+}
+
+static void tty_set_reading(struct tty_struct *tty, bool reading)
+{
+	unsigned long flags;
+
+	tty_spin_lock(&tty->lock, flags);
+	tty->reading_line = reading;
+	tty_spin_unlock(&tty->lock, flags);
+}
+
+int tty_read_line(struct tty_struct *tty, char *buf, size_t size)
+{
+	int ret;
+
 	if (!size)
 		return -EINVAL;
-	for (;;) {
-		if (!tty_input_pop(tty, &c, 1)) {
-			/* Only a host test runs out of input; the line so far stays in tty->line. */
-			if (!tty_wait_input(tty, TTY_WAIT_FOREVER))
-				return -EAGAIN;
-			continue;
-		}
-		ret = tty_feed_ldisc(tty, c);
-		if (ret)
-			return tty_take_line(tty, ret, buf, size);
-	}
+	tty_set_reading(tty, true);
+	ret = tty_read_line_loop(tty, buf, size);
+	tty_set_reading(tty, false);
+	return ret;
 }
 EXPORT_SYMBOL(tty_read_line);
 

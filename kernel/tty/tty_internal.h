@@ -20,6 +20,10 @@ extern struct tty_struct *tty_list;
 bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms);
 /* Wakes tty's readers: new input, or the tty is going away. IRQ-safe. */
 void tty_wakeup_readers(struct tty_struct *tty);
+/* Sends SIGINT to tty's foreground task, if any (tty_wait.c; host tests count calls). IRQ-safe. */
+void tty_isig(struct tty_struct *tty);
+/* Whether the reading task has a signal pending (Ctrl-C while it was not reading). */
+bool tty_reader_interrupted(void);
 
 /*
  * Input bytes arrive from interrupt handlers, so each tty's queue (tty->lock) and the

@@ -2,13 +2,15 @@
  * Waiting for tty input in the kernel: the reader sleeps on the tty's wait queue and
  * tty_receive_buf (from the driver's interrupt handler) wakes it, so a shell waiting for a key
  * costs no CPU time. A caller that cannot sleep (interrupts off, a spinlock held, the idle
- * task) halts between interrupts instead. Host unit tests replace this file.
+ * task) halts between interrupts instead. Ctrl-C for a foreground task that is not reading
+ * becomes a signal here. Host unit tests replace this file.
  */
 #include <keel/delay.h>
 #include <keel/irqflags.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
 #include <keel/sched.h>
+#include <keel/sched/signal.h>
 #include <keel/wait.h>
 #include "tty/tty_internal.h"
 
@@ -51,4 +53,17 @@ bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms)
 void tty_wakeup_readers(struct tty_struct *tty)
 {
 	wake_up_interruptible_all(&tty->read_wait);
+}
+
+void tty_isig(struct tty_struct *tty)
+{
+	struct task_struct *task = READ_ONCE(tty->pgrp);
+
+	if (task)
+		send_sig(SIGINT, task, 1);
+}
+
+bool tty_reader_interrupted(void)
+{
+	return signal_pending(current);
 }

@@ -77,6 +77,7 @@ struct pingpong {
 	enum pingpong_mode mode;
 	unsigned int rounds;
 	int turn;                     /* PP_WAKE: which side may go on */
+	bool stop;                    /* Ctrl-C: both sides leave at their next turn */
 	struct task_struct *task[2];
 	struct completion baton[2];   /* PP_COMPLETION: side i waits on baton[i] */
 	struct completion done;       /* side 0 finished measuring */
@@ -93,7 +94,7 @@ static void pp_wait_turn(struct pingpong *pp, int me)
 {
 	for (;;) {
 		set_current_state(TASK_UNINTERRUPTIBLE);
-		if (READ_ONCE(pp->turn) == me)
+		if (READ_ONCE(pp->turn) == me || READ_ONCE(pp->stop))
 			break;
 		schedule();
 	}
@@ -127,6 +128,16 @@ static void pp_answer_last(struct pingpong *pp)
 	}
 }
 
+/* A side leaving early (stop) releases the other from whatever wait it is in. */
+static void pp_release(struct pingpong *pp, int me)
+{
+	int other = !me;
+
+	complete_all(&pp->baton[other]);
+	WRITE_ONCE(pp->turn, other);
+	wake_up_process(pp->task[other]);
+}
+
 /* Side 0 starts the ball and times its rounds; each round is two switches. Side 1 answers.
  * Side 1 first waits for its first turn so both loops see the same number of passes. */
 static int pingpong_thread(void *data)
@@ -140,6 +151,10 @@ static int pingpong_thread(void *data)
 	else if (side->me == 1 && pp->mode == PP_WAKE)
 		pp_wait_turn(pp, 1);
 	for (unsigned int i = 0; i < pp->rounds; i++) {
+		if (READ_ONCE(pp->stop)) {
+			pp_release(pp, side->me);
+			break;
+		}
 		if (side->me == 1 && i == pp->rounds - 1 && pp->mode != PP_YIELD) {
 			pp_answer_last(pp);
 			break;
@@ -175,11 +190,15 @@ static int pingpong_run(enum pingpong_mode mode, unsigned int rounds, u64 *elaps
 	/* Side 1 first: it is queued, and waiting, before side 0's first pass. */
 	wake_up_process(pp.task[1]);
 	wake_up_process(pp.task[0]);
-	wait_for_completion(&pp.done);
+	if (wait_for_completion_interruptible(&pp.done)) {
+		WRITE_ONCE(pp.stop, true); /* Ctrl-C: side 0 sees it within a round */
+		wait_for_completion(&pp.done);
+		err = -EINTR;
+	}
 	kthread_stop(pp.task[0]);
 	kthread_stop(pp.task[1]);
 	*elapsed_ns = pp.elapsed_ns;
-	return 0;
+	return err;
 }
 
 static int bench_switch(const char *key, enum pingpong_mode mode, unsigned int rounds)
@@ -254,7 +273,7 @@ static int bench_wake(const char *key, unsigned int n, bool busy)
 			return (int)PTR_ERR(hog);
 	}
 	timer_setup_on_stack(&probe.timer, wake_probe_fn, 0);
-	for (unsigned int i = 0; i < n; i++) {
+	for (unsigned int i = 0; i < n && !signal_pending(current); i++) {
 		s64 ns = wake_probe_once(&probe);
 
 		if (ns > 0)
@@ -318,7 +337,10 @@ static void bench_timer_jitter(unsigned int period_ms, unsigned int n)
 	init_completion(&p.done);
 	timer_setup_on_stack(&p.timer, periodic_fn, 0);
 	mod_timer(&p.timer, jiffies + 1);
-	wait_for_completion(&p.done);
+	if (wait_for_completion_interruptible(&p.done)) {
+		del_timer_sync(&p.timer); /* Ctrl-C: no figures from a partial run */
+		return;
+	}
 	del_timer_sync(&p.timer);
 	snprintf(key, sizeof(key), "jitter-timer-%ums", period_ms);
 	print_jitter(key, n, period_ms);
@@ -332,6 +354,9 @@ static void bench_thread_jitter(unsigned int period_ms, unsigned int n)
 
 	for (unsigned int i = 0; i < n; i++) {
 		long left = (long)(next - jiffies);
+
+		if (signal_pending(current))
+			return; /* Ctrl-C: run_benches reports it */
 
 		if (left > 0)
 			schedule_timeout_uninterruptible(left);
@@ -357,6 +382,8 @@ static void bench_msleep(unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		u64 start = ktime_get_ns();
 
+		if (signal_pending(current))
+			return; /* Ctrl-C */
 		msleep(10);
 		samples[i] = (s64)(ktime_get_ns() - start);
 	}
@@ -364,6 +391,8 @@ static void bench_msleep(unsigned int n)
 	for (unsigned int i = 0; i < n; i++) {
 		u64 start = ktime_get_ns();
 
+		if (signal_pending(current))
+			return; /* Ctrl-C */
 		usleep_range(100, 200);
 		samples[i] = (s64)(ktime_get_ns() - start);
 	}
@@ -384,6 +413,12 @@ static bool wants(const char *what, const char *name)
 	return !strcmp(what, "all") || !strcmp(what, name);
 }
 
+/* The next bench runs unless one failed or Ctrl-C stopped the command. */
+static bool go_on(int err)
+{
+	return !err && !signal_pending(current);
+}
+
 static int run_benches(const char *what, unsigned int count)
 {
 	unsigned int rounds = count ? count : DEFAULT_ROUNDS;
@@ -392,19 +427,19 @@ static int run_benches(const char *what, unsigned int count)
 
 	if (wants(what, "switch"))
 		err = bench_switch("switch", PP_WAKE, rounds);
-	if (!err && wants(what, "completion"))
+	if (go_on(err) && wants(what, "completion"))
 		err = bench_switch("completion", PP_COMPLETION, rounds);
-	if (!err && wants(what, "yield"))
+	if (go_on(err) && wants(what, "yield"))
 		err = bench_switch("yield", PP_YIELD, rounds);
-	if (!err && wants(what, "wake"))
+	if (go_on(err) && wants(what, "wake"))
 		err = bench_wake("wake", n, false);
-	if (!err && wants(what, "wakebusy"))
+	if (go_on(err) && wants(what, "wakebusy"))
 		err = bench_wake("wakebusy", min(n, 200u), true);
-	if (!err && wants(what, "jitter"))
+	if (go_on(err) && wants(what, "jitter"))
 		bench_jitter(n);
-	if (!err && wants(what, "msleep"))
+	if (go_on(err) && wants(what, "msleep"))
 		bench_msleep(min(n, 100u));
-	return err;
+	return err ?: (signal_pending(current) ? -EINTR : 0);
 }
 
 static int cmd_schedbench(int argc, char **argv)

@@ -12,9 +12,17 @@
 #define PCI_CAP_LIST_FIRST 0x40 /* capabilities live after the standard header */
 #define PCI_CB_CAPABILITY_LIST 0x14
 
+/*
+ * Buses behind bridges are scanned by recursion, a few hundred bytes of kernel stack a level;
+ * bus numbers only grow along a chain, but 255 levels would overflow the 16 KiB stack. Real
+ * hierarchies (PCIe switches) are a handful of levels deep.
+ */
+#define PCI_MAX_BRIDGE_DEPTH 16
+
 struct pci_scan {
 	struct pci_dev_list *list;
 	u8 seen_bus[PCI_MAX_BUSES / 8]; /* guards against bridges looping back */
+	unsigned int depth;             /* bridges between bus 0 and the bus being scanned */
 };
 
 static int scan_bus(struct pci_scan *scan, u8 bus, struct pci_dev *bridge);
@@ -88,6 +96,7 @@ void pci_free_dev(struct device *dev)
 static int scan_function(struct pci_scan *scan, u8 bus, u8 devfn, struct pci_dev *bridge)
 {
 	struct pci_dev *pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
+	int ret;
 
 	if (!pdev)
 		return -ENOMEM;
@@ -105,9 +114,17 @@ static int scan_function(struct pci_scan *scan, u8 bus, u8 devfn, struct pci_dev
 		return -ENOMEM;
 	}
 	/* Firmware numbers the buses behind bridges; a bridge it left at 0 leads nowhere yet. */
-	if (pdev->hdr_type == PCI_HEADER_TYPE_BRIDGE && pdev->secondary > bus)
-		return scan_bus(scan, pdev->secondary, pdev);
-	return 0;
+	if (pdev->hdr_type != PCI_HEADER_TYPE_BRIDGE || pdev->secondary <= bus)
+		return 0;
+	if (scan->depth == PCI_MAX_BRIDGE_DEPTH) {
+		pr_warn("pci: %s: bridges nested deeper than %d levels; bus %02x not scanned\n",
+			pdev->dev.name, PCI_MAX_BRIDGE_DEPTH, pdev->secondary);
+		return 0;
+	}
+	scan->depth++;
+	ret = scan_bus(scan, pdev->secondary, pdev);
+	scan->depth--;
+	return ret;
 }
 
 static bool function_present(u8 bus, u8 devfn)

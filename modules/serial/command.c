@@ -12,10 +12,17 @@
 #include <keel/delay.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/sched.h>
 #include "uart.h"
 
 #define SERIAL_RECV_TIMEOUT_MS 10000
 #define SERIAL_SEND_CHUNK 256
+/*
+ * On the console's own line a capture takes every byte, Ctrl-C included, so the console is
+ * locked out until it ends: `recv` there is bounded by this timeout and `sink on` (unbounded)
+ * is refused.
+ */
+#define SERIAL_CONSOLE_RAW_MAX_MS 600000
 
 static int cmd_serial(int argc, char **argv);
 
@@ -110,23 +117,37 @@ static int serial_recv(struct uart_port *port, int argc, char **argv)
 {
 	unsigned long bytes;
 	unsigned int timeout_ms = SERIAL_RECV_TIMEOUT_MS;
+	int err;
 
 	if (argc < 4 || kstrtoul(argv[3], 0, &bytes) || !bytes ||
 	    (argc > 4 && kstrtouint(argv[4], 0, &timeout_ms)))
 		return -EINVAL;
+	if (port->is_console && timeout_ms > SERIAL_CONSOLE_RAW_MAX_MS) {
+		console_printf("serial: %s is the console's line: raw for at most %u ms\n",
+			       port->tty.name, SERIAL_CONSOLE_RAW_MAX_MS);
+		return 1;
+	}
 	serial_sink_start(port, bytes);
 	console_printf("serial: %s taken for %lu raw bytes\n", port->tty.name, bytes);
-	wait_event_timeout(port->rx_wait, !READ_ONCE(port->sink.active),
-			   (long)msecs_to_jiffies(timeout_ms));
+	/* Ctrl-C from another console input (the keyboard) ends it early: -ERESTARTSYS. */
+	err = (int)wait_event_interruptible_timeout(port->rx_wait, !READ_ONCE(port->sink.active),
+						    (long)msecs_to_jiffies(timeout_ms));
 	serial_sink_stop(port);
 	serial_show_sink(port, "received");
-	return port->sink.count == bytes ? 0 : -ETIMEDOUT;
+	if (port->sink.count == bytes)
+		return 0;
+	return err < 0 ? err : -ETIMEDOUT;
 }
 
 static int serial_sink(struct uart_port *port, int argc, char **argv)
 {
 	if (argc < 4)
 		return -EINVAL;
+	if (strcmp(argv[3], "on") == 0 && port->is_console) {
+		console_printf("serial: %s is the console's line: an endless capture would take "
+			       "Ctrl-C too (use serial recv)\n", port->tty.name);
+		return 1; /* reported */
+	}
 	if (strcmp(argv[3], "on") == 0)
 		serial_sink_start(port, 0);
 	else if (strcmp(argv[3], "off") == 0)
@@ -158,7 +179,7 @@ static int serial_send(struct uart_port *port, int argc, char **argv)
 	if (!seed)
 		seed = 0x9e3779b9; /* xorshift never leaves 0 */
 	console_printf("serial: sending %lu bytes on %s\n", bytes, port->tty.name);
-	while (sent < bytes) {
+	while (sent < bytes && !signal_pending(current)) {
 		size_t n = min_t(unsigned long, sizeof(chunk), bytes - sent);
 
 		for (size_t i = 0; i < n; i++)
@@ -170,7 +191,7 @@ static int serial_send(struct uart_port *port, int argc, char **argv)
 	uart_flush_wait(port, 10000);
 	console_printf("%sserial: sent %lu bytes on %s, crc32 0x%08x\n",
 		       port->is_console ? "\n" : "", sent, port->tty.name, crc);
-	return 0;
+	return sent == bytes ? 0 : -EINTR; /* Ctrl-C */
 }
 
 /* Numbered lines through the console: the hand-over test counts them. */
@@ -180,8 +201,11 @@ static int serial_seq(int argc, char **argv)
 
 	if (argc < 3 || kstrtouint(argv[2], 0, &count))
 		return -EINVAL;
-	for (unsigned int i = 0; i < count; i++)
+	for (unsigned int i = 0; i < count; i++) {
+		if (signal_pending(current))
+			return -EINTR; /* Ctrl-C */
 		console_printf("seq %u of %u\n", i, count);
+	}
 	return 0;
 }
 

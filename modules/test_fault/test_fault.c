@@ -4,6 +4,8 @@
  *   test_fault null      a thread dereferences NULL: the oops names the thread and function
  *   test_fault overflow  a thread recurses without bound into its stack's guard page:
  *                        "BUG: kernel stack overflow"
+ *   test_fault overflow-shell  the same in the shell's own task (init, pid 1), whose stack
+ *                        nested commands use: its guard page must catch it too
  */
 #include <keel/console.h>
 #include <keel/kthread.h>
@@ -44,6 +46,8 @@ static int test_fault_cmd(int argc, char **argv)
 
 	if (argc != 2)
 		return -EINVAL;
+	if (!strcmp(argv[1], "overflow-shell"))
+		return test_fault_recurse(0);
 	if (!strcmp(argv[1], "null"))
 		t = kthread_run(null_fn, NULL, "tflt_null");
 	else if (!strcmp(argv[1], "overflow"))
@@ -58,7 +62,7 @@ static int test_fault_cmd(int argc, char **argv)
 
 static const struct shell_command test_fault_command = {
 	.name = "test_fault",
-	.usage = "test_fault null|overflow",
+	.usage = "test_fault null|overflow|overflow-shell",
 	.help = "start a kernel thread that oopses (halts the machine)",
 	.run = test_fault_cmd,
 };

@@ -87,6 +87,36 @@ static void test_minimal_controls(void)
 	CHECK_INT(type_line(&screen_tty, "\r", line, sizeof(line)), 1);
 }
 
+/* ISIG: Ctrl-C for a foreground task that is not reading is a signal, not input. */
+static void test_interrupt(void)
+{
+	static struct task_struct *const fg = (struct task_struct *)&screen_tty; /* any address */
+	char out[8];
+
+	/* No foreground task: Ctrl-C is an ordinary byte. */
+	tty_receive_buf(&screen_tty, "a\x03", 2);
+	CHECK_UINT(sigint_sent, 0);
+	CHECK_INT(tty_read_raw(&screen_tty, out, sizeof(out), 0), 2);
+	/* The task is busy: typed-ahead input before Ctrl-C is dropped, what follows stays. */
+	tty_set_foreground(&screen_tty, fg);
+	tty_receive_buf(&screen_tty, "ls\r\x03ok", 6);
+	CHECK_UINT(sigint_sent, 1);
+	CHECK_INT(tty_read_raw(&screen_tty, out, sizeof(out), 0), 2);
+	CHECK(memcmp(out, "ok", 2) == 0);
+	/* A signal pending when the reader starts abandons the line through the discipline. */
+	screen_reset();
+	reader_signal_pending = true;
+	tty_receive_buf(&screen_tty, "echo x\r", 7);
+	CHECK_INT(tty_read_line(&screen_tty, line, sizeof(line)), -EINTR);
+	CHECK_STR(line, "");
+	CHECK(memcmp(text_grid_row(&screen, 0), "> ^C", 4) == 0);
+	reader_signal_pending = false;
+	CHECK_INT(tty_read_line(&screen_tty, line, sizeof(line)), 6);
+	CHECK_STR(line, "echo x");
+	CHECK(!screen_tty.reading_line);
+	tty_set_foreground(&screen_tty, NULL);
+}
+
 static void test_overflow(void)
 {
 	static char longline[TTY_LINE_MAX + 100];
@@ -424,6 +454,7 @@ int main(void)
 	test_minimal_editing();
 	test_minimal_controls();
 	test_minimal_escape_gives_way();
+	test_interrupt();
 	test_overflow();
 	test_termios();
 	test_console_tty();

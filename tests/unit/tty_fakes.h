@@ -87,6 +87,21 @@ void tty_wakeup_readers(struct tty_struct *tty)
 	(void)tty;
 }
 
+/* Signals: the test sees how many SIGINTs the tty sent and sets the reader's pending one. */
+static unsigned int sigint_sent;
+static bool reader_signal_pending;
+
+void tty_isig(struct tty_struct *tty)
+{
+	if (tty->pgrp)
+		sigint_sent++;
+}
+
+bool tty_reader_interrupted(void)
+{
+	return reader_signal_pending;
+}
+
 void init_waitqueue_head(wait_queue_head_t *wq_head)
 {
 	INIT_LIST_HEAD(&wq_head->head);

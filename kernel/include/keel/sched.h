@@ -62,6 +62,9 @@ struct task_struct {
 	unsigned long last_switch_count; /* hung task detector: nvcsw + nivcsw when last seen */
 	unsigned long hung_since;        /* ... and jiffies then */
 	bool hung_reported;
+	/* Signals sent and not yet handled, one bit each (1UL << SIGINT); only SIGINT exists so
+	 * far (<keel/sched/signal.h>). Changed with interrupts off: the tty sets it from its IRQ. */
+	unsigned long sigpending;
 };
 
 extern struct task_struct *current_task;
@@ -109,8 +112,16 @@ static inline int wake_up_process(struct task_struct *t)
 	return wake_up_state(t, TASK_NORMAL | TASK_NEW);
 }
 
-/* No signals yet: kernel threads never have one pending. */
-static inline int signal_pending(const struct task_struct *t) { (void)t; return 0; }
+/*
+ * Whether t has a signal pending (only SIGINT exists so far: Ctrl-C on the console, sent to
+ * the shell's task; see <keel/sched/signal.h>). Interruptible sleeps end early on it with
+ * -ERESTARTSYS or -EINTR, and long loops should check it and return -EINTR. Any context.
+ * Follows Linux's signal_pending().
+ */
+static inline int signal_pending(const struct task_struct *t)
+{
+	return READ_ONCE(t->sigpending) != 0;
+}
 
 /*
  * might_sleep(): marks code that may sleep. With CONFIG_DEBUG_ATOMIC_SLEEP (on by default and

@@ -19,10 +19,12 @@
 #include <keel/wait.h>
 
 struct module;
+struct task_struct;
 struct tty_struct;
 
 #define TTY_NAME_MAX 16
 #define TTY_LINE_MAX 1024 /* the shell's line limit (SHELL_LINE_MAX), including the NUL */
+#define TTY_VINTR 0x03    /* Ctrl-C: interrupts the tty's foreground task (Linux's VINTR) */
 
 /* Line settings, for drivers that have them (serial ports). */
 struct ktermios {
@@ -103,6 +105,12 @@ struct tty_struct {
 	/* Owned by the tty core: the producer held input back (tty_throttle) and waits for room. */
 	void (*throttle_resume)(void *arg);
 	void *throttle_arg;
+	/* Linux's tty->pgrp, reduced to one task: TTY_VINTR received while that task is not
+	 * reading a line sends it SIGINT (ISIG). NULL: no signals, Ctrl-C is plain input. */
+	struct task_struct *pgrp;
+	/* Owned by the tty core: the reader sleeps in tty_read_line, where Ctrl-C is line
+	 * editing (the discipline abandons the line) rather than a signal. */
+	bool reading_line;
 };
 
 #define TTY_INPUT_SIZE 4096
@@ -121,6 +129,14 @@ void console_tty_set_serial(struct tty_struct *tty);
 struct tty_struct *console_tty_serial(void); /* NULL when no serial line is linked */
 /* Calls fn for every registered tty, in registration order. */
 void tty_for_each(void (*fn)(struct tty_struct *tty, void *arg), void *arg);
+
+/*
+ * Makes task the tty's foreground task (NULL: none): while it is not in tty_read_line, a
+ * TTY_VINTR byte received on tty is not queued; the input queued before it is dropped and the
+ * task gets SIGINT (<keel/sched/signal.h>), so a long command stops (Linux's ISIG with the
+ * foreground process group set by TIOCSPGRP). task must stay alive until replaced. Task context.
+ */
+void tty_set_foreground(struct tty_struct *tty, struct task_struct *task);
 
 /* Drivers: raw received bytes (any context). Full queue: bytes dropped and counted. */
 void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n);
@@ -141,7 +157,9 @@ int tty_set_termios(struct tty_struct *tty, const struct ktermios *t);
 int tty_check_termios(const struct ktermios *t);
 
 /* Readers: a whole line through the discipline; length, -EINTR or -E2BIG. Sleeps on the
- * tty's wait queue until input arrives: task context only. */
+ * tty's wait queue until input arrives: task context only. A reader with a signal pending
+ * (Ctrl-C typed before it started reading) gets -EINTR as if it had typed Ctrl-C; the caller
+ * clears the signal (flush_signals). */
 int tty_read_line(struct tty_struct *tty, char *buf, size_t size);
 /* Readers: raw bytes, bypassing the discipline; sleeps at most timeout_ms (0: do not wait,
  * which any context may do). */

@@ -1,0 +1,35 @@
+/*
+ * Pending signals, the minimal form (see <keel/sched/signal.h>): a bit per signal in the task,
+ * set from any context (the tty's IRQ path for Ctrl-C) and a wake-up for an interruptible
+ * sleeper, which then sees signal_pending() and returns -ERESTARTSYS.
+ */
+#include <keel/errno.h>
+#include <keel/export.h>
+#include <keel/irqflags.h>
+#include <keel/sched/signal.h>
+
+int send_sig(int sig, struct task_struct *p, int priv)
+{
+	unsigned long flags;
+
+	(void)priv;
+	if (sig != SIGINT || !p)
+		return -EINVAL;
+	/* Interrupts off: flush_signals' read-modify-write must not lose this bit. */
+	local_irq_save(flags);
+	p->sigpending |= 1UL << sig;
+	local_irq_restore(flags);
+	wake_up_state(p, TASK_INTERRUPTIBLE); /* Linux's signal_wake_up() */
+	return 0;
+}
+EXPORT_SYMBOL(send_sig);
+
+void flush_signals(struct task_struct *t)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	t->sigpending = 0;
+	local_irq_restore(flags);
+}
+EXPORT_SYMBOL(flush_signals);
