@@ -101,6 +101,12 @@ def test_module_failures_say_what_happened(msgs):
     assert "module not found" in out, out
     out = msgs.run(f"insmod {MODDIR}/test_two_licenses.ko")
     assert "test_two_licenses: module license 'Proprietary' taints kernel." in out, out
+    before = keel.parse_meminfo(msgs.run("mem"))
+    out = msgs.run(f"insmod {MODDIR}/test_bigbss.ko")  # 255 MiB of .bss on a 256 MiB machine
+    assert re.search(r"test_bigbss: not enough free memory for the module's \d+ KiB", out), out
+    assert "test_bigbss" not in msgs.run("lsmod")
+    after = keel.parse_meminfo(msgs.run("mem"))
+    assert abs(after["MemFree"] - before["MemFree"]) <= 64, (before, after)  # kB; all given back
 
 
 def test_loglevel_0_still_shows_the_oops(boot_machine):
