@@ -21,7 +21,7 @@
 /* Searched in this order; paths in each modules.dep are relative to its folder. */
 static const char *const module_dirs[] = {
 	MODULES_DIR,
-	"/extra/lib/modules/" KEEL_VERSION,
+	("/extra/lib/modules/" KEEL_VERSION), /* parenthesised: one string, not a missing comma */
 	"/extra",
 };
 
