@@ -153,9 +153,15 @@ boot_pd:
 	.skip 4096
 boot_stack_top:
 
+	/* CFI: the return address is undefined here, so gdb's backtraces from the boot context
+	 * (kmain, the idle task) end at this frame instead of wandering into the boot stack. */
+	.cfi_sections .debug_frame
 	.text
 	.code64
+	.type higher_half_entry, @function
 higher_half_entry:
+	.cfi_startproc
+	.cfi_undefined rip
 	movabs $boot_kernel_stack_top, %rsp
 	xor %ebp, %ebp
 	mov boot_mbi_phys, %edi
@@ -163,6 +169,8 @@ higher_half_entry:
 1:	cli
 	hlt
 	jmp 1b
+	.cfi_endproc
+	.size higher_half_entry, . - higher_half_entry
 
 	.section .bss
 	.balign 16

@@ -5,6 +5,8 @@ The variant's initrd carries, under /extra/ (INITRD_EXTRA):
   * bad/: the broken-module corpus of tools/mkbadko.py (NN-name.ko + manifest.txt);
   * codegen/test_codegen-<variant>.ko: modules/test_codegen built out of tree (make modules M=)
     at -O0, -O2, -Os with GCC and at -O2 with clang;
+  * lib/modules/<version>/: the in-tree modules broken on purpose (Kbuild keel-broken := y,
+    $(BUILD)/modules-test), which the default initrd leaves out; modprobe finds them there;
 its /etc/modules lists hello, and its command line sets test_params parameters.
 """
 
@@ -35,6 +37,11 @@ def _make(*args):
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0:
         raise keel.KeelError(f"make {' '.join(args)} failed:\n{proc.stdout[-4000:]}")
+
+
+def broken_module_path(name):
+    """Where the variant's guest finds a module that is broken on purpose."""
+    return f"/extra/lib/modules/{kernel_version()}/extra/{name}.ko"
 
 
 def kernel_version():
@@ -75,6 +82,7 @@ def fill_extra(root):
     subprocess.run(["/usr/bin/python3", str(keel.ROOT / "tools" / "mkbadko.py"), str(hello),
                     str(exporter), str(root / "bad")], check=True, cwd=keel.ROOT)
     build_codegen_variants(build_dir, root / "codegen")
+    shutil.copytree(keel.ROOT / build_dir / "modules-test", root, dirs_exist_ok=True)
 
 
 VARIANT = keel.Variant(

@@ -11,6 +11,7 @@ import modtest
 from modtest import lsmod, mem, run_fails, run_ok, unload_all
 
 MODDIR = "/lib/modules"
+DUPEXPORT = modtest.broken_module_path("test_dupexport")
 
 def test_etc_modules_loads_hello_at_boot(kmod):
     boot = kmod.boot_text
@@ -73,11 +74,11 @@ def test_refused_modules(kmod):
     assert "invalid value" in out or "needs a value" in out
 
     run_ok(kmod, "modprobe test_stack_a")
-    out = run_fails(kmod, f"insmod {MODDIR}/test_dupexport.ko")
+    out = run_fails(kmod, f"insmod {DUPEXPORT}")
     assert "test_dupexport: exports duplicate symbol stack_a_add (owned by test_stack_a)" in out
     assert set(lsmod(kmod)) == {"test_stack_a"}
     run_ok(kmod, "rmmod test_stack_a")
-    assert "test_dupexport: loaded" in run_ok(kmod, f"insmod {MODDIR}/test_dupexport.ko")
+    assert "test_dupexport: loaded" in run_ok(kmod, f"insmod {DUPEXPORT}")
     run_ok(kmod, "rmmod test_dupexport")
     out = run_fails(kmod, f"insmod {MODDIR}/test_stack_b.ko")
     assert "unknown symbols:" in out and "stack_a_add" in out

@@ -23,7 +23,7 @@ def read_symbols(stream):
         if kind not in "tTwW" or addr < KERNEL_VMA or name.startswith(".L"):
             continue
         syms.append([addr, size, name])
-    syms.sort()
+    syms.sort(key=lambda s: (s[0], s[1] or 0, s[2]))  # sized and unsized symbols may share an address
     for i, sym in enumerate(syms):
         if sym[1] is None or sym[1] == 0:
             nxt = syms[i + 1][0] if i + 1 < len(syms) else sym[0] + 16

@@ -10,7 +10,7 @@ For every module of the set (modules built together) it writes <objdir>/<name>.m
   * the absolute __crc_<sym> symbols of the module's own exports.
 It also writes the set's Module.symvers (its exports), and fails on undefined symbols.
 
-Usage: modpost.py --nm NM --out-symvers FILE [--symvers FILE]... MODULE...
+Usage: modpost.py --nm NM --out-symvers FILE [--symvers FILE]... [--quiet NAME]... MODULE...
   MODULE is NAME:OBJDIR:PRELINK.o:SRC1.i[,SRC2.i...]  (the .mod.c goes to OBJDIR/NAME.mod.c)
 """
 import argparse
@@ -91,11 +91,11 @@ def resolve(mod, table, gpl_ok, errors):
             errors.append('%s: symbol name %s is too long for __versions' % (mod.name, sym))
             continue
         if kind == 'EXPORT_SYMBOL_GPL' and not gpl_ok:
-            warn('%s: GPL-incompatible module uses GPL-only symbol %s (the kernel will refuse'
-                 ' it)' % (mod.name, sym))
+            warn(mod, '%s: GPL-incompatible module uses GPL-only symbol %s (the kernel will'
+                 ' refuse it)' % (mod.name, sym))
         mine = mod.declared_crc(sym)
         if mine is not None and mine != crc:
-            warn('%s: its declaration of %s differs from %s\'s (stale headers?); the kernel '
+            warn(mod, '%s: its declaration of %s differs from %s\'s (stale headers?); the kernel '
                  'will refuse it' % (mod.name, sym, owner))
         mod.versions.append((crc if mine is None else mine, sym))
         if owner not in (KERNEL_NAME, mod.name):
@@ -106,7 +106,7 @@ def check_modinfo(mod):
     info = elfsections.modinfo_entries(elfsections.read_sections(mod.prelink).get('.modinfo', b''))
     licenses = [v for k, v in info if k == 'license']
     if not licenses:
-        warn('missing MODULE_LICENSE() in %s' % mod.name)
+        warn(mod, 'missing MODULE_LICENSE() in %s' % mod.name)
     return bool(licenses) and all(lic in GPL_COMPATIBLE for lic in licenses)
 
 
@@ -114,8 +114,14 @@ GPL_COMPATIBLE = {'GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 
                   'Dual MPL/GPL'}
 
 
-def warn(msg):
-    sys.stderr.write('modpost: warning: %s\n' % msg)
+# Modules that are broken on purpose (Kbuild: keel-broken := y): their warnings are expected,
+# so printing them would only train people to ignore modpost.
+QUIET = set()
+
+
+def warn(mod, msg):
+    if mod.name not in QUIET:
+        sys.stderr.write('modpost: warning: %s\n' % msg)
 
 
 def c_string(s):
@@ -161,8 +167,11 @@ def main():
     ap.add_argument('--nm', default='nm')
     ap.add_argument('--symvers', action='append', default=[])
     ap.add_argument('--out-symvers', required=True)
+    ap.add_argument('--quiet', action='append', default=[], metavar='MODULE',
+                    help='do not print warnings about MODULE (broken on purpose)')
     ap.add_argument('modules', nargs='*')
     args = ap.parse_args()
+    QUIET.update(args.quiet)
 
     table = genksyms.read_symvers(args.symvers)
     mods = [Module(spec) for spec in args.modules]

@@ -99,16 +99,30 @@ static void lsmod_used_by(const struct module *mod, char *buf, size_t size)
 		scnprintf(buf + n, size - n, "%s[%s]", n ? " " : "", module_state_name(mod->state));
 }
 
+/* lsmod -v: where each section of the module is (what gdb's add-symbol-file needs). */
+static void lsmod_print_sections(const struct module *mod)
+{
+	for (unsigned int i = 0; i < mod->num_sections; i++)
+		console_printf("    %-22s 0x%lx\n", mod->sections[i].name, mod->sections[i].addr);
+}
+
 static int cmd_lsmod(int argc, char **argv)
 {
 	char used_by[256], taints[16];
+	bool verbose = argc == 2 && strcmp(argv[1], "-v") == 0;
 
+	if (argc > 2 || (argc == 2 && !verbose)) {
+		console_printf("lsmod: usage: lsmod [-v]\n");
+		return 1;
+	}
 	console_printf("%-19s %8s  %s\n", "Module", "Size", "Used by");
 	mutex_lock(&module_mutex);
 	for (struct module *m = module_list_first(); m; m = m->next) {
 		lsmod_used_by(m, used_by, sizeof(used_by));
 		console_printf("%-19s %8lu  %u %s\n", m->name, (unsigned long)m->layout.total_size,
 			       module_users(m, NULL) + m->refcnt, used_by);
+		if (verbose)
+			lsmod_print_sections(m);
 	}
 	mutex_unlock(&module_mutex);
 	taint_string(kernel_taints(), taints, sizeof(taints));
@@ -255,7 +269,7 @@ static int cmd_modinfo(int argc, char **argv)
 static const struct shell_command module_commands[] = {
 	{ "insmod", "insmod <file.ko> [param=value...]", "load a module from a file", cmd_insmod },
 	{ "rmmod", "rmmod <module>...", "unload modules", cmd_rmmod },
-	{ "lsmod", "lsmod", "list loaded modules", cmd_lsmod },
+	{ "lsmod", "lsmod [-v]", "list loaded modules (-v: with section addresses)", cmd_lsmod },
 	{ "modinfo", "modinfo <module|path.ko>", "show a module's information", cmd_modinfo },
 	{ "modprobe", "modprobe [-r] <module|alias> [param=value...]",
 	  "load (or -r: unload) a module with its dependencies", cmd_modprobe },

@@ -392,7 +392,9 @@ int load_module(const void *image, size_t size, const char *filename, const char
 
 	module_list_add(mod); /* LOADING: listed, so the name is taken, but not linkable */
 	module_account_taint(mod);
+	module_record_sections(mod, &info);
 	mutex_unlock(&module_mutex);
+	do_init_module_hook(mod);
 	t_linked = ktime_get_ns();
 	err = module_run_init(mod);
 	mutex_lock(&module_mutex);

@@ -1,19 +1,29 @@
 /*
  * modprobe: loads a module by name or alias together with everything it depends on, using the
- * modules.dep and modules.alias files that tools/depmod.py wrote into /lib/modules. A failure
- * part-way unloads the dependencies this call loaded, so nothing is left half-done.
+ * modules.dep and modules.alias files that tools/depmod.py wrote into each module folder: the
+ * kernel's own /lib/modules, then what INITRD_EXTRA brought (a `make modules_install` root, so
+ * /extra/lib/modules/<version>, or that folder itself as /extra). A failure part-way unloads
+ * the dependencies this call loaded, so nothing is left half-done.
  */
+#include <keel/compiler.h>
 #include <keel/errno.h>
 #include <keel/minmax.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/vfs.h"
+#include "init/version.h"
 #include "module/module.h"
 
 #define MODPROBE_MAX_DEPS 32
 #define DEP_FILE MODULES_DIR "/modules.dep"
-#define ALIAS_FILE MODULES_DIR "/modules.alias"
+
+/* Searched in this order; paths in each modules.dep are relative to its folder. */
+static const char *const module_dirs[] = {
+	MODULES_DIR,
+	("/extra/lib/modules/" KEEL_VERSION), /* parenthesised: one string, not a missing comma */
+	"/extra",
+};
 
 /*
  * "hello.ko" or "kernel/x/hello.ko" -> "hello", with '-' read as '_'. False when the name is
@@ -58,13 +68,13 @@ static bool dep_line_matches(const char *line, const char *name, size_t *colon)
 	return strcmp(this_name, name) == 0;
 }
 
-static int parse_dep_line(char *line, size_t colon, struct dep_entry *e)
+static int parse_dep_line(const char *dir, char *line, size_t colon, struct dep_entry *e)
 {
 	char *rest = line + colon + 1, *word, *words[MODPROBE_MAX_DEPS];
 	unsigned int n = 0;
 
 	line[colon] = '\0';
-	if (snprintf(e->path, sizeof(e->path), "%s/%s", MODULES_DIR, line) >= (int)sizeof(e->path))
+	if (snprintf(e->path, sizeof(e->path), "%s/%s", dir, line) >= (int)sizeof(e->path))
 		return -ENAMETOOLONG;
 	while ((word = strsep(&rest, " \t")) != NULL) {
 		if (!*word)
@@ -81,20 +91,21 @@ static int parse_dep_line(char *line, size_t colon, struct dep_entry *e)
 	return 0;
 }
 
-static int find_dep_entry(const char *name, struct dep_entry *e)
+static int find_dep_entry_in(const char *dir, const char *name, struct dep_entry *e)
 {
-	char *buf, *cursor, *line;
+	char *buf, *cursor, *line, file[96];
 	size_t size, colon;
 	int err;
 
-	err = vfs_read_file(DEP_FILE, (void **)&buf, &size);
+	snprintf(file, sizeof(file), "%s/modules.dep", dir);
+	err = vfs_read_file(file, (void **)&buf, &size);
 	if (err)
-		return err;
+		return -ENOENT;
 	err = -ENOENT;
 	cursor = buf;
 	while ((line = strsep(&cursor, "\n")) != NULL) {
 		if (dep_line_matches(line, name, &colon)) {
-			err = parse_dep_line(line, colon, e);
+			err = parse_dep_line(dir, line, colon, e);
 			break;
 		}
 	}
@@ -102,15 +113,39 @@ static int find_dep_entry(const char *name, struct dep_entry *e)
 	return err;
 }
 
-/* Calls fn for each module whose alias pattern matches alias. Returns the number of matches. */
-static int for_each_alias_match(const char *alias, int (*fn)(const char *name, void *arg),
-				void *arg, int *first_err)
+/* The first module folder whose modules.dep lists name. -ENOENT if none does. */
+static int find_dep_entry(const char *name, struct dep_entry *e)
 {
-	char *buf, *cursor, *line;
+	for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++) {
+		int err = find_dep_entry_in(module_dirs[i], name, e);
+
+		if (err != -ENOENT)
+			return err;
+	}
+	return -ENOENT;
+}
+
+/* Where the dependency `name` is: whichever folder lists it (the kernel's own by default). */
+static void dep_module_path(const char *name, char *path, size_t size)
+{
+	static struct dep_entry e; /* large; modprobe never runs concurrently */
+
+	if (find_dep_entry(name, &e) == 0)
+		strlcpy(path, e.path, size);
+	else
+		snprintf(path, size, "%s/%s.ko", MODULES_DIR, name);
+}
+
+/* Calls fn for each module whose alias pattern matches alias. Returns the number of matches. */
+static int for_each_alias_match_in(const char *dir, const char *alias,
+				   int (*fn)(const char *name, void *arg), void *arg, int *first_err)
+{
+	char *buf, *cursor, *line, file[96];
 	size_t size;
 	int matches = 0;
 
-	if (vfs_read_file(ALIAS_FILE, (void **)&buf, &size))
+	snprintf(file, sizeof(file), "%s/modules.alias", dir);
+	if (vfs_read_file(file, (void **)&buf, &size))
 		return 0;
 	cursor = buf;
 	while ((line = strsep(&cursor, "\n")) != NULL) {
@@ -128,6 +163,16 @@ static int for_each_alias_match(const char *alias, int (*fn)(const char *name, v
 			*first_err = err;
 	}
 	kfree(buf);
+	return matches;
+}
+
+static int for_each_alias_match(const char *alias, int (*fn)(const char *name, void *arg),
+				void *arg, int *first_err)
+{
+	int matches = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(module_dirs); i++)
+		matches += for_each_alias_match_in(module_dirs[i], alias, fn, arg, first_err);
 	return matches;
 }
 
@@ -157,9 +202,9 @@ static int modprobe_by_name(const char *name, const char *args, bool *listed)
 	if (err == -E2BIG)
 		pr_err("modprobe: %s needs more than %d modules\n", name, MODPROBE_MAX_DEPS);
 	else if (err == -ENAMETOOLONG)
-		pr_err("modprobe: the path of %s in %s is too long\n", name, DEP_FILE);
+		pr_err("modprobe: the path of %s in its modules.dep is too long\n", name);
 	else if (err && err != -ENOENT)
-		pr_err("modprobe: cannot read %s (%s)\n", DEP_FILE, errno_name(err));
+		pr_err("modprobe: cannot read a modules.dep (%s)\n", errno_name(err));
 	if (err)
 		return err;
 	for (unsigned int i = 0; i < e.ndeps; i++) {
@@ -167,7 +212,7 @@ static int modprobe_by_name(const char *name, const char *args, bool *listed)
 
 		if (find_module(e.deps[i]))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s.ko", MODULES_DIR, e.deps[i]);
+		dep_module_path(e.deps[i], path, sizeof(path));
 		err = load_module_file(path, NULL, NULL);
 		if (err) {
 			pr_err("modprobe: could not load %s, needed by %s\n", e.deps[i], name);
@@ -195,7 +240,7 @@ static int load_alias_target(const char *name, void *arg)
 	int err = modprobe_by_name(name, al->args, &listed);
 
 	if (!listed)
-		pr_err("modprobe: %s (from %s) is not in %s\n", name, ALIAS_FILE, DEP_FILE);
+		pr_err("modprobe: %s (from a modules.alias) is not in any modules.dep\n", name);
 	return err;
 }
 

@@ -19,6 +19,16 @@ enum module_state {
 #define TAINT_PROPRIETARY_MODULE 0 /* 'P': a module without a GPL-compatible licence */
 #define TAINT_OOT_MODULE 12        /* 'O': a module built outside the tree (make M=) */
 
+/* Where each loaded ELF section went (Linux's /sys/module/<name>/sections/): for `lsmod -v` and
+ * for gdb, whose keel-symbols (tools/gdb/keel.py) reads this table to add-symbol-file the .ko.
+ * Kept inline and fixed-size so a debugger can read it with no allocation to follow. */
+#define MODULE_SECT_NAME_LEN 24
+#define MODULE_MAX_SECTIONS 32
+
+struct module_section {
+	char name[MODULE_SECT_NAME_LEN];
+	unsigned long addr;
+};
 
 struct module {
 	char name[MODULE_NAME_LEN];
@@ -49,6 +59,9 @@ struct module {
 	bool exports_added;
 	unsigned int nr_ksyms;
 	unsigned int stuck_threads;    /* threads that would not stop at unload: memory kept */
+
+	struct module_section sections[MODULE_MAX_SECTIONS];
+	unsigned int num_sections;
 };
 
 /* Held while the module list or the exports change (loads, unloads); readers that walk the
@@ -83,6 +96,12 @@ int load_module(const void *image, size_t size, const char *filename, const char
 int load_module_file(const char *path, const char *args, struct module **out);
 /* Runs exit and frees everything; -EBUSY if in use, -EPERM if permanent. */
 int delete_module(const char *name);
+
+/* Fills mod->sections from the placed image (load.c, after linking). */
+void module_record_sections(struct module *mod, const struct load_info *info);
+/* Called with every module after it is linked and before its init runs; empty, for debuggers
+ * to break on (gdb's keel-symbols loads the module's symbols there). */
+void do_init_module_hook(struct module *mod);
 
 /* Taint. */
 void add_taint(unsigned int flag);
