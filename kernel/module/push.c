@@ -146,7 +146,7 @@ static int push_replace(struct push_frame *f, char *why, size_t len)
 		scnprintf(why, len, "%s: the loaded copy would not unload", f->name);
 		goto out_free_args;
 	}
-	scnprintf(filename, sizeof(filename), "push:%s.ko", f->name);
+	scnprintf(filename, sizeof(filename), "(push)/%s.ko", f->name);
 	err = load_module(f->image, f->size, filename, args, NULL);
 	if (err)
 		scnprintf(why, len, "%s: the new image did not load (see the console)", f->name);
