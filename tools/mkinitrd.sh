@@ -22,6 +22,11 @@ if [ -n "${INITRD_EXTRA:-}" ]; then
 	fi
 	mkdir -p "$stage/extra"
 	cp -R "$INITRD_EXTRA"/. "$stage/extra"/
+	# A folder of built modules (make modules M=dir) without its own modules.dep: index it, so
+	# the guest's modprobe finds them and their dependencies as with modules_install.
+	if [ ! -e "$stage/extra/modules.dep" ] && ls "$stage/extra"/*.ko >/dev/null 2>&1; then
+		/usr/bin/python3 "$(dirname "$0")/depmod.py" --external "$stage/extra"
+	fi
 fi
 # A name with a newline or another control character could be neither listed nor typed in the
 # guest's shell: refuse it, naming it (control characters shown as ?). Blanks and the rest are
