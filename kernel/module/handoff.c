@@ -10,6 +10,7 @@
 #include <keel/moduleparam.h>
 #include <keel/string.h>
 #include "load_internal.h"
+#include "params.h"
 
 /* What a pointer is used for decides the section it must be in. */
 enum section_kind { KIND_CODE, KIND_RODATA, KIND_WRITABLE, KIND_ANY };
@@ -164,19 +165,6 @@ static int check_ksymtab_entry(struct load_info *info, const struct kernel_symbo
 		return err;
 	snprintf(what, sizeof(what), "__ksymtab entry #%lu: address", (unsigned long)n);
 	return check_pointer(info, what, ks->addr, 1, KIND_ANY);
-}
-
-static u64 param_elem_size(u16 type)
-{
-	switch (type) {
-	case PARAM_BOOL: return sizeof(bool);
-	case PARAM_INT: return sizeof(int);
-	case PARAM_UINT: return sizeof(unsigned int);
-	case PARAM_LONG: return sizeof(long);
-	case PARAM_ULONG: return sizeof(unsigned long);
-	case PARAM_CHARP: return sizeof(char *);
-	}
-	return 0;
 }
 
 /* The kernel stores through arg (max elements, or one) and num: both must be module data. */

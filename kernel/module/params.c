@@ -48,19 +48,6 @@ static void param_string_release(const char *s)
 	}
 }
 
-static size_t param_elem_size(u16 type)
-{
-	switch (type) {
-	case PARAM_BOOL: return sizeof(bool);
-	case PARAM_INT: return sizeof(int);
-	case PARAM_UINT: return sizeof(unsigned int);
-	case PARAM_LONG: return sizeof(long);
-	case PARAM_ULONG: return sizeof(unsigned long);
-	case PARAM_CHARP: return sizeof(char *);
-	}
-	return 0;
-}
-
 int params_check(const char *modname, const struct kernel_param *params, size_t num)
 {
 	for (size_t i = 0; i < num; i++) {

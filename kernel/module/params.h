@@ -16,6 +16,21 @@
 #include <keel/moduleparam.h>
 #include <keel/types.h>
 
+/* Bytes of one element of a parameter of this type (enum param_type); 0 for an unknown type.
+ * Shared by the applying code and the loader's checks of __param entries (handoff.c). */
+static inline size_t param_elem_size(u16 type)
+{
+	switch (type) {
+	case PARAM_BOOL: return sizeof(bool);
+	case PARAM_INT: return sizeof(int);
+	case PARAM_UINT: return sizeof(unsigned int);
+	case PARAM_LONG: return sizeof(long);
+	case PARAM_ULONG: return sizeof(unsigned long);
+	case PARAM_CHARP: return sizeof(char *);
+	}
+	return 0;
+}
+
 /* 0 when every entry is well-formed (name, known type, variable), else -ENOEXEC with a message. */
 int params_check(const char *modname, const struct kernel_param *params, size_t num);
 
