@@ -41,3 +41,14 @@ def test_dmesg_has_banner(shell):
 def test_dmesg_reports_boot_time(shell):
     output = shell.run("dmesg")
     assert re.search(r"boot: entry to prompt took \d+\.\d{3} ms", output), output[-2000:]
+
+
+def test_boot_log_has_no_bug_reports(shell):
+    """The debugging checks (might_sleep, spinlock, WARN) stay silent on a normal boot, and
+    across handing the console's serial port back and forth (rmmod/modprobe serial)."""
+    shell.run("rmmod serial")
+    shell.run("modprobe serial")
+    log = shell.run("dmesg")
+    bad = [line for line in log.splitlines()
+           if re.search(r"\bBUG\b|WARNING:|Oops|INFO: task", line)]
+    assert not bad, "\n".join(bad)
