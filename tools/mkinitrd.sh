@@ -22,9 +22,11 @@ if [ -n "${INITRD_EXTRA:-}" ]; then
 	fi
 	mkdir -p "$stage/extra"
 	cp -R "$INITRD_EXTRA"/. "$stage/extra"/
-	# A folder of built modules (make modules M=dir) without its own modules.dep: index it, so
-	# the guest's modprobe finds them and their dependencies as with modules_install.
-	if [ ! -e "$stage/extra/modules.dep" ] && ls "$stage/extra"/*.ko >/dev/null 2>&1; then
+	# A folder of built modules (make modules M=dir: .ko files at its top, none further down)
+	# without its own modules.dep: index it, so the guest's modprobe finds them and their
+	# dependencies as with modules_install. Other trees are left exactly as given.
+	if [ ! -e "$stage/extra/modules.dep" ] && ls "$stage/extra"/*.ko >/dev/null 2>&1 &&
+	   [ -z "$(find "$stage/extra" -mindepth 2 -name '*.ko' | head -n 1)" ]; then
 		/usr/bin/python3 "$(dirname "$0")/depmod.py" --external "$stage/extra"
 	fi
 fi

@@ -68,7 +68,8 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 
 	if (irq >= NR_IRQS || !handler || ((flags & IRQF_SHARED) && !dev_id))
 		return -EINVAL;
-	action = kmalloc(sizeof(*action), GFP_KERNEL);
+	/* Atomic: console hand-overs install handlers with interrupts off (see irq.h). */
+	action = kmalloc(sizeof(*action), GFP_ATOMIC);
 	if (!action)
 		return -ENOMEM;
 	*action = (struct irq_action){ handler, dev_id, name ? name : "?", flags, NULL };

@@ -26,37 +26,32 @@ static void serial_console_flush(struct console *con)
 	uart_drain_polled(port);
 }
 
-/*
- * The handover is one step with interrupts off, so no byte is printed twice or lost between
- * the early console and ours. The interrupt handler is installed before, with interrupts on
- * (request_irq allocates, and may sleep); the UART raises none until uart_hw_init.
- */
 int serial_console_takeover(struct uart_port *port)
 {
 	unsigned long flags;
 	int err;
 
-	err = uart_request_irq(port);
-	if (err)
-		return err;
 	local_irq_save(flags);
 	err = early_serial_release();
 	if (err)
-		goto out_free_irq;
+		goto out;
 	port->is_console = true;
 	uart_hw_init(port);
+	err = uart_request_irq(port);
+	if (err) {
+		uart_hw_shutdown(port);
+		early_serial_reclaim();
+		port->is_console = false;
+		goto out;
+	}
 	port->console = (struct console){
 		.name = port->tty.name,
 		.write = serial_console_write,
 		.flush = serial_console_flush,
 	};
 	register_console(&port->console);
+out:
 	local_irq_restore(flags);
-	return 0;
-
-out_free_irq:
-	local_irq_restore(flags);
-	uart_free_irq(port);
 	return err;
 }
 

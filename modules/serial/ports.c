@@ -38,15 +38,13 @@ static int serial_port_start(struct uart_port *port)
 	err = uart_apply_termios(port, &serial_default_termios);
 	if (err)
 		return err;
-	/* The handler first, with interrupts on (request_irq allocates, and may sleep): the UART
-	 * raises no interrupt until uart_hw_init enables them. */
-	err = uart_request_irq(port);
-	if (err)
-		return err;
 	local_irq_save(flags);
 	uart_hw_init(port);
+	err = uart_request_irq(port);
+	if (err)
+		uart_hw_shutdown(port);
 	local_irq_restore(flags);
-	return 0;
+	return err;
 }
 
 static void serial_port_stop(struct uart_port *port)
