@@ -12,11 +12,11 @@
 #define KEEL_BLKDEV_H
 
 #include <keel/overflow.h>
-#include <keel/pagemap.h> /* struct address_space: every unit sees the same block_device */
 #include <keel/types.h>
 
 struct module;
 struct block_device;
+struct address_space; /* opaque to symbol versions (tools/genksyms.py) */
 
 #define BDEV_NAME_MAX 16
 /* Devices have fewer than 2^48 sectors: the most ATA's LBA48 addresses, and the byte size

@@ -24,10 +24,10 @@
 #ifndef KEEL_BUFFER_HEAD_H
 #define KEEL_BUFFER_HEAD_H
 
+#include <keel/blkdev.h>
 #include <keel/layout.h>
 #include <keel/types.h>
 
-struct block_device;
 struct cache_page;
 
 enum bh_state_bits {

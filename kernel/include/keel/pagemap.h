@@ -22,6 +22,7 @@
 #ifndef KEEL_PAGEMAP_H
 #define KEEL_PAGEMAP_H
 
+#include <keel/buffer_head.h> /* units seeing cache_page see what it points to */
 #include <keel/compiler.h>
 #include <keel/gfp.h>
 #include <keel/list.h>
@@ -29,7 +30,6 @@
 #include <keel/types.h>
 
 struct address_space;
-struct buffer_head;
 
 /* Page flag bits (cache_page.flags). */
 enum pageflags {
