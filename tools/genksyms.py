@@ -213,7 +213,10 @@ def _skip_to_declarator_end(texts, i):
 
 # Tags modules only see declared, never defined (see <keel/module.h>, <keel/sched.h>,
 # <keel/workqueue.h>).
-OPAQUE_TAGS = {'struct module', 'struct kthread', 'struct fpu_state', 'struct workqueue_struct'}
+# struct address_space (the page cache's per-owner index) holds a mutex, hence a task_struct:
+# units that include <keel/sched.h> and units that do not would expand it differently.
+OPAQUE_TAGS = {'struct module', 'struct kthread', 'struct fpu_state', 'struct workqueue_struct',
+               'struct address_space'}
 
 
 class Unit:

@@ -9,6 +9,7 @@
 #include <keel/irqflags.h>
 #include <keel/layout.h>
 #include <keel/printk.h>
+#include <keel/writeback.h>
 #include "acpi/acpi.h"
 #include "acpi/acpi_internal.h"
 
@@ -55,6 +56,7 @@ static void write_sleep_type(u16 port, u8 slp_typ, u16 extra)
 
 int acpi_poweroff(void)
 {
+	emergency_sync(); /* cached writes reach the disks before the power goes */
 	if (!acpi_power.have_fadt || !acpi_power.pm1a_cnt) {
 		pr_err("power-off needs the ACPI FADT's PM1a control block, which was not found\n");
 		return -ENODEV;
@@ -129,6 +131,7 @@ static void __noreturn reset_via_triple_fault(void)
 
 void machine_reboot(void)
 {
+	emergency_sync();
 	local_irq_disable();
 	if (acpi_power.have_reset_reg) {
 		reset_via_register();

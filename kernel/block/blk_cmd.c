@@ -12,6 +12,7 @@
 #include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include "block/bcache.h"
 #include "block/block.h"
 #include "shell/shell_internal.h"
 
@@ -24,6 +25,7 @@ struct blk_range {
 	u64 count;
 	void *buf;
 	u32 chunk_sectors;
+	bool cached; /* cread/cwrite: through the page cache */
 };
 
 static const struct shell_command blk_command;
@@ -118,9 +120,9 @@ static void blk_report_done(const struct blk_range *r, const char *op, u32 crc)
 		       (unsigned long long)(r->count * r->bdev->sector_size), crc);
 }
 
-static int cmd_blk_read(char **argv)
+static int cmd_blk_read(char **argv, bool cached)
 {
-	struct blk_range r;
+	struct blk_range r = { .cached = cached };
 	u32 crc = 0;
 	int err = 0;
 
@@ -133,7 +135,8 @@ static int cmd_blk_read(char **argv)
 			err = -EINTR; /* Ctrl-C */
 			break;
 		}
-		err = blkdev_read(r.bdev, r.start + done, n, r.buf);
+		err = r.cached ? blkdev_cache_read(r.bdev, r.start + done, n, r.buf)
+			       : blkdev_read(r.bdev, r.start + done, n, r.buf);
 		if (err)
 			blk_report_io_error(&r, "read", r.start + done, err);
 		else
@@ -146,9 +149,9 @@ static int cmd_blk_read(char **argv)
 	return err ? SHELL_FAILED : 0;
 }
 
-static int cmd_blk_write(char **argv)
+static int cmd_blk_write(char **argv, bool cached)
 {
-	struct blk_range r;
+	struct blk_range r = { .cached = cached };
 	u64 seed, state;
 	u32 crc = 0;
 	int err = 0;
@@ -165,7 +168,8 @@ static int cmd_blk_write(char **argv)
 			break;
 		}
 		blk_pattern_fill(&state, r.buf, len);
-		err = blkdev_write(r.bdev, r.start + done, n, r.buf);
+		err = r.cached ? blkdev_cache_write(r.bdev, r.start + done, n, r.buf)
+			       : blkdev_write(r.bdev, r.start + done, n, r.buf);
 		if (err)
 			blk_report_io_error(&r, "write", r.start + done, err);
 		else
@@ -268,10 +272,12 @@ static int cmd_blk(int argc, char **argv)
 {
 	const char *op = argc > 1 ? argv[1] : "";
 
-	if (strcmp(op, "read") == 0 && argc == 5)
-		return cmd_blk_read(argv + 2);
-	if (strcmp(op, "write") == 0 && argc == 6)
-		return cmd_blk_write(argv + 2);
+	if ((strcmp(op, "read") == 0 || strcmp(op, "cread") == 0) && argc == 5)
+		return cmd_blk_read(argv + 2, op[0] == 'c');
+	if ((strcmp(op, "write") == 0 || strcmp(op, "cwrite") == 0) && argc == 6)
+		return cmd_blk_write(argv + 2, op[0] == 'c');
+	if (strcmp(op, "cache") == 0 && argc == 2)
+		return blk_cache_stat_command();
 	if (strcmp(op, "dump") == 0 && argc == 4)
 		return cmd_blk_dump(argv + 2);
 	if (strcmp(op, "flush") == 0 && argc == 3)
@@ -285,9 +291,9 @@ static int cmd_blk(int argc, char **argv)
 
 static const struct shell_command blk_command = {
 	"blk",
-	"blk read|write|dump|flush|rescan|stat DEV [START COUNT [SEED]]",
-	"sector I/O: read START COUNT (crc32), write START COUNT SEED, dump SECTOR, flush, rescan, "
-	"stat",
+	"blk read|write|cread|cwrite|dump|flush|rescan|stat|cache DEV [START COUNT [SEED]]",
+	"sector I/O: read START COUNT (crc32), write START COUNT SEED, cread/cwrite the same "
+	"through the page cache, dump SECTOR, flush, rescan, stat, cache (page cache figures)",
 	cmd_blk,
 };
 

@@ -10,6 +10,7 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include "block/bcache.h"
 #include "block/block.h"
 #include "block/partitions/parts.h"
 
@@ -85,6 +86,7 @@ int blkdev_register(struct block_device *bdev)
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = bdev;
+	bdev_cache_setup(bdev);
 	pr_info("block: %s: %llu sectors of %u bytes%s%s%s\n", bdev->name,
 		(unsigned long long)bdev->nr_sectors, bdev->sector_size,
 		bdev->read_only ? ", read-only" : "", bdev->model[0] ? ", " : "", bdev->model);
@@ -99,9 +101,10 @@ void blkdev_unregister(struct block_device *bdev)
 		pr_err("block: unregister of a device that is not a registered disk\n");
 		return;
 	}
+	blkdev_remove_partitions(bdev); /* each writes its cache back first */
+	bdev_cache_teardown(bdev);
 	if (!bdev->read_only)
 		blkdev_flush(bdev);
-	blkdev_remove_partitions(bdev);
 	if (bdev->open_count)
 		pr_warn("block: %s: removed while open (%d users)\n", bdev->name,
 			bdev->open_count);
@@ -159,6 +162,7 @@ int blkdev_add_partition(struct block_device *disk, const struct part_entry *e)
 	memcpy(part->part.unique_guid, e->unique_guid, 16);
 	strlcpy(part->part.label, e->label, sizeof(part->part.label));
 	blkdev_link_partition(disk, part);
+	bdev_cache_setup(part);
 	return 0;
 
 out_free:
@@ -174,6 +178,7 @@ void blkdev_remove_partitions(struct block_device *disk)
 		if (part->open_count)
 			pr_warn("block: %s: removed while open (%d users)\n", part->name,
 				part->open_count);
+		bdev_cache_teardown(part);
 		disk->next = part->next;
 		kfree(part);
 	}
@@ -220,6 +225,8 @@ int blkdev_revalidate(struct block_device *disk)
 	module_put(disk->owner);
 	if (ret <= 0)
 		return ret;
+	for (struct block_device *b = disk; b && (b == disk || b->whole == disk); b = b->next)
+		bdev_cache_medium_changed(b); /* cached data is the old medium's */
 	blkdev_report_medium(disk);
 	err = blkdev_rescan_partitions(disk);
 	if (err == -EBUSY)
@@ -359,4 +366,5 @@ EXPORT_SYMBOL_GPL(blkdev_flush);
 void block_init(void)
 {
 	blk_register_commands();
+	bcache_register_commands();
 }

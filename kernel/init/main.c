@@ -2,6 +2,7 @@
 #include <keel/cmdline.h>
 #include <keel/console.h>
 #include <keel/irqflags.h>
+#include <keel/pagemap.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include "acpi/acpi.h"
@@ -60,6 +61,7 @@ static void kernel_init(void *unused)
 	input_init();
 	initrd_init();
 	tty_init();
+	page_cache_init(); /* the writeback thread, before any block device */
 	block_init();
 	sched_register_commands();
 	hung_task_init();

@@ -5,7 +5,9 @@
  */
 #include <keel/export.h>
 #include <keel/irqflags.h>
+#include <keel/minmax.h>
 #include <keel/mm.h>
+#include <keel/pagemap.h>
 #include <keel/printk.h>
 #include "init/bootinfo.h"
 #include "mm/mm_internal.h"
@@ -121,7 +123,9 @@ void page_alloc_set_limit(phys_addr_t limit)
 	alloc_limit_pfn = limit >> PAGE_SHIFT;
 }
 
-void *alloc_pages(unsigned int order)
+#define SHRINK_BATCH 256
+
+static u64 alloc_pfns(unsigned int order)
 {
 	unsigned long flags;
 	u64 pfn;
@@ -129,6 +133,17 @@ void *alloc_pages(unsigned int order)
 	local_irq_save(flags);
 	pfn = pmm_alloc(&pmm, order, alloc_limit_pfn);
 	local_irq_restore(flags);
+	return pfn;
+}
+
+/* Out of pages: clean page cache pages are given back (a batch, more for a large order, as
+ * they need not be contiguous), then one more try. */
+void *alloc_pages(unsigned int order)
+{
+	u64 pfn = alloc_pfns(order);
+
+	if (pfn == PMM_NO_PAGE && shrink_page_cache(SHRINK_BATCH << min(order, 4u)))
+		pfn = alloc_pfns(order);
 	if (pfn == PMM_NO_PAGE)
 		return NULL;
 	return phys_to_virt(pfn << PAGE_SHIFT);

@@ -7,6 +7,8 @@
  *   readonly=1                       every disk is read-only (writes fail with -EROFS)
  *   fail_from=SECTOR                 requests touching SECTOR or beyond fail with -EIO, as a
  *                                    disk that stopped answering there
+ *   fail_write=SECTOR                writes touching SECTOR or beyond fail with -EIO (reads
+ *                                    work): for testing write errors under the page cache
  */
 #include <keel/blkdev.h>
 #include <keel/minmax.h>
@@ -39,6 +41,10 @@ MODULE_PARM_DESC(readonly, "make every disk read-only");
 static unsigned long fail_from;
 module_param(fail_from, ulong, 0444);
 MODULE_PARM_DESC(fail_from, "fail requests touching this sector or beyond with -EIO (0: never)");
+
+static unsigned long fail_write;
+module_param(fail_write, ulong, 0444);
+MODULE_PARM_DESC(fail_write, "fail writes touching this sector or beyond with -EIO (0: never)");
 
 struct ramdisk {
 	struct block_device bdev;
@@ -117,7 +123,7 @@ static int ramdisk_write(struct block_device *bdev, u64 sector, u32 count, const
 	size_t len = (size_t)count * RAMDISK_SECTOR;
 	int err;
 
-	if (ramdisk_failing(sector, count))
+	if (ramdisk_failing(sector, count) || (fail_write && sector + count > fail_write))
 		return -EIO;
 	err = ramdisk_populate(rd, offset, len);
 	if (err)

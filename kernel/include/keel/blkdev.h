@@ -16,6 +16,7 @@
 
 struct module;
 struct block_device;
+struct address_space; /* opaque to symbol versions (tools/genksyms.py) */
 
 #define BDEV_NAME_MAX 16
 /* Devices have fewer than 2^48 sectors: the most ATA's LBA48 addresses, and the byte size
@@ -78,6 +79,9 @@ struct block_device {
 	u64 sectors_read, sectors_written;
 	unsigned long read_errors, write_errors;
 	int open_count;
+	/* The device's page cache (kernel/block/bdev_cache.c): NULL when its sectors are larger
+	 * than a page or memory was short at registration. */
+	struct address_space *bd_mapping;
 	struct block_device *next;
 };
 
@@ -111,6 +115,17 @@ void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg
 int blkdev_read(struct block_device *bdev, u64 sector, u32 count, void *buf);
 int blkdev_write(struct block_device *bdev, u64 sector, u32 count, const void *buf);
 int blkdev_flush(struct block_device *bdev);
+
+/*
+ * The same through the device's page cache (<keel/pagemap.h>): reads come from cached pages
+ * (filled a page at a time), writes land in the cache and reach the device on writeback or
+ * sync (sync_blockdev, `sync`). Same errors, -ENOMEM when the cache has no memory, and
+ * -EOPNOTSUPP for a device without a cache (sectors larger than a page). A write error is
+ * returned by the sync that meets it, not by the write. Task context; sleeps. Linux: the
+ * block device's read_iter/write_iter.
+ */
+int blkdev_cache_read(struct block_device *bdev, u64 sector, u32 count, void *buf);
+int blkdev_cache_write(struct block_device *bdev, u64 sector, u32 count, const void *buf);
 
 /*
  * For RAM disks, which see no file system of their own: the size in bytes of an initrd file,

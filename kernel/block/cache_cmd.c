@@ -1,0 +1,55 @@
+/*
+ * Shell commands for the page cache: `sync` (write every dirty page and wait) and
+ * `blk cache` (cached, dirty and writeback pages per block device, and the cache's totals).
+ */
+#include <keel/blkdev.h>
+#include <keel/console.h>
+#include <keel/pagemap.h>
+#include <keel/shell.h>
+#include <keel/writeback.h>
+#include "block/bcache.h"
+#include "shell/shell_internal.h"
+
+static void blk_cache_print(struct block_device *b, void *arg)
+{
+	const struct address_space *m = b->bd_mapping;
+
+	if (m)
+		console_printf("%-10s %8lu %8lu %9lu %s\n", b->name, m->nrpages, m->nrdirty,
+			       m->nrwriteback, m->flags ? "write error pending" : "");
+	else
+		console_printf("%-10s %8s %8s %9s no cache\n", b->name, "-", "-", "-");
+}
+
+int blk_cache_stat_command(void)
+{
+	struct page_cache_stats st;
+
+	console_printf("%-10s %8s %8s %9s\n", "NAME", "CACHED", "DIRTY", "WRITEBACK");
+	blkdev_for_each(blk_cache_print, NULL);
+	page_cache_get_stats(&st);
+	console_printf("total: %lu pages cached, %lu dirty, %lu writeback, %lu clean unused; "
+		       "limit %lu\n", st.nrpages, st.nrdirty, st.nrwriteback, st.nrlru, st.limit);
+	console_printf("since boot: %lu evicted (%lu by failed allocations), %lu written back\n",
+		       st.evicted, st.shrinker_evicted, st.written);
+	return 0;
+}
+
+/* The failing devices were named by ksys_sync, one line each. */
+static int cmd_sync(int argc, char **argv)
+{
+	if (argc != 1) {
+		console_puts("usage: sync\n");
+		return SHELL_FAILED;
+	}
+	return ksys_sync() ? SHELL_FAILED : 0;
+}
+
+static const struct shell_command sync_command = {
+	"sync", "sync", "write every dirty cached page back and wait", cmd_sync,
+};
+
+void bcache_register_commands(void)
+{
+	shell_register_command(&sync_command);
+}
