@@ -284,11 +284,12 @@ static int cmd_blk(int argc, char **argv)
 }
 
 static const struct shell_command blk_command = {
-	"blk",
-	"blk read|write|dump|flush|rescan|stat DEV [START COUNT [SEED]]",
-	"sector I/O: read START COUNT (crc32), write START COUNT SEED, dump SECTOR, flush, rescan, "
-	"stat",
-	cmd_blk,
+	.name = "blk",
+	.usage = "blk read DEV START COUNT\nblk write DEV START COUNT SEED\nblk dump DEV SECTOR\n"
+		 "blk flush DEV\nblk rescan DEV\nblk stat",
+	.help = "sector I/O: read (prints a crc32), write a pattern from SEED, dump one sector, "
+		"flush, rescan partitions, per-device statistics",
+	.run = cmd_blk,
 };
 
 void blk_register_commands(void)

@@ -470,6 +470,7 @@ static const struct shell_command schedbench_command = {
 	.usage = "schedbench [all|switch|completion|yield|wake|wakebusy|jitter|msleep] [count]",
 	.help = "scheduler figures: switch time, wake-up latency, timer jitter, sleep lengths",
 	.run = cmd_schedbench,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init bench_sched_init(void)
