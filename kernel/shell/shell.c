@@ -8,6 +8,7 @@
 #include <keel/errno.h>
 #include <keel/string.h>
 #include <keel/sched.h>
+#include "console/log.h"
 #include "module/module.h"
 #include "shell/shell_internal.h"
 
@@ -149,6 +150,36 @@ const struct shell_command *shell_find_command(const char *name)
 	return index < 0 ? NULL : commands[index];
 }
 
+/*
+ * A command's errors read "cmd: message" on the console, whatever code reported them: a
+ * KERN_ERR printed by the shell's task while the command runs (the module loader's
+ * refusals, a driver's) shows as that line, without the timestamp; dmesg keeps the record.
+ */
+static const struct shell_command *running_command;
+static struct task_struct *running_task;
+
+static bool show_error_as_command(const char *text, size_t n)
+{
+	const struct shell_command *cmd = running_command;
+
+	if (!cmd || in_interrupt() || current != running_task)
+		return false;
+	console_puts(cmd->name);
+	console_puts(": ");
+	console_write(text, n);
+	return true;
+}
+
+static const struct shell_command *enter_command(const struct shell_command *cmd)
+{
+	const struct shell_command *outer = running_command;
+
+	log_set_error_hook(show_error_as_command);
+	running_task = current;
+	running_command = cmd;
+	return outer;
+}
+
 /* Already reported: the nesting limit, or Ctrl-C (the shell echoes ^C once, at the top). */
 static bool shell_quiet_error(int ret)
 {
@@ -164,6 +195,7 @@ static bool shell_quiet_error(int ret)
 static int run_command(unsigned int index, int argc, char **argv)
 {
 	const struct shell_command *cmd = commands[index];
+	const struct shell_command *outer;
 	struct module *owner = command_owners[index];
 	int ret;
 
@@ -171,7 +203,9 @@ static int run_command(unsigned int index, int argc, char **argv)
 		console_printf("%s: module %s is being unloaded\n", cmd->name, module_name(owner));
 		return -ENODEV;
 	}
+	outer = enter_command(cmd);
 	ret = cmd->run(argc, argv);
+	running_command = outer; /* repeat's commands nest */
 	if (ret == -ERESTARTSYS)
 		ret = -EINTR; /* kernel-internal: an interrupted sleep, never shown as such */
 	if (ret < 0 && !shell_quiet_error(ret))
