@@ -7,6 +7,8 @@ The variant's initrd carries, under /extra/ (INITRD_EXTRA):
     at -O0, -O2, -Os with GCC and at -O2 with clang;
   * lib/modules/<version>/: the in-tree modules broken on purpose (Kbuild keel-broken := y,
     $(BUILD)/modules-test), which the default initrd leaves out; modprobe finds them there;
+  * notmod/: relocatable ELF files named like modules that are not (hello's .mod.o, hello.o
+    without vermagic, an object without .modinfo) and nolicense.ko (no MODULE_LICENSE);
 its /etc/modules lists hello, and its command line sets test_params parameters.
 """
 
@@ -72,6 +74,40 @@ def build_codegen_variants(build_dir, out_dir):
         shutil.copy(work / "test_codegen.ko", out_dir / f"test_codegen-{name}.ko")
 
 
+NOLICENSE_SOURCE = """/* A module without MODULE_LICENSE: taints the kernel as 'unspecified'. */
+#include <keel/module.h>
+
+static int __init nolicense_init(void)
+{
+	return 0;
+}
+
+static void __exit nolicense_exit(void)
+{
+}
+
+module_init(nolicense_init);
+module_exit(nolicense_exit);
+"""
+
+
+def build_not_modules(build_dir, out_dir):
+    """What insmod must refuse as "not a kernel module", and a module with no licence."""
+    hello = keel.ROOT / build_dir / "modules" / "hello"
+    out_dir.mkdir(parents=True)
+    shutil.copy(hello / "hello.mod.o", out_dir / "hello_mod.ko")
+    shutil.copy(hello / "hello.o", out_dir / "hello_plain.ko")
+    subprocess.run(["gcc", "-c", "-x", "c", "-O2", "-fno-pic", "-o", str(out_dir / "nomodinfo.ko"),
+                    "-"], input="int nomodinfo(int x) { return x + 1; }\n", text=True,
+                   check=True)
+    work = keel.ROOT / build_dir / "nolicense"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    (work / "nolicense.c").write_text(NOLICENSE_SOURCE)
+    _make(f"BUILD={build_dir}", "modules", f"M={work}")
+    shutil.copy(work / "nolicense.ko", out_dir / "nolicense.ko")
+
+
 def fill_extra(root):
     """INITRD_EXTRA of the variant; builds what it needs in the variant's own build folder."""
     build_dir = VARIANT.build_dir
@@ -82,6 +118,7 @@ def fill_extra(root):
     subprocess.run(["/usr/bin/python3", str(keel.ROOT / "tools" / "mkbadko.py"), str(hello),
                     str(exporter), str(root / "bad")], check=True, cwd=keel.ROOT)
     build_codegen_variants(build_dir, root / "codegen")
+    build_not_modules(build_dir, root / "notmod")
     shutil.copytree(keel.ROOT / build_dir / "modules-test", root, dirs_exist_ok=True)
 
 

@@ -116,14 +116,14 @@ def test_caps_lock_letters_only_and_led(shell):
     press(shell, "caps_lock")
     assert "leds=none\n" in wait_leds(shell, "none")
     start = shell.pos = len(shell.text)
-    type_text(shell, "echo ")
+    type_text(shell, "echo '")  # quoted: ';' separates commands
     press(shell, "caps_lock")
     type_text(shell, "aZ1;")  # shift undoes caps; digits and punctuation unaffected
     press(shell, "caps_lock")
-    type_text(shell, "aZ")
+    type_text(shell, "aZ'")
     press(shell, "ret")
     match = shell.expect(re.escape(keel.PROMPT))
-    assert shell.text[start:match.start()].endswith("echo Az1;aZ\nAz1;aZ\n")
+    assert shell.text[start:match.start()].endswith("echo 'Az1;aZ'\nAz1;aZ\n")
 
 
 def test_backspace_and_ctrl_c(shell):

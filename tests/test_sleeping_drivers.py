@@ -1,5 +1,5 @@
 """Drivers that sleep instead of spinning (issue 10, "drivers use it"): while the shell sleeps
-(`sleep 2000`) and while it waits for the next key, the CPU time goes to the idle task, not to
+(`sleep 2`) and while it waits for the next key, the CPU time goes to the idle task, not to
 init (the shell's task); ATA commands wait for their interrupt the same way. Measured with the
 scheduler's own accounting (`ps`), never with the host's clock."""
 
@@ -21,13 +21,13 @@ def cpu_times(shell):
 
 def test_sleep_and_keyboard_wait_leave_the_cpu_to_idle(shell):
     before = cpu_times(shell)
-    shell.run("sleep 2000")
+    shell.run("sleep 2")
     after = cpu_times(shell)
     idle = after[0][1] - before[0][1]
     init = after[1][1] - before[1][1]
-    # sleep 2000 lasts at least 2 s of guest time; if the shell slept (and slept again while
+    # sleep 2 lasts at least 2 s of guest time; if the shell slept (and slept again while
     # waiting for the next command's characters), the idle task ran for nearly all of it.
-    assert idle >= 1.8, f"idle task got {idle:.3f} s during sleep 2000 (init: {init:.3f} s)"
+    assert idle >= 1.8, f"idle task got {idle:.3f} s during sleep 2 (init: {init:.3f} s)"
     assert init < idle / 4, f"init used {init:.3f} s of CPU while idle got {idle:.3f} s"
     assert after[1][0] == "R", "init runs ps, so ps sees it running"
 

@@ -157,7 +157,7 @@ def test_typed_ahead_input_is_not_lost(shell):
     leaves the rest in the UART (the host waits) instead of dropping it, so every line runs."""
     lines = [f"echo ahead-{i:03d}-" + "x" * 48 for i in range(120)]  # ~7.5 KB
     start = shell.pos = len(shell.text)
-    shell.send_line("sleep 1500")
+    shell.send_line("sleep 1.5")
     shell.send("".join(line + keel.NEWLINE for line in lines))
     shell.expect(r"(?m)^ahead-119-x{48}$", timeout=60)
     shell.wait_prompt()

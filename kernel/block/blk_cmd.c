@@ -290,11 +290,14 @@ static int cmd_blk(int argc, char **argv)
 }
 
 static const struct shell_command blk_command = {
-	"blk",
-	"blk read|write|cread|cwrite|dump|flush|rescan|stat|cache DEV [START COUNT [SEED]]",
-	"sector I/O: read START COUNT (crc32), write START COUNT SEED, cread/cwrite the same "
-	"through the page cache, dump SECTOR, flush, rescan, stat, cache (page cache figures)",
-	cmd_blk,
+	.name = "blk",
+	.usage = "blk read DEV START COUNT\nblk write DEV START COUNT SEED\n"
+		 "blk cread DEV START COUNT\nblk cwrite DEV START COUNT SEED\nblk dump DEV SECTOR\n"
+		 "blk flush DEV\nblk rescan DEV\nblk stat\nblk cache",
+	.help = "sector I/O: read (prints a crc32), write a pattern from SEED, cread/cwrite the "
+		"same through the page cache, dump one sector, flush, rescan partitions, "
+		"per-device statistics, page cache figures",
+	.run = cmd_blk,
 };
 
 void blk_register_commands(void)

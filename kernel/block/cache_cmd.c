@@ -46,7 +46,10 @@ static int cmd_sync(int argc, char **argv)
 }
 
 static const struct shell_command sync_command = {
-	"sync", "sync", "write every dirty cached page back and wait", cmd_sync,
+	.name = "sync",
+	.usage = "sync",
+	.help = "write every dirty cached page back and wait",
+	.run = cmd_sync,
 };
 
 void bcache_register_commands(void)

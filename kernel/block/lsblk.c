@@ -157,6 +157,8 @@ static int cmd_lsblk(int argc, char **argv)
 }
 
 const struct shell_command lsblk_command = {
-	"lsblk", "lsblk",
-	"list block devices: sizes, partition offsets, types, GUIDs, labels, models", cmd_lsblk,
+	.name = "lsblk",
+	.usage = "lsblk",
+	.help = "list block devices: sizes, partition offsets, types, GUIDs, labels, models",
+	.run = cmd_lsblk,
 };

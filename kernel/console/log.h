@@ -14,6 +14,12 @@ void log_set_console_level(int level);
 void console_verbose(void);
 int log_get_console_level(void);
 void log_set_clock(u64 (*clock_ns)(void));
+/*
+ * hook(text, n) sees each new KERN_ERR record's text (without its timestamp) before the
+ * console does, with interrupts off; true: it showed the message itself, the console skips
+ * it. dmesg keeps the record as usual. NULL removes it.
+ */
+void log_set_error_hook(bool (*hook)(const char *text, size_t n));
 /* Feeds the whole retained log, oldest first, to sink; returns the byte count. */
 size_t log_read_all(void (*sink)(const char *s, size_t n));
 

@@ -28,6 +28,14 @@ static char log_buf[LOG_BUF_SIZE];
 static size_t log_head, log_len; /* log_head: next write position; log_len: bytes held */
 static int console_loglevel = 7; /* print everything up to KERN_INFO by default */
 static bool line_open;           /* the last message did not end with '\n' */
+static bool (*error_hook)(const char *text, size_t n);
+
+void log_set_error_hook(bool (*hook)(const char *text, size_t n))
+{
+	error_hook = hook;
+}
+
+#define LOG_LEVEL_ERR 3 /* KERN_ERR */
 static u64 (*log_clock_ns)(void);
 
 void log_set_console_level(int level)
@@ -119,7 +127,7 @@ static size_t format_text(char *buf, size_t n, const char *fmt, va_list ap)
 int vprintk(const char *fmt, va_list ap)
 {
 	char buf[LOG_LINE_MAX];
-	size_t n = 0;
+	size_t n = 0, text = 0;
 	int level = parse_level(&fmt);
 	unsigned long flags;
 	static int open_level;
@@ -131,12 +139,15 @@ int vprintk(const char *fmt, va_list ap)
 		if (line_open)
 			buf[n++] = '\n';
 		n += format_prefix(buf + n, sizeof(buf) - n);
+		text = n;
 	}
 	n = format_text(buf, n, fmt, ap);
 	line_open = n > 0 && buf[n - 1] != '\n';
 	open_level = level;
 	log_store(buf, n);
-	if (level < console_loglevel)
+	/* The error hook may show a new KERN_ERR record itself (the shell: "cmd: message"). */
+	if (level < console_loglevel &&
+	    !(text && level == LOG_LEVEL_ERR && error_hook && error_hook(buf + text, n - text)))
 		console_write(buf, n);
 	local_irq_restore(flags);
 	return (int)n;

@@ -248,9 +248,10 @@ static int cmd_input(int argc, char **argv)
 }
 
 static const struct shell_command input_commands[] = {
-	{ "input", "input", "list input devices and their LEDs", cmd_input },
-	{ "showkey", "showkey [-k|-a] [-n events] [-t seconds]",
-	  "show key codes (-k) or the bytes keys type (-a)", cmd_showkey },
+	{ .name = "input", .usage = "input", .help = "list input devices and their LEDs",
+	  .run = cmd_input },
+	{ .name = "showkey", .usage = "showkey [-k|-a] [-n events] [-t seconds]",
+	  .help = "show key codes (-k) or the bytes keys type (-a)", .run = cmd_showkey },
 };
 
 int showkey_init(void)

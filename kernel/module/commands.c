@@ -267,12 +267,15 @@ static int cmd_modinfo(int argc, char **argv)
 }
 
 static const struct shell_command module_commands[] = {
-	{ "insmod", "insmod <file.ko> [param=value...]", "load a module from a file", cmd_insmod },
-	{ "rmmod", "rmmod <module>...", "unload modules", cmd_rmmod },
-	{ "lsmod", "lsmod [-v]", "list loaded modules (-v: with section addresses)", cmd_lsmod },
-	{ "modinfo", "modinfo <module|path.ko>", "show a module's information", cmd_modinfo },
-	{ "modprobe", "modprobe [-r] <module|alias> [param=value...]",
-	  "load (or -r: unload) a module with its dependencies", cmd_modprobe },
+	{ .name = "insmod", .usage = "insmod <file.ko> [param=value...]",
+	  .help = "load a module from a file", .run = cmd_insmod },
+	{ .name = "rmmod", .usage = "rmmod <module>...", .help = "unload modules", .run = cmd_rmmod },
+	{ .name = "lsmod", .usage = "lsmod [-v]",
+	  .help = "list loaded modules (-v: with section addresses)", .run = cmd_lsmod },
+	{ .name = "modinfo", .usage = "modinfo <module|path.ko>",
+	  .help = "show a module's information", .run = cmd_modinfo },
+	{ .name = "modprobe", .usage = "modprobe [-r] <module|alias> [param=value...]",
+	  .help = "load (or -r: unload) a module with its dependencies", .run = cmd_modprobe },
 };
 
 void module_register_commands(void)

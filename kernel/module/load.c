@@ -123,6 +123,40 @@ static int module_name_from_modinfo(const char *filename, const struct modinfo *
 	return 0;
 }
 
+/* Whether the image defines the global (or weak) symbol name. */
+static bool image_defines(const struct load_info *info, const char *name)
+{
+	for (u32 i = 1; i < info->nsyms; i++) {
+		const Elf64_Sym *sym = &info->symtab[i];
+
+		if (sym->st_shndx != SHN_UNDEF && ELF64_ST_BIND(sym->st_info) != STB_LOCAL &&
+		    strcmp(info->strtab + sym->st_name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A relocatable ELF file named like a module may be something else: a kernel object, a
+ * module's own .o (no vermagic: said by the vermagic check), or its .mod.o (modpost's part:
+ * vermagic and name, but no code, no init and no licence). Say so rather than load it.
+ */
+static int module_check_is_module(const struct load_info *info, const struct modinfo *mi,
+				  const char *name, int modinfo_idx)
+{
+	if (modinfo_idx < 0) {
+		pr_err("%s: not a kernel module (no .modinfo section)\n", name);
+		return -ENOEXEC;
+	}
+	if (!mi->nr_licenses && !image_defines(info, "init_module") &&
+	    !image_defines(info, "cleanup_module")) {
+		pr_err("%s: not a kernel module (no module_init, no MODULE_LICENSE: a .mod.o?)\n",
+		       name);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
 /* Everything that can be judged from the image alone: ELF, modinfo, vermagic, name clash. */
 static int module_check_image(struct load_info *info, struct modinfo *mi, char *name)
 {
@@ -134,6 +168,9 @@ static int module_check_image(struct load_info *info, struct modinfo *mi, char *
 	sec = idx >= 0 ? module_section_data(info, idx, &size) : NULL;
 	modinfo_parse(sec, sec ? size : 0, mi);
 	err = module_name_from_modinfo(info->name, mi, name);
+	if (err)
+		return err;
+	err = module_check_is_module(info, mi, name, idx);
 	if (err)
 		return err;
 	err = modinfo_check_vermagic(name, mi);

@@ -198,7 +198,7 @@ bool modinfo_field_equals(const struct modinfo_field *f, const char *s)
 int modinfo_check_vermagic(const char *modname, const struct modinfo *info)
 {
 	if (!info->vermagic.str) {
-		pr_err("%s: no version magic, refusing to load (not built by modpost?)\n", modname);
+		pr_err("%s: no version magic, refusing to load (a plain .o, not built by modpost?)\n", modname);
 		return -ENOEXEC;
 	}
 	if (!modinfo_field_equals(&info->vermagic, kernel_vermagic)) {

@@ -34,7 +34,11 @@ static int cmd_symbench(int argc, char **argv)
 }
 
 static const struct shell_command symbench_command = {
-	"symbench", "symbench <iterations> <symbol>...", "time export table lookups", cmd_symbench,
+	.name = "symbench",
+	.usage = "symbench <iterations> <symbol>...",
+	.help = "time export table lookups",
+	.run = cmd_symbench,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 void module_register_symbench(void)

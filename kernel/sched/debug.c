@@ -112,7 +112,10 @@ static int cmd_ps(int argc, char **argv)
 }
 
 static const struct shell_command ps_command = {
-	"ps", "ps", "list tasks: pid, state (R S D Z I), CPU time, context switches, name", cmd_ps,
+	.name = "ps",
+	.usage = "ps",
+	.help = "list tasks: pid, state (R S D Z I), CPU time, context switches, name",
+	.run = cmd_ps,
 };
 
 void sched_register_commands(void)

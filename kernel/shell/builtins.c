@@ -1,5 +1,5 @@
 /*
- * The shell's built-in system commands: help, echo, mem, dmesg, uptime, cmdline, power, crash,
+ * The shell's built-in system commands: echo, mem, dmesg, uptime, sleep, cmdline, power, crash,
  * and repeat (runs a command line many times: leak and robustness tests).
  */
 #include <keel/cmdline.h>
@@ -16,18 +16,6 @@
 #include "cpu/cpu.h"
 #include "mm/mm.h"
 #include "shell/shell_internal.h"
-
-static void print_help_line(const struct shell_command *cmd)
-{
-	console_printf("  %-22s %s\n", cmd->usage ? cmd->usage : cmd->name, cmd->help ? cmd->help : "");
-}
-
-static int cmd_help(int argc, char **argv)
-{
-	console_puts("Commands:\n");
-	shell_for_each_command(print_help_line);
-	return 0;
-}
 
 static int cmd_echo(int argc, char **argv)
 {
@@ -75,13 +63,46 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
+#define SLEEP_MAX_SECONDS 86400u
+
+/*
+ * Parses busybox's "sleep 2", "sleep 0.5", "sleep .25" into milliseconds (digits after the
+ * third decimal are ignored). -EINVAL, or -ERANGE beyond SLEEP_MAX_SECONDS.
+ */
+static int parse_seconds(const char *s, unsigned int *ms)
+{
+	unsigned int seconds = 0, frac = 0, scale = 100;
+	const char *p = s;
+
+	for (; isdigit(*p); p++) {
+		seconds = seconds * 10 + (unsigned int)(*p - '0');
+		if (seconds > SLEEP_MAX_SECONDS)
+			return -ERANGE;
+	}
+	if (*p == '.')
+		for (p++; isdigit(*p); p++, scale /= 10)
+			frac += (unsigned int)(*p - '0') * scale;
+	if (*p || p == s || (p == s + 1 && *s == '.'))
+		return -EINVAL;
+	if (seconds == SLEEP_MAX_SECONDS && frac)
+		return -ERANGE;
+	*ms = seconds * 1000 + frac;
+	return 0;
+}
+
 /* Keeps the shell busy (typed input waits in the console tty meanwhile). */
 static int cmd_sleep(int argc, char **argv)
 {
 	unsigned int ms;
+	int err = parse_seconds(argv[1], &ms);
 
-	if (argc != 2 || kstrtouint(argv[1], 10, &ms) || ms > 600000) {
-		console_puts("usage: sleep MILLISECONDS (at most 600000)\n");
+	if (err == -ERANGE) {
+		console_printf("sleep: %s: too long (at most %u seconds)\n", argv[1],
+			       SLEEP_MAX_SECONDS);
+		return SHELL_FAILED;
+	}
+	if (err) {
+		shell_print_error("sleep", argv[1], "not a number of seconds (e.g. 2, 0.5)");
 		return SHELL_FAILED;
 	}
 	return msleep_interruptible(ms) ? -EINTR : 0; /* Ctrl-C ends it early */
@@ -116,12 +137,11 @@ static const struct shell_command crash_command = {
 	.usage = "crash <pf|gp|ud|de|df>",
 	.help = "fault on purpose: page fault, #GP, #UD, divide error, double fault",
 	.run = cmd_crash,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int cmd_crash(int argc, char **argv)
 {
-	if (argc != 2)
-		return shell_usage(&crash_command);
 	for (unsigned int i = 0; i < ARRAY_SIZE(crash_kinds); i++)
 		if (strcmp(argv[1], crash_kinds[i]) == 0)
 			return crash_trigger(argv[1]);
@@ -140,7 +160,7 @@ static int cmd_crash(int argc, char **argv)
 static bool word_needs_quotes(const char *word, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (isspace(word[i]) || strchr("\"\\;", word[i]))
+		if (isspace(word[i]) || strchr("\"\\;'#", word[i]))
 			return true;
 	return len == 0;
 }
@@ -235,6 +255,8 @@ static const struct shell_command repeat_command = {
 	.usage = "repeat [-q] <count> <command> [; <command>...]",
 	.help = "run commands count times, stopping at the first failure (-q: no info messages)",
 	.run = cmd_repeat,
+	/* its words are other commands' (options included), and its ';' separate them */
+	.flags = SHELL_CMD_LINE | SHELL_CMD_RAW_ARGS,
 };
 
 static int cmd_repeat(int argc, char **argv)
@@ -261,19 +283,19 @@ static int cmd_repeat(int argc, char **argv)
 }
 
 static const struct shell_command builtin_commands[] = {
-	{ "help", "help", "list the commands", cmd_help },
-	{ "echo", "echo [word...]", "print the words", cmd_echo },
-	{ "mem", "mem", "memory statistics", cmd_mem },
-	{ "dmesg", "dmesg", "print the kernel log", cmd_dmesg },
-	{ "uptime", "uptime", "seconds since boot", cmd_uptime },
-	{ "sleep", "sleep MS", "wait MS milliseconds", cmd_sleep },
-	{ "cmdline", "cmdline", "print the kernel command line", cmd_cmdline },
-	{ "reboot", "reboot", "restart the machine", cmd_reboot },
-	{ "poweroff", "poweroff", "switch the machine off (ACPI S5)", cmd_poweroff },
+	{ "echo", "echo [word...]", "print the words", cmd_echo, SHELL_CMD_RAW_ARGS, NULL },
+	{ "mem", "mem", "memory statistics", cmd_mem, 0, NULL },
+	{ "dmesg", "dmesg", "print the kernel log", cmd_dmesg, 0, NULL },
+	{ "uptime", "uptime", "seconds since boot", cmd_uptime, 0, NULL },
+	{ "sleep", "sleep SECONDS", "wait SECONDS (fractions allowed: 0.5)", cmd_sleep, 0, NULL },
+	{ "cmdline", "cmdline", "print the kernel command line", cmd_cmdline, 0, NULL },
+	{ "reboot", "reboot", "restart the machine", cmd_reboot, 0, NULL },
+	{ "poweroff", "poweroff", "switch the machine off (ACPI S5)", cmd_poweroff, 0, NULL },
 };
 
 void shell_register_builtins(void)
 {
+	shell_register_help();
 	for (unsigned int i = 0; i < ARRAY_SIZE(builtin_commands); i++)
 		shell_register_command(&builtin_commands[i]);
 	shell_register_command(&crash_command);

@@ -1,13 +1,14 @@
 /*
- * The command registry and the command-line interpreter: splitting a line into words
- * (whitespace-separated, "double quotes" group, backslash escapes a quote or backslash),
- * finding the command and reporting its failure as "<cmd>: <message> (<ENAME>)".
+ * The command registry and the command-line interpreter: running each command of a line
+ * (parse.c splits it, args.c checks the words against the usage), and reporting a failure as
+ * "<cmd>: <message> (<ENAME>)".
  */
 #include <keel/export.h>
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/string.h>
 #include <keel/sched.h>
+#include "console/log.h"
 #include "module/module.h"
 #include "shell/shell_internal.h"
 
@@ -124,54 +125,59 @@ void shell_print_error(const char *who, const char *what, const char *message)
 	console_puts("\n");
 }
 
+/* "usage: line" for each line of the usage (sub-commands), aligned under the first. */
 int shell_usage(const struct shell_command *cmd)
 {
-	console_printf("usage: %s\n", cmd->usage ? cmd->usage : cmd->name);
+	const char *usage = cmd->usage ? cmd->usage : cmd->name;
+
+	console_puts("usage: ");
+	for (const char *nl; (nl = strchr(usage, '\n')) != NULL; usage = nl + 1) {
+		console_write(usage, (size_t)(nl - usage + 1));
+		console_puts("       ");
+	}
+	console_puts(usage);
+	console_puts("\n");
 	return SHELL_FAILED;
 }
+EXPORT_SYMBOL(shell_usage);
 
-/* Copies one word from *src to *dst, unquoting it; returns -EINVAL on an unclosed quote. */
-static int copy_word(const char **src, char **dst)
+const struct shell_command *shell_find_command(const char *name)
 {
-	const char *s = *src;
-	char *d = *dst;
-	bool quoted = false;
+	int index;
 
-	for (; *s && (quoted || !isspace(*s)); s++) {
-		if (*s == '"') {
-			quoted = !quoted;
-			continue;
-		}
-		if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
-			s++;
-		*d++ = *s;
-	}
-	*d++ = '\0';
-	*src = s;
-	*dst = d;
-	return quoted ? -EINVAL : 0;
+	ensure_builtins();
+	index = find_command_index(name);
+	return index < 0 ? NULL : commands[index];
 }
 
-/* Splits line into argv, storing the words in buf (at least as long as line). */
-static int tokenize(const char *line, char *buf, char **argv, int max_args)
-{
-	int argc = 0;
+/*
+ * A command's errors read "cmd: message" on the console, whatever code reported them: a
+ * KERN_ERR printed by the shell's task while the command runs (the module loader's
+ * refusals, a driver's) shows as that line, without the timestamp; dmesg keeps the record.
+ */
+static const struct shell_command *running_command;
+static struct task_struct *running_task;
 
-	for (;;) {
-		while (isspace(*line))
-			line++;
-		if (!*line)
-			return argc;
-		if (argc == max_args) {
-			console_printf("shell: too many arguments (max %d)\n", max_args);
-			return -E2BIG;
-		}
-		argv[argc++] = buf;
-		if (copy_word(&line, &buf) < 0) {
-			console_puts("shell: missing closing quote (\")\n");
-			return -EINVAL;
-		}
-	}
+static bool show_error_as_command(const char *text, size_t n)
+{
+	const struct shell_command *cmd = running_command;
+
+	if (!cmd || in_interrupt() || current != running_task)
+		return false;
+	console_puts(cmd->name);
+	console_puts(": ");
+	console_write(text, n);
+	return true;
+}
+
+static const struct shell_command *enter_command(const struct shell_command *cmd)
+{
+	const struct shell_command *outer = running_command;
+
+	log_set_error_hook(show_error_as_command);
+	running_task = current;
+	running_command = cmd;
+	return outer;
 }
 
 /* Already reported: the nesting limit, or Ctrl-C (the shell echoes ^C once, at the top). */
@@ -189,6 +195,7 @@ static bool shell_quiet_error(int ret)
 static int run_command(unsigned int index, int argc, char **argv)
 {
 	const struct shell_command *cmd = commands[index];
+	const struct shell_command *outer;
 	struct module *owner = command_owners[index];
 	int ret;
 
@@ -196,7 +203,9 @@ static int run_command(unsigned int index, int argc, char **argv)
 		console_printf("%s: module %s is being unloaded\n", cmd->name, module_name(owner));
 		return -ENODEV;
 	}
+	outer = enter_command(cmd);
 	ret = cmd->run(argc, argv);
+	running_command = outer; /* repeat's commands nest */
 	if (ret == -ERESTARTSYS)
 		ret = -EINTR; /* kernel-internal: an interrupted sleep, never shown as such */
 	if (ret < 0 && !shell_quiet_error(ret))
@@ -205,27 +214,90 @@ static int run_command(unsigned int index, int argc, char **argv)
 	return ret;
 }
 
+/*
+ * Reads the words of one command into argv[*argc...], NULL-terminated. SHELL_END_COMMAND or
+ * SHELL_END_LINE, or a negative errno after one line. A command flagged SHELL_CMD_LINE
+ * (repeat) takes the rest of the line, its ';' words included.
+ */
+static int read_command(struct shell_lexer *lx, char **argv, int *argc, int room)
+{
+	int ret;
+	char *word;
+
+	lx->split_commands = true;
+	while ((ret = shell_next_word(lx, &word)) == SHELL_WORD) {
+		if (*argc >= room) {
+			console_printf("shell: too many arguments (max %d)\n", SHELL_ARGS_MAX);
+			return -E2BIG;
+		}
+		if (*argc == 0) {
+			const struct shell_command *cmd = shell_find_command(word);
+
+			lx->split_commands = !cmd || !(cmd->flags & SHELL_CMD_LINE);
+		}
+		argv[(*argc)++] = word;
+	}
+	argv[*argc] = NULL;
+	return ret;
+}
+
+static int execute_argv(int argc, char **argv)
+{
+	int index = find_command_index(argv[0]);
+
+	if (index < 0) {
+		shell_print_error("keel", argv[0], "command not found (type 'help')");
+		return -ENOENT;
+	}
+	if (shell_check_args(commands[index], argc, argv))
+		return SHELL_FAILED;
+	return run_command((unsigned int)index, argc, argv);
+}
+
+/* Whether the commands after this one still run: not after Ctrl-C or the nesting limit. */
+static bool line_goes_on(int ret)
+{
+	return ret != SHELL_NESTED_TOO_DEEP && !signal_pending(current);
+}
+
+/*
+ * Runs the commands of a line in order (a failure does not stop the next, as in sh); returns
+ * the last one's result. The whole line is read first: a syntax error runs nothing.
+ */
 static int shell_execute_line(const char *line)
 {
 	char words[SHELL_LINE_MAX];
-	char *argv[SHELL_ARGS_MAX + 1];
-	int argc, index;
+	char *argv[SHELL_ARGS_MAX + 2]; /* words, a NULL after each command's */
+	unsigned char starts[SHELL_ARGS_MAX + 1];
+	struct shell_lexer lx = { .pos = line, .out = words };
+	int ncmds = 0, used = 0, ret;
 
 	ensure_builtins();
 	if (strlen(line) >= sizeof(words)) {
 		console_printf("shell: line too long (max %d characters)\n", SHELL_LINE_MAX - 1);
 		return -E2BIG;
 	}
-	argc = tokenize(line, words, argv, SHELL_ARGS_MAX);
-	if (argc <= 0)
-		return argc;
-	argv[argc] = NULL;
-	index = find_command_index(argv[0]);
-	if (index < 0) {
-		shell_print_error("keel", argv[0], "command not found (type 'help')");
-		return -ENOENT;
+	do {
+		int argc = 0;
+
+		ret = read_command(&lx, argv + used, &argc, SHELL_ARGS_MAX - used);
+		if (ret < 0)
+			return ret;
+		if (argc) {
+			starts[ncmds++] = (unsigned char)used;
+			used += argc + 1;
+		}
+	} while (ret == SHELL_END_COMMAND);
+	ret = 0;
+	for (int i = 0; i < ncmds && (i == 0 || line_goes_on(ret)); i++) {
+		char **cmd_argv = argv + starts[i];
+		int argc = 0;
+
+		while (cmd_argv[argc])
+			argc++;
+		ret = execute_argv(argc, cmd_argv);
 	}
-	return run_command((unsigned int)index, argc, argv);
+	return ret;
 }
 
 /* Nesting depth of shell_execute. Command lines run in the shell's task only (rc, prompt and

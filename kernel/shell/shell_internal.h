@@ -3,6 +3,7 @@
 #define KEEL_SHELL_INTERNAL_H
 
 #include <keel/shell.h>
+#include <keel/types.h>
 
 #define SHELL_LINE_MAX 1024 /* including the NUL: 1023 characters */
 #define SHELL_ARGS_MAX 64
@@ -26,12 +27,29 @@ const char *shell_strerror(int err);
  * console_printf's buffer would cut.
  */
 void shell_print_error(const char *who, const char *what, const char *message);
-/* Prints "usage: <usage>" for cmd and returns SHELL_FAILED. */
-int shell_usage(const struct shell_command *cmd);
 /* Calls fn for each registered command in name order. */
 void shell_for_each_command(void (*fn)(const struct shell_command *cmd));
 
+/* The lexer's position in a line (parse.c): where it reads, where the next word goes. */
+struct shell_lexer {
+	const char *pos;
+	char *out;            /* at least as long as the rest of the line */
+	bool split_commands;  /* ';' ends a command (false after repeat: its words keep them) */
+};
+
+#define SHELL_WORD          1 /* *word is the next word */
+#define SHELL_END_COMMAND   2 /* a ';': another command may follow */
+#define SHELL_END_LINE      0 /* the end of the line (or a '#' comment) */
+/* One of the above, or -EINVAL after "shell: missing closing quote". */
+int shell_next_word(struct shell_lexer *lx, char **word);
+
+/* Checks argv against cmd's usage (see <keel/shell.h>): 0, or SHELL_FAILED after one line. */
+int shell_check_args(const struct shell_command *cmd, int argc, char **argv);
+/* The registered command called name, or NULL. */
+const struct shell_command *shell_find_command(const char *name);
+
 void shell_register_builtins(void);
+void shell_register_help(void);
 void shell_register_fs_commands(void);
 
 #endif

@@ -206,9 +206,11 @@ static int cmd_ttys(int argc, char **argv)
 
 static const struct shell_command stty_command = {
 	.name = "stty",
-	.usage = "stty [-F tty] [ldisc NAME] [speed] [cs5-8] [-]parenb [-]parodd [-]cstopb",
+	.usage = "stty [-F tty] [ldisc NAME]\n"
+		 "stty [-F tty] [speed] [cs5-8] [-]parenb [-]parodd [-]cstopb",
 	.help = "show or set a tty's line discipline and serial settings (default: console)",
 	.run = cmd_stty,
+	.flags = SHELL_CMD_RAW_ARGS, /* -parenb is a setting, not an option: stty checks */
 };
 
 static const struct shell_command ttys_command = {

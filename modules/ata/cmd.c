@@ -269,16 +269,16 @@ static int ata_cmd_bench(struct ata_device *dev, const char *what, const char *s
 	return ret;
 }
 
+static const struct shell_command ata_command;
+
 static int ata_cmd_run(int argc, char **argv)
 {
 	struct ata_device *dev;
 
 	if (argc == 1 || (argc == 2 && !strcmp(argv[1], "list")))
 		return ata_cmd_list();
-	if (argc < 3) {
-		console_printf("usage: ata [list] | ata mode|identify|read|write|bench DEV ...\n");
-		return 1;
-	}
+	if (argc < 3 || !strcmp(argv[1], "list"))
+		return shell_usage(&ata_command);
 	dev = ata_cmd_device(argv[2]);
 	if (!dev)
 		return 1;
@@ -292,15 +292,13 @@ static int ata_cmd_run(int argc, char **argv)
 		return ata_cmd_write(dev, argv + 3);
 	if (!strcmp(argv[1], "bench") && argc == 5)
 		return ata_cmd_bench(dev, argv[3], argv[4]);
-	console_printf("ata: unknown subcommand or wrong arguments: %s\n", argv[1]);
-	return 1;
+	return shell_usage(&ata_command);
 }
 
 static const struct shell_command ata_command = {
 	.name = "ata",
-	.usage = "ata [list] | ata mode DEV pio|dma | ata identify DEV | ata read DEV LBA COUNT | "
-		 "ata write DEV LBA COUNT SEED | "
-		 "ata bench DEV read|write MIB",
+	.usage = "ata [list]\nata mode DEV pio|dma\nata identify DEV\nata read DEV LBA COUNT\n"
+		 "ata write DEV LBA COUNT SEED\nata bench DEV read|write MIB",
 	.help = "IDE/ATA devices: list, DMA/PIO mode, IDENTIFY, raw read/write (CRC32), throughput",
 	.run = ata_cmd_run,
 };

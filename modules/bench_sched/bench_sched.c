@@ -442,6 +442,8 @@ static int run_benches(const char *what, unsigned int count)
 	return err ?: (signal_pending(current) ? -EINTR : 0);
 }
 
+static const struct shell_command schedbench_command;
+
 static int cmd_schedbench(int argc, char **argv)
 {
 	static const char *const whats[] = { "all",  "switch",   "completion", "yield",
@@ -458,18 +460,19 @@ static int cmd_schedbench(int argc, char **argv)
 	for (unsigned int i = 0; i < ARRAY_SIZE(whats); i++)
 		known |= !strcmp(what, whats[i]);
 	if (!known || argc > 3 || (argc == 3 && (kstrtouint(argv[2], 0, &count) || !count))) {
-		console_printf("usage: schedbench [all|switch|completion|yield|wake|wakebusy|"
-			       "jitter|msleep] [count]\n");
-		return -EINVAL;
+		return shell_usage(&schedbench_command);
 	}
 	return run_benches(what, count);
 }
 
 static const struct shell_command schedbench_command = {
 	.name = "schedbench",
-	.usage = "schedbench [all|switch|completion|yield|wake|wakebusy|jitter|msleep] [count]",
+	.usage = "schedbench [TEST] [count]",
 	.help = "scheduler figures: switch time, wake-up latency, timer jitter, sleep lengths",
 	.run = cmd_schedbench,
+	.flags = SHELL_CMD_DEBUG,
+	.long_help = "TEST: all (the default), switch, completion, yield, wake, wakebusy, jitter,\n"
+		     "msleep\n",
 };
 
 static int __init bench_sched_init(void)

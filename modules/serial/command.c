@@ -28,8 +28,9 @@ static int cmd_serial(int argc, char **argv);
 
 static const struct shell_command serial_command = {
 	.name = "serial",
-	.usage = "serial [list | set <tty> <baud> [8n1] | send <tty> <seed> <bytes> | "
-		 "recv <tty> <bytes> [timeout_ms] | sink <tty> on|off | stat <tty> | seq <count>]",
+	.usage = "serial [list]\nserial set <tty> <baud> [8n1]\nserial send <tty> <seed> <bytes>\n"
+		 "serial recv <tty> <bytes> [timeout_ms]\nserial sink <tty> on|off\n"
+		 "serial stat <tty>\nserial seq <count>",
 	.help = "serial ports: types, settings, error counters; data tests",
 	.run = cmd_serial,
 };
@@ -234,20 +235,34 @@ static int serial_port_command(int argc, char **argv)
 	return -EINVAL;
 }
 
+/* The most words each sub-command takes, its name and the command's included. */
+static int serial_max_argc(const char *sub)
+{
+	static const struct { const char *name; int max; } subs[] = {
+		{ "list", 2 }, { "set", 5 }, { "send", 5 }, { "recv", 5 }, { "sink", 4 },
+		{ "stat", 3 }, { "seq", 3 },
+	};
+
+	for (unsigned int i = 0; i < ARRAY_SIZE(subs); i++)
+		if (strcmp(sub, subs[i].name) == 0)
+			return subs[i].max;
+	return 0;
+}
+
 static int cmd_serial(int argc, char **argv)
 {
 	int err;
 
+	if (argc > 1 && argc > serial_max_argc(argv[1]))
+		return shell_usage(&serial_command);
 	if (argc == 1 || strcmp(argv[1], "list") == 0)
 		return serial_list();
 	if (strcmp(argv[1], "seq") == 0)
 		err = serial_seq(argc, argv);
 	else
 		err = serial_port_command(argc, argv);
-	if (err == -EINVAL) {
-		console_printf("usage: %s\n", serial_command.usage);
-		return 1;
-	}
+	if (err == -EINVAL)
+		return shell_usage(&serial_command);
 	return err;
 }
 

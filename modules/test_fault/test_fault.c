@@ -65,6 +65,7 @@ static const struct shell_command test_fault_command = {
 	.usage = "test_fault null|overflow|overflow-shell",
 	.help = "start a kernel thread that oopses (halts the machine)",
 	.run = test_fault_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_fault_init(void)

@@ -137,6 +137,7 @@ static const struct shell_command test_fpu_command = {
 	.usage = "test_fpu [rounds]",
 	.help = "check that SSE registers survive task switches",
 	.run = test_fpu_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_fpu_init(void)

@@ -36,6 +36,7 @@ static const struct shell_command initfail_command = {
 	.usage = "initfail",
 	.help = "left registered by test_initfail's failing init",
 	.run = initfail_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init initfail_init(void)

@@ -85,6 +85,7 @@ static const struct shell_command test_kthread_command = {
 	.usage = "test_kthread [stuck]",
 	.help = "print the test threads' counters; 'stuck': kthread_stop of a deaf thread",
 	.run = test_kthread_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_kthread_init(void)

@@ -81,6 +81,7 @@ static const struct shell_command test_locking_command = {
 	.usage = "test_locking spin_msleep|spin_mutex|irqs_off|recursion",
 	.help = "misuse a lock on purpose; the lock checks report it",
 	.run = test_locking_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_locking_init(void)

@@ -64,10 +64,14 @@ static int modref_wait_run(int argc, char **argv)
 }
 
 static const struct shell_command modref_commands[] = {
-	{ "modref_self", "modref_self", "rmmod of test_modref from its own command", modref_self_run },
-	{ "modref_sleep", "modref_sleep", "sleep while a work item tries rmmod", modref_sleep_run },
-	{ "modref_work", "modref_work", "queue a work item that tries rmmod", modref_work_run },
-	{ "modref_wait", "modref_wait", "wait for modref_work's attempt", modref_wait_run },
+	{ "modref_self", "modref_self", "rmmod of test_modref from its own command", modref_self_run,
+	  SHELL_CMD_DEBUG, NULL },
+	{ "modref_sleep", "modref_sleep", "sleep while a work item tries rmmod", modref_sleep_run,
+	  SHELL_CMD_DEBUG, NULL },
+	{ "modref_work", "modref_work", "queue a work item that tries rmmod", modref_work_run,
+	  SHELL_CMD_DEBUG, NULL },
+	{ "modref_wait", "modref_wait", "wait for modref_work's attempt", modref_wait_run,
+	  SHELL_CMD_DEBUG, NULL },
 };
 
 static void modref_unregister_commands(unsigned int n)

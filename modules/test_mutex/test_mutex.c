@@ -179,6 +179,7 @@ static const struct shell_command test_mutex_command = {
 	.usage = "test_mutex counter|nolock|recursive|nonowner|sem",
 	.help = "mutex and semaphore checks between kernel threads",
 	.run = test_mutex_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_mutex_init(void)

@@ -112,6 +112,7 @@ static const struct shell_command timertest_command = {
 	.usage = "timertest",
 	.help = "test_timer: timer ticks, measured rate, thread loops, work runs",
 	.run = timertest_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 static int __init test_timer_init(void)

@@ -158,6 +158,7 @@ static const struct shell_command wqtest_command = {
 	.usage = "wqtest",
 	.help = "test_timer: checks the workqueue API's semantics",
 	.run = wqtest_cmd,
+	.flags = SHELL_CMD_DEBUG,
 };
 
 int wqtest_register(void)
