@@ -10,6 +10,10 @@ import random
 import string
 import sys
 
+# The exercise checkers run in a pytest of their own (tests/test_exercises.py starts it): their
+# conftest.py would otherwise shadow this one as the module `conftest` the tests import.
+collect_ignore = ["exercises"]
+
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -57,11 +57,22 @@ void kthread_exit(long ret)
 {
 	struct kthread *k = to_kthread(current);
 
-	if (k) {
+	if (k)
 		k->result = (int)ret;
-		complete_all(&k->exited);
-	}
 	do_exit(ret);
+}
+
+/*
+ * Called by do_exit with interrupts off, the task already TASK_DEAD: the stopper it wakes
+ * cannot run before the dead task has switched away for good, so when kthread_stop returns
+ * the thread is gone (no longer in ps), not merely about to go.
+ */
+void kthread_exit_notify(struct task_struct *t)
+{
+	struct kthread *k = to_kthread(t);
+
+	if (k)
+		complete_all(&k->exited);
 }
 EXPORT_SYMBOL(kthread_exit);
 

@@ -18,6 +18,20 @@ void rq_enqueue(struct rq *rq, struct task_struct *t)
 	rq->nr_running++;
 }
 
+/* At the front, behind the tasks woken before it: woken tasks run in the order they woke. */
+static void rq_enqueue_boosted(struct rq *rq, struct task_struct *t)
+{
+	struct list_head *pos = &rq->queue;
+
+	while (pos->next != &rq->queue &&
+	       list_entry(pos->next, struct task_struct, run_list)->wake_boost)
+		pos = pos->next;
+	list_add(&t->run_list, pos);
+	t->wake_boost = true;
+	t->on_rq = true;
+	rq->nr_running++;
+}
+
 struct task_struct *rq_pick_next(struct rq *rq)
 {
 	struct task_struct *next = list_first_entry_or_null(&rq->queue, struct task_struct,
@@ -27,6 +41,7 @@ struct task_struct *rq_pick_next(struct rq *rq)
 		return rq->idle;
 	list_del_init(&next->run_list);
 	next->on_rq = false;
+	next->wake_boost = false;
 	rq->nr_running--;
 	if (next->time_slice == 0)
 		next->time_slice = RR_TIMESLICE_TICKS;
@@ -54,9 +69,7 @@ int rq_wake(struct rq *rq, struct task_struct *t, unsigned int mask, struct task
 	if (t == curr || t->on_rq)
 		return 1; /* still running, or preempted before it could sleep */
 	if ((state & TASK_NORMAL) && t->time_slice > 0) {
-		list_add(&t->run_list, &rq->queue);
-		t->on_rq = true;
-		rq->nr_running++;
+		rq_enqueue_boosted(rq, t);
 		*resched = true; /* a sleeper with time left preempts */
 	} else {
 		rq_enqueue(rq, t);

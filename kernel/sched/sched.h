@@ -42,6 +42,8 @@ void fpu_init(void);
 void fpu_switch(struct task_struct *prev, struct task_struct *next);
 void fpu_release(struct task_struct *t);
 
+/* kthread.c: do_exit's last word for a kernel thread (wakes kthread_stop). IRQs off. */
+void kthread_exit_notify(struct task_struct *t);
 /* kthread.c: stops/reaps every kernel thread whose function lies in [start, end); returns
  * how many could not be stopped (the range must then stay mapped). */
 unsigned int kthread_release_range(unsigned long start, unsigned long end, const char *owner);

@@ -171,6 +171,7 @@ void do_exit(long code)
 	t->exit_code = (int)code;
 	t->flags |= PF_EXITING;
 	t->__state = TASK_DEAD;
+	kthread_exit_notify(t);
 	schedule();
 	panic("a dead task was scheduled again");
 }

@@ -133,6 +133,18 @@ static void test_wake_preemption(void)
 	resched = false;
 	rq_enqueue(&rq, &c);
 	a.__state = TASK_INTERRUPTIBLE;
+	b.__state = TASK_INTERRUPTIBLE;
+	a.time_slice = b.time_slice = 2;
+	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &idle, &resched), 1);
+	CHECK_INT(rq_wake(&rq, &b, TASK_NORMAL, &idle, &resched), 1);
+	CHECK(rq_pick_next(&rq) == &a); /* woken tasks run in the order they woke */
+	CHECK(rq_pick_next(&rq) == &b);
+	CHECK(rq_pick_next(&rq) == &c); /* then the queue as it was */
+
+	reset();
+	resched = false;
+	rq_enqueue(&rq, &c);
+	a.__state = TASK_INTERRUPTIBLE;
 	a.time_slice = 0; /* used its slice up: no bonus, back of the queue */
 	CHECK_INT(rq_wake(&rq, &a, TASK_NORMAL, &b, &resched), 1);
 	CHECK(!resched);

@@ -46,6 +46,7 @@ struct task_struct {
 	char comm[TASK_COMM_LEN];
 	struct list_head run_list; /* on the run queue while runnable and not running */
 	bool on_rq;
+	bool wake_boost; /* queued at the front by a wake-up, ahead of ordinary tasks */
 	struct list_head tasks; /* every task, for ps */
 	int usage;              /* references: the scheduler's one, kthread_create's one */
 	void *stack;            /* lowest address of the kernel stack (a guard page lies below) */
