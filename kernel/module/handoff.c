@@ -137,7 +137,9 @@ static int check_name_pointer(struct load_info *info, const char *what, u64 addr
 	return 0;
 }
 
-/* The loaded table `name` as entries of `entsize` bytes; NULL when absent or not loaded. */
+/* The loaded table `name` as entries of `entsize` bytes (pointer-aligned structures); NULL
+ * when absent or not loaded. A table placed at a misaligned address (its sh_addralign lied)
+ * is refused: the kernel reads its entries as structures. */
 static const void *table_of(struct load_info *info, const char *name, u64 entsize, u64 *count,
 			    int *err)
 {
@@ -151,7 +153,10 @@ static const void *table_of(struct load_info *info, const char *name, u64 entsiz
 		*err = load_fail(info, -ENOEXEC,
 				 "section %s size 0x%lx is not a whole number of %lu-byte entries",
 				 name, (unsigned long)size, (unsigned long)entsize);
-	return mem;
+	else if ((uintptr_t)mem % sizeof(void *))
+		*err = load_fail(info, -ENOEXEC, "section %s is not %lu-byte aligned", name,
+				 (unsigned long)sizeof(void *));
+	return *err ? NULL : mem;
 }
 
 static int check_ksymtab_entry(struct load_info *info, const struct kernel_symbol *ks, u64 n)

@@ -18,7 +18,8 @@ FUZZ_CFLAGS := -g -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-Ikernel/include -Ikernel -DKEEL_HOST_TEST -fno-builtin \
 	-Dvsnprintf=keel_vsnprintf -Dsnprintf=keel_snprintf -Dvscnprintf=keel_vscnprintf \
 	-Dscnprintf=keel_scnprintf
-FUZZ_FLAGS := -rss_limit_mb=1024 -timeout=10 -max_len=65536 -print_final_stats=0
+FUZZ_FLAGS := -rss_limit_mb=1024 -timeout=10 -max_len=65536 -print_final_stats=0 \
+	-artifact_prefix=$(BUILD)/fuzz/
 
 .PHONY: modload-fixtures fuzz fuzz-modload-short
 
@@ -37,9 +38,11 @@ $(FUZZ_MODLOAD): tests/fuzz/fuzz_modload.c $(MODLOAD_CORE) $(wildcard kernel/mod
 	@mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CLANG) $(FUZZ_CFLAGS) tests/fuzz/fuzz_modload.c $(MODLOAD_CORE) -o $@
 
-$(FUZZ_MODLOAD_SEEDS)/stamp: $(MODLOAD_FIXTURES)/stamp $(MODLOAD_BADKO)/manifest.txt
+$(FUZZ_MODLOAD_SEEDS)/stamp: $(MODLOAD_FIXTURES)/stamp $(MODLOAD_BADKO)/manifest.txt \
+		$(wildcard tests/fuzz/regressions/modload/*)
 	@mkdir -p $(dir $@) $(FUZZ_MODLOAD_CORPUS)
-	$(Q)cp $(MODLOAD_FIXTURES)/*.ko $(MODLOAD_BADKO)/*.ko $(dir $@) && touch $@
+	$(Q)cp $(MODLOAD_FIXTURES)/*.ko $(MODLOAD_BADKO)/*.ko $(dir $@) && \
+	    cp tests/fuzz/regressions/modload/* $(dir $@) && rm -f $(dir $@)README.md && touch $@
 
 fuzz-modload-short: $(FUZZ_MODLOAD) $(FUZZ_MODLOAD_SEEDS)/stamp
 	$(quiet) FUZZ "module loader ($(FUZZ_SHORT_SECONDS) s)"
