@@ -12,6 +12,7 @@
 struct cpio_entry {
 	const char *name; /* NUL-terminated, inside the archive */
 	u32 mode;
+	u32 mtime; /* seconds since the epoch */
 	const void *data; /* inside the archive */
 	u64 size;
 };
