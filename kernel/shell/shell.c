@@ -9,6 +9,7 @@
 #include <keel/string.h>
 #include <keel/sched.h>
 #include "module/module.h"
+#include "fs/redirect.h"
 #include "shell/shell_internal.h"
 
 #define SHELL_COMMANDS_MAX 128
@@ -209,7 +210,8 @@ static int shell_execute_line(const char *line)
 {
 	char words[SHELL_LINE_MAX];
 	char *argv[SHELL_ARGS_MAX + 1];
-	int argc, index;
+	struct shell_redirect *redirect;
+	int argc, index, ret;
 
 	ensure_builtins();
 	if (strlen(line) >= sizeof(words)) {
@@ -225,7 +227,12 @@ static int shell_execute_line(const char *line)
 		shell_print_error("keel", argv[0], "command not found (type 'help')");
 		return -ENOENT;
 	}
-	return run_command((unsigned int)index, argc, argv);
+	ret = shell_redirect_begin(&argc, argv, &redirect); /* "> file", kernel/fs/redirect.c */
+	if (ret)
+		return ret;
+	ret = run_command((unsigned int)index, argc, argv);
+	shell_redirect_end(redirect);
+	return ret;
 }
 
 /* Nesting depth of shell_execute. Command lines run in the shell's task only (rc, prompt and
