@@ -1,6 +1,6 @@
 /*
- * Disk images for RAM disks (modules/ramdisk): a module sees no VFS, so the block layer sizes an
- * initrd file and copies it onto a not yet registered device through the driver's own write.
+ * Disk images for RAM disks (modules/ramdisk): the block layer sizes a file (through the VFS)
+ * and copies it onto a not yet registered device through the driver's own write.
  */
 #include <keel/blkdev.h>
 #include <keel/errno.h>
