@@ -1,7 +1,8 @@
 """The VFS in the guest: the initrd unpacked into the root ramfs equals the host's staging tree
 (CRC-32s from zlib, modes, symlinks); read-write ramfs operations from the shell replayed on a
 host-side model; output redirection; mount/umount of a second ramfs and what keeps it busy;
-one clear error line for each errno the path walk gives."""
+one clear error line for each errno the path walk gives; a filesystem module (test_fs)
+autoloaded by mount -t and pinned while mounted."""
 
 import random
 import stat
@@ -277,3 +278,18 @@ def test_error_lines(vfs, command, message):
     vfs.run("ln -s loop /tmp/loop")
     out = vfs.run(command)
     assert out.splitlines() == [message], out
+
+
+def test_filesystem_module_autoloads_and_stays_while_mounted(vfs):
+    """modules/test_fs registers "testfs" with MODULE_ALIAS_FS: mount -t loads it, and the
+    superblock's module reference makes rmmod say it is in use until umount."""
+    assert "test_fs" not in vfs.run("lsmod").split()
+    vfs.run("mount -t testfs none /mnt")
+    assert "test_fs" in vfs.run("lsmod").split()
+    assert vfs.run("mount").splitlines()[-1] == "none /mnt testfs rw 0 0"
+    assert vfs.run("cat /mnt/hello") == "hello from testfs\n"
+    assert "test_fs is in use" in vfs.run("rmmod test_fs")
+    assert vfs.run("umount /mnt") == ""
+    vfs.run("rmmod test_fs")
+    assert "test_fs" not in vfs.run("lsmod").split()
+    assert vfs.run("ls /mnt") == ""

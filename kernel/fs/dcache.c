@@ -127,6 +127,14 @@ struct dentry *d_alloc(struct dentry *parent, const struct qstr *name)
 	return d;
 }
 
+struct dentry *d_alloc_name(struct dentry *parent, const char *name)
+{
+	struct qstr q = { .name = name, .len = (u32)strlen(name) };
+
+	d_hash_name(parent, &q);
+	return d_alloc(parent, &q);
+}
+
 struct dentry *d_make_root(struct inode *root_inode)
 {
 	static const struct qstr slash = { .name = "/", .len = 1 };

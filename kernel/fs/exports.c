@@ -23,6 +23,7 @@ EXPORT_SYMBOL_GPL(get_next_ino);
 EXPORT_SYMBOL_GPL(setattr_copy);
 EXPORT_SYMBOL_GPL(generic_fillattr);
 EXPORT_SYMBOL_GPL(d_alloc);
+EXPORT_SYMBOL_GPL(d_alloc_name);
 EXPORT_SYMBOL_GPL(d_make_root);
 EXPORT_SYMBOL_GPL(d_add);
 EXPORT_SYMBOL_GPL(d_instantiate);

@@ -20,13 +20,15 @@
 #ifndef KEEL_FS_H
 #define KEEL_FS_H
 
+/* Included whole (not just declared) so every user sees the same struct super_block, and the
+ * modversions CRCs of the VFS's exports agree between the kernel and filesystem modules. */
+#include <keel/blkdev.h>
 #include <keel/list.h>
 #include <keel/mutex.h>
 #include <keel/stat.h>
 #include <keel/types.h>
 
 struct module;
-struct block_device;
 struct super_block;
 struct inode;
 struct dentry;
@@ -369,6 +371,8 @@ void generic_fillattr(struct inode *inode, struct kstat *stat);
 /* A new unhashed negative dentry called name under parent (taking a reference on parent).
  * NULL without memory. */
 struct dentry *d_alloc(struct dentry *parent, const struct qstr *name);
+/* d_alloc for a NUL-terminated name (filesystems building their tree at mount). */
+struct dentry *d_alloc_name(struct dentry *parent, const char *name);
 /* The root dentry of a superblock, owning the caller's reference to root_inode (dropped on
  * failure, NULL returned). */
 struct dentry *d_make_root(struct inode *root_inode);
