@@ -1,5 +1,6 @@
 """ls and cat show exactly what was packed into the initrd (iso/initrd/, modules, and random
-INITRD_EXTRA files under /extra/); the build's CMDLINE reaches `cmdline`; /etc/rc runs first."""
+INITRD_EXTRA files under /extra/), unpacked into the root ramfs next to /dev /mnt /proc /tmp;
+the build's CMDLINE reaches `cmdline`; /etc/rc runs first."""
 
 import re
 
@@ -10,8 +11,12 @@ def named_entries(line, names):
     return {token.rstrip("/") for token in line.split()} & names
 
 
-def check_listing(shell, directory, path):
-    expected = {entry.name for entry in directory.iterdir()}
+# Empty mount points the kernel creates in the root ramfs after unpacking the initrd.
+BOOT_DIRS = {"dev", "mnt", "proc", "tmp"}
+
+
+def check_listing(shell, directory, path, also=frozenset()):
+    expected = {entry.name for entry in directory.iterdir()} | also
     output = shell.run(f"ls {path}")
     lines = [line for line in output.splitlines() if line.strip()]
     listed = set()
@@ -30,7 +35,7 @@ def is_text(data):
 
 def test_ls_matches_initrd(custom_shell, custom_variant):
     root = custom_variant.initrd_root
-    check_listing(custom_shell, root, "/")
+    check_listing(custom_shell, root, "/", also=BOOT_DIRS)
     for directory in sorted(p for p in root.rglob("*") if p.is_dir()):
         check_listing(custom_shell, directory, "/" + str(directory.relative_to(root)))
 

@@ -22,7 +22,6 @@ int read_page_buffers(struct cache_page *page);
 int write_page_buffers(struct cache_page *page);
 
 /* The `sync` command and `blk cache` (cache_cmd.c). */
-void bcache_register_commands(void);
 int blk_cache_stat_command(void);
 
 #endif

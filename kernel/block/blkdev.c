@@ -366,5 +366,4 @@ EXPORT_SYMBOL_GPL(blkdev_flush);
 void block_init(void)
 {
 	blk_register_commands();
-	bcache_register_commands();
 }

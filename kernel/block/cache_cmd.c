@@ -1,6 +1,6 @@
 /*
- * Shell commands for the page cache: `sync` (write every dirty page and wait) and
- * `blk cache` (cached, dirty and writeback pages per block device, and the cache's totals).
+ * The page cache's figures for the shell: `blk cache` (cached, dirty and writeback pages per
+ * block device, and the cache's totals). `sync` is the VFS's (kernel/fs/cmd_mount.c).
  */
 #include <keel/blkdev.h>
 #include <keel/console.h>
@@ -33,26 +33,4 @@ int blk_cache_stat_command(void)
 	console_printf("since boot: %lu evicted (%lu by failed allocations), %lu written back\n",
 		       st.evicted, st.shrinker_evicted, st.written);
 	return 0;
-}
-
-/* The failing devices were named by ksys_sync, one line each. */
-static int cmd_sync(int argc, char **argv)
-{
-	if (argc != 1) {
-		console_puts("usage: sync\n");
-		return SHELL_FAILED;
-	}
-	return ksys_sync() ? SHELL_FAILED : 0;
-}
-
-static const struct shell_command sync_command = {
-	.name = "sync",
-	.usage = "sync",
-	.help = "write every dirty cached page back and wait",
-	.run = cmd_sync,
-};
-
-void bcache_register_commands(void)
-{
-	shell_register_command(&sync_command);
 }

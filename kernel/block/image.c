@@ -1,6 +1,6 @@
 /*
- * Disk images for RAM disks (modules/ramdisk): a module sees no VFS, so the block layer sizes an
- * initrd file and copies it onto a not yet registered device through the driver's own write.
+ * Disk images for RAM disks (modules/ramdisk): the block layer sizes a file (through the VFS)
+ * and copies it onto a not yet registered device through the driver's own write.
  */
 #include <keel/blkdev.h>
 #include <keel/errno.h>
@@ -9,18 +9,18 @@
 #include <keel/overflow.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include "fs/vfs.h"
+#include <keel/fs.h>
 
 #define IMAGE_CHUNK_BYTES (64 * 1024)
 
 int blkdev_image_size(const char *path, u64 *size)
 {
-	struct vfs_stat st;
+	struct kstat st;
 	int err = vfs_stat(path, &st);
 
 	if (err)
 		return err;
-	if (st.is_dir)
+	if (S_ISDIR(st.mode))
 		return -EISDIR;
 	*size = st.size;
 	return 0;
@@ -61,7 +61,8 @@ int blkdev_load_image(struct block_device *bdev, const char *path)
 		return -EINVAL;
 	if (size > capacity)
 		return -EFBIG;
-	err = vfs_open(path, &f);
+	f = vfs_open(path, O_RDONLY, 0);
+	err = IS_ERR(f) ? (int)PTR_ERR(f) : 0;
 	if (err)
 		return err;
 	buf = kmalloc(IMAGE_CHUNK_BYTES, GFP_KERNEL);
@@ -77,7 +78,7 @@ int blkdev_load_image(struct block_device *bdev, const char *path)
 	}
 	kfree(buf);
 out_close:
-	vfs_close(f);
+	fput(f);
 	return err;
 }
 EXPORT_SYMBOL_GPL(blkdev_load_image);

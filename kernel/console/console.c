@@ -1,6 +1,8 @@
 /* The list of output consoles, the shell's direct console output, and console input (a tty). */
 #include <keel/export.h>
 #include <keel/console.h>
+#include <keel/preempt.h>
+#include <keel/sched.h>
 #include <keel/irqflags.h>
 #include <keel/string.h>
 #include <keel/tty.h>
@@ -59,9 +61,26 @@ unsigned int unregister_console_range(unsigned long start, unsigned long end)
  * return no write is running. A going module's console keeps printing until its exit
  * unregisters it: serial.ko hands COM1 back that way without losing a line.
  */
+static struct console_sink *console_sink;
+
+struct console_sink *console_set_sink(struct console_sink *sink)
+{
+	struct console_sink *old = console_sink;
+
+	WRITE_ONCE(console_sink, sink);
+	return old;
+}
+EXPORT_SYMBOL(console_set_sink);
+
 void console_write(const char *s, size_t n)
 {
+	struct console_sink *sink = READ_ONCE(console_sink);
 	unsigned long flags;
+
+	if (sink && sink->task == current && !in_interrupt()) {
+		sink->write(sink, s, n);
+		return;
+	}
 
 	local_irq_save(flags);
 	for (struct console *con = consoles; con; con = con->next)

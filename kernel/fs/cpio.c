@@ -72,6 +72,7 @@ static const char *locate_member(const u8 *base, size_t size, size_t off, const 
 		return "member data runs past the end of the archive";
 	entry->name = (const char *)base + name_off;
 	entry->mode = h->field[F_MODE];
+	entry->mtime = h->field[F_MTIME];
 	entry->data = base + data_off;
 	entry->size = file_size;
 	*next = ALIGN_UP(data_off + file_size, 4);

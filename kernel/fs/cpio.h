@@ -4,14 +4,10 @@
 
 #include <keel/types.h>
 
-#define CPIO_S_IFMT 0170000
-#define CPIO_S_IFDIR 0040000
-#define CPIO_S_IFREG 0100000
-#define CPIO_S_IFLNK 0120000
-
 struct cpio_entry {
 	const char *name; /* NUL-terminated, inside the archive */
-	u32 mode;
+	u32 mode; /* file type and permissions, as <keel/stat.h> */
+	u32 mtime; /* seconds since the epoch */
 	const void *data; /* inside the archive */
 	u64 size;
 };

@@ -11,7 +11,7 @@
 #include "console/log.h"
 #include "console/video.h"
 #include "cpu/cpu.h"
-#include "fs/vfs.h"
+#include <keel/fs.h>
 #include "init/bootinfo.h"
 #include "init/version.h"
 #include "input/input_core.h"
@@ -59,7 +59,7 @@ static void kernel_init(void *unused)
 {
 	acpi_init();
 	input_init();
-	initrd_init();
+	vfs_caches_init(); /* the root ramfs, with the initrd unpacked into it */
 	tty_init();
 	page_cache_init(); /* the writeback thread, before any block device */
 	block_init();

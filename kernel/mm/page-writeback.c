@@ -203,7 +203,7 @@ static int sync_mapping(struct address_space *m)
 	return err;
 }
 
-int ksys_sync(void)
+int sync_all_mappings(void)
 {
 	struct address_space *m;
 	int err = 0, ret;
@@ -218,7 +218,7 @@ int ksys_sync(void)
 	mutex_unlock(&writeback_mutex);
 	return err;
 }
-EXPORT_SYMBOL_GPL(ksys_sync);
+EXPORT_SYMBOL_GPL(sync_all_mappings);
 
 void emergency_sync(void)
 {
@@ -231,7 +231,7 @@ void emergency_sync(void)
 	}
 	if (dirty)
 		pr_info("sync: writing %lu dirty pages before the machine stops\n", dirty);
-	ksys_sync();
+	sync_all_mappings();
 }
 
 void wakeup_flusher_threads(void)

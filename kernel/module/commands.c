@@ -5,7 +5,7 @@
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include "fs/vfs.h"
+#include <keel/fs.h>
 #include "module/module.h"
 
 #define ARGS_MAX 2048 /* a 1023-character line whose every word gains two quotes fits */
@@ -217,7 +217,7 @@ static int modinfo_file(const char *path)
 	size_t size;
 	int err, idx;
 
-	err = vfs_read_file(path, &image, &size);
+	err = kernel_read_file_from_path(path, &image, &size, KERNEL_READ_FILE_MAX);
 	if (err == -ENOENT)
 		return err;
 	if (err) {

@@ -12,7 +12,7 @@
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
 #include <keel/build_bug.h>
-#include "fs/vfs.h"
+#include <keel/fs.h>
 #include "mm/mm.h"
 #include "module/exports.h"
 #include "module/module.h"
@@ -474,7 +474,7 @@ int load_module_file(const char *path, const char *args, struct module **out)
 	size_t size;
 	int err;
 
-	err = vfs_read_file(path, &image, &size);
+	err = kernel_read_file_from_path(path, &image, &size, KERNEL_READ_FILE_MAX);
 	if (err) {
 		pr_err("insmod: %s: cannot read the file (%s)\n", path, errno_name(err));
 		return err;

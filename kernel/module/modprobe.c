@@ -11,7 +11,7 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include "fs/vfs.h"
+#include <keel/fs.h>
 #include "init/version.h"
 #include "module/module.h"
 
@@ -98,7 +98,7 @@ static int find_dep_entry_in(const char *dir, const char *name, struct dep_entry
 	int err;
 
 	snprintf(file, sizeof(file), "%s/modules.dep", dir);
-	err = vfs_read_file(file, (void **)&buf, &size);
+	err = kernel_read_file_from_path(file, (void **)&buf, &size, KERNEL_READ_FILE_MAX);
 	if (err)
 		return -ENOENT;
 	err = -ENOENT;
@@ -145,7 +145,7 @@ static int for_each_alias_match_in(const char *dir, const char *alias,
 	int matches = 0;
 
 	snprintf(file, sizeof(file), "%s/modules.alias", dir);
-	if (vfs_read_file(file, (void **)&buf, &size))
+	if (kernel_read_file_from_path(file, (void **)&buf, &size, KERNEL_READ_FILE_MAX))
 		return 0;
 	cursor = buf;
 	while ((line = strsep(&cursor, "\n")) != NULL) {
@@ -295,7 +295,7 @@ void module_load_boot_list(void)
 	char *buf, *cursor, *line;
 	size_t size;
 
-	if (vfs_read_file("/etc/modules", (void **)&buf, &size))
+	if (kernel_read_file_from_path("/etc/modules", (void **)&buf, &size, KERNEL_READ_FILE_MAX))
 		return;
 	cursor = buf;
 	while ((line = strsep(&cursor, "\n")) != NULL) {

@@ -10,6 +10,7 @@
 #include <keel/sched.h>
 #include "console/log.h"
 #include "module/module.h"
+#include "fs/redirect.h"
 #include "shell/shell_internal.h"
 
 #define SHELL_COMMANDS_MAX 128
@@ -241,17 +242,27 @@ static int read_command(struct shell_lexer *lx, char **argv, int *argc, int room
 	return ret;
 }
 
+/* One command of the line: "> file" / ">> file" taken out first (kernel/fs/redirect.c), so
+ * the usage check and the command see only their own words. */
 static int execute_argv(int argc, char **argv)
 {
-	int index = find_command_index(argv[0]);
+	struct shell_redirect *redirect;
+	int index, ret;
 
+	ret = shell_redirect_begin(&argc, argv, &redirect);
+	if (ret)
+		return ret;
+	index = argc ? find_command_index(argv[0]) : -1;
 	if (index < 0) {
-		shell_print_error("keel", argv[0], "command not found (type 'help')");
-		return -ENOENT;
+		shell_print_error("keel", argc ? argv[0] : ">", "command not found (type 'help')");
+		ret = -ENOENT;
+	} else if (shell_check_args(commands[index], argc, argv)) {
+		ret = SHELL_FAILED;
+	} else {
+		ret = run_command((unsigned int)index, argc, argv);
 	}
-	if (shell_check_args(commands[index], argc, argv))
-		return SHELL_FAILED;
-	return run_command((unsigned int)index, argc, argv);
+	shell_redirect_end(redirect);
+	return ret;
 }
 
 /* Whether the commands after this one still run: not after Ctrl-C or the nesting limit. */

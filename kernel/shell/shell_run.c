@@ -13,7 +13,7 @@
 #include <keel/ktime.h>
 #include <keel/tty.h>
 #include <keel/sched/signal.h>
-#include "fs/vfs.h"
+#include <keel/fs.h>
 #include "irq/irq.h"
 #include "time/time.h"
 #include "shell/shell_internal.h"
@@ -64,7 +64,8 @@ static void run_rc(void)
 {
 	char *script, *rest, *line;
 	size_t size;
-	int ret = vfs_read_file(RC_PATH, (void **)&script, &size);
+	int ret = kernel_read_file_from_path(RC_PATH, (void **)&script, &size,
+					     KERNEL_READ_FILE_MAX);
 
 	if (ret == -ENOENT)
 		return;
@@ -72,7 +73,7 @@ static void run_rc(void)
 		console_printf("rc: %s: %s\n", RC_PATH, shell_strerror(ret));
 		return;
 	}
-	/* vfs_read_file NUL-terminates; a NUL inside the file simply ends the script there. */
+	/* kernel_read_file_from_path NUL-terminates; a NUL inside the file simply ends the script there. */
 	rest = script;
 	while (!signal_pending(current) && (line = strsep(&rest, "\n")) != NULL)
 		run_rc_line(line);

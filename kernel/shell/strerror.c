@@ -26,7 +26,9 @@ static const struct {
 	{ EILSEQ, "Invalid or incomplete multibyte or wide character" },
 	{ EOPNOTSUPP, "Operation not supported" }, { ETIMEDOUT, "Timed out" },
 	{ ENOTSUPP, "Operation not supported" }, { EKEYREJECTED, "Key was rejected by service" },
-	{ ENOMEDIUM, "No medium found" },
+	{ ENOMEDIUM, "No medium found" }, { ELOOP, "Too many levels of symbolic links" },
+	{ EXDEV, "Invalid cross-device link" }, { EMLINK, "Too many links" },
+	{ ENOTBLK, "Block device required" },
 };
 
 const char *shell_strerror(int err)

@@ -26,6 +26,19 @@ void console_flush(void);
 void console_puts(const char *s);
 int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * An output sink takes the console output of one task (a shell command's `> file`): while
+ * set, console_write() called by sink->task outside interrupts goes to sink->write instead
+ * of the consoles; printk and other tasks still reach the consoles. console_set_sink()
+ * installs sink (NULL: none) and returns the previous one, to restore when nesting.
+ */
+struct task_struct;
+struct console_sink {
+	struct task_struct *task;
+	void (*write)(struct console_sink *sink, const char *s, size_t n);
+};
+struct console_sink *console_set_sink(struct console_sink *sink);
+
 /* Console input: drivers push received bytes (IRQ context too) into the console tty (keel/tty.h). */
 void console_input_push(char c);
 

@@ -86,6 +86,8 @@ const char *module_name(const struct module *mod);
 #define MODULE_DESCRIPTION(_desc) MODULE_INFO(description, _desc)
 #define MODULE_VERSION(_version) MODULE_INFO(version, _version)
 #define MODULE_ALIAS(_alias) MODULE_INFO(alias, _alias)
+/* A filesystem module: `mount -t NAME` autoloads it through the alias fs-NAME, as in Linux. */
+#define MODULE_ALIAS_FS(_name) MODULE_ALIAS("fs-" _name)
 #define MODULE_FIRMWARE(_file) MODULE_INFO(firmware, _file)
 #define MODULE_SOFTDEP(_dep) MODULE_INFO(softdep, _dep)
 

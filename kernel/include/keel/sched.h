@@ -37,6 +37,8 @@ struct thread_struct {
 	unsigned long sp; /* saved stack pointer while switched out (switch.S uses offset 0) */
 };
 
+struct fs_struct;
+
 struct task_struct {
 	struct thread_struct thread; /* first: __switch_to_asm finds sp at offset 0 */
 	volatile unsigned int __state;
@@ -66,6 +68,8 @@ struct task_struct {
 	/* Signals sent and not yet handled, one bit each (1UL << SIGINT); only SIGINT exists so
 	 * far (<keel/sched/signal.h>). Changed with interrupts off: the tty sets it from its IRQ. */
 	unsigned long sigpending;
+	/* Root and working directory (<keel/fs.h>); NULL: the shared init_fs (every task today). */
+	struct fs_struct *fs;
 };
 
 extern struct task_struct *current_task;

@@ -24,13 +24,13 @@ void wakeup_flusher_threads(void);
 /*
  * Writes every dirty page of every mapping (block devices, files) and waits, then flushes the
  * write caches of the block devices written. 0, or the first -errno (a failed mapping is named
- * in one line; its pages stay dirty). Task context; sleeps. Linux: ksys_sync (which returns
- * nothing).
+ * in one line; its pages stay dirty). Task context; sleeps. The block and page cache half of
+ * ksys_sync (<keel/fs.h>), which syncs the filesystems first.
  */
-int ksys_sync(void);
+int sync_all_mappings(void);
 
 /*
- * Before the machine goes down (poweroff, reboot): ksys_sync when sleeping is allowed here,
+ * Before the machine goes down (poweroff, reboot): sync_all_mappings when sleeping is allowed here,
  * otherwise one line saying dirty data could not be written. Never fails. Linux:
  * emergency_sync, run inline.
  */
