@@ -5,8 +5,9 @@
  */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/string.h>
-#include "fs/vfs.h"
+#include "fs/fs_cmd.h"
 #include "shell/shell_internal.h"
 
 #define CATN_CHUNK 512
@@ -17,36 +18,40 @@ static int cmd_catn(int argc, char **argv);
 
 static const struct shell_command catn_command = {
 	.name = "catn",
-	.usage = "catn <file>...",
+	.usage = "catn FILE...",
 	.help = "print files with numbered lines",
 	.run = cmd_catn,
 };
+
+/* Prints one chunk, numbering each line that starts in it. */
+static void catn_chunk(const char *buf, size_t n, unsigned int *line, bool *at_start)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		const char *nl = memchr(buf + done, '\n', n - done);
+		size_t len = nl ? (size_t)(nl - (buf + done)) + 1 : n - done;
+
+		if (*at_start)
+			console_printf("%6u\t", ++*line);
+		console_write(buf + done, len);
+		*at_start = nl != NULL;
+		done += len;
+	}
+}
 
 /* The line count runs on across files, as with cat -n a b. */
 static int catn_file(const char *path, unsigned int *line, bool *at_start)
 {
 	char buf[CATN_CHUNK];
-	struct file *f;
+	struct file *f = vfs_open(path, O_RDONLY, 0);
 	ssize_t n;
-	int ret = vfs_open(path, &f);
 
-	if (ret)
-		return ret;
-	while ((n = vfs_read(f, buf, sizeof(buf))) > 0) {
-		size_t done = 0;
-
-		while (done < (size_t)n) {
-			const char *nl = memchr(buf + done, '\n', (size_t)n - done);
-			size_t len = nl ? (size_t)(nl - (buf + done)) + 1 : (size_t)n - done;
-
-			if (*at_start)
-				console_printf("%6u\t", ++*line);
-			console_write(buf + done, len);
-			*at_start = nl != NULL;
-			done += len;
-		}
-	}
-	vfs_close(f);
+	if (IS_ERR(f))
+		return (int)PTR_ERR(f);
+	while ((n = vfs_read(f, buf, sizeof(buf))) > 0)
+		catn_chunk(buf, (size_t)n, line, at_start);
+	fput(f);
 	return n < 0 ? (int)n : 0;
 }
 
@@ -56,15 +61,11 @@ static int cmd_catn(int argc, char **argv)
 	bool at_start = true;
 	int failed = 0;
 
-	if (argc < 2)
-		return shell_usage(&catn_command);
 	for (int i = 1; i < argc; i++) {
 		int ret = catn_file(argv[i], &line, &at_start);
 
-		if (ret < 0) {
-			shell_print_error("catn", argv[i], shell_strerror(ret));
-			failed = SHELL_FAILED;
-		}
+		if (ret < 0)
+			failed = fs_cmd_error("catn", argv[i], ret);
 	}
 	return failed;
 }
