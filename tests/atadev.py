@@ -84,8 +84,9 @@ def parse_ata(text):
             continue
         match = re.match(r"\s+(\d+) sectors of", line)
         if match and found:
-            kind = found[current][0]
-            found[current] = (kind, int(match.group(1)), "no medium" in line)
+            found[current] = (found[current][0], int(match.group(1)), False)
+        elif line.startswith("       ") and found and "no medium" in line:
+            found[current] = found[current][:2] + (True,)
     return found
 
 

@@ -21,8 +21,9 @@ import keel
 SENT = re.compile(r"serial: sent (\d+) bytes on (ttyS\d+), crc32 0x([0-9a-f]{8})\n")
 RECEIVED = re.compile(r"serial: received (\d+) bytes on (ttyS\d+), crc32 0x([0-9a-f]{8})\n")
 DETECTED = re.compile(r"serial: (ttyS\d+) at I/O 0x([0-9a-f]+) \(irq = (\d+)\) is a (\w+)(.*)")
-PORT_LINE = re.compile(r"^(ttyS\d+) (\w+) io 0x([0-9a-f]+) irq (\d+) (\d+) (\d)([neo])(\d) (.*)$",
-                       re.M)
+# One port of `serial`: its line, then the error counters indented on the next.
+PORT_LINE = re.compile(r"^(ttyS\d+) (\w+) io 0x([0-9a-f]+) irq (\d+) (\d+) (\d)([neo])(\d) (.*)\n"
+                       r"( +overrun .*)$", re.M)
 
 
 class SocketDir:

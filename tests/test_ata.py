@@ -132,9 +132,11 @@ def interrupts(machine, channel):
     return int(dict(INTERRUPTS.findall(machine.run("ata")))[channel])
 
 
-def lsblk_rows(machine):
+def lsblk_rows(machine, command="lsblk"):
+    """{name: fields} of `lsblk` (NAME SIZE SECTORS SSZ RO TYPE START PTYPE DETAILS...) or of
+    `lsblk -g` (NAME PARTTYPE PARTUUID)."""
     rows = {}
-    for line in machine.run("lsblk").splitlines()[1:]:
+    for line in machine.run(command).splitlines()[1:]:
         fields = line.split()
         if fields:
             rows[fields[0]] = fields
@@ -147,12 +149,12 @@ def test_autoloaded_and_detected(pc):
     assert re.search(r"ata: 0000:00:01\.1: IDE controller 8086:7010, primary compatibility, "
                      r"secondary compatibility, bus master on", pc.boot_text)
     listing = pc.run("ata")
-    assert re.search(r'hda: ATA "QEMU HARDDISK" serial "QM\d+" firmware "\S+"', listing)
-    assert re.search(rf"{HDA_SECTORS} sectors of 512 bytes \(8 MiB\), LBA48, DMA supported, "
-                     r"mode dma", listing)
+    assert re.search(r'hda: ATA "QEMU HARDDISK"\n\s+serial "QM\d+" firmware "\S+"', listing)
+    assert re.search(rf"{HDA_SECTORS} sectors of 512 bytes \(8 MiB\), LBA48\n"
+                     r"\s+DMA supported, mode dma", listing)
     assert re.search(rf"{BIG_SECTORS} sectors of 512 bytes \(204800 MiB\), LBA48", listing)
     assert re.search(r'hdc: ATAPI "QEMU DVD-ROM"', listing)
-    assert re.search(r"sectors of 2048 bytes .*packet.*read-only", listing)
+    assert re.search(r"sectors of 2048 bytes .*packet\n.*read-only", listing)
     assert re.search(rf"{HDD_SECTORS} sectors of 512 bytes \(6 MiB\)", listing)
     assert "ata" in pc.run("lsmod")
 
@@ -197,9 +199,11 @@ def test_partitions_match_sfdisk(pc, disks, dev):
              if re.fullmatch(rf"{dev}\d+", name)}
     assert found == expected
     if table["label"] == "gpt":
+        guids = lsblk_rows(pc, "lsblk -g")
         for part in table["partitions"]:
             number = re.search(r"(\d+)$", part["node"]).group(1)
-            assert rows[f"{dev}{number}"][8] == part["uuid"].lower()
+            assert rows[f"{dev}{number}"][7] == "gpt"
+            assert guids[f"{dev}{number}"][2] == part["uuid"].lower()
 
 
 def test_boot_cd_is_atapi(pc, default_iso):

@@ -67,18 +67,27 @@ def pattern(seed, nbytes):
     return bytes(out)
 
 
-def parse_lsblk(text):
-    """{name: {...}} from lsblk's table (the last column is free text)."""
+def parse_lsblk(text, guids=""):
+    """{name: {...}} from lsblk's table (the last column is free text) and `lsblk -g`'s GUIDs:
+    ptype is the MBR id ("0x83") or, for a GPT partition, its type GUID."""
     devices = {}
     for line in text.splitlines():
-        fields = line.split(None, 9)
-        if len(fields) < 9 or fields[0] == "NAME":
+        fields = line.split(None, 8)
+        if len(fields) < 8 or fields[0] == "NAME":
             continue
         devices[fields[0]] = {
             "sectors": int(fields[2]), "sector_size": int(fields[3]), "ro": fields[4] == "1",
             "type": fields[5], "start": None if fields[6] == "-" else int(fields[6]),
-            "ptype": fields[7], "uuid": fields[8], "details": fields[9] if len(fields) > 9 else ""}
+            "ptype": fields[7], "uuid": "-", "details": fields[8] if len(fields) > 8 else ""}
+    for line in guids.splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] in devices:
+            devices[fields[0]].update(ptype=fields[1], uuid=fields[2])
     return devices
+
+
+def lsblk(machine):
+    return parse_lsblk(machine.run("lsblk"), machine.run("lsblk -g"))
 
 
 def load_ramdisk(machine, params):
@@ -104,7 +113,7 @@ def test_lsblk_matches_sfdisk(blk, block_variant):
     out = load_ramdisk(blk, IMAGES)
     assert " ram0: ram0p1 ram0p2 ram0p3 < ram0p5 ram0p6 ram0p7 >" in out, out
     assert " ram1: ram1p1 ram1p2 ram1p3 ram1p5 ram1p6" in out, out
-    devices = parse_lsblk(blk.run("lsblk"))
+    devices = lsblk(blk)
     for disk, image in (("ram0", "mbr.img"), ("ram1", "gpt.img")):
         table = sfdisk_table(block_variant, image)
         assert devices[disk]["sectors"] == len(host_image(block_variant, image)) // SECTOR
@@ -188,7 +197,7 @@ def test_read_only_disk(blk, block_variant):
     load_ramdisk(blk, "image=/extra/mbr.img readonly=1")
     assert blk.run("blk write ram0 0 1 1").strip() == "blk: ram0: read-only device"
     assert blk.run("blk write ram0p5 0 8 1").strip() == "blk: ram0p5: read-only device"
-    devices = parse_lsblk(blk.run("lsblk"))
+    devices = lsblk(blk)
     assert devices["ram0"]["ro"] and devices["ram0p5"]["ro"]
     mbr = host_image(block_variant, "mbr.img")
     assert crc_of(blk, "blk read ram0 0 4096") == zlib.crc32(mbr)  # nothing was written

@@ -89,7 +89,8 @@ def byte_groups(output):
 def test_keyboard_registered_at_boot(shell):
     assert re.search(r"ps2: i8042 with \d ports?, keyboard on port 1", shell.boot_text)
     out = shell.run("input")
-    assert 'input0: "AT Translated Set 2 keyboard" phys=isa0060/serio0 leds=none' in out
+    assert 'input0: "AT Translated Set 2 keyboard"\n        phys=isa0060/serio0 leds=none' \
+        in out, out
 
 
 @pytest.mark.parametrize("text", [UNSHIFTED, SHIFTED], ids=["unshifted", "shifted"])

@@ -51,12 +51,13 @@ def connect(sockets, name):
 
 
 def ports(machine):
-    """{tty: (type, io, irq, counters dict, flags)} from `serial`."""
+    """{tty: (type, io, irq, counters dict, words)} from `serial`: each port's line, then its
+    error counters on an indented line."""
     found = {}
     for m in serialhost.PORT_LINE.finditer(machine.run("serial")):
-        words = m.group(9).split()
-        counters = {words[i]: int(words[i + 1]) for i in range(0, len(words) - 1, 2)
-                    if words[i + 1].isdigit()}
+        words = m.group(9).split() + m.group(10).split()
+        counters = {name: int(value) for name, value in zip(words, words[1:])
+                    if value.isdigit() and not name.isdigit()}
         found[m.group(1)] = (m.group(2), int(m.group(3), 16), int(m.group(4)), counters, words)
     return found
 

@@ -28,9 +28,11 @@ int blk_cache_stat_command(void)
 	console_printf("%-10s %8s %8s %9s\n", "NAME", "CACHED", "DIRTY", "WRITEBACK");
 	blkdev_for_each(blk_cache_print, NULL);
 	page_cache_get_stats(&st);
-	console_printf("total: %lu pages cached, %lu dirty, %lu writeback, %lu clean unused; "
-		       "limit %lu\n", st.nrpages, st.nrdirty, st.nrwriteback, st.nrlru, st.limit);
-	console_printf("since boot: %lu evicted (%lu by failed allocations), %lu written back\n",
-		       st.evicted, st.shrinker_evicted, st.written);
+	console_printf("total: %lu pages cached, %lu dirty, %lu writeback, %lu clean unused\n",
+		       st.nrpages, st.nrdirty, st.nrwriteback, st.nrlru);
+	console_printf("limit: %lu pages\n", st.limit);
+	console_printf("since boot: %lu evicted (%lu by failed allocations),\n", st.evicted,
+		       st.shrinker_evicted);
+	console_printf("            %lu written back\n", st.written);
 	return 0;
 }

@@ -1,12 +1,17 @@
 /*
  * The lsblk command: one line per block device with its size (human-readable and in sectors),
- * sector size, read-only flag, kind, start on its disk, partition type (MBR id or GPT type GUID,
- * with a name for the well-known ones), unique GUID, and GPT label or disk model.
+ * sector size, read-only flag, kind, start on its disk, partition table entry (MBR id, or "gpt"),
+ * and details: the partition type's name with the bootable flag or GPT label, or the disk's
+ * model. Lines fit 80 columns (long details are cut); `lsblk -g` lists the GPT partitions'
+ * type and unique GUIDs, which would not.
  */
 #include <keel/console.h>
+#include <keel/minmax.h>
 #include <keel/string.h>
 #include "block/block.h"
 #include "shell/shell_internal.h"
+
+#define LSBLK_COLUMNS 80
 
 struct mbr_type_name {
 	u8 id;
@@ -99,37 +104,100 @@ static const char *device_kind(const struct block_device *b)
 	return b->sector_size == 2048 && b->removable ? "rom" : "disk";
 }
 
-/* PTYPE, UUID and DETAILS of a partition. */
-static void print_partition_columns(const struct block_device *b)
-{
-	char type[40], uuid[40];
+/* Column widths of the default table: as wide as the longest value, at least the heading. */
+struct lsblk_widths {
+	int name, sectors, start;
+};
 
-	if (guid_is_zero(b->part.type_guid)) {
-		console_printf(" 0x%02x %-36s %s%s\n", b->part.mbr_type, "-",
-			       mbr_type_name(b->part.mbr_type), b->part.bootable ? ", bootable" : "");
-		return;
+static int digits(u64 v)
+{
+	int n = 1;
+
+	while (v >= 10) {
+		v /= 10;
+		n++;
 	}
-	guid_to_text(b->part.type_guid, type, sizeof(type));
-	guid_to_text(b->part.unique_guid, uuid, sizeof(uuid));
-	console_printf(" %s %s %s%s%s%s\n", type, uuid, gpt_type_name(type),
-		       b->part.label[0] ? " \"" : "", b->part.label, b->part.label[0] ? "\"" : "");
+	return n;
 }
 
+static void lsblk_measure(struct block_device *b, void *arg)
+{
+	struct lsblk_widths *w = arg;
+
+	w->name = max_t(int, w->name, (int)strlen(b->name));
+	w->sectors = max_t(int, w->sectors, digits(b->nr_sectors));
+	if (b->whole)
+		w->start = max_t(int, w->start, digits(b->start_sector));
+}
+
+static bool is_gpt_partition(const struct block_device *b)
+{
+	return b->whole && !guid_is_zero(b->part.type_guid);
+}
+
+/* PTYPE: the MBR id, "gpt" (its GUIDs: lsblk -g), "-" for a whole disk. */
+static void format_ptype(const struct block_device *b, char *buf, size_t size)
+{
+	if (!b->whole)
+		snprintf(buf, size, "-");
+	else if (is_gpt_partition(b))
+		snprintf(buf, size, "gpt");
+	else
+		snprintf(buf, size, "0x%02x", b->part.mbr_type);
+}
+
+/* DETAILS: the type's name (and bootable flag or GPT label) of a partition, a disk's model. */
+static void format_details(const struct block_device *b, char *buf, size_t size)
+{
+	char type[40];
+
+	if (!b->whole) {
+		snprintf(buf, size, "%s%s", b->model, b->no_medium ? " (no medium)" : "");
+	} else if (is_gpt_partition(b)) {
+		guid_to_text(b->part.type_guid, type, sizeof(type));
+		snprintf(buf, size, "%s%s%s%s", gpt_type_name(type), b->part.label[0] ? " \"" : "",
+			 b->part.label, b->part.label[0] ? "\"" : "");
+	} else {
+		snprintf(buf, size, "%s%s", mbr_type_name(b->part.mbr_type),
+			 b->part.bootable ? ", bootable" : "");
+	}
+}
+
+/* The line's start up to DETAILS, which gets what is left of 80 columns ("..." when cut). */
 static void lsblk_print(struct block_device *b, void *arg)
 {
-	char size[16];
+	const struct lsblk_widths *w = arg;
+	char size[16], start[24], ptype[8], details[96];
+	int used, room;
 
 	format_size(b->nr_sectors * b->sector_size, size, sizeof(size));
-	console_printf("%-10s %6s %10llu %5u %2d %-4s", b->name, size,
-		       (unsigned long long)b->nr_sectors, b->sector_size, b->read_only,
-		       device_kind(b));
-	if (b->whole) {
-		console_printf(" %10llu", (unsigned long long)b->start_sector);
-		print_partition_columns(b);
-	} else {
-		console_printf(" %10s %-4s %-36s %s%s\n", "-", "-", "-", b->model,
-			       b->no_medium ? " (no medium)" : "");
-	}
+	if (b->whole)
+		snprintf(start, sizeof(start), "%llu", (unsigned long long)b->start_sector);
+	else
+		snprintf(start, sizeof(start), "-");
+	format_ptype(b, ptype, sizeof(ptype));
+	format_details(b, details, sizeof(details));
+	used = console_printf("%-*s %6s %*llu %4u %2d %-4s %*s %-5s ", w->name, b->name, size,
+			      w->sectors, (unsigned long long)b->nr_sectors, b->sector_size,
+			      b->read_only, device_kind(b), w->start, start, ptype);
+	room = LSBLK_COLUMNS - used;
+	if ((int)strlen(details) > room && room > 3)
+		console_printf("%.*s...\n", room - 3, details);
+	else
+		console_printf("%s\n", details);
+}
+
+/* lsblk -g: the GPT partitions' type and unique GUIDs. */
+static void lsblk_print_guids(struct block_device *b, void *arg)
+{
+	const struct lsblk_widths *w = arg;
+	char type[40], uuid[40];
+
+	if (!is_gpt_partition(b))
+		return;
+	guid_to_text(b->part.type_guid, type, sizeof(type));
+	guid_to_text(b->part.unique_guid, uuid, sizeof(uuid));
+	console_printf("%-*s %s %s\n", w->name, b->name, type, uuid);
 }
 
 /*
@@ -145,20 +213,31 @@ static void lsblk_revalidate(void)
 
 static int cmd_lsblk(int argc, char **argv)
 {
+	struct lsblk_widths w = { .name = 4, .sectors = 7, .start = 5 };
+	bool guids = argc == 2;
+
 	lsblk_revalidate();
 	if (!blkdev_first()) {
 		console_puts("lsblk: no block devices\n");
 		return 0;
 	}
-	console_printf("%-10s %6s %10s %5s %2s %-4s %10s %-4s %-36s %s\n", "NAME", "SIZE", "SECTORS",
-		       "SSZ", "RO", "TYPE", "START", "PTYPE", "UUID", "DETAILS");
-	blkdev_for_each(lsblk_print, NULL);
+	blkdev_for_each(lsblk_measure, &w);
+	if (guids) {
+		console_printf("%-*s %-36s %s\n", w.name, "NAME", "PARTTYPE", "PARTUUID");
+		blkdev_for_each(lsblk_print_guids, &w);
+		return 0;
+	}
+	console_printf("%-*s %6s %*s %4s %2s %-4s %*s %-5s %s\n", w.name, "NAME", "SIZE",
+		       w.sectors, "SECTORS", "SSZ", "RO", "TYPE", w.start, "START", "PTYPE",
+		       "DETAILS");
+	blkdev_for_each(lsblk_print, &w);
 	return 0;
 }
 
 const struct shell_command lsblk_command = {
 	.name = "lsblk",
-	.usage = "lsblk",
-	.help = "list block devices: sizes, partition offsets, types, GUIDs, labels, models",
+	.usage = "lsblk [-g]",
+	.help = "list block devices: sizes, partition offsets, types, labels, models (-g: GPT "
+		"GUIDs)",
 	.run = cmd_lsblk,
 };

@@ -201,9 +201,10 @@ static int cmd_showkey(int argc, char **argv)
 			return err;
 	}
 	console_keyboard_set_tap(bytes_mode ? showkey_bytes : discard_bytes);
-	console_printf("showkey: %s for %u s%s (Ctrl-C on the serial line stops)\n",
-		       bytes_mode ? "bytes of each key" : "key codes", seconds,
-		       count == UINT_MAX ? "" : " or until enough events");
+	console_printf("showkey: %s for %u s", bytes_mode ? "key bytes" : "key codes", seconds);
+	if (count != UINT_MAX)
+		console_printf(" or %u events", count);
+	console_puts(" (serial Ctrl-C stops)\n");
 	showkey_loop(bytes_mode, count, seconds);
 	console_keyboard_set_tap(NULL);
 	if (!bytes_mode)
@@ -232,8 +233,10 @@ static void print_device(struct input_dev *dev, unsigned int index, void *arg)
 	char leds[48];
 
 	print_leds(dev->leds, leds, sizeof(leds));
-	console_printf("input%u: \"%s\" phys=%s leds=%s%s\n", index, dev->name,
-		       dev->phys ? dev->phys : "-", leds, dev->event ? "" : " (no LED control)");
+	/* Two lines, so long names and every LED still fit 80 columns. */
+	console_printf("input%u: \"%s\"\n", index, dev->name);
+	console_printf("        phys=%s leds=%s%s\n", dev->phys ? dev->phys : "-", leds,
+		       dev->event ? "" : " (no LED control)");
 	(*(unsigned int *)arg)++;
 }
 

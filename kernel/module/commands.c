@@ -132,15 +132,61 @@ static int cmd_lsmod(int argc, char **argv)
 	return 0;
 }
 
-/* Prints a value whose embedded NULs (continuations) show as "\0". */
-static void print_value(const char *s, size_t len)
+#define MODINFO_INDENT  16 /* "description:   " */
+#define MODINFO_COLUMNS 80
+
+/* Copies a value into buf (at most size - 1 bytes), embedded NULs (continuations) as "\0". */
+static size_t copy_value(char *buf, size_t size, const char *s, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\0')
-			console_puts("\\0");
-		else
-			console_write(&s[i], 1);
+	size_t n = 0;
+
+	for (size_t i = 0; i < len && n + 2 < size; i++) {
+		if (s[i] == '\0') {
+			buf[n++] = '\\';
+			buf[n++] = '0';
+		} else {
+			buf[n++] = s[i];
+		}
 	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Prints text from column 16 on, breaking between words so lines end by column 80. */
+static void print_wrapped(const char *text)
+{
+	int col = MODINFO_INDENT;
+
+	while (*text) {
+		int gap = (int)strspn(text, " ");
+		int len = (int)strcspn(text + gap, " ");
+
+		if (col > MODINFO_INDENT && col + gap + len > MODINFO_COLUMNS) {
+			console_printf("\n%*s", MODINFO_INDENT, "");
+			col = MODINFO_INDENT;
+			gap = 0;
+			text += strspn(text, " ");
+		}
+		console_printf("%*s%.*s", gap, "", len, text + gap);
+		col += gap + len;
+		text += gap + len;
+	}
+	console_puts("\n");
+}
+
+/* "key:" padded to column 16, then the value (with suffix), wrapped within 80 columns. */
+static void print_field(const char *key, size_t key_len, const char *value, size_t len,
+			const char *suffix, size_t suffix_len)
+{
+	char text[512];
+	size_t n;
+
+	console_printf("%.*s:%*s", (int)key_len, key,
+		       (int)(MODINFO_INDENT - 1 - min_t(size_t, key_len, MODINFO_INDENT - 2)), "");
+	n = copy_value(text, sizeof(text), value, len);
+	if (suffix)
+		snprintf(text + n, sizeof(text) - n, " (%.*s)", (int)suffix_len, suffix);
+	print_wrapped(text);
 }
 
 struct parm_lookup {
@@ -169,11 +215,7 @@ static void print_parm(const struct modinfo *info, const char *value, size_t len
 	struct parm_lookup pl = { value, colon ? (size_t)(colon - value) : len, NULL, 0 };
 
 	modinfo_for_each(info, "parmtype", find_parmtype, &pl);
-	console_printf("%-15s ", "parm:");
-	print_value(value, len);
-	if (pl.type)
-		console_printf(" (%.*s)", (int)pl.type_len, pl.type);
-	console_puts("\n");
+	print_field("parm", 4, value, len, pl.type, pl.type_len);
 }
 
 static void print_modinfo(const char *filename, const char *sec, size_t size)
@@ -192,9 +234,7 @@ static void print_modinfo(const char *filename, const char *sec, size_t size)
 			print_parm(&info, e.value, e.value_len);
 			continue;
 		}
-		console_printf("%.*s:%*s", (int)e.key_len, e.key, (int)(15 - min_t(size_t, e.key_len, 14)), "");
-		print_value(e.value, e.value_len);
-		console_puts("\n");
+		print_field(e.key, e.key_len, e.value, e.value_len, NULL, 0);
 	}
 }
 

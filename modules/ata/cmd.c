@@ -21,6 +21,7 @@
 
 static const char *const type_names[] = { "none", "ATA", "ATAPI" };
 
+/* Four lines, each within 80 columns: kind and model, serial and firmware, size, modes. */
 static void ata_list_device(struct ata_device *dev)
 {
 	struct block_device *b = &dev->bdev;
@@ -29,17 +30,18 @@ static void ata_list_device(struct ata_device *dev)
 		console_printf("  %s: none\n", dev->name);
 		return;
 	}
-	console_printf("  %s: %s \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,
-		       type_names[dev->type], b->model, dev->serial, dev->firmware);
-	console_printf("       %llu sectors of %u bytes (%llu MiB), %s, DMA %s, mode %s%s%s\n",
+	console_printf("  %s: %s \"%s\"\n", dev->name, type_names[dev->type], b->model);
+	console_printf("       serial \"%s\" firmware \"%s\"\n", dev->serial, dev->firmware);
+	console_printf("       %llu sectors of %u bytes (%llu MiB), %s\n",
 		       (unsigned long long)b->nr_sectors, b->sector_size,
 		       (unsigned long long)(b->nr_sectors * b->sector_size >> 20),
-		       dev->type == ATA_DEV_ATAPI ? "packet" : dev->lba48 ? "LBA48" : "LBA28",
-		       dev->dma_capable ? "supported" : "unsupported",
+		       dev->type == ATA_DEV_ATAPI ? "packet" : dev->lba48 ? "LBA48" : "LBA28");
+	console_printf("       DMA %s, mode %s%s%s\n", dev->dma_capable ? "supported" : "unsupported",
 		       dev->type == ATA_DEV_ATA && dev->use_dma ? "dma" : "pio",
 		       b->read_only ? ", read-only" : "", b->no_medium ? ", no medium" : "");
 }
 
+/* " primary: compat io 0x1f0/0x3f6 irq 14 bmdma 0xc000, 17 interrupts", then its devices. */
 static void ata_list_channel(struct ata_channel *ch)
 {
 	console_printf(" %s: ", ch->index ? "secondary" : "primary");
@@ -47,11 +49,12 @@ static void ata_list_channel(struct ata_channel *ch)
 		console_printf("floating (no device answers)\n");
 		return;
 	}
-	console_printf("ports 0x%x/0x%x irq %u", ch->cmd_base, ch->ctl_base, ch->irq);
+	console_printf("%s io 0x%x/0x%x irq %u", ch->native ? "native" : "compat", ch->cmd_base,
+		       ch->ctl_base, ch->irq);
 	if (ch->bmdma_base)
-		console_printf(" bus master 0x%x", ch->bmdma_base);
-	console_printf(" %s, %lu interrupts%s\n", ch->native ? "native" : "compatibility",
-		       ch->irq_count, ch->irq_requested ? "" : ", no devices");
+		console_printf(" bmdma 0x%x", ch->bmdma_base);
+	console_printf(", %lu interrupts%s\n", ch->irq_count,
+		       ch->irq_requested ? "" : ", no devices");
 	if (!ch->irq_requested)
 		return;
 	for (int u = 0; u < 2; u++)
@@ -122,8 +125,9 @@ static int ata_cmd_identify(struct ata_device *dev)
 	mutex_unlock(&dev->channel->lock);
 	if (ret)
 		return ret;
-	console_printf("%s: model \"%s\" serial \"%s\" firmware \"%s\"\n", dev->name,
-		       dev->bdev.model, dev->serial, dev->firmware);
+	console_printf("%s: model \"%s\"\n", dev->name, dev->bdev.model);
+	console_printf("%*s  serial \"%s\" firmware \"%s\"\n", (int)strlen(dev->name), "",
+		       dev->serial, dev->firmware);
 	return 0;
 }
 

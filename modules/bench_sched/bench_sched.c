@@ -12,8 +12,8 @@
  *              deadlines, at 1 and 10 ms: |interval - period|
  *   msleep     how long msleep(10) and usleep_range(100, 200) really sleep
  *
- * Every line it prints starts with "schedbench: <key>:" and carries key=value figures in
- * nanoseconds, for the script to parse. Timing is measured with ktime_get_ns() (the TSC).
+ * Every figure line starts with "<key>:" and carries key=value figures in nanoseconds, for the
+ * script to parse (no "schedbench: " prefix, so the lines fit 80 columns). Timing is measured with ktime_get_ns() (the TSC).
  */
 #include <keel/completion.h>
 #include <keel/console.h>
@@ -60,11 +60,11 @@ static s64 percentile(const s64 *sorted, unsigned int n, unsigned int pct)
 static void print_distribution(const char *key, s64 *v, unsigned int n)
 {
 	if (!n) {
-		console_printf("schedbench: %s: n=0\n", key);
+		console_printf("%s: n=0\n", key);
 		return;
 	}
 	sort_samples(v, n);
-	console_printf("schedbench: %s: n=%u min=%lld median=%lld p99=%lld max=%lld ns\n", key, n,
+	console_printf("%s: n=%u min=%lld median=%lld p99=%lld max=%lld ns\n", key, n,
 		       (long long)v[0], (long long)percentile(v, n, 50),
 		       (long long)percentile(v, n, 99), (long long)v[n - 1]);
 }
@@ -209,7 +209,7 @@ static int bench_switch(const char *key, enum pingpong_mode mode, unsigned int r
 	if (err)
 		return err;
 	/* A ping-pong round is two switches; so is each yield of side 0 while side 1 yields. */
-	console_printf("schedbench: %s: rounds=%u elapsed=%llu per_switch=%llu ns\n", key, rounds,
+	console_printf("%s: rounds=%u elapsed=%llu per_switch=%llu ns\n", key, rounds,
 		       (unsigned long long)elapsed,
 		       (unsigned long long)(elapsed / (2ULL * rounds)));
 	return 0;
@@ -324,7 +324,7 @@ static void print_jitter(const char *key, unsigned int n, unsigned int period_ms
 {
 	u64 mean = intervals_to_deviation(samples, n, (s64)period_ms * NSEC_PER_MSEC);
 
-	console_printf("schedbench: %s-mean: period=%u mean_interval=%llu ns\n", key,
+	console_printf("%s-mean: period=%u mean_interval=%llu ns\n", key,
 		       period_ms * 1000000, (unsigned long long)mean);
 	print_distribution(key, samples, n - 1);
 }

@@ -35,17 +35,18 @@ static const struct shell_command serial_command = {
 	.run = cmd_serial,
 };
 
+/* Two lines: the port and its traffic, then its error counters (each within 80 columns). */
 static void serial_show_port(const struct uart_port *port)
 {
 	const struct ktermios *t = &port->tty.termios;
 	const struct uart_counters *c = &port->counters;
 
-	console_printf("%s %s io 0x%x irq %u %u %u%c%u rx %lu tx %lu overrun %lu framing %lu "
-		       "parity %lu break %lu dropped %lu%s%s\n",
-		       port->tty.name, uart_type_name(port->type), port->iobase, port->irq, t->baud,
-		       t->data_bits, t->parity, t->stop_bits, c->rx, c->tx, c->overrun, c->framing,
-		       c->parity, c->brk, port->tty.input_dropped,
-		       port->is_console ? " console" : "", port->bus_name ? " pci" : "");
+	console_printf("%s %s io 0x%x irq %u %u %u%c%u rx %lu tx %lu%s%s\n", port->tty.name,
+		       uart_type_name(port->type), port->iobase, port->irq, t->baud, t->data_bits,
+		       t->parity, t->stop_bits, c->rx, c->tx, port->is_console ? " console" : "",
+		       port->bus_name ? " pci" : "");
+	console_printf("      overrun %lu framing %lu parity %lu break %lu dropped %lu\n",
+		       c->overrun, c->framing, c->parity, c->brk, port->tty.input_dropped);
 }
 
 static int serial_list(void)

@@ -22,10 +22,11 @@ import linuxguest
 from benchlib import keel
 
 HERE = keel.ROOT / "tests" / "bench"
-SWITCH = re.compile(r"schedbench: ([\w-]+): rounds=(\d+) elapsed=(\d+) per_switch=(\d+) ns")
-DIST = re.compile(r"schedbench: ([\w-]+): n=(\d+) min=(-?\d+) median=(-?\d+) p99=(-?\d+) "
+# Keel prints "<key>: ...", the Linux program "schedbench: <key>: ...".
+SWITCH = re.compile(r"([\w-]+): rounds=(\d+) elapsed=(\d+) per_switch=(\d+) ns")
+DIST = re.compile(r"([\w-]+): n=(\d+) min=(-?\d+) median=(-?\d+) p99=(-?\d+) "
                   r"max=(-?\d+) ns")
-MEAN = re.compile(r"schedbench: ([\w-]+)-mean: period=(\d+) mean_interval=(\d+) ns")
+MEAN = re.compile(r"([\w-]+)-mean: period=(\d+) mean_interval=(\d+) ns")
 COMMAND_TIMEOUT = 300
 
 SWITCH_KINDS = ("switch", "completion", "yield")
