@@ -9,25 +9,25 @@
 #include <keel/string.h>
 #include "fs/internal.h"
 
-/* The parent of name, locked, and the negative dentry to create; ERR_PTR otherwise. */
-static struct dentry *create_begin(const char *name, struct nameidata *nd, bool is_dir)
+/*
+ * The common end of create_begin and remove_begin, given the parent walk's result ret: write
+ * access to the mount, the parent locked, the last component looked up under the lock and
+ * required to be absent (want_positive false: else -EEXIST) or present (else -ENOENT). Returns
+ * it with the parent still locked, or ERR_PTR with everything undone.
+ */
+static struct dentry *lookup_last_locked(struct nameidata *nd, int ret, bool want_positive)
 {
 	struct dentry *d;
-	int ret = path_parentat(nd, name);
 
-	if (!ret && nd->last_type != LAST_NORM)
-		ret = -EEXIST;
-	if (!ret && nd->trailing_slash && !is_dir)
-		ret = -ENOENT;
 	if (!ret)
 		ret = mnt_want_write(nd->path.mnt);
 	if (ret)
 		goto cleanup;
 	inode_lock(nd->path.dentry->d_inode);
 	d = lookup_one_locked(nd->path.dentry, &nd->last);
-	if (!IS_ERR(d) && !d_is_negative(d)) {
+	if (!IS_ERR(d) && d_is_negative(d) == want_positive) {
 		dput(d);
-		d = ERR_PTR(-EEXIST);
+		d = ERR_PTR(want_positive ? -ENOENT : -EEXIST);
 	}
 	if (!IS_ERR(d))
 		return d;
@@ -36,6 +36,18 @@ static struct dentry *create_begin(const char *name, struct nameidata *nd, bool 
 cleanup:
 	nd_cleanup(nd);
 	return ERR_PTR(ret);
+}
+
+/* The parent of name, locked, and the negative dentry to create; ERR_PTR otherwise. */
+static struct dentry *create_begin(const char *name, struct nameidata *nd, bool is_dir)
+{
+	int ret = path_parentat(nd, name);
+
+	if (!ret && nd->last_type != LAST_NORM)
+		ret = -EEXIST;
+	if (!ret && nd->trailing_slash && !is_dir)
+		ret = -ENOENT;
+	return lookup_last_locked(nd, ret, false);
 }
 
 static void create_end(struct nameidata *nd, struct dentry *d)
@@ -115,28 +127,11 @@ static struct dentry *remove_begin(const char *name, struct nameidata *nd, bool 
 		{ 0, -EISDIR, -EISDIR, -EISDIR },    /* unlink */
 		{ 0, -EBUSY, -EINVAL, -ENOTEMPTY },  /* rmdir */
 	};
-	struct dentry *d;
 	int ret = path_parentat(nd, name);
 
 	if (!ret)
 		ret = type_errors[is_dir][nd->last_type];
-	if (!ret)
-		ret = mnt_want_write(nd->path.mnt);
-	if (ret)
-		goto cleanup;
-	inode_lock(nd->path.dentry->d_inode);
-	d = lookup_one_locked(nd->path.dentry, &nd->last);
-	if (!IS_ERR(d) && d_is_negative(d)) {
-		dput(d);
-		d = ERR_PTR(-ENOENT);
-	}
-	if (!IS_ERR(d))
-		return d;
-	inode_unlock(nd->path.dentry->d_inode);
-	ret = (int)PTR_ERR(d);
-cleanup:
-	nd_cleanup(nd);
-	return ERR_PTR(ret);
+	return lookup_last_locked(nd, ret, true);
 }
 
 int vfs_unlink(const char *name)
