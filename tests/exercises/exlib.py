@@ -44,20 +44,24 @@ def solution_mode():
 
 class Exercise:
     """name: the exercise; doc: where it is described; module: the .ko it asks for (None when
-    the exercise changes the kernel itself); command: the shell command it adds; what: one
+    the exercise changes the kernel itself); extra_modules: other module folders it asks for
+    (greet: greet_core next to greet_user); command: the shell command it adds; what: one
     phrase describing what is asked, for the NOT DONE message."""
 
-    def __init__(self, name, doc, what, command, module=None, kernel_marker=None):
+    def __init__(self, name, doc, what, command, module=None, kernel_marker=None,
+                 extra_modules=()):
         self.name, self.doc, self.what = name, doc, what
         self.command, self.module, self.kernel_marker = command, module, kernel_marker
+        self.extra_modules = tuple(extra_modules)
 
     def missing(self):
         """None when the student's work is there to be checked, else why not (one line)."""
         if self.module:
-            folder = ROOT / "modules" / self.module
-            if not folder.is_dir() or not any(folder.glob("*.c")):
-                return (f"modules/{self.module}/ has no .c file: {self.what} "
-                        f"(see {self.doc})")
+            for module in (self.module,) + self.extra_modules:
+                folder = ROOT / "modules" / module
+                if not folder.is_dir() or not any(folder.glob("*.c")):
+                    return (f"modules/{module}/ has no .c file: {self.what} "
+                            f"(see {self.doc})")
             return None
         pattern = re.compile(self.kernel_marker)
         for source in sorted((ROOT / "kernel").rglob("*.c")):
