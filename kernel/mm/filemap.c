@@ -1,8 +1,8 @@
 /*
  * The page cache's index and page life cycle (Linux's mm/filemap.c in small): each mapping's
  * hash from page index to struct cache_page, references, page locks, the LRU of clean unused
- * pages and their eviction, reads and writes through the cache. Writeback and sync live in
- * page-writeback.c. Locking rules are in <keel/pagemap.h>.
+ * pages and their eviction, truncation. Reads and writes through the cache are in
+ * filemap_rw.c, writeback and sync in page-writeback.c. Locking rules are in <keel/pagemap.h>.
  */
 #include <keel/buffer_head.h>
 #include <keel/errno.h>
@@ -380,7 +380,7 @@ struct cache_page *find_or_create_page(struct address_space *m, u64 index, gfp_t
 EXPORT_SYMBOL_GPL(find_or_create_page);
 
 /* Fills a locked page from its owner unless it is uptodate already. 0 or -errno. */
-static int page_fill(struct address_space *m, struct cache_page *p)
+int page_fill(struct address_space *m, struct cache_page *p)
 {
 	int err;
 
@@ -424,30 +424,8 @@ bool set_page_dirty(struct cache_page *p)
 }
 EXPORT_SYMBOL_GPL(set_page_dirty);
 
-/* ---- Reads and writes through the cache ---- */
-
-int filemap_read(struct address_space *m, u64 pos, void *buf, size_t len)
-{
-	u8 *out = buf;
-
-	while (len) {
-		size_t off = pos % PAGE_SIZE, n = min(len, PAGE_SIZE - off);
-		struct cache_page *p = read_cache_page(m, pos / PAGE_SIZE);
-
-		if (IS_ERR(p))
-			return (int)PTR_ERR(p);
-		memcpy(out, (u8 *)p->data + off, n);
-		put_page(p);
-		out += n;
-		pos += n;
-		len -= n;
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(filemap_read);
-
 /* Marks the buffers covering [off, off + n) of a page uptodate and dirty after a write. */
-static void page_buffers_written(struct cache_page *p, size_t off, size_t n)
+void page_buffers_written(struct cache_page *p, size_t off, size_t n)
 {
 	struct buffer_head *bh = p->buffers;
 
@@ -463,46 +441,6 @@ static void page_buffers_written(struct cache_page *p, size_t off, size_t n)
 		bh = bh->b_this_page;
 	} while (bh != p->buffers);
 }
-
-/* Copies one page's part of a write: a partial page is read first. Page locked and held. */
-static int filemap_write_page(struct address_space *m, struct cache_page *p, size_t off,
-			      const u8 *src, size_t n)
-{
-	int err = n == PAGE_SIZE ? 0 : page_fill(m, p);
-
-	if (err)
-		return err;
-	memcpy((u8 *)p->data + off, src, n);
-	page_buffers_written(p, off, n);
-	SetPageUptodate(p);
-	set_page_dirty(p);
-	return 0;
-}
-
-int filemap_write(struct address_space *m, u64 pos, const void *buf, size_t len)
-{
-	const u8 *in = buf;
-	int err;
-
-	while (len) {
-		size_t off = pos % PAGE_SIZE, n = min(len, PAGE_SIZE - off);
-		struct cache_page *p = find_or_create_page(m, pos / PAGE_SIZE, GFP_KERNEL);
-
-		if (!p)
-			return -ENOMEM;
-		err = filemap_write_page(m, p, off, in, n);
-		unlock_page(p);
-		put_page(p);
-		if (err)
-			return err;
-		balance_dirty_pages(m);
-		in += n;
-		pos += n;
-		len -= n;
-	}
-	return 0;
-}
-EXPORT_SYMBOL_GPL(filemap_write);
 
 /* ---- Dropping pages ---- */
 

@@ -47,4 +47,9 @@ void writeback_remove_mapping(struct address_space *mapping);
 /* Evicts, then writes back and evicts again, when a page cannot be allocated. Sleeps. */
 void page_cache_reclaim(void);
 
+/* filemap.c, for filemap_rw.c: reads a page from its owner (page locked and held; 0 or the
+ * owner's -errno), and marks the buffers covering [off, off + n) of a page written. */
+int page_fill(struct address_space *m, struct cache_page *p);
+void page_buffers_written(struct cache_page *p, size_t off, size_t n);
+
 #endif

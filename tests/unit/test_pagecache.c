@@ -7,7 +7,7 @@
  * Single-threaded: locks are never contended, so the sleeping paths are not exercised here
  * (tests/test_pagecache.py does that in QEMU).
  */
-/* UNIT_SOURCES: kernel/mm/filemap.c kernel/mm/cache_pool.c kernel/mm/page-writeback.c kernel/block/buffer.c kernel/block/bdev_cache.c */
+/* UNIT_SOURCES: kernel/mm/filemap.c kernel/mm/filemap_rw.c kernel/mm/cache_pool.c kernel/mm/page-writeback.c kernel/block/buffer.c kernel/block/bdev_cache.c */
 #include <keel/blkdev.h>
 #include <keel/buffer_head.h>
 #include <keel/cmdline.h>

@@ -1,0 +1,74 @@
+/*
+ * Reads and writes of byte ranges through the page cache (filemap_read, filemap_write): whole
+ * pages come from read_cache_page, partial pages are filled from the owner before a write
+ * changes part of them, and writers pay their share of writeback (balance_dirty_pages).
+ */
+#include <keel/buffer_head.h>
+#include <keel/errno.h>
+#include <keel/export.h>
+#include <keel/minmax.h>
+#include <keel/mm.h>
+#include <keel/string.h>
+#include <keel/writeback.h>
+#include "mm/pagecache_internal.h"
+
+int filemap_read(struct address_space *m, u64 pos, void *buf, size_t len)
+{
+	u8 *out = buf;
+
+	while (len) {
+		size_t off = pos % PAGE_SIZE, n = min(len, PAGE_SIZE - off);
+		struct cache_page *p = read_cache_page(m, pos / PAGE_SIZE);
+
+		if (IS_ERR(p))
+			return (int)PTR_ERR(p);
+		memcpy(out, (u8 *)p->data + off, n);
+		put_page(p);
+		out += n;
+		pos += n;
+		len -= n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(filemap_read);
+
+/* Copies one page's part of a write: a partial page is read first. Page locked and held. */
+static int filemap_write_page(struct address_space *m, struct cache_page *p, size_t off,
+			      const u8 *src, size_t n)
+{
+	int err = n == PAGE_SIZE ? 0 : page_fill(m, p);
+
+	if (err)
+		return err;
+	memcpy((u8 *)p->data + off, src, n);
+	page_buffers_written(p, off, n);
+	SetPageUptodate(p);
+	set_page_dirty(p);
+	return 0;
+}
+
+int filemap_write(struct address_space *m, u64 pos, const void *buf, size_t len)
+{
+	const u8 *in = buf;
+	int err;
+
+	while (len) {
+		size_t off = pos % PAGE_SIZE, n = min(len, PAGE_SIZE - off);
+		struct cache_page *p = find_or_create_page(m, pos / PAGE_SIZE, GFP_KERNEL);
+
+		if (!p)
+			return -ENOMEM;
+		err = filemap_write_page(m, p, off, in, n);
+		unlock_page(p);
+		put_page(p);
+		if (err)
+			return err;
+		balance_dirty_pages(m);
+		in += n;
+		pos += n;
+		len -= n;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(filemap_write);
+
