@@ -362,16 +362,94 @@ void module_free_struct(struct module *mod)
 	module_area_free(mod, MODULE_STRUCT_SIZE);
 }
 
+/* Checks the image (filling mi and the name it gives), lays it out and allocates struct
+ * module and the module's area. module_mutex held. 0 and *modp, or -errno (reported). */
+static int module_alloc(struct load_info *info, struct modinfo *mi, char *name,
+			struct module **modp)
+{
+	struct module *mod;
+	int err = module_check_image(info, mi, name);
+
+	if (err)
+		return err;
+	err = module_layout(info);
+	if (err) {
+		pr_err("%s: %s\n", name, info->err);
+		return err;
+	}
+	mod = module_alloc_struct(name, mi);
+	if (!mod) {
+		pr_err("%s: not enough free memory for struct module\n", name);
+		return -ENOMEM;
+	}
+	mod->layout = info->layout;
+	mod->mem = module_area_alloc(info->layout.total_size);
+	if (!mod->mem) {
+		pr_err("%s: not enough free memory for the module's %lu KiB\n", name,
+		       (unsigned long)(info->layout.total_size + 1023) / 1024);
+		module_free_struct(mod);
+		return -ENOMEM;
+	}
+	*modp = mod;
+	return 0;
+}
+
+/* Links and relocates, protects, sets parameters and adds exports. On failure the parameters
+ * are undone; memory and struct stay for the caller to free. module_mutex held. */
+static int module_setup(struct module *mod, struct load_info *info, const struct modinfo *mi,
+			const char *args)
+{
+	struct resolve_ctx ctx = { .mod = mod };
+	int err;
+
+	ctx.user = (struct export_user){ .name = mod->name, .gpl_compatible = mi->gpl_compatible };
+	module_find_versions(info, &ctx.user);
+	err = module_link(mod, info, &ctx);
+	if (!err)
+		err = module_apply_protections(mod);
+	if (!err)
+		err = module_setup_params(mod, args);
+	if (err)
+		return err;
+	mod->args = kstrdup(args ? args : "", GFP_KERNEL);
+	err = mod->args ? module_add_exports(mod, info) : -ENOMEM;
+	if (err && mod->params_set)
+		params_free(mod->params, mod->num_params);
+	return err;
+}
+
+/* After a failed init: everything undone, unless code of the module may still run (a thread
+ * that would not stop, a call that never ended), which keeps it. module_mutex held. */
+static void module_unwind_init(struct module *mod, int err)
+{
+	unsigned int stuck;
+
+	if (err == -EBUSY && mod->refcnt) {
+		module_keep_stuck(mod, 0); /* a call into it never ended: its memory must stay */
+		return;
+	}
+	mod->state = MODULE_STATE_GOING;
+	stuck = module_release_resources(mod);
+	if (stuck) {
+		module_keep_stuck(mod, stuck);
+		return;
+	}
+	module_list_del(mod);
+	export_remove_module(mod);
+	if (mod->params_set)
+		params_free(mod->params, mod->num_params);
+	module_area_free(mod->mem, mod->layout.total_size);
+	module_free_struct(mod);
+}
+
 int load_module(const void *image, size_t size, const char *filename, const char *args,
 		struct module **out)
 {
-	struct resolve_ctx ctx = { 0 };
 	struct load_info info;
 	struct modinfo mi;
 	char name[MODULE_NAME_LEN];
 	struct module *mod;
 	u64 t_start = ktime_get_ns(), t_linked;
-	unsigned int stuck;
 	int err;
 
 	BUILD_BUG_ON(MODULE_NAME_MAX + 1 != MODULE_NAME_LEN);
@@ -384,49 +462,12 @@ int load_module(const void *image, size_t size, const char *filename, const char
 		return err;
 	}
 	mutex_lock(&module_mutex);
-	err = module_check_image(&info, &mi, name);
+	err = module_alloc(&info, &mi, name, &mod);
 	if (err)
-		goto out;
-	err = module_layout(&info);
-	if (err) {
-		pr_err("%s: %s\n", name, info.err);
-		goto out;
-	}
-
-	err = -ENOMEM;
-	mod = module_alloc_struct(name, &mi);
-	if (!mod) {
-		pr_err("%s: not enough free memory for struct module\n", name);
-		goto out;
-	}
-	mod->layout = info.layout;
-	mod->mem = module_area_alloc(info.layout.total_size);
-	if (!mod->mem) {
-		pr_err("%s: not enough free memory for the module's %lu KiB\n", name,
-		       (unsigned long)(info.layout.total_size + 1023) / 1024);
-		goto out_free_struct;
-	}
-
-	ctx.mod = mod;
-	ctx.user = (struct export_user){ .name = mod->name, .gpl_compatible = mi.gpl_compatible };
-	module_find_versions(&info, &ctx.user);
-	err = module_link(mod, &info, &ctx);
+		goto out_unlock;
+	err = module_setup(mod, &info, &mi, args);
 	if (err)
 		goto out_free_memory;
-	err = module_apply_protections(mod);
-	if (err)
-		goto out_free_memory;
-	err = module_setup_params(mod, args);
-	if (err)
-		goto out_free_memory;
-	err = -ENOMEM;
-	mod->args = kstrdup(args ? args : "", GFP_KERNEL);
-	if (!mod->args)
-		goto out_free_params;
-	err = module_add_exports(mod, &info);
-	if (err)
-		goto out_free_params;
-
 	module_list_add(mod); /* LOADING: listed, so the name is taken, but not linkable */
 	module_account_taint(mod);
 	module_record_sections(mod, &info);
@@ -434,36 +475,20 @@ int load_module(const void *image, size_t size, const char *filename, const char
 	do_init_module_hook(mod);
 	t_linked = ktime_get_ns();
 	err = module_run_init(mod);
-	mutex_lock(&module_mutex);
-	if (err == -EBUSY && mod->refcnt) {
-		module_keep_stuck(mod, 0); /* a call into it never ended: its memory must stay */
-		goto out;
+	if (err) {
+		mutex_lock(&module_mutex);
+		module_unwind_init(mod, err);
+		goto out_unlock;
 	}
-	if (err)
-		goto out_unlist;
-	mutex_unlock(&module_mutex);
 	module_log_timing(mod, &info, size, t_start, t_linked, ktime_get_ns());
 	if (out)
 		*out = mod;
 	return 0;
 
-out_unlist:
-	mod->state = MODULE_STATE_GOING;
-	stuck = module_release_resources(mod);
-	if (stuck) {
-		module_keep_stuck(mod, stuck);
-		goto out;
-	}
-	module_list_del(mod);
-	export_remove_module(mod);
-out_free_params:
-	if (mod->params_set)
-		params_free(mod->params, mod->num_params);
 out_free_memory:
 	module_area_free(mod->mem, mod->layout.total_size);
-out_free_struct:
 	module_free_struct(mod);
-out:
+out_unlock:
 	mutex_unlock(&module_mutex);
 	return err;
 }
