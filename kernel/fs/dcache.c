@@ -424,6 +424,16 @@ void shrink_dcache_sb(struct super_block *sb)
 	}
 }
 
+/* A path built right to left, ending at buf + size, starting at buf + pos: "/" when empty,
+ * moved to the start of buf. Returns its length. Shared by dentry_path_raw and d_path. */
+int path_buf_finish(char *buf, size_t size, size_t pos)
+{
+	if (pos == size - 1)
+		buf[--pos] = '/';
+	memmove(buf, buf + pos, size - pos);
+	return (int)(size - pos - 1);
+}
+
 int dentry_path_raw(struct dentry *d, char *buf, size_t size)
 {
 	size_t pos = size;
@@ -443,12 +453,7 @@ int dentry_path_raw(struct dentry *d, char *buf, size_t size)
 		buf[--pos] = '/';
 	}
 	spin_unlock(&dcache_lock);
-	if (ret)
-		return ret;
-	if (pos == size - 1)
-		buf[--pos] = '/';
-	memmove(buf, buf + pos, size - pos);
-	return (int)(size - pos - 1);
+	return ret ? ret : path_buf_finish(buf, size, pos);
 }
 
 void dcache_counts(unsigned long *total, unsigned long *unused)

@@ -42,6 +42,7 @@ void follow_mounts(struct path *path);
 struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *dentry);
 struct vfsmount *vfs_root_mount(void);
 int d_path(const struct path *path, char *buf, size_t size);
+int path_buf_finish(char *buf, size_t size, size_t pos);
 int mount_root(const char *type);
 
 /* super.c */

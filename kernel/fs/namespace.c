@@ -139,12 +139,7 @@ int d_path(const struct path *path, char *buf, size_t size)
 	ret = __d_path(path->dentry, path->mnt, buf, &pos);
 	spin_unlock(&dcache_lock);
 	spin_unlock(&mount_lock);
-	if (ret)
-		return ret;
-	if (pos == size - 1)
-		buf[--pos] = '/';
-	memmove(buf, buf + pos, size - pos);
-	return (int)(size - pos - 1);
+	return ret ? ret : path_buf_finish(buf, size, pos);
 }
 
 int mnt_path(struct vfsmount *mnt, char *buf, size_t size)

@@ -63,19 +63,6 @@ static void build_sample(struct archive *a)
 	trailer(a);
 }
 
-static char *read_file(const char *path)
-{
-	static char buf[256];
-	void *data;
-	size_t size;
-
-	if (kernel_read_file_from_path(path, &data, &size, sizeof(buf) - 1))
-		return NULL;
-	memcpy(buf, data, size + 1);
-	kfree(data);
-	return buf;
-}
-
 static unsigned int entries(const char *path)
 {
 	struct kstat st;

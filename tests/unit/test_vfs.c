@@ -14,19 +14,6 @@ static int write_file(const char *path, const char *data, unsigned int flags)
 	return n < 0 ? (int)n : 0;
 }
 
-static char *read_file(const char *path)
-{
-	static char buf[16384];
-	void *data;
-	size_t size;
-
-	if (kernel_read_file_from_path(path, &data, &size, sizeof(buf) - 1))
-		return NULL;
-	memcpy(buf, data, size + 1);
-	kfree(data);
-	return buf;
-}
-
 static loff_t size_of(const char *path)
 {
 	struct kstat st;

@@ -90,4 +90,18 @@ int blkdev_flush(struct block_device *bdev) { return 0; }
 static struct fs_struct test_fs;
 struct fs_struct *current_fs(void) { return &test_fs; }
 
+/* The whole file at path as a NUL-terminated string (at most 16 KiB), or NULL. */
+static inline char *read_file(const char *path)
+{
+	static char buf[16384];
+	void *data;
+	size_t size;
+
+	if (kernel_read_file_from_path(path, &data, &size, sizeof(buf) - 1))
+		return NULL;
+	memcpy(buf, data, size + 1);
+	kfree(data);
+	return buf;
+}
+
 #endif
