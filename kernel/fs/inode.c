@@ -7,11 +7,14 @@
  * and i_state. ->evict_inode and ->free_inode are called without it (they may sleep).
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/fs.h>
 #include <keel/ktime.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
+#include <keel/sprintf.h>
 #include <keel/string.h>
+#include <keel/wait.h>
 #include "fs/internal.h"
 
 #define I_HASH_SIZE 64
@@ -19,6 +22,7 @@
 static DEFINE_SPINLOCK(inode_hash_lock);
 static struct hlist_head inode_hashtable[I_HASH_SIZE];
 static unsigned long last_ino;
+static DECLARE_WAIT_QUEUE_HEAD(inode_new_wait); /* I_NEW inodes being filled */
 
 static struct hlist_head *i_bucket(struct super_block *sb, unsigned long ino)
 {
@@ -91,22 +95,55 @@ static struct inode *find_inode(struct super_block *sb, unsigned long ino)
 	return NULL;
 }
 
+/* Takes a reference on the cached inode (sb, ino), if any. */
+static struct inode *find_inode_get(struct super_block *sb, unsigned long ino)
+{
+	struct inode *inode;
+
+	spin_lock(&inode_hash_lock);
+	inode = find_inode(sb, ino);
+	if (inode)
+		inode->i_count++;
+	spin_unlock(&inode_hash_lock);
+	return inode;
+}
+
+static bool inode_settled(struct inode *inode)
+{
+	unsigned int state;
+
+	spin_lock(&inode_hash_lock);
+	state = inode->i_state;
+	spin_unlock(&inode_hash_lock);
+	return !(state & I_NEW) || (state & I_BAD);
+}
+
+/* Waits until another caller filled the inode; false (reference dropped) when it failed. */
+static bool wait_on_inode(struct inode *inode)
+{
+	wait_event(inode_new_wait, inode_settled(inode));
+	if (!(inode->i_state & I_BAD))
+		return true;
+	iput(inode);
+	return false;
+}
+
 /*
- * A second caller finding an I_NEW inode gets it as it is: filesystems call iget_locked with
- * the parent directory's i_rwsem held, which serialises the fill of one name's inode. A hard
- * link in two directories filled at once is the gap (the page cache slice adds a wait).
+ * A caller finding an inode another caller is still filling (I_NEW) waits for
+ * unlock_new_inode, or for iget_failed, after which it looks again (Linux's
+ * wait_on_inode in iget_locked).
  */
 struct inode *iget_locked(struct super_block *sb, unsigned long ino)
 {
 	struct inode *inode, *old;
 
-	spin_lock(&inode_hash_lock);
-	old = find_inode(sb, ino);
-	if (old)
-		old->i_count++;
-	spin_unlock(&inode_hash_lock);
-	if (old)
+again:
+	old = find_inode_get(sb, ino);
+	if (old) {
+		if (!wait_on_inode(old))
+			goto again;
 		return old;
+	}
 	inode = alloc_inode(sb);
 	if (!inode)
 		return NULL;
@@ -114,18 +151,17 @@ struct inode *iget_locked(struct super_block *sb, unsigned long ino)
 	inode->i_state = I_NEW;
 	spin_lock(&inode_hash_lock);
 	old = find_inode(sb, ino); /* alloc_inode may have slept */
-	if (old) {
+	if (old)
 		old->i_count++;
-	} else {
+	else
 		hlist_add_head(&inode->i_hash, i_bucket(sb, ino));
-	}
 	spin_unlock(&inode_hash_lock);
-	if (old) {
-		inode->i_state = 0;
-		iput(inode);
-		return old;
-	}
-	return inode;
+	if (!old)
+		return inode;
+	iput(inode); /* still I_NEW: freed without ->evict_inode */
+	if (!wait_on_inode(old))
+		goto again;
+	return old;
 }
 
 void unlock_new_inode(struct inode *inode)
@@ -133,13 +169,17 @@ void unlock_new_inode(struct inode *inode)
 	spin_lock(&inode_hash_lock);
 	inode->i_state &= ~I_NEW;
 	spin_unlock(&inode_hash_lock);
+	wake_up_all(&inode_new_wait);
 }
 
 void iget_failed(struct inode *inode)
 {
-	clear_nlink(inode);
-	unlock_new_inode(inode);
-	iput(inode);
+	spin_lock(&inode_hash_lock);
+	inode->i_state |= I_BAD;
+	hlist_del_init(&inode->i_hash);
+	spin_unlock(&inode_hash_lock);
+	wake_up_all(&inode_new_wait);
+	iput(inode); /* still I_NEW: freed without ->evict_inode */
 }
 
 struct inode *ihold(struct inode *inode)
@@ -150,12 +190,69 @@ struct inode *ihold(struct inode *inode)
 	return inode;
 }
 
+void mark_inode_dirty(struct inode *inode)
+{
+	spin_lock(&inode_hash_lock);
+	inode->i_state |= I_DIRTY;
+	spin_unlock(&inode_hash_lock);
+}
+EXPORT_SYMBOL_GPL(mark_inode_dirty);
+
+int write_inode_now(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	bool dirty;
+	int err;
+
+	spin_lock(&inode_hash_lock);
+	dirty = inode->i_state & I_DIRTY;
+	inode->i_state &= ~I_DIRTY;
+	spin_unlock(&inode_hash_lock);
+	if (!dirty || !sb->s_op || !sb->s_op->write_inode || (sb->s_flags & SB_RDONLY))
+		return 0;
+	err = sb->s_op->write_inode(inode);
+	if (err)
+		mark_inode_dirty(inode);
+	return err;
+}
+
+void inode_init_mapping(struct inode *inode, const struct address_space_operations *a_ops)
+{
+	char name[sizeof(inode->i_data.name)];
+
+	snprintf(name, sizeof(name), "%s:%lu", inode->i_sb->s_id, inode->i_ino);
+	mapping_init(&inode->i_data, a_ops, inode, name);
+	inode->i_mapping = &inode->i_data;
+}
+EXPORT_SYMBOL_GPL(inode_init_mapping);
+
+/* The last reference went: a linked inode's data and metadata reach the disk first; an
+ * unlinked one's cached pages are dropped before the filesystem frees its blocks. */
+static void evict(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	bool keep = inode->i_nlink && !(sb->s_flags & SB_RDONLY);
+
+	if (inode->i_mapping && keep)
+		filemap_write_and_wait(inode->i_mapping);
+	else if (inode->i_mapping)
+		truncate_inode_pages(inode->i_mapping, 0);
+	if (keep)
+		write_inode_now(inode);
+	if (sb->s_op && sb->s_op->evict_inode)
+		sb->s_op->evict_inode(inode);
+	if (inode->i_mapping)
+		mapping_destroy(inode->i_mapping);
+}
+
 static void destroy_inode(struct inode *inode)
 {
 	struct super_block *sb = inode->i_sb;
 
-	if (sb->s_op && sb->s_op->evict_inode)
-		sb->s_op->evict_inode(inode);
+	if (!(inode->i_state & I_NEW))
+		evict(inode);
+	else if (inode->i_mapping)
+		mapping_destroy(inode->i_mapping);
 	if (sb->s_op && sb->s_op->free_inode)
 		sb->s_op->free_inode(inode);
 	else
@@ -176,6 +273,52 @@ void iput(struct inode *inode)
 	list_del_init(&inode->i_sb_list);
 	spin_unlock(&inode_hash_lock);
 	destroy_inode(inode);
+}
+
+/* Held references on sb's settled inodes, in a kmalloc'd array; NULL when none or no memory. */
+static struct inode **grab_sb_inodes(struct super_block *sb, size_t *nr)
+{
+	struct inode **v = NULL, *inode;
+	size_t n = 0, cap;
+
+	spin_lock(&inode_hash_lock);
+	cap = list_count_nodes(&sb->s_inodes);
+	spin_unlock(&inode_hash_lock);
+	v = cap ? kmalloc_array(cap, sizeof(*v), GFP_KERNEL) : NULL;
+	if (!v)
+		goto out;
+	spin_lock(&inode_hash_lock);
+	list_for_each_entry(inode, &sb->s_inodes, i_sb_list) {
+		if (n == cap)
+			break;
+		if (inode->i_state & I_NEW)
+			continue;
+		inode->i_count++;
+		v[n++] = inode;
+	}
+	spin_unlock(&inode_hash_lock);
+out:
+	*nr = n;
+	return v;
+}
+
+int sync_sb_inodes(struct super_block *sb)
+{
+	size_t nr;
+	struct inode **v = grab_sb_inodes(sb, &nr);
+	int err = 0, ret;
+
+	for (size_t i = 0; i < nr; i++) {
+		ret = v[i]->i_mapping ? filemap_write_and_wait(v[i]->i_mapping) : 0;
+		if (!err)
+			err = ret;
+		ret = write_inode_now(v[i]);
+		if (!err)
+			err = ret;
+		iput(v[i]);
+	}
+	kfree(v);
+	return err;
 }
 
 /* At umount every inode must be gone: one left means a reference leaked somewhere. */

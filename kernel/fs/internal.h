@@ -59,6 +59,8 @@ void d_unpin_tree(struct dentry *root);
 
 /* inode.c */
 void inode_sb_list_check(struct super_block *sb);
+/* Writes back every inode of sb: cached pages, then dirty metadata. 0 or the first -errno. */
+int sync_sb_inodes(struct super_block *sb);
 
 /* ramfs.c, initramfs.c */
 int init_ramfs_fs(void);

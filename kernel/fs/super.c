@@ -9,6 +9,7 @@
 #define pr_fmt(fmt) "VFS: " fmt
 
 #include <keel/blkdev.h>
+#include <keel/buffer_head.h>
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/fs.h>
@@ -97,7 +98,7 @@ void kill_block_super(struct super_block *sb)
 
 	kill_anon_super(sb);
 	if (bdev) {
-		blkdev_flush(bdev);
+		sync_blockdev(bdev);
 		blkdev_put(bdev);
 	}
 }
@@ -190,16 +191,22 @@ struct dentry *vfs_kern_mount_type(struct file_system_type *type, int flags,
 
 int sync_filesystem(struct super_block *sb)
 {
-	struct inode *inode;
+	int err, ret;
 
 	if (sb->s_flags & SB_RDONLY)
 		return 0;
-	if (sb->s_op && sb->s_op->write_inode)
-		list_for_each_entry(inode, &sb->s_inodes, i_sb_list)
-			sb->s_op->write_inode(inode);
-	if (sb->s_op && sb->s_op->sync_fs)
-		return sb->s_op->sync_fs(sb, 1);
-	return 0;
+	err = sync_sb_inodes(sb);
+	if (sb->s_op && sb->s_op->sync_fs) {
+		ret = sb->s_op->sync_fs(sb, 1);
+		if (!err)
+			err = ret;
+	}
+	if (sb->s_bdev) {
+		ret = sync_blockdev(sb->s_bdev);
+		if (!err)
+			err = ret;
+	}
+	return err;
 }
 
 void super_for_each(void (*fn)(struct super_block *sb))

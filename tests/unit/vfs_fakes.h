@@ -17,6 +17,7 @@
 #include <keel/slab.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
+#include <keel/wait.h>
 #include "fs/internal.h"
 #include "host_printk.h"
 #include "unit.h"
@@ -86,6 +87,31 @@ int request_module(const char *fmt, ...) { requested_modules++; return -ENOENT; 
 struct block_device *blkdev_get_by_name(const char *name) { return NULL; }
 void blkdev_put(struct block_device *bdev) {}
 int blkdev_flush(struct block_device *bdev) { return 0; }
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return n && size > (size_t)-1 / n ? NULL : kmalloc(n * size, gfp);
+}
+
+/* Sleeping and the page cache: weak, so a test linking the real ones (kernel/mm/filemap.c,
+ * kernel/sched/wait.c) gets those. Memory filesystems never give an inode a mapping. */
+__attribute__((weak)) void __might_sleep(const char *file, int line) {}
+__attribute__((weak)) void schedule(void) {}
+__attribute__((weak)) void __wake_up(wait_queue_head_t *q, unsigned int mode, int nr, void *key) {}
+__attribute__((weak)) void init_wait_entry(struct wait_queue_entry *e, int flags) {}
+__attribute__((weak)) long prepare_to_wait_event(wait_queue_head_t *q,
+						 struct wait_queue_entry *e, int state)
+{
+	return 0;
+}
+__attribute__((weak)) void finish_wait(wait_queue_head_t *q, struct wait_queue_entry *e) {}
+__attribute__((weak)) void mapping_init(struct address_space *m,
+					const struct address_space_operations *a_ops, void *host,
+					const char *name) {}
+__attribute__((weak)) void mapping_destroy(struct address_space *m) {}
+__attribute__((weak)) int filemap_write_and_wait(struct address_space *m) { return 0; }
+__attribute__((weak)) void truncate_inode_pages(struct address_space *m, u64 lstart) {}
+__attribute__((weak)) int sync_blockdev(struct block_device *bdev) { return 0; }
 
 static struct fs_struct test_fs;
 struct fs_struct *current_fs(void) { return &test_fs; }

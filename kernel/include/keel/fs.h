@@ -25,6 +25,7 @@
 #include <keel/blkdev.h>
 #include <keel/list.h>
 #include <keel/mutex.h>
+#include <keel/pagemap.h>
 #include <keel/stat.h>
 #include <keel/types.h>
 
@@ -36,7 +37,6 @@ struct file;
 struct vfsmount;
 
 typedef unsigned int umode_t;
-typedef s64 loff_t;
 
 #define NAME_MAX 255   /* bytes in one path component */
 #define PATH_MAX 4096  /* bytes in a path, including the NUL */
@@ -58,6 +58,8 @@ struct qstr {
 /* ---- filesystem types and superblocks ---------------------------------------------------- */
 
 #define FS_REQUIRES_DEV 1 /* mounted from a block device; probed when mount has no -t */
+#define FS_NO_HOLES 2     /* files cannot have holes (FAT): a write past the end first fills
+			   * the gap with zeros through the page cache */
 
 struct file_system_type {
 	const char *name;
@@ -191,8 +193,14 @@ struct inode {
 	struct mutex i_rwsem; /* see the locking notes at the top */
 	struct hlist_node i_hash; /* (sb, ino) hash for iget_locked */
 	struct list_head i_sb_list;
+	/* The file's cached pages: &i_data once the filesystem called inode_init_mapping (disk
+	 * filesystems), NULL for files whose data the filesystem keeps itself (ramfs, proc). */
+	struct address_space *i_mapping;
+	struct address_space i_data;
 };
 #define I_NEW 1
+#define I_DIRTY 2 /* metadata changed since ->write_inode last ran (mark_inode_dirty) */
+#define I_BAD 4   /* iget_failed: never filled; freed without ->evict_inode */
 
 /* ---- dentries ---------------------------------------------------------------------------- */
 
@@ -339,15 +347,94 @@ void kill_block_super(struct super_block *sb);
 /* Sets s_blocksize and s_blocksize_bits (a power of two 512..65536); 0 or -EINVAL. */
 int sb_set_blocksize(struct super_block *sb, unsigned long size);
 
+/* The buffer of filesystem block `block` (s_blocksize units from the start of s_bdev), read
+ * (sb_bread) or not (sb_getblk): __bread/__getblk's results, ERR_PTR on failure. Sleeps. */
+static inline struct buffer_head *sb_bread(struct super_block *sb, u64 block)
+{
+	return __bread(sb->s_bdev, block, sb->s_blocksize);
+}
+static inline struct buffer_head *sb_getblk(struct super_block *sb, u64 block)
+{
+	return __getblk(sb->s_bdev, block, sb->s_blocksize);
+}
+
+/* ---- file data through the page cache (fs/generic_file.c, fs/mpage.c) -------------------- */
+
+/*
+ * A disk filesystem's map from file blocks to device blocks (Linux: get_block_t, with the
+ * result in *blocknr instead of a buffer_head). iblock is in s_blocksize units from the start
+ * of the file; *blocknr is set to the device block (s_blocksize units from the start of
+ * s_bdev). create false: returns 0 with *blocknr = 0 for a hole. create true: allocates the
+ * block (zeroed on disk, or at least never read before being written) when it is a hole.
+ * Returns 0 or -errno (-ENOSPC when create found no free block, -EIO/-EUCLEAN for damaged
+ * metadata, -EFBIG past what the format can map). Called with the inode's i_rwsem held for
+ * create, without it for reads and writeback: the filesystem locks its own block map.
+ */
+typedef int (*get_block_t)(struct inode *inode, u64 iblock, u64 *blocknr, bool create);
+
+/*
+ * Gives inode a page cache: i_mapping = &i_data, filled and written by a_ops (usually
+ * wrappers of block_read_full_page/block_write_full_page with the filesystem's get_block).
+ * Call while filling an I_NEW or new inode. Sleeps. The VFS writes the pages back when the
+ * inode is evicted (dropping them when i_nlink is 0) and in sync/fsync/umount.
+ */
+void inode_init_mapping(struct inode *inode, const struct address_space_operations *a_ops);
+
+/* Records that inode's metadata (size, times, links) must reach the disk: sync, fsync,
+ * umount and eviction call ->write_inode for dirty inodes. Never sleeps. */
+void mark_inode_dirty(struct inode *inode);
+
+/*
+ * ->read and ->write of regular files with a page cache (i_mapping set). read stops at
+ * i_size. write extends i_size, asks a_ops->prepare_write to allocate the blocks backing each
+ * page's part before copying (a short count when a later page hits -ENOSPC, -ENOSPC when the
+ * first does), fills a gap past the end with zeros first on FS_NO_HOLES types, and marks the
+ * inode dirty. The VFS holds i_rwsem across write. Return bytes done or -errno. Sleeps.
+ * Linux: generic_file_read_iter, generic_file_write_iter.
+ */
+ssize_t generic_file_read(struct file *file, char *buf, size_t len, loff_t *pos);
+ssize_t generic_file_write(struct file *file, const char *buf, size_t len, loff_t *pos);
+/* ->fsync: the file's pages, its inode (->write_inode), then the device's buffers and write
+ * cache. 0 or the first -errno. Sleeps. Linux: generic_file_fsync. */
+int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync);
+/*
+ * Sets i_size to newsize and drops cached pages past it (the partial last page is zeroed past
+ * newsize, and written back so the disk's block holds zeros there too). The filesystem then
+ * frees its blocks past the end. i_rwsem held. Sleeps. Linux: truncate_setsize plus
+ * block_truncate_page.
+ */
+void truncate_setsize(struct inode *inode, loff_t newsize);
+
+/*
+ * a_ops helpers for block-mapped files (fs/mpage.c). block_read_full_page fills a locked page:
+ * mapped blocks are read from s_bdev (contiguous ones in one request), holes and everything
+ * past i_size read as zeros. block_write_full_page writes the blocks of a page that lie
+ * before i_size; a block still unmapped is allocated (get_block with create) unless its data
+ * is all zeros, which stays a hole. block_prepare_write maps (allocating) every block that
+ * bytes [pos, pos + len) touch. 0 or -errno. Sleep. Linux: block_read_full_page,
+ * block_write_full_page, block_write_begin.
+ */
+int block_read_full_page(struct address_space *mapping, struct cache_page *page,
+			 get_block_t get_block);
+int block_write_full_page(struct address_space *mapping, struct cache_page *page,
+			  get_block_t get_block);
+int block_prepare_write(struct address_space *mapping, loff_t pos, size_t len,
+			get_block_t get_block);
+
 /* ---- inodes (fs/inode.c) ----------------------------------------------------------------- */
 
 /* A new inode of sb with i_count 1, a fresh i_ino, nlink 1; NULL without memory. */
 struct inode *new_inode(struct super_block *sb);
 /* The cached inode (sb, ino) with a reference, or a new one marked I_NEW that the caller fills
- * in and then publishes with unlock_new_inode() (or drops with iget_failed()). NULL: ENOMEM. */
+ * in and then publishes with unlock_new_inode() (or drops with iget_failed(): ->evict_inode
+ * is not called for it, ->free_inode is). Another caller asking for an inode being filled
+ * sleeps until it is published. NULL: ENOMEM. Sleeps. */
 struct inode *iget_locked(struct super_block *sb, unsigned long ino);
 void unlock_new_inode(struct inode *inode);
 void iget_failed(struct inode *inode);
+/* Runs ->write_inode if the inode is dirty (mark_inode_dirty) and the fs is writable; 0 or its
+ * -errno (the inode stays dirty). Sleeps. Linux: write_inode_now. */
+int write_inode_now(struct inode *inode);
 /* Another reference to an inode the caller holds one on. Never sleeps. */
 struct inode *ihold(struct inode *inode);
 /* Drops a reference; the last one evicts the inode (->evict_inode, then free). */

@@ -71,6 +71,12 @@ struct address_space_operations {
 	int (*writepage)(struct address_space *mapping, struct cache_page *page);
 	/* Optional, run by sync after the pages went: make them durable (a disk's write cache). */
 	int (*sync)(struct address_space *mapping);
+	/*
+	 * Optional, files of disk filesystems: allocate what backs bytes [pos, pos + len) (one
+	 * page at most) before a write copies them into the cache, so a full disk fails the write
+	 * (-ENOSPC) instead of the writeback. i_rwsem held. 0 or -errno. Linux: write_begin.
+	 */
+	int (*prepare_write)(struct address_space *mapping, loff_t pos, size_t len);
 };
 
 /* An owner's cached pages. Fields other than the name are the cache's own. */

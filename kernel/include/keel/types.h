@@ -17,6 +17,7 @@ typedef int64_t s64;
 
 typedef u64 phys_addr_t;
 typedef long ssize_t;
+typedef s64 loff_t; /* a byte offset in a file or device */
 
 /* <limits.h> would pull in the host C library's headers; the compiler's own macros suffice. */
 #define INT_MAX __INT_MAX__
