@@ -294,30 +294,6 @@ void page_cache_reclaim(void)
 	shrink_page_cache(pcc.nrpages);
 }
 
-/* pagecache_limit=SIZE: bytes, or with a K, M or G suffix. 0 or -EINVAL. */
-static int parse_size(const char *text, u64 *bytes)
-{
-	static const char suffixes[] = "kmg";
-	char digits[24];
-	size_t len = strlen(text);
-	unsigned int shift = 0;
-	unsigned long long v;
-	const char *s;
-
-	if (len && (s = strchr(suffixes, text[len - 1] | 0x20)) && *s) {
-		shift = 10 * (unsigned int)(s - suffixes + 1);
-		len--;
-	}
-	if (len == 0 || len >= sizeof(digits))
-		return -EINVAL;
-	memcpy(digits, text, len);
-	digits[len] = '\0';
-	if (kstrtoull(digits, 0, &v) || v > (~0ULL >> shift))
-		return -EINVAL;
-	*bytes = v << shift;
-	return 0;
-}
-
 static void cmdline_centisecs(const char *key, unsigned int *out)
 {
 	char buf[16];
@@ -335,12 +311,12 @@ static unsigned long page_cache_default_limit(void)
 {
 	struct page_stats st;
 	char buf[32];
-	u64 bytes;
+	unsigned long long bytes;
 
 	page_alloc_get_stats(&st);
 	if (cmdline_get("pagecache_limit", buf, sizeof(buf)))
 		return (unsigned long)st.free_pages / 2;
-	if (parse_size(buf, &bytes)) {
+	if (kstrtosize(buf, &bytes)) {
 		pr_warn("page cache: pagecache_limit=%s ignored: not a size\n", buf);
 		return (unsigned long)st.free_pages / 2;
 	}
