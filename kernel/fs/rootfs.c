@@ -60,13 +60,9 @@ void vfs_caches_init(void)
 	}
 }
 
-static void sync_one(struct super_block *sb)
-{
-	sync_filesystem(sb);
-}
-
 int ksys_sync(void)
 {
-	super_for_each(sync_one);
-	return sync_all_mappings();
+	int err = super_for_each(sync_filesystem), ret = sync_all_mappings();
+
+	return err ? err : ret;
 }

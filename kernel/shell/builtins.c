@@ -5,6 +5,7 @@
 #include <keel/cmdline.h>
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/printk.h>
 #include <keel/string.h>
 #include <keel/delay.h>
@@ -117,6 +118,7 @@ static int cmd_cmdline(int argc, char **argv)
 
 static int cmd_reboot(int argc, char **argv)
 {
+	ksys_sync(); /* as busybox's reboot does: filesystems' metadata too, not only pages */
 	console_puts("Rebooting...\n");
 	machine_reboot();
 	return -EIO; /* not reached: machine_reboot ends in a triple fault at worst */
@@ -124,6 +126,7 @@ static int cmd_reboot(int argc, char **argv)
 
 static int cmd_poweroff(int argc, char **argv)
 {
+	ksys_sync(); /* as busybox's poweroff does; acpi_poweroff only writes cached pages */
 	console_puts("Powering off...\n");
 	return acpi_poweroff();
 }
