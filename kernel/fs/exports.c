@@ -14,6 +14,8 @@ EXPORT_SYMBOL_GPL(iget_failed);
 EXPORT_SYMBOL_GPL(ihold);
 EXPORT_SYMBOL_GPL(iput);
 EXPORT_SYMBOL_GPL(inode_init_owner);
+EXPORT_SYMBOL_GPL(inode_init_mapping);
+EXPORT_SYMBOL_GPL(mark_inode_dirty);
 EXPORT_SYMBOL_GPL(current_time);
 EXPORT_SYMBOL_GPL(set_nlink);
 EXPORT_SYMBOL_GPL(inc_nlink);
