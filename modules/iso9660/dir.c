@@ -21,6 +21,7 @@ struct iso_walk {
 	loff_t pos;       /* byte offset in the directory of the next record */
 	iso_actor_t actor;
 	bool after_multi; /* the last record said more extents follow: skip the next ones */
+	bool damaged;     /* a record was skipped as damaged (reported) */
 	void *arg;
 };
 
@@ -56,7 +57,12 @@ static int iso_walk_block(struct iso_walk *w, struct buffer_head *bh, u64 block)
 		rec.d = (const u8 *)bh->b_data + off;
 		rec.len = rec.d[ISO_DR_LEN];
 		rec.pos = (block << ISOFS_BLOCK_BITS) + off;
-		if (!rec.len || isofs_check_record(w->dir->i_sb, block, off, rec.d)) {
+		if (!rec.len) {
+			iso_next_sector(w);
+			return 0;
+		}
+		if (isofs_check_record(w->dir->i_sb, block, off, rec.d)) {
+			w->damaged = true;
 			iso_next_sector(w);
 			return 0;
 		}
@@ -175,9 +181,11 @@ static int lookup_actor(struct iso_walk *w, const struct iso_record *rec)
 	struct lookup_arg *la = w->arg;
 	struct rock_info ri;
 
-	if (iso_record_name(w->dir->i_sb, rec, &ri) || ri.relocated)
+	if (iso_record_name(w->dir->i_sb, rec, &ri)) {
+		w->damaged = true;
 		return 0;
-	if (ri.name_len != la->name->len || memcmp(ri.name, la->name->name, ri.name_len))
+	}
+	if (ri.relocated || ri.name_len != la->name->len || memcmp(ri.name, la->name->name, ri.name_len))
 		return 0;
 	la->found = rec->pos;
 	return 1;
@@ -191,6 +199,8 @@ static struct dentry *isofs_lookup(struct inode *dir, struct dentry *dentry, uns
 	int err = iso_walk_dir(&w);
 
 	(void)flags;
+	if (!err && !la.found && w.damaged)
+		err = -EUCLEAN; /* the name may be the damaged entry's: no negative dentry */
 	if (err)
 		return ERR_PTR(err);
 	if (la.found) {

@@ -18,19 +18,21 @@
 int isofs_check_record(struct super_block *sb, u64 block, u32 off, const u8 *d)
 {
 	u32 len = d[ISO_DR_LEN];
+	u64 pos = (block << ISOFS_BLOCK_BITS) + off;
 
 	if (len < ISO_DR_MIN) {
-		isofs_err(sb, "directory at block %llu: record length %u too short",
+		isofs_bad(sb, pos, "directory at block %llu: record length %u too short",
 			  (unsigned long long)block, len);
 		return -EUCLEAN;
 	}
 	if (off + len > ISOFS_BLOCK_SIZE) {
-		isofs_err(sb, "directory at block %llu: record at offset %u crosses the sector end",
-			  (unsigned long long)block, off);
+		isofs_bad(sb, pos, "directory at block %llu: record at %u crosses the sector "
+			  "end", (unsigned long long)block, off);
 		return -EUCLEAN;
 	}
 	if ((u32)ISO_DR_NAME + d[ISO_DR_NAME_LEN] > len) {
-		isofs_err(sb, "directory at block %llu: name length %u past the record (%u)",
+		isofs_bad(sb, pos, "directory at block %llu: name length %u past the record "
+			  "(%u)",
 			  (unsigned long long)block, d[ISO_DR_NAME_LEN], len);
 		return -EUCLEAN;
 	}
@@ -101,22 +103,20 @@ const struct file_operations isofs_file_operations = {
 static int isofs_check_extent(struct inode *inode, const u8 *d, u32 first, u32 size)
 {
 	struct super_block *sb = inode->i_sb;
-	u64 block = inode->i_ino >> ISOFS_BLOCK_BITS;
 
 	if (d[ISO_DR_FLAGS] & ISO_FLAG_MULTI) {
-		isofs_err(sb, "directory at block %llu: multi-extent file not supported",
-			  (unsigned long long)block);
+		isofs_bad(sb, inode->i_ino, "record at byte %lu: multi-extent file not "
+			  "supported", inode->i_ino);
 		return -EOPNOTSUPP;
 	}
 	if (d[ISO_DR_UNIT_SIZE] || d[ISO_DR_GAP]) {
-		isofs_err(sb, "directory at block %llu: interleaved file not supported",
-			  (unsigned long long)block);
+		isofs_bad(sb, inode->i_ino, "record at byte %lu: interleaved file not supported",
+			  inode->i_ino);
 		return -EOPNOTSUPP;
 	}
 	if (!isofs_extent_ok(sb, first, size)) {
-		isofs_err(sb, "directory at block %llu: extent at block %u, %u bytes, past the "
-			  "volume end (%u blocks)", (unsigned long long)block, first, size,
-			  ISOFS_SB(sb)->s_nzones);
+		isofs_bad(sb, inode->i_ino, "record at byte %lu: extent at block %u past the "
+			  "volume end", inode->i_ino, first);
 		return -EUCLEAN;
 	}
 	return 0;
@@ -142,8 +142,8 @@ static int isofs_fill_rock(struct inode *inode, const u8 *d, struct rock_info *r
 	bool dir = d[ISO_DR_FLAGS] & ISO_FLAG_DIR;
 
 	if (ri->has_px && !!S_ISDIR(ri->mode) != dir) {
-		isofs_err(inode->i_sb, "record at byte %lu: Rock Ridge mode %o but %s record",
-			  inode->i_ino, ri->mode, dir ? "directory" : "file");
+		isofs_bad(inode->i_sb, inode->i_ino, "record at byte %lu: Rock Ridge mode %o "
+			  "in a %s record", inode->i_ino, ri->mode, dir ? "directory" : "file");
 		return -EUCLEAN;
 	}
 	if (ri->has_px) {
@@ -165,8 +165,8 @@ static int isofs_fill_rock(struct inode *inode, const u8 *d, struct rock_info *r
 static int isofs_set_link(struct inode *inode, struct rock_info *ri)
 {
 	if (!ri->has_link || !ri->link_len) {
-		isofs_err(inode->i_sb, "record at byte %lu: symlink without an SL target",
-			  inode->i_ino);
+		isofs_bad(inode->i_sb, inode->i_ino, "record at byte %lu: symlink without an "
+			  "SL target", inode->i_ino);
 		return -EUCLEAN;
 	}
 	inode->i_link = kstrdup(ri->link, GFP_KERNEL);

@@ -41,6 +41,7 @@ struct isofs_sb_info {
 	u32 s_nzones;        /* the volume's size in blocks: no extent may reach past it */
 	bool s_rock;         /* the root's "." record has a SUSP SP entry */
 	u8 s_rock_offset;    /* SP's LEN_SKP: bytes to skip at the start of each SUA */
+	u64 s_last_bad;      /* 1 + the position of the damaged record reported last */
 };
 
 static inline struct isofs_sb_info *ISOFS_SB(struct super_block *sb)
@@ -85,6 +86,24 @@ struct rock_info {
 /* One error line naming the device; the callers say which structure. */
 #define isofs_err(sb, fmt, ...) \
 	pr_err("iso9660: %s: " fmt "\n", (sb)->s_id, ##__VA_ARGS__)
+
+/* Lookups and readdir meet a damaged record again and again: it is reported once. */
+static inline bool isofs_new_damage(struct super_block *sb, u64 pos)
+{
+	struct isofs_sb_info *sbi = ISOFS_SB(sb);
+
+	if (sbi->s_last_bad == pos + 1)
+		return false;
+	sbi->s_last_bad = pos + 1;
+	return true;
+}
+
+/* isofs_err for the record at byte pos, once in a row per record. */
+#define isofs_bad(sb, pos, fmt, ...)                                   \
+	do {                                                           \
+		if (isofs_new_damage(sb, pos))                         \
+			isofs_err(sb, fmt, ##__VA_ARGS__);             \
+	} while (0)
 
 static inline u32 iso_le32(const u8 *p)
 {

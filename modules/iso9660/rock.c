@@ -27,13 +27,12 @@ struct rock_walk {
 	const struct iso_record *rec;
 	struct rock_info *ri;
 	struct rock_ce ce;
-	u64 where; /* the block holding the area being read, for messages */
 };
 
 static int rock_bad(struct rock_walk *w, const char *sig, const char *what, u32 val)
 {
-	isofs_err(w->sb, "record at byte %llu (area in block %llu): %s %s %u",
-		  (unsigned long long)w->rec->pos, (unsigned long long)w->where, sig, what, val);
+	isofs_bad(w->sb, w->rec->pos, "record at byte %llu: %s %s %u",
+		  (unsigned long long)w->rec->pos, sig, what, val);
 	return -EUCLEAN;
 }
 
@@ -174,6 +173,12 @@ static int rock_entry(struct rock_walk *w, const u8 *p, u32 len)
 	return 0;
 }
 
+/* A signature byte fit for a message line. */
+static char susp_char(u8 c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)c : '?';
+}
+
 /* The entries of one area; a trailing piece shorter than a header is padding. */
 static int rock_area(struct rock_walk *w, const u8 *p, u32 len)
 {
@@ -181,7 +186,7 @@ static int rock_area(struct rock_walk *w, const u8 *p, u32 len)
 	int err = 0;
 
 	while (!err && off + SUSP_HDR <= len) {
-		char sig[3] = { (char)p[off], (char)p[off + 1], 0 };
+		char sig[3] = { susp_char(p[off]), susp_char(p[off + 1]), 0 };
 		u32 elen = p[off + 2];
 
 		if (elen < SUSP_HDR)
@@ -204,14 +209,13 @@ static int rock_follow(struct rock_walk *w)
 	int err;
 
 	if (ce.block >= ISOFS_SB(w->sb)->s_nzones)
-		return rock_bad(w, "CE", "area past the volume end, block", ce.block);
+		return rock_bad(w, "CE", "area past the volume end: block", ce.block);
 	if (ce.offset >= ISOFS_BLOCK_SIZE || ce.len > ISOFS_BLOCK_SIZE - ce.offset)
-		return rock_bad(w, "CE", "area past its block end, length", ce.len);
+		return rock_bad(w, "CE", "area past its block end: length", ce.len);
 	bh = sb_bread(w->sb, ce.block);
 	if (IS_ERR(bh))
-		return rock_bad(w, "CE", "area unreadable, block", ce.block);
+		return rock_bad(w, "CE", "area unreadable: block", ce.block);
 	w->ce.present = false;
-	w->where = ce.block;
 	err = rock_area(w, (const u8 *)bh->b_data + ce.offset, ce.len);
 	brelse(bh);
 	return err;
@@ -227,7 +231,7 @@ static u32 rock_sua_offset(struct super_block *sb, const struct iso_record *rec)
 
 int rock_parse(struct super_block *sb, const struct iso_record *rec, struct rock_info *ri)
 {
-	struct rock_walk w = { .sb = sb, .rec = rec, .ri = ri, .where = rec->pos >> 11 };
+	struct rock_walk w = { .sb = sb, .rec = rec, .ri = ri };
 	u32 off = rock_sua_offset(sb, rec);
 	int err = 0, hops;
 
@@ -236,8 +240,11 @@ int rock_parse(struct super_block *sb, const struct iso_record *rec, struct rock
 	err = rock_area(&w, rec->d + off, rec->len - off);
 	for (hops = 0; !err && w.ce.present && hops < ROCK_MAX_CE; hops++)
 		err = rock_follow(&w);
-	if (!err && w.ce.present)
-		return rock_bad(&w, "CE", "chain longer than (a loop?)", ROCK_MAX_CE);
+	if (!err && w.ce.present) {
+		isofs_bad(sb, rec->pos, "record at byte %llu: CE areas chained over %d deep "
+			  "(a loop?)", (unsigned long long)rec->pos, ROCK_MAX_CE);
+		return -EUCLEAN;
+	}
 	return err;
 }
 

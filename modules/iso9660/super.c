@@ -71,8 +71,8 @@ static int isofs_check_vd(struct super_block *sb, const u8 *d, u32 i, int silent
 				isofs_err(sb, "no ISO 9660 volume descriptor (CD001) at block 16");
 			return -EINVAL;
 		}
-		isofs_err(sb, "volume descriptor set: block %u is neither a descriptor nor "
-			  "the terminator", ISO_VD_FIRST + i);
+		isofs_err(sb, "volume descriptor set: block %u is not a descriptor",
+			  ISO_VD_FIRST + i);
 		return -EUCLEAN;
 	}
 	if (d[0] == ISO_VD_PRIMARY && !*found) {
@@ -123,8 +123,7 @@ static int isofs_check_pvd(struct super_block *sb, const u8 *pvd, u32 *root)
 	u32 bsize = iso_le16(pvd + ISO_PVD_BLOCK_SIZE);
 
 	if (bsize != ISOFS_BLOCK_SIZE) {
-		isofs_err(sb, "primary volume descriptor: logical block size %u not supported "
-			  "(only 2048)", bsize);
+		isofs_err(sb, "logical block size %u not supported (only 2048)", bsize);
 		return -EUCLEAN;
 	}
 	sbi->s_nzones = iso_le32(pvd + ISO_PVD_SPACE);
@@ -138,8 +137,7 @@ static int isofs_check_pvd(struct super_block *sb, const u8 *pvd, u32 *root)
 	}
 	*root = iso_le32(r + ISO_DR_EXTENT) + r[ISO_DR_XATTR_LEN];
 	if (!iso_le32(r + ISO_DR_SIZE) || !isofs_extent_ok(sb, *root, iso_le32(r + ISO_DR_SIZE))) {
-		isofs_err(sb, "primary volume descriptor: root extent at block %u, %u bytes, "
-			  "outside the volume (%u blocks)", *root, iso_le32(r + ISO_DR_SIZE),
+		isofs_err(sb, "root extent at block %u past the volume end (%u blocks)", *root,
 			  sbi->s_nzones);
 		return -EUCLEAN;
 	}
