@@ -3,8 +3,9 @@ listing and its extraction, CRC-32s by zlib).
 
 One machine: hdc is the boot CD; hda holds a Rock Ridge image made here (deep directories,
 a directory of many sectors, 200-byte names continued through CE areas, symlinks of every
-kind, sizes around the 2048-byte block); hdb an image without Rock Ridge (names lower-cased,
-no ";1"); hdd takes damaged images one after another through QMP medium changes. Checks:
+kind, sizes around the 2048-byte block); hdb is an image without Rock Ridge (names lower-cased,
+no ";1") on a hard disk, so 2048-byte blocks over 512-byte sectors; hdd takes damaged images
+one after another through QMP medium changes. Checks:
 every name, mode, owner, size, link target and CRC-32 matches; mount without -t finds
 iso9660; writes give EROFS; rmmod is refused while mounted; damaged images are refused or
 lose only the damaged entry, with an `iso9660: hdd:` line and no oops.
@@ -203,7 +204,7 @@ def images(tmp_path_factory):
 @pytest.fixture(scope="module")
 def _iso_holder(default_iso, images, tmp_path_factory):
     extra = (atadev.drive_args(HDA, "cd", images["rock"]) +
-             atadev.drive_args(HDB, "cd", images["plain"]) +
+             atadev.drive_args(HDB, "hd", images["plain"]) +
              atadev.drive_args(HDD, "cd", images["small"]))
     holder = conftest.SharedMachine(default_iso, tmp_path_factory.mktemp("shared-iso9660"),
                                     extra_args=extra)
@@ -330,13 +331,17 @@ def ce_loop(img):
     img[area:area + 32] = img[ce:ce + 28] + b"ST\x04\x01"  # a CE to itself, then stop
 
 
+def multi_extent(img):
+    img[find_record(img, b"FIRST")[0] + 25] |= 0x80
+
+
 def nm_past_entry(img):
     img[susp_entry(img, find_record(img, b"FIRST")[0], b"NM") + 2] = 250
 
 
 TARGETED = {  # corruption: True when the mount itself must be refused
     no_cd001: True, block_512: True, root_past_end: True, record_too_short: False,
-    susp_len_zero: False, ce_loop: False, nm_past_entry: False,
+    susp_len_zero: False, ce_loop: False, nm_past_entry: False, multi_extent: False,
 }
 
 
@@ -376,19 +381,23 @@ def test_targeted_damage(m, images, corrupt):
         assert "last.txt" in out and "inner.bin" in out
     if corrupt is ce_loop:
         assert "(a loop?)" in out
+    if corrupt is multi_extent:  # refused; the next record is taken for its second extent
+        assert "multi-extent file not supported" in out and "Operation not supported" in out
     assert_alive(m, out)
 
 
 def test_random_mutations(m, images):
     base = images["small"].read_bytes()
-    _, root, size = read_root(bytearray(base))
-    blocks = [16] + list(range(root, root + (size + BLOCK - 1) // BLOCK))
-    for seed in range(20):
+    first_data = min(struct.unpack_from("<I", rec, 2)[0] for _, rec in root_records(base)
+                     if not rec[25] & 2 and struct.unpack_from("<I", rec, 10)[0])
+    blocks = list(range(16, first_data))  # descriptors, path tables, directories, CE areas
+    for seed in range(24):
         rng = random.Random(seed)
         img = bytearray(base)
         block = rng.choice(blocks)
         for _ in range(rng.randint(1, 12)):
-            img[block * BLOCK + rng.randrange(BLOCK if block != 16 else 200)] = rng.randrange(256)
+            spot = rng.randrange(200 if block == 16 else BLOCK)  # the PVD's fields: first 190
+            img[block * BLOCK + spot] = rng.randrange(256)
         insert(m, images, f"random-{seed}", img)
         out, _ = exercise(m)
         assert_alive(m, out)

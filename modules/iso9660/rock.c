@@ -129,28 +129,36 @@ static int rock_sl(struct rock_walk *w, const u8 *p, u32 len)
 	return err;
 }
 
-/* TF: the stamps present, in flag order; bit 7 says 17-byte instead of 7-byte ones. */
+static void rock_set_time(struct rock_info *ri, u8 which, const u8 *stamp)
+{
+	struct timespec64 t = iso_date_to_time(stamp);
+
+	if (which == ROCK_TF_MTIME)
+		ri->mtime = t;
+	else if (which == ROCK_TF_ATIME)
+		ri->atime = t;
+	else if (which == ROCK_TF_CTIME)
+		ri->ctime = t;
+	ri->times |= which;
+}
+
+/* TF: the stamps present, in flag order (creation, modify, access, attributes, ...); bit 7
+ * says 17-byte text stamps, which are stepped over: the record's own date stays. */
 static int rock_tf(struct rock_walk *w, const u8 *p, u32 len)
 {
 	static const u8 slot[7] = { 0, ROCK_TF_MTIME, ROCK_TF_ATIME, ROCK_TF_CTIME };
-	u32 size = (len >= 5 && (p[4] & 0x80)) ? 17 : 7, off = 5;
-	struct rock_info *ri = w->ri;
+	u32 size, off = 5;
 
 	if (len < 5)
 		return rock_bad(w, "TF", "entry length", len);
+	size = (p[4] & 0x80) ? 17 : 7;
 	for (int bit = 0; bit < 7; bit++) {
 		if (!(p[4] & (1 << bit)))
 			continue;
 		if (off + size > len)
 			return rock_bad(w, "TF", "stamps past the entry, length", len);
-		if (size == 7 && slot[bit] == ROCK_TF_MTIME)
-			ri->mtime = iso_date_to_time(p + off);
-		else if (size == 7 && slot[bit] == ROCK_TF_ATIME)
-			ri->atime = iso_date_to_time(p + off);
-		else if (size == 7 && slot[bit] == ROCK_TF_CTIME)
-			ri->ctime = iso_date_to_time(p + off);
-		if (size == 7)
-			ri->times |= slot[bit];
+		if (size == 7 && slot[bit])
+			rock_set_time(w->ri, slot[bit], p + off);
 		off += size;
 	}
 	return 0;
