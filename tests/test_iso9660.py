@@ -335,6 +335,10 @@ def multi_extent(img):
     img[find_record(img, b"FIRST")[0] + 25] |= 0x80
 
 
+def nm_slash(img):
+    img[susp_entry(img, find_record(img, b"FIRST")[0], b"NM") + 6] = ord("/")
+
+
 def nm_past_entry(img):
     img[susp_entry(img, find_record(img, b"FIRST")[0], b"NM") + 2] = 250
 
@@ -342,6 +346,7 @@ def nm_past_entry(img):
 TARGETED = {  # corruption: True when the mount itself must be refused
     no_cd001: True, block_512: True, root_past_end: True, record_too_short: False,
     susp_len_zero: False, ce_loop: False, nm_past_entry: False, multi_extent: False,
+    nm_slash: False,
 }
 
 

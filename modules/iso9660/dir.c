@@ -118,6 +118,14 @@ static u32 iso_translate_name(const u8 *name, u32 len, char *out)
 	return n;
 }
 
+/* A name the VFS can take: not empty, no '/' or NUL (damaged NM data), not a dot name. */
+static bool iso_name_ok(const char *name, u32 len)
+{
+	if (!len || memchr(name, '/', len) || memchr(name, 0, len))
+		return false;
+	return !(name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')));
+}
+
 /* The name a record shows and its Rock Ridge data (ri->link NULL: SL is not read). */
 static int iso_record_name(struct super_block *sb, const struct iso_record *rec,
 			   struct rock_info *ri)
@@ -131,7 +139,11 @@ static int iso_record_name(struct super_block *sb, const struct iso_record *rec,
 	if (!ri->has_name)
 		ri->name_len = iso_translate_name(rec->d + ISO_DR_NAME, rec->d[ISO_DR_NAME_LEN],
 						  ri->name);
-	return ri->name_len ? 0 : -EUCLEAN;
+	if (iso_name_ok(ri->name, ri->name_len))
+		return 0;
+	isofs_bad(sb, rec->pos, "record at byte %llu: name \"%.20s\" unusable",
+		  (unsigned long long)rec->pos, ri->name);
+	return -EUCLEAN;
 }
 
 static unsigned int iso_dtype(const struct iso_record *rec, const struct rock_info *ri)
