@@ -53,6 +53,7 @@ def make_rock_tree(root, rng):
     for size in (0, 1, 2047, 2048, 2049, 3 * 1024 * 1024 + 17):
         (sizes / f"s{size}").write_bytes(rng.randbytes(size))
     (root / ("n" * 200)).write_text("two hundred bytes of name\n")
+    (root / ("m" * 255)).write_text("NAME_MAX: two NM entries\n")
     (root / ("d" * 180)).mkdir()
     (root / ("d" * 180) / ("f" * 190)).write_text("long in long\n")
     links = root / "links"
