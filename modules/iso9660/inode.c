@@ -89,8 +89,16 @@ static int isofs_readpage(struct address_space *mapping, struct cache_page *page
 	return block_read_full_page(mapping, page, isofs_get_block);
 }
 
+/* A file is one extent: readahead turns sequential reads into large device requests. */
+static int isofs_readahead(struct address_space *mapping, struct cache_page **pages,
+			   unsigned int nr)
+{
+	return block_readahead(mapping, pages, nr, isofs_get_block);
+}
+
 static const struct address_space_operations isofs_aops = {
 	.readpage = isofs_readpage,
+	.readahead = isofs_readahead,
 };
 
 const struct file_operations isofs_file_operations = {
