@@ -285,52 +285,62 @@ def compare_with_debugfs(image, model, tmp_path):
 
 # ---- one boot: reading, random writes, ENOSPC, probing, rmmod, read-only ---------------------
 
+def boot_with(boot_machine, iso, disks):
+    """A machine with the given images as hda, hdb, hdd (hdc is the CD), ext2.ko loaded."""
+    args = ["-boot", "d"]
+    for index, path in disks.items():
+        args += drive(path, index)
+    m = boot_machine(iso, extra_args=args)
+    assert "modprobe:" not in m.run("modprobe ext2")  # probing asks the registered types
+    m.run("mkdir /mnt/a /mnt/b /mnt/c")
+    return m
+
+
+def poweroff(m):
+    m.send_line("poweroff")
+    m.wait_exit()
+    assert not OOPS.search(m.text), m.text[-3000:]
+
+
+def assert_fsck_clean(image):
+    result = fsck(image)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.fixture(scope="module")
-def rw_session(default_iso, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ext2-rw")
+def trees(tmp_path_factory):
+    """The host trees and the images mke2fs made of them (read-only tests copy them)."""
+    tmp = tmp_path_factory.mktemp("ext2-trees")
     rng = random.Random(0xE2F5)
     src1, src4 = tmp / "src1", tmp / "src4"
     src1.mkdir()
     src4.mkdir()
     make_tree(src1, rng, big_sparse=True)
     make_tree(src4, rng)
-    hda = tmp / "hda.img"  # 1 KiB blocks, 128-byte inodes, a bare disk
-    mkfs(hda, src1, 1024, 96 * 1024, ["-I", "128"])
-    hdb = tmp / "hdb.img"  # 4 KiB blocks in an MBR partition at 1 MiB
-    hdb.write_bytes(b"\0" * (16 << 20))
-    subprocess.run([tool("sfdisk"), "-q", str(hdb)], input="label: dos\nstart=2048, type=83\n",
+    img1 = tmp / "one-k.img"  # 1 KiB blocks, 128-byte inodes, a bare disk
+    mkfs(img1, src1, 1024, 96 * 1024, ["-I", "128"])
+    img4 = tmp / "four-k.img"  # 4 KiB blocks (256-byte inodes) in an MBR partition at 1 MiB
+    img4.write_bytes(b"\0" * (16 << 20))
+    subprocess.run([tool("sfdisk"), "-q", str(img4)], input="label: dos\nstart=2048, type=83\n",
                    text=True, capture_output=True, check=True)
     run_tool(tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", 4096, "-E", "offset=1048576",
-             "-d", src4, hdb, "12m")
-    hdd = tmp / "hdd.img"  # small: ENOSPC
-    small = tmp / "small"
-    small.mkdir()
-    (small / "seed").write_bytes(rng.randbytes(40 * 1024))
-    mkfs(hdd, small, 1024, 400, ["-N", "32", "-m", "0"])
-    m = keel.Machine(default_iso, tmp / "qemu", extra_args=["-boot", "d"] + drive(hda, 0) +
-                     drive(hdb, 1) + drive(hdd, 3)).start()
-    try:
-        m.wait_prompt()
-        yield {"m": m, "tmp": tmp, "src1": src1, "src4": src4, "hda": hda, "hdb": hdb,
-               "hdd": hdd, "rng": rng, "results": {}}
-    finally:
-        print(f"--- serial output ---\n{m.text}")
-        m.close()
+             "-d", src4, img4, "12m")
+    return {"src1": src1, "src4": src4, "img1": img1, "img4": img4, "tmp": tmp}
 
 
-def test_read_images(rw_session):
-    s, m = rw_session, rw_session["m"]
-    m.run("mkdir /mnt/a /mnt/b /mnt/c")
-    assert "modprobe:" not in m.run("modprobe ext2")  # probing asks the registered types
+def test_read_probe_rmmod_read_only(boot_machine, default_iso, trees, tmp_path):
+    hda, hdb = tmp_path / "hda.img", tmp_path / "hdb.img"
+    shutil.copyfile(trees["img1"], hda)
+    shutil.copyfile(trees["img4"], hdb)
+    m = boot_with(boot_machine, default_iso, {0: hda, 1: hdb})
     out = m.run("mount hda /mnt/a")  # no -t: probed
     assert "mount:" not in out, out
     assert re.search(r"hda /mnt/a ext2 rw", m.run("mount")), m.run("mount")
     out = m.run("mount -t ext2 hdb1 /mnt/b")
     assert "mount:" not in out, out
-    for src, mnt in ((s["src1"], "/mnt/a"), (s["src4"], "/mnt/b")):
+    for src, mnt in ((trees["src1"], "/mnt/a"), (trees["src4"], "/mnt/b")):
         expect = host_crcs(src)
-        got = guest_crcs(m, mnt, expect)
-        assert got == expect
+        assert guest_crcs(m, mnt, expect) == expect
         top = ls_l(m, mnt)
         assert top["b1025"][0] == 3 and top["d1"][0] == 3 and top["empty-dir"][0] == 2
         assert top["fast"][1].endswith("fast -> d1/text")
@@ -338,90 +348,313 @@ def test_read_images(rw_session):
         assert ls_l(m, f"{mnt}/d1/d2")["hard2"][0] == 3
         assert "Links: 3" in m.run(f"stat {mnt}/d1/hard1")
         assert "hello from ext2" in m.run(f"cat {mnt}/fast")
-    check_shell(m, m.text)
-
-
-def test_rmmod_refused_while_mounted(rw_session):
-    m = rw_session["m"]
     out = m.run("rmmod ext2")
-    assert "rmmod" in out and ("busy" in out.lower() or "in use" in out.lower()), out
-    assert "ext2" in m.run("lsmod")
-
-
-def test_read_only_mount_refuses_writes(rw_session):
-    m = rw_session["m"]
-    assert "mount:" not in m.run("umount /mnt/b")
-    out = m.run("mount -o ro hdb1 /mnt/b")
-    assert "mount:" not in out, out
+    assert "rmmod" in out and "ext2" in m.run("lsmod"), out
+    # read-only: every write is refused, reads work
+    assert "umount:" not in m.run("umount /mnt/b")
+    assert "mount:" not in m.run("mount -o ro hdb1 /mnt/b")
     out = m.run("echo no > /mnt/b/new") + m.run("mkdir /mnt/b/x") + m.run("rm /mnt/b/one")
     assert out.count("Read-only file system") == 3, out
     assert "hello from ext2" in m.run("cat /mnt/b/d1/text")
-    assert "umount:" not in m.run("umount /mnt/b")
+    assert "umount:" not in m.run("umount /mnt/b") + m.run("umount /mnt/a")
+    out = m.run("rmmod ext2")
+    assert "rmmod:" not in out and "ext2" not in m.run("lsmod"), out
+    poweroff(m)
+    assert_fsck_clean(hda)  # mounted read-write, only read: still clean
 
 
-def test_random_writes_match_model(rw_session, tmp_path):
-    s, m = rw_session, rw_session["m"]
-    model = model_from_tree(s["src1"])
+def test_random_writes_match_model(boot_machine, default_iso, trees, tmp_path):
+    """150 seeded operations on the 1 KiB image, replayed on the model; e2fsck and debugfs
+    then see exactly the model."""
+    hda = tmp_path / "hda.img"
+    shutil.copyfile(trees["img1"], hda)
+    model = model_from_tree(trees["src1"])
     model.nodes["lost+found"] = {"kind": "dir"}
+    m = boot_with(boot_machine, default_iso, {0: hda})
+    assert "mount:" not in m.run("mount -t ext2 hda /mnt/a")
     rng = random.Random(20261130)
     for command in random_ops(rng, model, "/mnt/a", 150):
         out = m.run(command, timeout=120)
         assert not out.strip(), (command, out)
-    # a truncation to a middle size of a file with indirect blocks, through O_TRUNC + cp
-    assert not m.run("cp /mnt/a/d1/text /mnt/a/dind-cut").strip()
-    model.nodes["dind-cut"] = {"kind": "file", "data": model.nodes["d1/text"]["data"]}
-    m.run("sync")
     assert "umount:" not in m.run("umount /mnt/a")
-    s["results"]["model"] = model
-    check_shell(m, m.text)
+    poweroff(m)
+    assert_fsck_clean(hda)
+    compare_with_debugfs(hda, model, tmp_path)
 
 
-def test_enospc(rw_session):
-    s, m = rw_session, rw_session["m"]
-    assert "mount:" not in m.run("mount -t ext2 hdd /mnt/c")
-    errors = ""
+def test_enospc_blocks_and_inodes(boot_machine, default_iso, tmp_path):
+    small = tmp_path / "small"
+    small.mkdir()
+    (small / "seed").write_bytes(random.Random(3).randbytes(40 * 1024))
+    hda = tmp_path / "hda.img"
+    mkfs(hda, small, 1024, 400, ["-N", "32", "-m", "0"])
+    m = boot_with(boot_machine, default_iso, {0: hda})
+    assert "mount:" not in m.run("mount -t ext2 hda /mnt/c")
+    out = ""
     for i in range(20):
         out = m.run(f"cp /mnt/c/seed /mnt/c/copy{i}", timeout=120)
         if out.strip():
-            errors = out
             break
-    assert "No space left on device" in errors, errors
+    assert "No space left on device" in out, out
     m.run("rm /mnt/c/copy0")
-    assert "ext2-alive" in m.run("echo ext2-alive")
-    out = ""
     for i in range(40):
         out = m.run(f"touch /mnt/c/i{i}")
         if out.strip():
             break
     assert "No space left on device" in out, out
-    m.run("sync")
     assert "umount:" not in m.run("umount /mnt/c")
-    s["results"]["enospc"] = True
-    check_shell(m, m.text)
+    poweroff(m)
+    assert_fsck_clean(hda)
 
 
-def test_rmmod_after_umount_and_poweroff(rw_session):
-    m = rw_session["m"]
-    out = m.run("rmmod ext2")
-    assert "rmmod:" not in out, out
-    assert "ext2" not in m.run("lsmod")
-    m.send_line("poweroff")
-    m.wait_exit()
-    assert not OOPS.search(m.text), m.text[-2000:]
+# ---- damaged images ----------------------------------------------------------------------------
+
+PART_SECTORS = 2048  # 1 MiB per filesystem, one GPT partition each
+BS = 1024
 
 
-def test_host_sees_the_model(rw_session, tmp_path):
-    s = rw_session
-    if "model" not in s["results"]:
-        pytest.skip("the random sequence did not run")
-    result = fsck(s["hda"])
-    assert result.returncode == 0, result.stdout + result.stderr
-    compare_with_debugfs(s["hda"], s["results"]["model"], tmp_path)
+def template(tmp):
+    """A small 1 KiB-block filesystem and where its structures lie (from debugfs)."""
+    src = tmp / "tsrc"
+    (src / "sub").mkdir(parents=True)
+    rng = random.Random(7)
+    (src / "a").write_bytes(rng.randbytes(3000))
+    (src / "ind").write_bytes(rng.randbytes(20000))
+    for name in ("s1", "s2", "s3"):
+        (src / "sub" / name).write_text(f"{name} text\n")
+    img = tmp / "template.img"
+    mkfs(img, src, BS, 1024, ["-I", "128", "-N", "64"])
+    stats = debugfs(img, "stats")
+    where = {
+        "crcs": host_crcs(src),
+        "ind_ind": int(re.search(r"\(IND\):(\d+)", debugfs(img, "stat /ind")).group(1)),
+        "sub_block": int(debugfs(img, "blocks /sub").split()[0]),
+        "root_block": int(debugfs(img, "blocks /").split()[0]),
+        "itable": int(re.search(r"inode table at (\d+)", stats).group(1)),
+        "bbitmap": int(re.search(r"block bitmap at (\d+)", stats).group(1)),
+    }
+    imap = debugfs(img, "imap /a")
+    where["a_inode"] = (int(re.search(r"located at block (\d+)", imap).group(1)) * BS +
+                        int(re.search(r"offset (0x[0-9a-f]+)", imap).group(1), 16))
+    return img.read_bytes(), where
 
 
-def test_host_fsck_after_enospc(rw_session):
-    s = rw_session
-    if "enospc" not in s["results"]:
-        pytest.skip("the ENOSPC sequence did not run")
-    result = fsck(s["hdd"])
-    assert result.returncode == 0, result.stdout + result.stderr
+def put(data, offset, fmt, value):
+    import struct
+    struct.pack_into("<" + fmt, data, offset, value)
+
+
+def targeted(base, w):
+    """(name, image bytes, expected error text or None when the mount must fail)."""
+    sub, sb = w["sub_block"] * BS, 1024
+    cases = {}
+
+    def case(name, edits):
+        data = bytearray(base)
+        for offset, fmt, value in edits:
+            put(data, offset, fmt, value)
+        cases[name] = data
+    case("magic", [(sb + 56, "H", 0x1234)])
+    case("log_block_size", [(sb + 24, "I", 20)])
+    case("inodes_per_group", [(sb + 40, "I", 0)])
+    case("gdt_bitmap", [(2 * BS, "I", 0xFFFFFF0)])
+    case("rec_len_0", [(sub + 12 + 4, "H", 0)])           # ".." of sub
+    case("rec_len_odd", [(sub + 12 + 4, "H", 13)])
+    case("rec_len_past", [(sub + 12 + 4, "H", 2048)])
+    # the third record (s1, after "." and "..") names an inode past s_inodes_count
+    case("dirent_ino", [])
+    case("indirect", [(w["ind_ind"] * BS, "I", 0xFFFFFF)])
+    case("links_0", [(w["a_inode"] + 26, "H", 0)])
+    case("bitmap_itable", [])
+    data = cases["dirent_ino"]
+    off = sub
+    for _ in range(20):  # find "s1"
+        rec = int.from_bytes(data[off + 4:off + 6], "little")
+        nlen = data[off + 6]
+        if bytes(data[off + 8:off + 8 + nlen]) == b"s1":
+            put(data, off, "I", 100000)
+            break
+        off += rec
+    data = cases["bitmap_itable"]
+    for block in range(w["itable"], w["itable"] + 8):  # 64 inodes of 128 bytes
+        bit = block - 1  # first data block 1
+        data[w["bbitmap"] * BS + bit // 8] &= ~(1 << (bit % 8)) & 0xFF
+    return cases
+
+
+def mutations(base, w, count):
+    """count seeded random mutations of the fields that matter: the superblock's geometry,
+    the group descriptor, the inodes in use (root, a, ind, sub, s1-s3) and both directories'
+    blocks; whole 16/32-bit fields get random, small or huge values."""
+    rng = random.Random(0xBAD)
+    itable = w["itable"] * BS
+    regions = [(1024, 92), (2 * BS, 32), (w["root_block"] * BS, BS), (w["sub_block"] * BS, BS)]
+    regions += [(itable + (ino - 1) * 128, 128) for ino in (2, 12, 13, 14, 15, 16, 17)]
+    images = []
+    for _ in range(count):
+        data = bytearray(base)
+        start, length = rng.choice(regions)
+        for _ in range(rng.randint(1, 4)):
+            size = rng.choice((1, 2, 4))
+            offset = start + rng.randrange(0, length - size + 1, size)
+            value = rng.choice((0, 1, rng.randrange(2 ** (8 * size)), 2 ** (8 * size) - 1))
+            data[offset:offset + size] = value.to_bytes(size, "little")
+        images.append(data)
+    return images
+
+
+def gpt_disk(path, images):
+    sectors = 2048 + len(images) * PART_SECTORS + 2048
+    with open(path, "wb") as f:
+        f.truncate(sectors * 512)
+    table = "label: gpt\n" + "".join(
+        f"start={2048 + i * PART_SECTORS}, size={PART_SECTORS}\n" for i in range(len(images)))
+    subprocess.run([tool("sfdisk"), "-q", str(path)], input=table, text=True,
+                   capture_output=True, check=True)
+    with open(path, "r+b") as f:
+        for i, data in enumerate(images):
+            f.seek((2048 + i * PART_SECTORS) * 512)
+            f.write(data)
+
+
+def partition(path, index):
+    with open(path, "rb") as f:
+        f.seek((2048 + index * PART_SECTORS) * 512)
+        return f.read(PART_SECTORS * 512)
+
+
+@pytest.fixture(scope="module")
+def damaged(default_iso, tmp_path_factory):
+    """One machine for the damaged images: hda holds the targeted ones, hdb the random."""
+    tmp = tmp_path_factory.mktemp("ext2-damaged")
+    base, where = template(tmp)
+    cases = targeted(base, where)
+    hda, hdb = tmp / "targeted.img", tmp / "random.img"
+    gpt_disk(hda, list(cases.values()))
+    gpt_disk(hdb, mutations(base, where, 20))
+    m = keel.Machine(default_iso, tmp / "qemu", extra_args=["-boot", "d"] + drive(hda, 0) +
+                     drive(hdb, 1)).start()
+    try:
+        m.wait_prompt()
+        m.run("mkdir /mnt/x")
+        m.run("modprobe ext2")
+        yield {"m": m, "where": where, "names": list(cases), "hda": hda, "hdb": hdb,
+               "tmp": tmp}
+    finally:
+        print(f"--- serial output ---\n{m.text}")
+        m.close()
+
+
+def dev_of(damaged, name):
+    return f"hda{damaged['names'].index(name) + 1}"
+
+
+@pytest.mark.parametrize("name,line", [
+    ("magic", "no ext2 superblock"), ("log_block_size", "superblock: unsupported block size"),
+    ("inodes_per_group", "superblock: bad blocks/inodes per group"),
+    ("gdt_bitmap", "group 0 descriptor")])
+def test_nonsense_superblock_is_refused(damaged, name, line):
+    m, dev = damaged["m"], dev_of(damaged, name)
+    out = m.run(f"mount -t ext2 {dev} /mnt/x")
+    assert f"ext2: {dev}: {line}" in out and "mount:" in out, out
+    assert len([x for x in out.splitlines() if "ext2:" in x]) == 1, out
+    assert not m.run("ls /mnt/x").strip()
+    check_shell(m, out)
+
+
+@pytest.fixture
+def mounted(damaged):
+    """mounted(name): mounts that targeted image on /mnt/x until the test ends."""
+    m, devs = damaged["m"], []
+
+    def mount(name):
+        dev = dev_of(damaged, name)
+        out = m.run(f"mount -t ext2 {dev} /mnt/x")
+        assert "mount:" not in out, out
+        devs.append(dev)
+        return dev
+    yield mount
+    if devs:
+        assert "umount:" not in m.run("umount /mnt/x")
+
+
+@pytest.mark.parametrize("name,line", [
+    ("rec_len_0", "block 0: bad rec_len 0"), ("rec_len_odd", "block 0: unaligned rec_len 13"),
+    ("rec_len_past", "block 0: rec_len past the block end 2048")])
+def test_bad_directory_block(damaged, mounted, name, line):
+    m, dev = damaged["m"], mounted(name)
+    out = m.run("ls /mnt/x/sub")
+    assert re.search(rf"ext2: {dev}: directory inode \d+ {line}", out), out
+    assert "ls:" in out
+    crcs = guest_crcs(m, "/mnt/x", ["a", "ind"])
+    assert crcs == {k: damaged["where"]["crcs"][k] for k in ("a", "ind")}
+    check_shell(m, out)
+
+
+def test_dirent_inode_out_of_range(damaged, mounted):
+    m, dev = damaged["m"], mounted("dirent_ino")
+    out = m.run("cat /mnt/x/sub/s1")
+    assert re.search(rf"ext2: {dev}: directory inode \d+: entry \"s1\": bad inode number 100000",
+                     out), out
+    assert "cat:" in out
+    assert "s2 text" in m.run("cat /mnt/x/sub/s2")
+    check_shell(m, out)
+
+
+def test_indirect_pointer_past_the_end(damaged, mounted):
+    m, dev = damaged["m"], mounted("indirect")
+    out = m.run("crc32 /mnt/x/ind")
+    assert f"ext2: {dev}: inode 13: data block pointer 16777215 outside" in out, out
+    assert "crc32:" in out
+    assert guest_crcs(m, "/mnt/x", ["a"]) == {"a": damaged["where"]["crcs"]["a"]}
+    check_shell(m, out)
+
+
+def test_link_count_zero(damaged, mounted):
+    m, dev = damaged["m"], mounted("links_0")
+    out = m.run("cat /mnt/x/a")
+    assert f"ext2: {dev}: inode 12: link count 0 on a reachable inode" in out, out
+    assert "s3 text" in m.run("cat /mnt/x/sub/s3")
+    check_shell(m, out)
+
+
+def test_bitmap_claiming_inode_table_free(damaged):
+    """Writes must not land on the inode table, whatever the block bitmap says."""
+    m, dev, w = damaged["m"], dev_of(damaged, "bitmap_itable"), damaged["where"]
+    assert "mount:" not in m.run(f"mount -t ext2 {dev} /mnt/x")
+    try:
+        out = "".join(m.run(f"cp /mnt/x/ind /mnt/x/copy{i}") for i in range(4))
+        assert "metadata block" in out and "marked free" in out, out
+        assert guest_crcs(m, "/mnt/x", [f"copy{i}" for i in range(4)]) == \
+            {f"copy{i}": w["crcs"]["ind"] for i in range(4)}
+    finally:
+        assert "umount:" not in m.run("umount /mnt/x")
+    m.run("sync")
+    image = damaged["tmp"] / "bitmap.img"
+    image.write_bytes(partition(damaged["hda"], damaged["names"].index("bitmap_itable")))
+    itable = set(range(w["itable"], w["itable"] + 8))
+    for i in range(4):
+        text = debugfs(image, f"blocks /copy{i}")
+        assert len(text.split()) == 21 and not {int(b) for b in text.split()} & itable, text
+        dumped = damaged["tmp"] / f"copy{i}"
+        debugfs(image, f"dump /copy{i} {dumped}")
+        data = dumped.read_bytes()
+        assert (zlib.crc32(data), len(data)) == w["crcs"]["ind"]
+    check_shell(m, out)
+
+
+def test_random_mutations(damaged):
+    m = damaged["m"]
+    for i in range(1, 21):
+        dev = f"hdb{i}"
+        out = m.run(f"mount -t ext2 {dev} /mnt/x")
+        if "mount:" not in out:
+            out += m.run("ls -l /mnt/x /mnt/x/sub")
+            small = [p for p in ("a", "ind", "sub/s1", "sub/s2", "sub/s3")]
+            out += m.run("crc32 " + " ".join(f"/mnt/x/{p}" for p in small), timeout=120)
+            out += m.run(f"echo write {i} > /mnt/x/new")
+            out += m.run("mkdir /mnt/x/newdir")
+            out += m.run("rm /mnt/x/sub/s2")
+            out += m.run("umount /mnt/x")
+        assert not OOPS.search(out), (dev, out)
+        assert "ext2-alive" in m.run("echo ext2-alive"), dev

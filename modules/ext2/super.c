@@ -124,6 +124,11 @@ static int check_groups(struct super_block *sb, struct ext2_super_block *es)
 	return check_inode_geometry(sb, es);
 }
 
+static bool in_group(u32 block, u32 count, u32 first, u64 last)
+{
+	return block >= first && (u64)block + count - 1 <= last;
+}
+
 /* A descriptor's bitmaps and inode table must lie inside its own group. */
 static int check_descriptor(struct super_block *sb, u32 group, struct ext2_group_desc *gd)
 {
@@ -134,15 +139,18 @@ static int check_descriptor(struct super_block *sb, u32 group, struct ext2_group
 
 	if (last >= es->s_blocks_count)
 		last = es->s_blocks_count - 1;
-	if (gd->bg_block_bitmap < first || gd->bg_block_bitmap > last ||
-	    gd->bg_inode_bitmap < first || gd->bg_inode_bitmap > last ||
-	    gd->bg_inode_table < first ||
-	    (u64)gd->bg_inode_table + sbi->s_itb_per_group - 1 > last ||
-	    gd->bg_free_blocks_count > sbi->s_blocks_per_group ||
-	    gd->bg_free_inodes_count > sbi->s_inodes_per_group) {
+	if (!in_group(gd->bg_block_bitmap, 1, first, last) ||
+	    !in_group(gd->bg_inode_bitmap, 1, first, last) ||
+	    !in_group(gd->bg_inode_table, sbi->s_itb_per_group, first, last)) {
 		ext2_error(sb, "group %u descriptor: bitmaps %u/%u, inode table %u outside "
 			   "blocks %u-%llu", group, gd->bg_block_bitmap, gd->bg_inode_bitmap,
 			   gd->bg_inode_table, first, (unsigned long long)last);
+		return -EINVAL;
+	}
+	if (gd->bg_free_blocks_count > sbi->s_blocks_per_group ||
+	    gd->bg_free_inodes_count > sbi->s_inodes_per_group) {
+		ext2_error(sb, "group %u descriptor: %u free blocks, %u free inodes", group,
+			   gd->bg_free_blocks_count, gd->bg_free_inodes_count);
 		return -EINVAL;
 	}
 	return 0;
@@ -201,10 +209,12 @@ static int probe_super(struct super_block *sb, int silent, u32 *log_bs)
 		if (!silent)
 			ext2_error(sb, "no ext2 superblock (magic 0x%x)", es->s_magic);
 		err = -EINVAL;
-	} else if (es->s_log_block_size > EXT2_MAX_BLOCK_BITS - EXT2_MIN_BLOCK_BITS ||
-		   es->s_rev_level > 1) {
-		ext2_error(sb, "superblock: unsupported block size 2^(10+%u) or revision %u",
-			   es->s_log_block_size, es->s_rev_level);
+	} else if (es->s_log_block_size > EXT2_MAX_BLOCK_BITS - EXT2_MIN_BLOCK_BITS) {
+		ext2_error(sb, "superblock: unsupported block size 1024 << %u",
+			   es->s_log_block_size);
+		err = -EINVAL;
+	} else if (es->s_rev_level > 1) {
+		ext2_error(sb, "superblock: unsupported revision %u", es->s_rev_level);
 		err = -EINVAL;
 	}
 	*log_bs = es->s_log_block_size;
