@@ -178,6 +178,16 @@ def op_write(rng, model, mnt, append):
     return f"echo {text.strip()} {'>>' if append else '>'} {mnt}/{path}"
 
 
+def op_truncate(rng, model, mnt):
+    """Cuts (freeing data and indirect blocks) or extends with a hole."""
+    path = rng.choice(model.files())
+    node = model.nodes[path]
+    size = rng.choice((0, rng.randrange(len(node["data"]) + 1), len(node["data"]) + 5000,
+                       rng.choice((11 * 1024, 12 * 1024 + 1, 268 * 1024 + 3, 70 * 1024))))
+    node["data"] = node["data"][:size] + b"\0" * (size - len(node["data"]))
+    return f"truncate -s {size} {mnt}/{path}"
+
+
 def op_copy(rng, model, mnt):
     src = rng.choice(model.files())
     dst = fresh_name(rng, model, rng.choice(model.dirs() + [""]))
@@ -236,7 +246,8 @@ def op_symlink(rng, model, mnt):
 
 def random_ops(rng, model, mnt, count):
     ops = [(lambda: op_write(rng, model, mnt, False), 4), (lambda: op_write(rng, model, mnt, True), 3),
-           (lambda: op_copy(rng, model, mnt), 1), (lambda: op_mkdir(rng, model, mnt), 2),
+           (lambda: op_copy(rng, model, mnt), 1), (lambda: op_truncate(rng, model, mnt), 2),
+           (lambda: op_mkdir(rng, model, mnt), 2),
            (lambda: op_remove(rng, model, mnt), 3), (lambda: op_move(rng, model, mnt), 3),
            (lambda: op_link(rng, model, mnt), 2), (lambda: op_symlink(rng, model, mnt), 1)]
     funcs, weights = zip(*ops)
@@ -325,7 +336,9 @@ def trees(tmp_path_factory):
                    text=True, capture_output=True, check=True)
     run_tool(tool("mke2fs"), "-q", "-F", "-t", "ext2", "-b", 4096, "-E", "offset=1048576",
              "-d", src4, img4, "12m")
-    return {"src1": src1, "src4": src4, "img1": img1, "img4": img4, "tmp": tmp}
+    img2 = tmp / "two-k-rev0.img"  # 2 KiB blocks, revision 0 (no features at all)
+    mkfs(img2, src4, 2048, 16 * 1024, ["-r", "0"])
+    return {"src1": src1, "src4": src4, "img1": img1, "img4": img4, "img2": img2, "tmp": tmp}
 
 
 def test_read_probe_rmmod_read_only(boot_machine, default_iso, trees, tmp_path):
@@ -363,21 +376,31 @@ def test_read_probe_rmmod_read_only(boot_machine, default_iso, trees, tmp_path):
     assert_fsck_clean(hda)  # mounted read-write, only read: still clean
 
 
-def test_random_writes_match_model(boot_machine, default_iso, trees, tmp_path):
-    """150 seeded operations on the 1 KiB image, replayed on the model; e2fsck and debugfs
-    then see exactly the model."""
+@pytest.mark.parametrize("image,src,dev,offset", [
+    ("img1", "src1", "hda", None), ("img4", "src4", "hda1", 1 << 20),
+    ("img2", "src4", "hda", None)], ids=["1k", "4k-partition", "2k-rev0"])
+def test_random_writes_match_model(boot_machine, default_iso, trees, tmp_path, image, src,
+                                   dev, offset):
+    """150 seeded operations, replayed on the model; e2fsck and debugfs then see exactly
+    the model."""
     hda = tmp_path / "hda.img"
-    shutil.copyfile(trees["img1"], hda)
-    model = model_from_tree(trees["src1"])
+    shutil.copyfile(trees[image], hda)
+    model = model_from_tree(trees[src])
     model.nodes["lost+found"] = {"kind": "dir"}
     m = boot_with(boot_machine, default_iso, {0: hda})
-    assert "mount:" not in m.run("mount -t ext2 hda /mnt/a")
+    assert "mount:" not in m.run(f"mount -t ext2 {dev} /mnt/a")
     rng = random.Random(20261130)
     for command in random_ops(rng, model, "/mnt/a", 150):
         out = m.run(command, timeout=120)
         assert not out.strip(), (command, out)
     assert "umount:" not in m.run("umount /mnt/a")
     poweroff(m)
+    if offset is not None:  # e2fsck and debugfs want the filesystem alone
+        with open(hda, "rb") as f:
+            f.seek(offset)
+            data = f.read(12 << 20)
+        hda = tmp_path / "fs.img"
+        hda.write_bytes(data)
     assert_fsck_clean(hda)
     compare_with_debugfs(hda, model, tmp_path)
 
