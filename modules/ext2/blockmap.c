@@ -51,8 +51,8 @@ loff_t ext2_max_size(unsigned int bits)
 
 static int bad_pointer(struct inode *inode, u32 block, const char *where)
 {
-	ext2_error(inode->i_sb, "inode %lu: %s block pointer %u outside the filesystem",
-		   inode->i_ino, where, block);
+	ext2_error(inode->i_sb, "inode %lu: bad %s block pointer %u", inode->i_ino, where,
+		   block);
 	return -EIO;
 }
 

@@ -38,9 +38,9 @@ static const char *bad_record(struct inode *dir, struct ext2_dir_entry_2 *de, u3
 	if (de->rec_len % 4)
 		return "unaligned rec_len";
 	if (de->rec_len < EXT2_DIR_REC_LEN(de->name_len))
-		return "rec_len smaller than name_len";
+		return "rec_len too short for its name:";
 	if (offset + de->rec_len > bs)
-		return "rec_len past the block end";
+		return "rec_len past the block end:";
 	return NULL; /* a bad inode number only spoils its own entry: lookup says so */
 }
 
@@ -53,14 +53,14 @@ static int check_dir_block(struct inode *dir, u32 n, struct buffer_head *bh)
 		const char *why;
 
 		if (bs - off < EXT2_DIR_REC_LEN(1)) {
-			ext2_error(dir->i_sb, "directory inode %lu block %u: record at offset %u "
-				   "crosses the block end", dir->i_ino, n, off);
+			ext2_error(dir->i_sb, "directory inode %lu block %u: record past the end",
+				   dir->i_ino, n);
 			return -EIO;
 		}
 		why = bad_record(dir, de, off);
 		if (why) {
-			ext2_error(dir->i_sb, "directory inode %lu block %u: %s %u (offset %u)",
-				   dir->i_ino, n, why, de->rec_len, off);
+			ext2_error(dir->i_sb, "directory inode %lu block %u: %s %u", dir->i_ino,
+				   n, why, de->rec_len);
 			return -EIO;
 		}
 		off += de->rec_len;
@@ -375,7 +375,7 @@ int ext2_dotdot(struct inode *dir, struct buffer_head **bhp, struct ext2_dir_ent
 	if (de->rec_len < dir->i_sb->s_blocksize)
 		de = next_de(de);
 	if (de->name_len != 2 || memcmp(de->name, "..", 2)) {
-		ext2_error(dir->i_sb, "directory inode %lu: no \"..\" entry", dir->i_ino);
+		ext2_error(dir->i_sb, "directory inode %lu: no \"..\"", dir->i_ino);
 		brelse(bh);
 		return -EIO;
 	}

@@ -37,6 +37,10 @@
 #define EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER 0x0001
 #define EXT2_FEATURE_RO_COMPAT_LARGE_FILE 0x0002
 #define EXT2_INCOMPAT_SUPP EXT2_FEATURE_INCOMPAT_FILETYPE
+/* Incompat features that move data or metadata where this driver would not find them
+ * (compression, journal device, meta_bg, extents, 64bit, flex_bg, inline data, encryption):
+ * not mounted at all. Any other unknown one (needs_recovery, mmp...) mounts read-only. */
+#define EXT2_INCOMPAT_LAYOUT 0x182d9u
 #define EXT2_RO_COMPAT_SUPP (EXT2_FEATURE_RO_COMPAT_SPARSE_SUPER | \
 			     EXT2_FEATURE_RO_COMPAT_LARGE_FILE)
 

@@ -24,8 +24,8 @@ static struct dentry *ext2_lookup(struct inode *dir, struct dentry *dentry, unsi
 		ino = de->inode;
 		brelse(bh);
 		if (!ext2_valid_ino(sb, ino)) {
-			ext2_error(sb, "directory inode %lu: entry \"%s\": bad inode number %u",
-				   dir->i_ino, dentry->d_name.name, ino);
+			ext2_error(sb, "directory inode %lu: \"%.16s\": bad inode %u", dir->i_ino,
+				   dentry->d_name.name, ino);
 			return ERR_PTR(-EUCLEAN);
 		}
 		inode = ext2_iget(sb, ino);
@@ -140,8 +140,8 @@ static int remove_name(struct inode *dir, struct dentry *dentry)
 	if (err)
 		return err == -ENOENT ? -EIO : err;
 	if (de->inode != inode->i_ino) {
-		ext2_error(dir->i_sb, "directory inode %lu: entry \"%s\" changed under us",
-			   dir->i_ino, dentry->d_name.name);
+		ext2_error(dir->i_sb, "directory inode %lu: \"%.16s\" changed", dir->i_ino,
+			   dentry->d_name.name);
 		err = -EIO;
 	} else {
 		err = ext2_delete_entry(dir, bh, de);

@@ -59,16 +59,18 @@ bool ext2_block_valid(struct super_block *sb, u32 block)
 
 static int check_features(struct super_block *sb, struct ext2_super_block *es)
 {
+	u32 incompat = es->s_feature_incompat & ~EXT2_INCOMPAT_SUPP;
+	u32 ro_compat = es->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP;
+
 	if (es->s_rev_level == 0)
 		return 0;
-	if (es->s_feature_incompat & ~EXT2_INCOMPAT_SUPP) {
-		ext2_error(sb, "unsupported incompat features 0x%x: not mounted",
-			   es->s_feature_incompat & ~EXT2_INCOMPAT_SUPP);
+	if (incompat & EXT2_INCOMPAT_LAYOUT) {
+		ext2_error(sb, "unsupported incompat features 0x%x: not mounted", incompat);
 		return -EINVAL;
 	}
-	if ((es->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP) && !(sb->s_flags & SB_RDONLY)) {
-		ext2_warn(sb, "unsupported ro_compat features 0x%x: mounted read-only",
-			  es->s_feature_ro_compat & ~EXT2_RO_COMPAT_SUPP);
+	if ((incompat || ro_compat) && !(sb->s_flags & SB_RDONLY)) {
+		ext2_warn(sb, "unsupported features 0x%x/0x%x: mounted read-only", incompat,
+			  ro_compat);
 		sb->s_flags |= SB_RDONLY;
 	}
 	return 0;
@@ -109,7 +111,7 @@ static int check_groups(struct super_block *sb, struct ext2_super_block *es)
 	}
 	if (es->s_first_data_block != (sb->s_blocksize == 1024 ? 1u : 0u) ||
 	    es->s_blocks_count <= es->s_first_data_block + 1 || es->s_blocks_count > dev_blocks) {
-		ext2_error(sb, "superblock: %u blocks (first %u) on a device of %llu",
+		ext2_error(sb, "superblock: %u blocks from %u, device has %llu",
 			   es->s_blocks_count, es->s_first_data_block,
 			   (unsigned long long)dev_blocks);
 		return -EINVAL;
@@ -129,6 +131,19 @@ static bool in_group(u32 block, u32 count, u32 first, u64 last)
 	return block >= first && (u64)block + count - 1 <= last;
 }
 
+/* Which of a descriptor's structures lies outside blocks first..last, NULL when none. */
+static const char *misplaced(struct ext2_sb_info *sbi, struct ext2_group_desc *gd, u32 first,
+			     u64 last)
+{
+	if (!in_group(gd->bg_block_bitmap, 1, first, last))
+		return "block bitmap";
+	if (!in_group(gd->bg_inode_bitmap, 1, first, last))
+		return "inode bitmap";
+	if (!in_group(gd->bg_inode_table, sbi->s_itb_per_group, first, last))
+		return "inode table";
+	return NULL;
+}
+
 /* A descriptor's bitmaps and inode table must lie inside its own group. */
 static int check_descriptor(struct super_block *sb, u32 group, struct ext2_group_desc *gd)
 {
@@ -136,15 +151,14 @@ static int check_descriptor(struct super_block *sb, u32 group, struct ext2_group
 	struct ext2_super_block *es = sbi->s_es;
 	u32 first = es->s_first_data_block + group * sbi->s_blocks_per_group;
 	u64 last = (u64)first + sbi->s_blocks_per_group - 1;
+	const char *what;
 
 	if (last >= es->s_blocks_count)
 		last = es->s_blocks_count - 1;
-	if (!in_group(gd->bg_block_bitmap, 1, first, last) ||
-	    !in_group(gd->bg_inode_bitmap, 1, first, last) ||
-	    !in_group(gd->bg_inode_table, sbi->s_itb_per_group, first, last)) {
-		ext2_error(sb, "group %u descriptor: bitmaps %u/%u, inode table %u outside "
-			   "blocks %u-%llu", group, gd->bg_block_bitmap, gd->bg_inode_bitmap,
-			   gd->bg_inode_table, first, (unsigned long long)last);
+	what = misplaced(sbi, gd, first, last);
+	if (what) {
+		ext2_error(sb, "group %u descriptor: %s outside blocks %u-%llu", group, what,
+			   first, (unsigned long long)last);
 		return -EINVAL;
 	}
 	if (gd->bg_free_blocks_count > sbi->s_blocks_per_group ||
