@@ -376,6 +376,32 @@ def test_read_probe_rmmod_read_only(boot_machine, default_iso, trees, tmp_path):
     assert_fsck_clean(hda)  # mounted read-write, only read: still clean
 
 
+HUGE = 5 << 30  # past 4 GiB: i_size_high
+
+
+def test_large_file(boot_machine, default_iso, tmp_path):
+    """A sparse file over 4 GiB (i_size_high, LARGE_FILE): its size, an append at its end and
+    a truncation that keeps it over 4 GiB reach the disk as debugfs and e2fsck expect."""
+    src = tmp_path / "src"
+    src.mkdir()
+    tail = random.Random(5).randbytes(3000)
+    with open(src / "huge", "wb") as f:
+        f.seek(HUGE)
+        f.write(tail)
+    hda = tmp_path / "hda.img"
+    mkfs(hda, src, 4096, 16 * 1024)
+    m = boot_with(boot_machine, default_iso, {0: hda})
+    assert "mount:" not in m.run("mount -t ext2 hda /mnt/a")
+    assert f" {HUGE + 3000} huge" in m.run("ls -l /mnt/a")
+    assert not m.run("echo more >> /mnt/a/huge").strip()
+    assert f" {HUGE + 3005} huge" in m.run("ls -l /mnt/a")
+    assert not m.run(f"truncate -s {(4 << 30) + 10} /mnt/a/huge").strip()
+    assert "umount:" not in m.run("umount /mnt/a")
+    poweroff(m)
+    assert_fsck_clean(hda)
+    assert re.search(rf"Size: {(4 << 30) + 10}\b", debugfs(hda, "stat /huge"))
+
+
 @pytest.mark.parametrize("image,src,dev,offset", [
     ("img1", "src1", "hda", None), ("img4", "src4", "hda1", 1 << 20),
     ("img2", "src4", "hda", None)], ids=["1k", "4k-partition", "2k-rev0"])
