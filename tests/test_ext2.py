@@ -445,6 +445,17 @@ def test_enospc_blocks_and_inodes(boot_machine, default_iso, tmp_path):
         if out.strip():
             break
     assert "No space left on device" in out, out
+    for i in range(8):  # cp gave up on a whole page: up to 3 blocks may be left
+        if m.run(f"echo {i} > /mnt/c/fill{i}").strip():
+            break
+    # no block for a new directory, nor for a directory growing past its block
+    assert "No space left on device" in m.run("mkdir /mnt/c/full")
+    long_name = "n" * 60
+    for i in range(20):
+        out = m.run(f"touch /mnt/c/{long_name}{i:02}")
+        if out.strip():
+            break
+    assert "No space left on device" in out, out
     m.run("rm /mnt/c/copy0")
     for i in range(40):
         out = m.run(f"touch /mnt/c/i{i}")

@@ -233,11 +233,14 @@ static struct buffer_head *grow_dir(struct inode *dir)
 	u64 blocknr;
 	int err = ext2_get_block(dir, dir_blocks(dir), &blocknr, true);
 
-	if (err)
+	if (!err) {
+		bh = sb_getblk(dir->i_sb, blocknr);
+		err = IS_ERR(bh) ? PTR_ERR(bh) : 0;
+	}
+	if (err) { /* an indirect block may have come before the failure */
+		ext2_truncate_blocks(dir, dir->i_size);
 		return ERR_PTR(err);
-	bh = sb_getblk(dir->i_sb, blocknr);
-	if (IS_ERR(bh))
-		return bh;
+	}
 	memset(bh->b_data, 0, bh->b_size);
 	de = (struct ext2_dir_entry_2 *)bh->b_data;
 	de->rec_len = (u16)bh->b_size;
