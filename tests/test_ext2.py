@@ -63,6 +63,11 @@ def make_tree(root, rng, big_sparse=False):
         with open(root / "tind", "wb") as f:
             f.seek(66 * 1024 * 1024)
             f.write(rng.randbytes(3000))
+    for name in ("one", "b4096"):  # mke2fs -d copies xattrs: a block with 128-byte inodes
+        try:
+            os.setxattr(root / name, "user.keel", b"ext2 test " * 4)
+        except OSError:
+            pass  # a host filesystem without user xattrs: the files stay plain
     os.link(root / "b1025", root / "d1" / "hard1")
     os.link(root / "b1025", root / "d1" / "d2" / "hard2")
     os.symlink("d1/text", root / "fast")
@@ -419,6 +424,10 @@ def test_random_writes_match_model(boot_machine, default_iso, trees, tmp_path, i
     for command in random_ops(rng, model, "/mnt/a", 150):
         out = m.run(command, timeout=120)
         assert not out.strip(), (command, out)
+    for name in ("one", "b4096"):  # their xattr blocks go with them
+        if name in model.nodes:
+            assert not m.run(f"rm /mnt/a/{name}").strip()
+            del model.nodes[name]
     assert "umount:" not in m.run("umount /mnt/a")
     poweroff(m)
     if offset is not None:  # e2fsck and debugfs want the filesystem alone

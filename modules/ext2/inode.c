@@ -189,6 +189,38 @@ int ext2_write_inode(struct inode *inode)
 	return 0;
 }
 
+#define EXT2_XATTR_MAGIC 0xEA020000
+
+/* An unlinked inode's extended attribute block (mke2fs -d copies the host's): the block is
+ * shared by h_refcount inodes, and freed with the last. */
+static void release_xattr_block(struct inode *inode)
+{
+	struct super_block *sb = inode->i_sb;
+	u32 block = EXT2_I(inode)->i_file_acl;
+	struct buffer_head *bh;
+	u32 *header;
+
+	if (!block || !ext2_block_valid(sb, block))
+		return;
+	bh = sb_bread(sb, block);
+	if (IS_ERR(bh))
+		return;
+	header = (u32 *)bh->b_data; /* h_magic, h_refcount */
+	if (header[0] != EXT2_XATTR_MAGIC || !header[1]) {
+		ext2_error(sb, "inode %lu: bad xattr block %u", inode->i_ino, block);
+		brelse(bh);
+		return;
+	}
+	if (--header[1]) {
+		mark_buffer_dirty(bh);
+		brelse(bh);
+	} else {
+		bforget(bh);
+		ext2_free_block(inode, block);
+	}
+	EXT2_I(inode)->i_file_acl = 0;
+}
+
 /* The last reference to an unlinked inode: its blocks, then its number (dtime says when). */
 void ext2_evict_inode(struct inode *inode)
 {
@@ -198,6 +230,7 @@ void ext2_evict_inode(struct inode *inode)
 		return;
 	ei->i_dtime = (u32)current_time(inode).tv_sec;
 	inode->i_size = 0;
+	release_xattr_block(inode);
 	if (!S_ISLNK(inode->i_mode) || inode->i_blocks)
 		ext2_truncate_blocks(inode, 0);
 	ext2_write_inode(inode);
