@@ -2,8 +2,8 @@
  * ext2.ko: directory blocks. A directory is a file of blocks, each a chain of records
  * (inode, rec_len, name_len, file_type, name) whose rec_len add up to the block size exactly;
  * a record with inode 0 is free space. Directory blocks are metadata: they go through the
- * device's buffer cache. Every block is checked before use, so a damaged one gives -EIO and
- * one line, and the other blocks stay usable.
+ * device's buffer cache. Every block is checked before use, so a damaged one gives -EUCLEAN
+ * and one line, and the other blocks stay usable.
  */
 #include "ext2.h"
 
@@ -55,13 +55,13 @@ static int check_dir_block(struct inode *dir, u32 n, struct buffer_head *bh)
 		if (bs - off < EXT2_DIR_REC_LEN(1)) {
 			ext2_error(dir->i_sb, "directory inode %lu block %u: record past the end",
 				   dir->i_ino, n);
-			return -EIO;
+			return -EUCLEAN;
 		}
 		why = bad_record(dir, de, off);
 		if (why) {
 			ext2_error(dir->i_sb, "directory inode %lu block %u: %s %u", dir->i_ino,
 				   n, why, de->rec_len);
-			return -EIO;
+			return -EUCLEAN;
 		}
 		off += de->rec_len;
 	}
@@ -161,7 +161,11 @@ static struct ext2_dir_entry_2 *search_block(struct inode *dir, struct buffer_he
 	return NULL;
 }
 
-/* 0 with the entry's block held, -ENOENT, or -EIO when a damaged block might hold it. */
+/*
+ * 0 with the entry's block held, -ENOENT, or -EIO when a damaged block might hold it. A
+ * block with bad records is skipped (the others stay usable); a hole or a read error ends
+ * the search, as the block map itself is then in doubt.
+ */
 int ext2_find_entry(struct inode *dir, const struct qstr *name, struct buffer_head **bhp,
 		    struct ext2_dir_entry_2 **dep)
 {
@@ -172,7 +176,9 @@ int ext2_find_entry(struct inode *dir, const struct qstr *name, struct buffer_he
 
 		if (IS_ERR(bh)) {
 			err = PTR_ERR(bh);
-			continue;
+			if (err == -EUCLEAN)
+				continue;
+			return err;
 		}
 		*dep = search_block(dir, bh, name);
 		if (*dep) {

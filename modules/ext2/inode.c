@@ -83,8 +83,10 @@ static int check_inode(struct inode *inode)
 		ext2_error(sb, "inode %lu: bad mode 0%o", inode->i_ino, inode->i_mode);
 		return -EUCLEAN;
 	}
+	/* a directory has no holes: its blocks (and indirect blocks) cover its size */
 	if (inode->i_size < 0 || inode->i_size > sb->s_maxbytes ||
-	    (S_ISDIR(inode->i_mode) && inode->i_size % sb->s_blocksize)) {
+	    (S_ISDIR(inode->i_mode) && (inode->i_size % sb->s_blocksize ||
+					(u64)inode->i_size > inode->i_blocks * 512))) {
 		ext2_error(sb, "inode %lu: bad size %lld", inode->i_ino,
 			   (long long)inode->i_size);
 		return -EUCLEAN;
