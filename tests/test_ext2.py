@@ -656,7 +656,7 @@ def mounted(damaged):
 
 @pytest.mark.parametrize("name,line", [
     ("rec_len_0", "block 0: bad rec_len 0"), ("rec_len_odd", "block 0: unaligned rec_len 13"),
-    ("rec_len_past", "block 0: rec_len past the block end: 2048")])
+    ("rec_len_past", "block 0: rec_len past the end 2048")])
 def test_bad_directory_block(damaged, mounted, name, line):
     m, dev = damaged["m"], mounted(name)
     out = m.run("ls /mnt/x/sub")

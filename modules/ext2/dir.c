@@ -38,9 +38,9 @@ static const char *bad_record(struct inode *dir, struct ext2_dir_entry_2 *de, u3
 	if (de->rec_len % 4)
 		return "unaligned rec_len";
 	if (de->rec_len < EXT2_DIR_REC_LEN(de->name_len))
-		return "rec_len too short for its name:";
+		return "short rec_len";
 	if (offset + de->rec_len > bs)
-		return "rec_len past the block end:";
+		return "rec_len past the end";
 	return NULL; /* a bad inode number only spoils its own entry: lookup says so */
 }
 

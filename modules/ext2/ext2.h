@@ -240,6 +240,7 @@ extern const struct inode_operations ext2_dir_inode_operations;
 /* file.c */
 extern const struct file_operations ext2_file_operations;
 extern const struct inode_operations ext2_file_inode_operations;
+extern const struct inode_operations ext2_special_inode_operations;
 extern const struct address_space_operations ext2_aops;
 
 /* symlink.c */

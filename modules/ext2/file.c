@@ -47,3 +47,8 @@ const struct file_operations ext2_file_operations = {
 const struct inode_operations ext2_file_inode_operations = {
 	.setattr = ext2_setattr,
 };
+
+/* Device nodes, fifos and sockets: only their attributes live in ext2. */
+const struct inode_operations ext2_special_inode_operations = {
+	.setattr = ext2_setattr,
+};

@@ -100,6 +100,8 @@ static void init_new_inode(struct inode *inode, struct inode *dir, umode_t mode)
 	ext2_set_inode_ops(inode);
 }
 
+static void free_ino(struct super_block *sb, unsigned long ino, bool dir);
+
 struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 {
 	struct super_block *sb = dir->i_sb;
@@ -109,12 +111,14 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 	if (ino < 0)
 		return ERR_PTR(ino);
 	inode = iget_locked(sb, (unsigned long)ino);
-	if (!inode || !(inode->i_state & I_NEW)) {
-		if (inode) {
-			ext2_error(sb, "inode bitmap: inode %ld in use marked free", ino);
-			iput(inode);
-		}
-		return ERR_PTR(inode ? -EUCLEAN : -ENOMEM);
+	if (!inode) {
+		free_ino(sb, (unsigned long)ino, S_ISDIR(mode));
+		return ERR_PTR(-ENOMEM);
+	}
+	if (!(inode->i_state & I_NEW)) { /* in use: the bit is right now, keep it */
+		ext2_error(sb, "inode bitmap: inode %ld in use marked free", ino);
+		iput(inode);
+		return ERR_PTR(-EUCLEAN);
 	}
 	init_new_inode(inode, dir, mode);
 	mark_inode_dirty(inode);
@@ -122,12 +126,12 @@ struct inode *ext2_new_inode(struct inode *dir, umode_t mode)
 	return inode;
 }
 
-void ext2_free_inode(struct inode *inode)
+/* Gives inode number ino back to its group's bitmap and the free counts. */
+static void free_ino(struct super_block *sb, unsigned long ino, bool dir)
 {
-	struct super_block *sb = inode->i_sb;
 	struct ext2_sb_info *sbi = EXT2_SB(sb);
-	u32 group = (u32)((inode->i_ino - 1) / sbi->s_inodes_per_group);
-	u32 bit = (u32)((inode->i_ino - 1) % sbi->s_inodes_per_group);
+	u32 group = (u32)((ino - 1) / sbi->s_inodes_per_group);
+	u32 bit = (u32)((ino - 1) % sbi->s_inodes_per_group);
 	struct buffer_head *bh;
 
 	mutex_lock(&sbi->s_alloc_lock);
@@ -135,15 +139,19 @@ void ext2_free_inode(struct inode *inode)
 	if (IS_ERR(bh))
 		goto unlock;
 	if (!(bh->b_data[bit / 8] & (1u << (bit % 8)))) {
-		ext2_error(sb, "group %u inode bitmap: freeing free inode %lu", group,
-			   inode->i_ino);
+		ext2_error(sb, "group %u inode bitmap: freeing free inode %lu", group, ino);
 		goto put_bitmap;
 	}
 	bh->b_data[bit / 8] &= (char)~(1u << (bit % 8));
 	mark_buffer_dirty(bh);
-	count_inode(sb, group, S_ISDIR(inode->i_mode), 1);
+	count_inode(sb, group, dir, 1);
 put_bitmap:
 	brelse(bh);
 unlock:
 	mutex_unlock(&sbi->s_alloc_lock);
+}
+
+void ext2_free_inode(struct inode *inode)
+{
+	free_ino(inode->i_sb, inode->i_ino, S_ISDIR(inode->i_mode));
 }

@@ -43,6 +43,8 @@ void ext2_set_inode_ops(struct inode *inode)
 		inode->i_fop = &ext2_dir_operations;
 	} else if (S_ISLNK(inode->i_mode)) {
 		inode->i_op = &ext2_symlink_inode_operations;
+	} else {
+		inode->i_op = &ext2_special_inode_operations; /* devices, fifos: no data here */
 	}
 }
 
