@@ -534,6 +534,7 @@ def targeted(base, w):
     case("dirent_ino", [])
     case("indirect", [(w["ind_ind"] * BS, "I", 0xFFFFFF)])
     case("links_0", [(w["a_inode"] + 26, "H", 0)])
+    case("into_itable", [(w["a_inode"] + 40, "I", w["itable"])])  # a's block 0
     case("bitmap_itable", [])
     ro_compat = int.from_bytes(base[sb + 100:sb + 104], "little")
     incompat = int.from_bytes(base[sb + 96:sb + 100], "little")
@@ -682,6 +683,15 @@ def test_indirect_pointer_past_the_end(damaged, mounted):
     assert f"ext2: {dev}: inode 13: bad data block pointer 16777215" in out, out
     assert "crc32:" in out
     assert guest_crcs(m, "/mnt/x", ["a"]) == {"a": damaged["where"]["crcs"]["a"]}
+    check_shell(m, out)
+
+
+def test_data_pointer_into_the_inode_table(damaged, mounted):
+    m, dev = damaged["m"], mounted("into_itable")
+    out = m.run("crc32 /mnt/x/a")
+    assert f"ext2: {dev}: inode 12: bad data block pointer {damaged['where']['itable']}" in out
+    assert "crc32:" in out
+    assert guest_crcs(m, "/mnt/x", ["ind"]) == {"ind": damaged["where"]["crcs"]["ind"]}
     check_shell(m, out)
 
 

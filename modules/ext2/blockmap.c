@@ -49,6 +49,13 @@ loff_t ext2_max_size(unsigned int bits)
 	return (loff_t)(bytes < limit ? bytes : limit);
 }
 
+/* A block a file may own: inside the filesystem, not a group's metadata (a damaged pointer
+ * into an inode table must not be written through). */
+static bool file_block_valid(struct super_block *sb, u32 block)
+{
+	return ext2_block_valid(sb, block) && !ext2_is_group_metadata(sb, block);
+}
+
 static int bad_pointer(struct inode *inode, u32 block, const char *where)
 {
 	ext2_error(inode->i_sb, "inode %lu: bad %s block pointer %u", inode->i_ino, where,
@@ -140,7 +147,7 @@ static int walk_chain(struct inode *inode, u64 iblock, const u32 *offsets, int d
 		}
 		if (err || !*slot || last)
 			break;
-		if (!ext2_block_valid(inode->i_sb, *slot)) {
+		if (!file_block_valid(inode->i_sb, *slot)) {
 			err = bad_pointer(inode, *slot, "indirect");
 			break;
 		}
@@ -171,7 +178,7 @@ int ext2_get_block(struct inode *inode, u64 iblock, u64 *blocknr, bool create)
 	mutex_lock(&ei->i_map_lock);
 	err = walk_chain(inode, iblock, offsets, depth, &block, create);
 	mutex_unlock(&ei->i_map_lock);
-	if (!err && block && !ext2_block_valid(inode->i_sb, block))
+	if (!err && block && !file_block_valid(inode->i_sb, block))
 		return bad_pointer(inode, block, "data");
 	*blocknr = block;
 	return err;
@@ -221,7 +228,7 @@ static void free_subtree(struct inode *inode, u32 *slot, int depth, u64 from)
 {
 	struct buffer_head *bh;
 
-	if (!ext2_block_valid(inode->i_sb, *slot)) {
+	if (!file_block_valid(inode->i_sb, *slot)) {
 		bad_pointer(inode, *slot, depth ? "indirect" : "data");
 		*slot = 0;
 		return;
