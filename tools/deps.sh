@@ -25,6 +25,7 @@ need xorriso xorriso
 need mformat mtools
 need mkfs.fat dosfstools
 need sfdisk fdisk
+need /usr/sbin/debugfs e2fsprogs # mke2fs, e2fsck, debugfs: tests/test_ext2.py
 need cpio cpio
 need /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 need /usr/share/consolefonts/Lat15-Terminus16.psf.gz console-setup-linux

@@ -215,8 +215,11 @@ def _skip_to_declarator_end(texts, i):
 # <keel/workqueue.h>).
 # struct address_space (the page cache's per-owner index) holds a mutex, hence a task_struct:
 # units that include <keel/sched.h> and units that do not would expand it differently.
+# struct task_struct: struct mutex points to one, and whether a unit sees its definition
+# depends on what it includes (kernel/locking/mutex.c does, kernel/fs/exports.c does not), so a
+# module could not match both mutex_lock's and iput's CRCs.
 OPAQUE_TAGS = {'struct module', 'struct kthread', 'struct fpu_state', 'struct workqueue_struct',
-               'struct address_space'}
+               'struct address_space', 'struct task_struct'}
 
 
 class Unit:

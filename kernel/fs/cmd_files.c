@@ -1,4 +1,5 @@
-/* The shell's commands that read files and their attributes: ls, cat, stat, crc32, touch. */
+/* The shell's commands that read files and their attributes: ls, cat, stat, crc32, touch,
+ * truncate. */
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/sched/signal.h>
@@ -14,6 +15,7 @@ static int cmd_cat(int argc, char **argv);
 static int cmd_stat(int argc, char **argv);
 static int cmd_crc32(int argc, char **argv);
 static int cmd_touch(int argc, char **argv);
+static int cmd_truncate(int argc, char **argv);
 
 static const struct shell_command file_commands[] = {
 	{ .name = "ls", .usage = "ls [-l] [PATH...]",
@@ -26,6 +28,8 @@ static const struct shell_command file_commands[] = {
 	  .help = "print each file's CRC-32 (zlib's) and size", .run = cmd_crc32 },
 	{ .name = "touch", .usage = "touch FILE...",
 	  .help = "create empty files, or set their times to now", .run = cmd_touch },
+	{ .name = "truncate", .usage = "truncate -s SIZE FILE...",
+	  .help = "set files' sizes (cut, or extend with a hole)", .run = cmd_truncate },
 };
 
 static void format_mode(umode_t mode, char out[11])
@@ -284,6 +288,22 @@ static int cmd_touch(int argc, char **argv)
 
 		if (ret)
 			failed = fs_cmd_error("touch", argv[i], ret);
+	}
+	return failed;
+}
+
+static int cmd_truncate(int argc, char **argv)
+{
+	long long size;
+	int failed = 0;
+
+	if (argc < 4 || strcmp(argv[1], "-s") || kstrtoll(argv[2], 0, &size) || size < 0)
+		return shell_usage(&file_commands[5]);
+	for (int i = 3; i < argc; i++) {
+		int ret = vfs_truncate(argv[i], size);
+
+		if (ret)
+			failed = fs_cmd_error("truncate", argv[i], ret);
 	}
 	return failed;
 }
