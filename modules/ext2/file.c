@@ -20,6 +20,19 @@ static int ext2_writepage(struct address_space *mapping, struct cache_page *page
 	return block_write_full_page(mapping, page, ext2_get_block_t);
 }
 
+/* Sequential reads and writeback as large device requests (runs crossing pages). */
+static int ext2_readahead(struct address_space *mapping, struct cache_page **pages,
+			  unsigned int nr)
+{
+	return block_readahead(mapping, pages, nr, ext2_get_block_t);
+}
+
+static int ext2_writepages(struct address_space *mapping, struct cache_page **pages,
+			   unsigned int nr)
+{
+	return block_writepages(mapping, pages, nr, ext2_get_block_t);
+}
+
 /* A write that failed (-ENOSPC) leaves no blocks past the end: e2fsck would see them. */
 static int ext2_prepare_write(struct address_space *mapping, loff_t pos, size_t len)
 {
@@ -34,6 +47,8 @@ static int ext2_prepare_write(struct address_space *mapping, loff_t pos, size_t 
 const struct address_space_operations ext2_aops = {
 	.readpage = ext2_readpage,
 	.writepage = ext2_writepage,
+	.readahead = ext2_readahead,
+	.writepages = ext2_writepages,
 	.prepare_write = ext2_prepare_write,
 };
 
