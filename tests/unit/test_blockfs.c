@@ -180,6 +180,27 @@ static void test_holes(u32 bs, const char *type)
 	detach();
 }
 
+/* Blocks 0 and 2 of a page on consecutive device blocks, block 1 a hole between them: each
+ * lands in its own place, on the disk and when read back. */
+static void test_hole_between_neighbours(void)
+{
+	u8 buf[3072];
+	const struct flatfs_entry *e;
+
+	attach(1024, 64, 4);
+	e = img_entry(0);
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", 0, NULL), 0);
+	CHECK_INT(pwrite("/mnt/n", "A", 1, 0), 1);
+	CHECK_INT(pwrite("/mnt/n", "C", 1, 2048), 1);
+	CHECK_INT(ksys_sync(), 0);
+	CHECK(e->blocks[0] && !e->blocks[1] && e->blocks[2] == e->blocks[0] + 1);
+	CHECK(img_block(e->blocks[0])[0] == 'A' && img_block(e->blocks[2])[0] == 'C');
+	shrink_page_cache(1000);
+	CHECK_INT(pread_chunks("/mnt/n", buf, sizeof(buf), 0, sizeof(buf)), 2049);
+	CHECK(buf[0] == 'A' && all_zero(buf + 1, 2047) && buf[2048] == 'C');
+	detach();
+}
+
 /* Shrink to the middle of a block, then extend: the bytes between read as zeros, whether the
  * pages are still cached or were evicted, and the freed blocks are free on disk. */
 static void test_truncate(u32 bs)
@@ -338,6 +359,7 @@ int main(void)
 		test_holes(bs, "flatfs_nh");
 		test_truncate(bs);
 	}
+	test_hole_between_neighbours();
 	test_enospc();
 	test_writeback();
 	test_unlinked_eviction();
