@@ -42,21 +42,8 @@ static struct flatfs_entry *flat_entry(struct inode *inode)
 static bool bit_test(const u8 *map, u32 b) { return map[b / 8] & (1u << (b % 8)); }
 static void bit_flip(u8 *map, u32 b) { map[b / 8] ^= (u8)(1u << (b % 8)); }
 
-/* A new block reads as zeros: written straight to the device, as file data is (mpage.c). */
-static int flat_zero_block(struct super_block *sb, u32 block)
-{
-	u32 ss = sb->s_bdev->sector_size, per = (u32)sb->s_blocksize / ss;
-	void *zero = kzalloc(sb->s_blocksize, GFP_KERNEL);
-	int err;
-
-	if (!zero)
-		return -ENOMEM;
-	err = blkdev_write(sb->s_bdev, (u64)block * per, per, zero);
-	kfree(zero);
-	return err;
-}
-
-/* lock held: a free data block, taken and zeroed; 0 when the disk is full. */
+/* lock held: a free data block, taken; 0 when the disk is full. It is not zeroed: the VFS
+ * never reads a block get_block just allocated before writing it (fs.h, get_block_t). */
 static u16 flat_alloc_block(struct super_block *sb)
 {
 	struct flat_info *fi = FI(sb);
@@ -65,8 +52,6 @@ static u16 flat_alloc_block(struct super_block *sb)
 	for (u32 b = fi->data_start; b < fi->d.nr_blocks; b++) {
 		if (bit_test(map, b))
 			continue;
-		if (flat_zero_block(sb, b))
-			return 0;
 		bit_flip(map, b);
 		mark_buffer_dirty(fi->bitmap);
 		fi->d.free_blocks--;
@@ -329,17 +314,20 @@ static int flat_setattr(struct dentry *dentry, struct iattr *attr)
 {
 	struct inode *inode = d_inode(dentry);
 	struct super_block *sb = inode->i_sb;
+	int err = 0;
 	u64 keep;
 
 	if ((attr->ia_valid & ATTR_SIZE) && attr->ia_size > sb->s_maxbytes)
 		return -EFBIG;
 	if (attr->ia_valid & ATTR_SIZE) {
-		truncate_setsize(inode, attr->ia_size);
-		keep = ((u64)attr->ia_size + sb->s_blocksize - 1) >> sb->s_blocksize_bits;
+		err = truncate_setsize(inode, attr->ia_size);
+		keep = ((u64)inode->i_size + sb->s_blocksize - 1) >> sb->s_blocksize_bits;
 		mutex_lock(&FI(sb)->lock);
 		flat_free_blocks(sb, flat_entry(inode), (u32)keep);
 		mutex_unlock(&FI(sb)->lock);
 	}
+	if (err)
+		return err;
 	setattr_copy(inode, attr);
 	mark_inode_dirty(inode);
 	return 0;

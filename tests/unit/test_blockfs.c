@@ -231,6 +231,49 @@ static void test_truncate(u32 bs)
 	detach();
 }
 
+/* Filling a hole inside the file when its page is not cached: the new block's stale bytes
+ * (0xee: mkflat) never show, flatfs does not zero the blocks it allocates. */
+static void test_no_stale_data(void)
+{
+	u8 buf[3073];
+
+	attach(1024, 64, 4);
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", 0, NULL), 0);
+	CHECK_INT(pwrite("/mnt/s", "A", 1, 0), 1);
+	CHECK_INT(pwrite("/mnt/s", "C", 1, 3072), 1);
+	CHECK_INT(ksys_sync(), 0);
+	shrink_page_cache(1000);
+	CHECK_INT(pwrite("/mnt/s", "B", 1, 1034), 1);
+	CHECK_INT(ksys_sync(), 0);
+	shrink_page_cache(1000);
+	CHECK_INT(pread_chunks("/mnt/s", buf, sizeof(buf), 0, sizeof(buf)), 3073);
+	CHECK(buf[0] == 'A' && all_zero(buf + 1, 1033) && buf[1034] == 'B');
+	CHECK(all_zero(buf + 1035, 3072 - 1035) && buf[3072] == 'C');
+	detach();
+}
+
+/* Extending with truncate leaves holes, except on FS_NO_HOLES types: every block up to the
+ * new size is then allocated and zeroed, as a write past the end would have done. */
+static void test_truncate_extend(const char *type)
+{
+	u8 buf[4096];
+	bool no_holes = type[6] != '\0';
+	const struct flatfs_entry *e;
+
+	attach(1024, 64, 4);
+	e = img_entry(0);
+	CHECK_INT(do_mount("fake0", "/mnt", type, 0, NULL), 0);
+	CHECK_INT(pwrite("/mnt/x", "x", 1, 0), 1);
+	CHECK_INT(vfs_truncate("/mnt/x", 3 * 1024 + 5), 0);
+	CHECK_INT(ksys_sync(), 0);
+	CHECK(e->size == 3 * 1024 + 5 && e->blocks[0]);
+	for (int i = 1; i < 4; i++)
+		CHECK(!e->blocks[i] == !no_holes);
+	CHECK_INT(pread_chunks("/mnt/x", buf, sizeof(buf), 0, sizeof(buf)), 3 * 1024 + 5);
+	CHECK(buf[0] == 'x' && all_zero(buf + 1, 3 * 1024 + 4));
+	detach();
+}
+
 /* A full disk fails the write before the data is cached: a short count at a page boundary,
  * -ENOSPC when nothing fits; what was written reaches the disk. */
 static void test_enospc(void)
@@ -360,6 +403,9 @@ int main(void)
 		test_truncate(bs);
 	}
 	test_hole_between_neighbours();
+	test_no_stale_data();
+	test_truncate_extend("flatfs");
+	test_truncate_extend("flatfs_nh");
 	test_enospc();
 	test_writeback();
 	test_unlinked_eviction();
