@@ -295,6 +295,47 @@ static void test_enospc(void)
 	detach();
 }
 
+/* A device write error reaches fsync (the data stays dirty), and a later fsync writes it. */
+static void test_write_error(void)
+{
+	struct file *f;
+	u8 data[3000];
+
+	attach(1024, 64, 4);
+	fill_pattern(data, sizeof(data), 5);
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", 0, NULL), 0);
+	f = vfs_open("/mnt/e", O_WRONLY | O_CREAT, 0644);
+	CHECK_INT(vfs_write(f, data, sizeof(data)), sizeof(data));
+	fail_write_from = 2 * flatfs_data_start(4, 1024); /* the data blocks, not the table */
+	CHECK_INT(vfs_fsync(f), -EIO);
+	CHECK_INT(f->f_inode->i_mapping->nrdirty, 1);
+	fail_write_from = ~0ULL;
+	CHECK_INT(vfs_fsync(f), 0);
+	CHECK(image_holds(0, data, sizeof(data)));
+	fput(f);
+	detach();
+}
+
+/* A read-only mount refuses changes and writes nothing, not even at umount. */
+static void test_read_only(void)
+{
+	int before;
+
+	attach(2048, 64, 4);
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", 0, NULL), 0);
+	CHECK_INT(pwrite("/mnt/r", "ro", 2, 0), 2);
+	CHECK_INT(do_mount("fake0", "/tmp", "flatfs", 0, NULL), -EBUSY); /* one sb per device */
+	CHECK_INT(do_umount("/mnt"), 0);
+	before = writes;
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", MS_RDONLY, NULL), 0);
+	CHECK_INT(pwrite("/mnt/r", "rw", 2, 0), -EROFS);
+	CHECK_INT(pwrite("/mnt/new", "rw", 2, 0), -EROFS);
+	CHECK_STR(read_file("/mnt/r"), "ro");
+	CHECK_INT(ksys_sync(), 0);
+	detach();
+	CHECK_INT(writes, before);
+}
+
 /* Data sits in the cache until sync, umount or fsync writes it; umount writes everything. */
 static void test_writeback(void)
 {
@@ -408,6 +449,8 @@ int main(void)
 	test_truncate_extend("flatfs_nh");
 	test_enospc();
 	test_writeback();
+	test_write_error();
+	test_read_only();
 	test_unlinked_eviction();
 	test_iget_locked_waits();
 	test_bad_images();
