@@ -1,6 +1,7 @@
-# Module loader core: fixtures, broken-module corpus and the libFuzzer target (included by
-# tests/tests.mk). `make test` runs a short bounded fuzz; `make fuzz` a long one
-# (FUZZ_SECONDS, default 300). The fuzzer needs clang with libclang-rt (sanitizers + libFuzzer).
+# libFuzzer targets (included by tests/tests.mk): the module loader core (with its fixtures
+# and broken-module corpus) and each disk filesystem module (fuzz_fs, below). `make test`
+# runs a short bounded fuzz of each; `make fuzz` a long one of each (FUZZ_SECONDS, default
+# 300, per target). The fuzzers need clang with libclang-rt (sanitizers + libFuzzer).
 
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 20
@@ -65,8 +66,9 @@ TEST_TARGETS += fuzz-modload-short
 #
 #   NAME        the target: fuzz-NAME (long run, also part of `make fuzz`), fuzz-NAME-short (a
 #               few seconds, part of `make test`), $(BUILD)/fuzz/fuzz_fs_NAME
-#   SOURCES     the module's .c files, compiled for the host (-DKEEL_HOST_TEST): its
-#               module_init registers the type, module_exit unregisters it
+#   SOURCES     the module's .c files, compiled for the host (-DKEEL_HOST_TEST), plus any
+#               kernel file they call beyond the VFS, page cache and libk (FS_HOST_SOURCES):
+#               its module_init registers the type, module_exit unregisters it
 #   TYPE        the name it registers (mount -t TYPE); the driver also mounts without a type
 #   DISK_BYTES  the disk the input is zero-padded to (the images' declared size must fit)
 #
