@@ -113,6 +113,16 @@ static int flat_writepage(struct address_space *m, struct cache_page *page)
 	return block_write_full_page(m, page, flat_get_block);
 }
 
+static int flat_readahead(struct address_space *m, struct cache_page **pages, unsigned int nr)
+{
+	return block_readahead(m, pages, nr, flat_get_block);
+}
+
+static int flat_writepages(struct address_space *m, struct cache_page **pages, unsigned int nr)
+{
+	return block_writepages(m, pages, nr, flat_get_block);
+}
+
 /* A failed write must not keep the blocks it allocated past the end of the file (Linux's
  * ext2_write_failed): nothing would ever free them but unlink. */
 static int flat_prepare_write(struct address_space *m, loff_t pos, size_t len)
@@ -491,6 +501,8 @@ static struct dentry *flat_mount(struct file_system_type *type, int flags,
 static const struct address_space_operations flat_aops = {
 	.readpage = flat_readpage,
 	.writepage = flat_writepage,
+	.readahead = flat_readahead,
+	.writepages = flat_writepages,
 	.prepare_write = flat_prepare_write,
 };
 static const struct inode_operations flat_dir_iops = {

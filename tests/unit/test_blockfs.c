@@ -151,7 +151,7 @@ static void test_read_write(u32 bs)
 	CHECK_INT(do_umount("/mnt"), 0);
 	CHECK_INT(do_mount("fake0", "/mnt", NULL, 0, NULL), 0); /* probed, read from the disk */
 	memset(back, 0, BIG);
-	CHECK_INT(pread_chunks("/mnt/big", back, BIG, 0, 4096), BIG);
+	CHECK_INT(pread_chunks("/mnt/big", back, BIG, 0, BIG), BIG); /* one readahead */
 	CHECK(!memcmp(back, data, BIG));
 	detach();
 }
@@ -175,7 +175,7 @@ static void test_holes(u32 bs, const char *type)
 	CHECK(!memcmp(img_block(img_entry(0)->blocks[2]) + 5, "tail", 4));
 	shrink_page_cache(1000); /* read again from the disk */
 	memset(buf, 0xff, sizeof(buf));
-	CHECK_INT(pread_chunks("/mnt/h", buf, (size_t)at + 4, 0, 1024), at + 4);
+	CHECK_INT(pread_chunks("/mnt/h", buf, (size_t)at + 4, 0, sizeof(buf)), at + 4);
 	CHECK(all_zero(buf, (size_t)at) && !memcmp(buf + at, "tail", 4));
 	detach();
 }
@@ -225,7 +225,7 @@ static void test_truncate(u32 bs)
 	shrink_page_cache(1000);
 	CHECK_INT(vfs_truncate("/mnt/t", 3 * (loff_t)bs), 0);
 	memset(buf, 0x11, sizeof(buf));
-	CHECK_INT(pread_chunks("/mnt/t", buf, 3 * (size_t)bs, 0, 1000), 3 * bs);
+	CHECK_INT(pread_chunks("/mnt/t", buf, 3 * (size_t)bs, 0, sizeof(buf)), 3 * bs);
 	CHECK(!memcmp(buf, data, (size_t)mid - 10));
 	CHECK(all_zero(buf + mid - 10, 3 * (size_t)bs - (size_t)mid + 10));
 	detach();
