@@ -129,7 +129,22 @@ __attribute__((weak)) void schedule(void)
 		abort();
 	}
 }
-__attribute__((weak)) long schedule_timeout(long timeout) { schedule(); return 0; }
+/* Runs when a task sleeps with a timeout: what the kernel's threads would do meanwhile
+ * (blockfs_host.h: the writeback thread's work). Not nested. */
+static void (*fake_timeout_hook)(void);
+
+__attribute__((weak)) long schedule_timeout(long timeout)
+{
+	static bool running;
+
+	if (fake_timeout_hook && !running) {
+		running = true;
+		fake_timeout_hook();
+		running = false;
+	}
+	schedule();
+	return 0;
+}
 __attribute__((weak)) void __wake_up(wait_queue_head_t *q, unsigned int mode, int nr, void *key) {}
 __attribute__((weak)) void init_wait_entry(struct wait_queue_entry *e, int flags) {}
 __attribute__((weak)) long prepare_to_wait_event(wait_queue_head_t *q,

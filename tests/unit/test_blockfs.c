@@ -295,6 +295,23 @@ static void test_enospc(void)
 	detach();
 }
 
+/* With the page allocator nearly dry, writes make room by writing dirty pages back: a file
+ * larger than the pages left is written whole and reads back equal. */
+static void test_memory_pressure(void)
+{
+	static u8 data[40 * 1024], back[40 * 1024];
+
+	attach(1024, 64, 4);
+	fill_pattern(data, sizeof(data), 9);
+	CHECK_INT(do_mount("fake0", "/mnt", "flatfs", 0, NULL), 0);
+	page_limit = pages_out + 4;
+	CHECK_INT(pwrite("/mnt/m", data, sizeof(data), 0), sizeof(data));
+	CHECK_INT(pread_chunks("/mnt/m", back, sizeof(back), 0, sizeof(back)), sizeof(back));
+	page_limit = -1;
+	CHECK(!memcmp(back, data, sizeof(data)));
+	detach();
+}
+
 /* A device write error reaches fsync (the data stays dirty), and a later fsync writes it. */
 static void test_write_error(void)
 {
@@ -450,6 +467,7 @@ int main(void)
 	test_enospc();
 	test_writeback();
 	test_write_error();
+	test_memory_pressure();
 	test_read_only();
 	test_unlinked_eviction();
 	test_iget_locked_waits();
