@@ -79,7 +79,6 @@ TEST_TARGETS += fuzz-modload-short
 #
 #   $(eval $(call fuzz_fs,vfat,$(wildcard modules/vfat/*.c),vfat,40*1024*1024))
 #   $(eval $(call fuzz_fs,ext2,$(wildcard modules/ext2/*.c),ext2,8*1024*1024))
-#   $(eval $(call fuzz_fs,iso9660,$(wildcard modules/iso9660/*.c),iso9660,8*1024*1024))
 
 FUZZ_FS_SHORT_SECONDS ?= 10
 FUZZ_FS_HEADERS := $(wildcard tests/unit/*.h tests/fs/*.h kernel/fs/*.h)
@@ -120,3 +119,5 @@ endef
 
 # flatfs (tests/fs/flatfs.c): the test filesystem proving the framework.
 $(eval $(call fuzz_fs,flatfs,tests/fs/flatfs.c,flatfs,1024*1024))
+# iso9660.ko (modules/iso9660/): ISO 9660 with Rock Ridge; images of 2048-byte sectors.
+$(eval $(call fuzz_fs,iso9660,$(wildcard modules/iso9660/*.c),iso9660,8*1024*1024))
