@@ -26,7 +26,10 @@ UNIT_LIBK := $(sort $(wildcard libk/*.c))
 UNIT_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Wno-unused-parameter \
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-DKEEL_HOST_TEST -include tests/unit/host_prelude.h -Itests/unit -Ikernel/include -Ikernel
-unit_sources = $(shell sed -n 's|^.*/\* *UNIT_SOURCES:\(.*\)\*/.*$$|\1|p' $(1))
+unit_sources_of = $(shell sed -n 's|^.*/\* *UNIT_SOURCES:\(.*\)\*/.*$$|\1|p' $(1))
+# A header listed there (a harness such as tests/unit/blockfs_host.h) brings its own list.
+unit_sources = $(foreach f,$(call unit_sources_of,$(1)),$(f) \
+	$(if $(filter %.h,$(f)),$(call unit_sources_of,$(f))))
 
 .PHONY: test-build test-clang test-unit test-unit-build test-qemu
 

@@ -34,16 +34,28 @@ ssize_t generic_file_read(struct file *file, char *buf, size_t len, loff_t *pos)
 }
 EXPORT_SYMBOL_GPL(generic_file_read);
 
-/* Copies one page's part of a write (at most to the page's end): allocate, then cache. */
+/*
+ * Copies one page's part of a write (at most to the page's end): allocate, then cache. A
+ * partial page is read (and held, so it stays cached) before prepare_write allocates: read
+ * after, a hole just given a block would be read from that block, stale data on the disk.
+ */
 static int write_chunk(struct inode *inode, loff_t pos, const void *src, size_t n)
 {
 	struct address_space *m = inode->i_mapping;
+	struct cache_page *page = NULL;
 	int err = 0;
 
+	if (m->a_ops->prepare_write && n < FS_PAGE_SIZE) {
+		page = read_cache_page(m, (u64)pos / FS_PAGE_SIZE);
+		if (IS_ERR(page))
+			return (int)PTR_ERR(page);
+	}
 	if (m->a_ops->prepare_write)
 		err = m->a_ops->prepare_write(m, pos, n);
 	if (!err)
 		err = filemap_write(m, (u64)pos, src, n);
+	if (page)
+		put_page(page);
 	if (!err && pos + (loff_t)n > inode->i_size)
 		inode->i_size = pos + (loff_t)n;
 	return err;
@@ -138,16 +150,26 @@ static void zero_tail_block(struct inode *inode, loff_t newsize)
 	write_range(inode, newsize, NULL, bs - tail);
 }
 
-void truncate_setsize(struct inode *inode, loff_t newsize)
+/*
+ * Growing an FS_NO_HOLES file fills the new part with zeros through the cache, as a write
+ * past the end does: setting i_size alone would leave blocks inside the file that the
+ * filesystem never allocated (a FAT cluster chain shorter than the size).
+ */
+int truncate_setsize(struct inode *inode, loff_t newsize)
 {
 	loff_t old = inode->i_size;
+	int err = 0;
 
 	if (inode->i_mapping && newsize < old) {
 		zero_tail_block(inode, newsize);
 		inode->i_size = newsize;
 		truncate_inode_pages(inode->i_mapping, (u64)newsize);
 	}
-	inode->i_size = newsize;
+	if (inode->i_mapping && newsize > old)
+		err = fill_gap(inode, newsize);
+	if (!err)
+		inode->i_size = newsize;
 	mark_inode_dirty(inode);
+	return err;
 }
 EXPORT_SYMBOL_GPL(truncate_setsize);

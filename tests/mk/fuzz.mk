@@ -1,6 +1,7 @@
-# Module loader core: fixtures, broken-module corpus and the libFuzzer target (included by
-# tests/tests.mk). `make test` runs a short bounded fuzz; `make fuzz` a long one
-# (FUZZ_SECONDS, default 300). The fuzzer needs clang with libclang-rt (sanitizers + libFuzzer).
+# libFuzzer targets (included by tests/tests.mk): the module loader core (with its fixtures
+# and broken-module corpus) and each disk filesystem module (fuzz_fs, below). `make test`
+# runs a short bounded fuzz of each; `make fuzz` a long one of each (FUZZ_SECONDS, default
+# 300, per target). The fuzzers need clang with libclang-rt (sanitizers + libFuzzer).
 
 FUZZ_SECONDS ?= 300
 FUZZ_SHORT_SECONDS ?= 20
@@ -55,3 +56,68 @@ fuzz: $(FUZZ_MODLOAD) $(FUZZ_MODLOAD_SEEDS)/stamp
 	    $(FUZZ_MODLOAD_CORPUS) $(FUZZ_MODLOAD_SEEDS)
 
 TEST_TARGETS += fuzz-modload-short
+
+# ---- Filesystem modules: tests/fuzz/fuzz_fs.c linked with one filesystem's sources ----
+# Each target mounts its input as a disk image through the real VFS and page cache
+# (tests/unit/blockfs_host.h), walks the tree, writes a little, syncs and unmounts, under
+# ASan/UBSan, and aborts on any leak. Adding a filesystem is one line:
+#
+#   $(eval $(call fuzz_fs,NAME,SOURCES,TYPE,DISK_BYTES))
+#
+#   NAME        the target: fuzz-NAME (long run, also part of `make fuzz`), fuzz-NAME-short (a
+#               few seconds, part of `make test`), $(BUILD)/fuzz/fuzz_fs_NAME
+#   SOURCES     the module's .c files, compiled for the host (-DKEEL_HOST_TEST), plus any
+#               kernel file they call beyond the VFS, page cache and libk (FS_HOST_SOURCES):
+#               its module_init registers the type, module_exit unregisters it
+#   TYPE        the name it registers (mount -t TYPE); the driver also mounts without a type
+#   DISK_BYTES  the disk the input is zero-padded to (the images' declared size must fit)
+#
+# Seeds: tests/fuzz/mkseeds_fs.py NAME DIR writes small valid images made with the host's
+# mkfs tools (vfat: mkfs.fat -C, FAT12/16/32; ext2: mke2fs -d, 1 KiB and 4 KiB blocks;
+# iso9660: xorriso -as mkisofs -R), plus tests/fuzz/regressions/NAME/* (inputs that once
+# crashed: add each one there when fixing it). For the filesystems being written:
+#
+#   $(eval $(call fuzz_fs,vfat,$(wildcard modules/vfat/*.c),vfat,40*1024*1024))
+#   $(eval $(call fuzz_fs,ext2,$(wildcard modules/ext2/*.c),ext2,8*1024*1024))
+
+FUZZ_FS_SHORT_SECONDS ?= 10
+FUZZ_FS_HEADERS := $(wildcard tests/unit/*.h tests/fs/*.h kernel/fs/*.h)
+FS_HOST_SOURCES := $(filter %.c,$(call unit_sources,tests/unit/blockfs_host.h))
+FUZZ_FS_CFLAGS := $(filter-out -fsanitize=% -fno-sanitize-recover=%,$(UNIT_CFLAGS)) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_FS_FLAGS := -rss_limit_mb=2048 -timeout=20 -max_len=1048576 -print_final_stats=0 \
+	-artifact_prefix=$(BUILD)/fuzz/
+
+define fuzz_fs
+$(BUILD)/fuzz/fuzz_fs_$(1): tests/fuzz/fuzz_fs.c $(FS_HOST_SOURCES) $(2) $(UNIT_LIBK) $(FUZZ_FS_HEADERS)
+	$$(quiet) FUZZCC $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(FUZZ_CLANG) $(FUZZ_FS_CFLAGS) -DFUZZ_FS_TYPE='"$(3)"' \
+	    -DFUZZ_FS_DISK_BYTES='($(4))' -o $$@ $$(filter %.c,$$^)
+
+$(BUILD)/fuzz/seeds-$(1)/stamp: tests/fuzz/mkseeds_fs.py $(wildcard tests/fuzz/regressions/$(1)/*)
+	$$(quiet) GEN $$(dir $$@)
+	@mkdir -p $$(dir $$@) $(BUILD)/fuzz/corpus-$(1)
+	$$(Q)$(PYTHON) tests/fuzz/mkseeds_fs.py $(1) $$(dir $$@)
+	$$(Q)if [ -d tests/fuzz/regressions/$(1) ]; then cp tests/fuzz/regressions/$(1)/* $$(dir $$@); fi
+	@rm -f $$(dir $$@)README.md && touch $$@
+
+.PHONY: fuzz-$(1) fuzz-$(1)-short
+fuzz-$(1)-short: $(BUILD)/fuzz/fuzz_fs_$(1) $(BUILD)/fuzz/seeds-$(1)/stamp
+	$$(quiet) FUZZ "$(1) ($(FUZZ_FS_SHORT_SECONDS) s)"
+	$$(Q)$$< $(FUZZ_FS_FLAGS) -max_total_time=$(FUZZ_FS_SHORT_SECONDS) \
+	    $(BUILD)/fuzz/corpus-$(1) $(BUILD)/fuzz/seeds-$(1) > $(BUILD)/fuzz/$(1)-short.log 2>&1 || \
+	    { tail -60 $(BUILD)/fuzz/$(1)-short.log; exit 1; }
+
+fuzz-$(1): $(BUILD)/fuzz/fuzz_fs_$(1) $(BUILD)/fuzz/seeds-$(1)/stamp
+	$$< $(FUZZ_FS_FLAGS) -max_total_time=$(FUZZ_SECONDS) \
+	    $(BUILD)/fuzz/corpus-$(1) $(BUILD)/fuzz/seeds-$(1)
+
+fuzz: fuzz-$(1)
+TEST_TARGETS += fuzz-$(1)-short
+endef
+
+# flatfs (tests/fs/flatfs.c): the test filesystem proving the framework.
+$(eval $(call fuzz_fs,flatfs,tests/fs/flatfs.c,flatfs,1024*1024))
+# iso9660.ko (modules/iso9660/): ISO 9660 with Rock Ridge; images of 2048-byte sectors.
+$(eval $(call fuzz_fs,iso9660,$(wildcard modules/iso9660/*.c),iso9660,8*1024*1024))

@@ -8,113 +8,10 @@
  * (tests/test_pagecache.py does that in QEMU).
  */
 /* UNIT_SOURCES: kernel/mm/filemap.c kernel/mm/filemap_rw.c kernel/mm/cache_pool.c kernel/mm/page-writeback.c kernel/block/buffer.c kernel/block/bdev_cache.c */
-#include <keel/blkdev.h>
 #include <keel/buffer_head.h>
-#include <keel/cmdline.h>
-#include <keel/kthread.h>
-#include <keel/mutex.h>
-#include <keel/pagemap.h>
-#include <keel/slab.h>
-#include <keel/wait.h>
 #include <keel/writeback.h>
 #include "block/bcache.h"
-#include "mm/mm_internal.h"
-#include "mm/pagecache_internal.h"
-#include "host_printk.h"
-#include "unit.h"
-
-/* ---- Fakes for the kernel services the cache uses ---- */
-volatile unsigned long jiffies;
-int __preempt_count;
-bool __need_resched;
-struct task_struct *current_task;
-static long pages_out, page_limit = -1; /* alloc_pages fails once pages_out reaches the limit */
-
-void preempt_schedule(void) {}
-void schedule(void) {}
-long schedule_timeout(long t) { return 0; }
-void __might_sleep(const char *file, int line) {}
-void __spin_lock_init(spinlock_t *l, const char *name) { l->locked = 0; }
-void do_raw_spin_lock(spinlock_t *l, unsigned long ip) { CHECK(!l->locked); l->locked = 1; }
-void do_raw_spin_unlock(spinlock_t *l) { CHECK(l->locked); l->locked = 0; }
-bool do_raw_spin_trylock(spinlock_t *l, unsigned long ip)
-{
-	if (l->locked)
-		return false;
-	l->locked = 1;
-	return true;
-}
-void __mutex_init(struct mutex *m, const char *name) {}
-void mutex_lock(struct mutex *m) {}
-void mutex_unlock(struct mutex *m) {}
-void __wake_up(wait_queue_head_t *q, unsigned int mode, int nr, void *key) {}
-void init_wait_entry(struct wait_queue_entry *e, int flags) {}
-long prepare_to_wait_event(wait_queue_head_t *q, struct wait_queue_entry *e, int state)
-{
-	return 0;
-}
-void finish_wait(wait_queue_head_t *q, struct wait_queue_entry *e) {}
-struct task_struct *kthread_create(int (*fn)(void *), void *data, const char *fmt, ...)
-{
-	return ERR_PTR(-ENOMEM);
-}
-bool kthread_should_stop(void) { return false; }
-int wake_up_state(struct task_struct *t, unsigned int mask) { return 0; }
-int cmdline_get(const char *key, char *buf, size_t size) { return -ENOENT; }
-void page_alloc_get_stats(struct page_stats *st) { memset(st, 0, sizeof(*st)); st->free_pages = 1 << 20; }
-
-void *alloc_pages(unsigned int order)
-{
-	void *p;
-
-	if (page_limit >= 0 && pages_out >= page_limit && !shrink_page_cache(1))
-		return NULL;
-	if (page_limit >= 0 && pages_out >= page_limit)
-		return NULL;
-	p = aligned_alloc(4096, 4096UL << order);
-	pages_out += 1L << order;
-	return p;
-}
-void free_pages(void *p, unsigned int order)
-{
-	if (p)
-		pages_out -= 1L << order;
-	free(p);
-}
-void *kmalloc(size_t size, gfp_t gfp) { return malloc(size ? size : 1); }
-void *kzalloc(size_t size, gfp_t gfp) { return calloc(1, size ? size : 1); }
-void *kcalloc(size_t n, size_t size, gfp_t gfp) { return calloc(n ? n : 1, size ? size : 1); }
-void kfree(const void *p) { free((void *)p); }
-
-/* ---- The fake block device: 512-byte sectors in host memory ---- */
-#define FAKE_SECTORS 4096
-static u8 store[FAKE_SECTORS * 512];
-static int reads, writes, sectors_written;
-static u64 fail_write_from = ~0ULL;
-int blkdev_read(struct block_device *b, u64 sector, u32 count, void *buf);
-int blkdev_write(struct block_device *b, u64 sector, u32 count, const void *buf);
-/* Only their presence matters: the cache calls blkdev_read/blkdev_write below. */
-static const struct block_device_operations fake_ops = { .read = blkdev_read,
-							 .write = blkdev_write };
-static struct block_device fake = { .name = "fake0", .sector_size = 512,
-				    .nr_sectors = FAKE_SECTORS, .ops = &fake_ops };
-
-int blkdev_read(struct block_device *b, u64 sector, u32 count, void *buf)
-{
-	reads++;
-	memcpy(buf, store + sector * 512, count * 512);
-	return 0;
-}
-int blkdev_write(struct block_device *b, u64 sector, u32 count, const void *buf)
-{
-	if (sector + count > fail_write_from)
-		return -EIO;
-	writes++;
-	sectors_written += (int)count;
-	memcpy(store + sector * 512, buf, count * 512);
-	return 0;
-}
-int blkdev_flush(struct block_device *b) { return 0; }
+#include "pagecache_fakes.h"
 
 static struct address_space *m;
 
@@ -280,5 +177,6 @@ int main(void)
 	test_limit_and_pressure();
 	bdev_cache_teardown(&fake);
 	CHECK(fake.bd_mapping == NULL);
+	CHECK_INT(lock_errors, 0);
 	return unit_summary();
 }

@@ -365,7 +365,8 @@ static inline struct buffer_head *sb_getblk(struct super_block *sb, u64 block)
  * result in *blocknr instead of a buffer_head). iblock is in s_blocksize units from the start
  * of the file; *blocknr is set to the device block (s_blocksize units from the start of
  * s_bdev). create false: returns 0 with *blocknr = 0 for a hole. create true: allocates the
- * block (zeroed on disk, or at least never read before being written) when it is a hole.
+ * block when it is a hole; it need not be zeroed on disk, the VFS writes it before reading it
+ * (generic_file_write reads a partial page before prepare_write allocates its blocks).
  * Returns 0 or -errno (-ENOSPC when create found no free block, -EIO/-EUCLEAN for damaged
  * metadata, -EFBIG past what the format can map). Called with the inode's i_rwsem held for
  * create, without it for reads and writeback: the filesystem locks its own block map.
@@ -400,10 +401,12 @@ int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync
 /*
  * Sets i_size to newsize and drops cached pages past it (the partial last page is zeroed past
  * newsize, and written back so the disk's block holds zeros there too). The filesystem then
- * frees its blocks past the end. i_rwsem held. Sleeps. Linux: truncate_setsize plus
- * block_truncate_page.
+ * frees its blocks past the end. Growing an FS_NO_HOLES file writes zeros up to newsize
+ * (blocks allocated through prepare_write); on failure (-ENOSPC...) i_size ends where the
+ * zeros did and the -errno is returned. 0 otherwise. i_rwsem held. Sleeps. Linux:
+ * truncate_setsize plus block_truncate_page, and generic_cont_expand_simple for growing.
  */
-void truncate_setsize(struct inode *inode, loff_t newsize);
+int truncate_setsize(struct inode *inode, loff_t newsize);
 
 /*
  * a_ops helpers for block-mapped files (fs/mpage.c). block_read_full_page fills a locked page:

@@ -71,6 +71,15 @@ const char *module_name(const struct module *mod);
 #define module_exit(exitfn)                                                                \
 	static inline exitcall_t __unused __exittest(void) { return exitfn; }              \
 	void cleanup_module(void) __attribute__((alias(#exitfn)))
+#elif defined(KEEL_HOST_TEST)
+/* Host tests and fuzzers (tests/unit/blockfs_host.h) link one module's sources into a program
+ * and call its init and exit through these names, as the loader would. */
+#define module_init(initfn)                                                                \
+	static inline initcall_t __unused __inittest(void) { return initfn; }              \
+	int host_module_init(void) __attribute__((alias(#initfn)))
+#define module_exit(exitfn)                                                                \
+	static inline exitcall_t __unused __exittest(void) { return exitfn; }              \
+	void host_module_exit(void) __attribute__((alias(#exitfn)))
 #else
 /* Built-in code: the init function becomes an initcall; built-in code is never unloaded. */
 #define module_init(initfn)                                                                \
