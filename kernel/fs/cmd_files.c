@@ -1,6 +1,7 @@
 /* The shell's commands that read files and their attributes: ls, cat, stat, crc32, touch. */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/sched/signal.h>
 #include <keel/sched.h>
 #include <keel/slab.h>
@@ -22,7 +23,7 @@ static const struct shell_command file_commands[] = {
 	  .help = "print files", .run = cmd_cat },
 	{ .name = "stat", .usage = "stat PATH...",
 	  .help = "show a file's inode: type, mode, size, links, times", .run = cmd_stat },
-	{ .name = "crc32", .usage = "crc32 FILE...",
+	{ .name = "crc32", .usage = "crc32 [-c BYTES] FILE...",
 	  .help = "print each file's CRC-32 (zlib's) and size", .run = cmd_crc32 },
 	{ .name = "touch", .usage = "touch FILE...",
 	  .help = "create empty files, or set their times to now", .run = cmd_touch },
@@ -46,8 +47,12 @@ static void ls_long_line(const char *path, const char *name, const struct kstat 
 	int n;
 
 	format_mode(st->mode, mode);
-	console_printf("%s %2u %u %u %8lld ", mode, st->nlink, st->uid, st->gid,
-		       (long long)st->size);
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode)) /* "major, minor" where the size goes */
+		console_printf("%s %2u %u %u %3u, %3u ", mode, st->nlink, st->uid, st->gid,
+			       MAJOR(st->rdev), MINOR(st->rdev));
+	else
+		console_printf("%s %2u %u %u %8lld ", mode, st->nlink, st->uid, st->gid,
+			       (long long)st->size);
 	console_puts(name);
 	if (S_ISLNK(st->mode)) {
 		n = vfs_readlink(path, target, sizeof(target) - 1);
@@ -133,9 +138,10 @@ static int cmd_ls(int argc, char **argv)
 	return failed;
 }
 
-/* Calls fn on each chunk of the file; 0 or a negative errno. */
+/* Calls fn on each chunk of the file's first limit bytes (devices such as /dev/zero never
+ * end); 0 or a negative errno. */
 static int read_chunks(const char *path, void (*fn)(const char *buf, size_t n, void *arg),
-		       void *arg)
+		       void *arg, u64 limit)
 {
 	struct file *f = vfs_open(path, O_RDONLY, 0);
 	char *buf;
@@ -145,7 +151,8 @@ static int read_chunks(const char *path, void (*fn)(const char *buf, size_t n, v
 		return (int)PTR_ERR(f);
 	buf = kmalloc(READ_CHUNK, GFP_KERNEL);
 	n = buf ? 0 : -ENOMEM;
-	while (buf && (n = vfs_read(f, buf, READ_CHUNK)) > 0) {
+	while (buf && limit && (n = vfs_read(f, buf, min((u64)READ_CHUNK, limit))) > 0) {
+		limit -= (u64)n;
 		fn(buf, (size_t)n, arg);
 		if (signal_pending(current)) {
 			n = -EINTR;
@@ -169,7 +176,7 @@ static int cmd_cat(int argc, char **argv)
 	if (argc < 2)
 		return shell_usage(&file_commands[1]);
 	for (int i = 1; i < argc; i++) {
-		int ret = read_chunks(argv[i], cat_chunk, NULL);
+		int ret = read_chunks(argv[i], cat_chunk, NULL, ~0ULL);
 
 		if (ret == -EINTR)
 			return ret;
@@ -192,15 +199,24 @@ static void crc_chunk(const char *buf, size_t n, void *arg)
 	s->size += n;
 }
 
+/* crc32 [-c BYTES] FILE...: -c stops after BYTES bytes of each file. */
 static int cmd_crc32(int argc, char **argv)
 {
-	int failed = 0;
+	unsigned long long limit = ~0ULL;
+	int failed = 0, first = 1;
 
-	if (argc < 2)
+	if (argc > 2 && !strcmp(argv[1], "-c")) {
+		if (kstrtoull(argv[2], 0, &limit)) {
+			shell_print_error("crc32", argv[2], "not a byte count");
+			return SHELL_FAILED;
+		}
+		first = 3;
+	}
+	if (argc <= first)
 		return shell_usage(&file_commands[3]);
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct crc_state s = { 0, 0 };
-		int ret = read_chunks(argv[i], crc_chunk, &s);
+		int ret = read_chunks(argv[i], crc_chunk, &s, limit);
 
 		if (ret == -EINTR)
 			return ret;
