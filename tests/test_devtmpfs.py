@@ -1,0 +1,142 @@
+"""devtmpfs at /dev and character devices in the guest: the built-in nodes with Linux's
+numbers (`ls -l` shows them like Linux's ls), the memory devices' semantics, block device
+nodes reading the attached disk's bytes (CRC-32 against zlib over the host image and each
+partition's slice) and following the ata module out and back in, a write to /dev/ttyS0
+reaching the serial line, mount's handling of /dev paths, and a module's chrdev (test_chrdev)
+whose node comes and goes with it."""
+
+import re
+import zlib
+
+import pytest
+
+import conftest
+import test_proc
+
+SECTOR = test_proc.SECTOR
+LS_DEV = re.compile(r"^([cb])[rwx-]{9}\s+\d+ \d+ \d+\s+(\d+), +(\d+) (\S+)$")
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    return test_proc.disk.__wrapped__(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def _holder(default_iso, disk, tmp_path_factory):
+    extra = ["-boot", "d", "-drive", f"file={disk['path']},format=raw,if=ide,index=0"]
+    holder = conftest.SharedMachine(default_iso, tmp_path_factory.mktemp("shared-devtmpfs"),
+                                    extra_args=extra)
+    yield holder
+    holder.close()
+
+
+@pytest.fixture
+def m(request, _holder):
+    yield from conftest.shared_machine_fixture(request, _holder)
+
+
+def dev_nodes(machine):
+    """{name: (type, major, minor)} from `ls -l /dev`."""
+    nodes = {}
+    for line in machine.run("ls -l /dev").splitlines():
+        match = LS_DEV.match(line.strip())
+        if match:
+            kind, major, minor, name = match.groups()
+            nodes[name] = (kind, int(major), int(minor))
+    return nodes
+
+
+def crc(machine, command):
+    fields = machine.run(command).split()
+    return int(fields[0], 16), int(fields[1])
+
+
+def test_builtin_nodes(m):
+    nodes = dev_nodes(m)
+    expected = {"null": ("c", 1, 3), "zero": ("c", 1, 5), "full": ("c", 1, 7),
+                "random": ("c", 1, 8), "urandom": ("c", 1, 9), "console": ("c", 5, 1),
+                "ttyS0": ("c", 4, 64), "hda": ("b", 3, 0), "hda1": ("b", 3, 1),
+                "hda5": ("b", 3, 5), "hda6": ("b", 3, 6), "hdc": ("b", 22, 0)}
+    for name, value in expected.items():
+        assert nodes.get(name) == value, name
+    assert "/dev devtmpfs" in m.run("mount")
+
+
+def test_memory_devices(m):
+    assert m.run("cat /dev/null").strip() == ""
+    assert m.run("echo gone > /dev/null").strip() == ""
+    assert "No space left on device" in m.run("echo x > /dev/full")
+    assert crc(m, "crc32 -c 4096 /dev/zero") == (zlib.crc32(bytes(4096)), 4096)
+    assert crc(m, "crc32 -c 100 /dev/full") == (zlib.crc32(bytes(100)), 100)
+    first, second = crc(m, "crc32 -c 65536 /dev/urandom"), crc(m, "crc32 -c 65536 /dev/random")
+    assert first[1] == second[1] == 65536 and first[0] != second[0]
+    assert crc(m, "crc32 -c 0 /dev/zero") == (0, 0)
+
+
+def test_block_nodes_read_the_disk(m, disk):
+    image = disk["bytes"]
+    assert crc(m, "crc32 /dev/hda") == (zlib.crc32(image), len(image))
+    for number, (start, size) in disk["parts"].items():
+        if number == 2:
+            continue
+        part = image[start * SECTOR:(start + size) * SECTOR]
+        assert crc(m, f"crc32 /dev/hda{number}") == (zlib.crc32(part), len(part)), number
+    assert crc(m, "crc32 -c 1000 /dev/hda1") == (zlib.crc32(image[2048 * SECTOR:][:1000]), 1000)
+    out = m.run("stat /dev/hda1")
+    assert "block" in out
+
+
+def test_mount_takes_dev_paths(m):
+    assert "Block device required" in m.run("mount /dev/null /mnt")
+    assert "No such file or directory" in m.run("mount /dev/nope /mnt")
+    out = m.run("mount /dev/hda1 /mnt")  # random bytes: no filesystem recognises them
+    assert "No such file or directory" not in out and "Block device required" not in out
+    assert "/mnt" not in m.run("mount")
+
+
+def test_ttys0_write_reaches_serial(m):
+    start = len(m.text)
+    m.run("echo proc-dev marker 4711 > /dev/ttyS0")
+    lines = [line.strip() for line in m.text[start:].splitlines()]
+    assert "proc-dev marker 4711" in lines
+    start = len(m.text)
+    m.run("echo console marker 4712 > /dev/console")
+    assert "console marker 4712" in [line.strip() for line in m.text[start:].splitlines()]
+
+
+def test_test_chrdev_node(m):
+    assert "test_chrdev" not in dev_nodes(m)
+    m.run("insmod /lib/modules/test_chrdev.ko")
+    devices = m.run("cat /proc/devices")
+    major = int(re.search(r"^\s*(\d+) test_chrdev$", devices, re.M).group(1))
+    assert dev_nodes(m)["test_chrdev"] == ("c", major, 0)
+    assert m.run("cat /dev/test_chrdev").strip() == "hello from test_chrdev"
+    m.run("echo abc > /dev/test_chrdev")
+    stats = m.run("cat /proc/test_chrdev/stats")
+    assert f"major {major}" in stats and "opens 2" in stats and "written 4" in stats
+    m.run("rmmod test_chrdev")
+    assert "test_chrdev" not in dev_nodes(m)
+    assert "test_chrdev" not in m.run("cat /proc/devices")
+
+
+def test_taken_major_is_refused(m):
+    out = m.run("insmod /lib/modules/test_chrdev.ko major=1")
+    assert "EBUSY" in out or "busy" in out.lower()
+    assert "test_chrdev" not in m.run("lsmod")
+    assert "test_chrdev" not in dev_nodes(m)
+    assert dev_nodes(m)["null"] == ("c", 1, 3)  # the real owner of major 1 is untouched
+
+
+def test_rmmod_ata_removes_nodes(m, disk):
+    """Last: unloads and reloads the disk driver."""
+    out = m.run("rmmod ata")
+    assert "Oops" not in out
+    nodes = dev_nodes(m)
+    assert not [name for name in nodes if name.startswith("hd")]
+    assert "hda" not in m.run("cat /proc/partitions")
+    m.run("modprobe ata")
+    nodes = dev_nodes(m)
+    assert nodes["hda1"] == ("b", 3, 1) and nodes["hdc"] == ("b", 22, 0)
+    image = disk["bytes"]
+    assert crc(m, "crc32 /dev/hda") == (zlib.crc32(image), len(image))
