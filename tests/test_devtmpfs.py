@@ -17,9 +17,19 @@ SECTOR = test_proc.SECTOR
 LS_DEV = re.compile(r"^([cb])[rwx-]{9}\s+\d+ \d+ \d+\s+(\d+), +(\d+) (\S+)$")
 
 
+LABEL = "devtmpfs-label"
+
+
 @pytest.fixture(scope="module")
 def disk(tmp_path_factory):
-    return test_proc.disk.__wrapped__(tmp_path_factory)
+    """test_proc's disk, with a testbfs signature (modules/test_fs/testbfs.c) on hda6."""
+    disk = test_proc.disk.__wrapped__(tmp_path_factory)
+    start = disk["parts"][6][0] * SECTOR
+    with open(disk["path"], "r+b") as f:
+        f.seek(start)
+        f.write(b"KEELTBFS" + LABEL.encode() + b"\0")
+    disk["bytes"] = disk["path"].read_bytes()
+    return disk
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +100,19 @@ def test_block_nodes_read_the_disk(m, disk):
 def test_mount_takes_dev_paths(m):
     assert "Block device required" in m.run("mount /dev/null /mnt")
     assert "No such file or directory" in m.run("mount /dev/nope /mnt")
+    m.run("modprobe test_fs")
     out = m.run("mount /dev/hda1 /mnt")  # random bytes: no filesystem recognises them
-    assert "No such file or directory" not in out and "Block device required" not in out
-    assert "/mnt" not in m.run("mount")
+    assert "recognised" in out and "/mnt" not in m.run("mount")
+    assert m.run("mount /dev/hda6 /mnt").strip() == ""  # probed: testbfs
+    assert m.run("cat /mnt/label").strip() == LABEL
+    assert "/dev/hda6 /mnt testbfs " in m.run("cat /proc/mounts")
+    assert "busy" in m.run("mount /dev/hda6 /tmp").lower()  # one mount per device
+    assert "in use" in m.run("rmmod ata") or "busy" in m.run("rmmod ata").lower()
+    assert m.run("umount /mnt").strip() == ""
+    assert m.run("mount -t testbfs hda6 /mnt").strip() == ""  # the bare name still works
+    assert m.run("cat /mnt/label").strip() == LABEL
+    assert m.run("umount /mnt").strip() == ""
+    m.run("rmmod test_fs")
 
 
 def test_ttys0_write_reaches_serial(m):

@@ -148,15 +148,20 @@ static struct char_device_struct *region_find(dev_t from, unsigned int count)
 void unregister_chrdev_region(dev_t from, unsigned int count)
 {
 	struct char_device_struct *cd;
+	const char *why = NULL;
 
 	mutex_lock(&chrdevs_lock);
 	cd = region_find(from, count);
-	if (cd && !cd->cdev)
+	if (!cd)
+		why = "not registered";
+	else if (cd->cdev)
+		why = "registered with register_chrdev";
+	else
 		region_free(cd);
 	mutex_unlock(&chrdevs_lock);
-	if (!cd || cd->cdev)
+	if (why)
 		pr_warn("unregister_chrdev_region(%u:%u, %u): %s\n", MAJOR(from), MINOR(from),
-			count, cd ? "registered with register_chrdev" : "not registered");
+			count, why);
 }
 EXPORT_SYMBOL_GPL(unregister_chrdev_region);
 
