@@ -3,8 +3,9 @@
  * superblock (like a ramfs file), so lookups and readdir are the dcache's (libfs); the entry
  * list exists to find a module's leftovers at unload and to refuse a second removal.
  *
- * Locking: proc_lock (a mutex) covers proc_entries and every entry's refcount and removed
- * flag; the directory's i_rwsem is taken inside it around the dcache changes.
+ * Locking: proc_lock (a mutex) covers proc_entries and every entry's removed flag; the
+ * directory's i_rwsem is taken inside it around the dcache changes. Refcounts have their
+ * own spinlock (pde_ref_lock): an entry's last reference may go inside proc_lock.
  */
 #define pr_fmt(fmt) "proc: " fmt
 
@@ -13,6 +14,7 @@
 #include <keel/module.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
+#include <keel/spinlock.h>
 #include <keel/string.h>
 #include "fs/internal.h"
 #include "fs/proc/internal.h"
@@ -20,14 +22,24 @@
 
 DEFINE_MUTEX(proc_lock);
 static LIST_HEAD(proc_entries);
+/* Entries' refcounts: a spinlock, since the last iput (under proc_lock, from removal) drops
+ * one. */
+static DEFINE_SPINLOCK(pde_ref_lock);
+
+void pde_get(struct proc_dir_entry *pde)
+{
+	spin_lock(&pde_ref_lock);
+	pde->refcount++;
+	spin_unlock(&pde_ref_lock);
+}
 
 void pde_put(struct proc_dir_entry *pde)
 {
 	bool last;
 
-	mutex_lock(&proc_lock);
+	spin_lock(&pde_ref_lock);
 	last = --pde->refcount == 0;
-	mutex_unlock(&proc_lock);
+	spin_unlock(&pde_ref_lock);
 	if (last) {
 		kfree(pde->name);
 		kfree(pde);
@@ -232,11 +244,7 @@ static void pde_remove_tree(struct proc_dir_entry *pde)
 		}
 	}
 	pde_detach(pde);
-	pde->refcount--; /* the list's; the inode's goes at eviction */
-	if (!pde->refcount) {
-		kfree(pde->name);
-		kfree(pde);
-	}
+	pde_put(pde); /* the list's; the inode's goes at eviction */
 }
 
 void remove_proc_entry(const char *name, struct proc_dir_entry *parent)

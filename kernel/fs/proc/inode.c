@@ -56,7 +56,7 @@ struct inode *proc_get_inode(struct super_block *sb, struct proc_dir_entry *pde)
 		return NULL;
 	inode_init_owner(inode, NULL, pde->mode);
 	inode->i_private = pde;
-	pde->refcount++; /* proc_lock held by the caller; dropped at eviction */
+	pde_get(pde); /* dropped at eviction */
 	if (S_ISDIR(pde->mode)) {
 		inode->i_op = &proc_dir_inode_ops;
 		inode->i_fop = &simple_dir_operations;

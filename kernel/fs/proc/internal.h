@@ -10,6 +10,8 @@ extern struct super_block *proc_sb;
 
 /* inode.c: an inode for pde (holding a reference on it), or NULL. */
 struct inode *proc_get_inode(struct super_block *sb, struct proc_dir_entry *pde);
+/* References on an entry (pde_ref_lock; never sleep); the last put frees it. */
+void pde_get(struct proc_dir_entry *pde);
 void pde_put(struct proc_dir_entry *pde);
 int proc_fs_register(void);
 

@@ -42,7 +42,7 @@ struct proc_dir_entry {
 	unsigned long creator; /* who called proc_create or proc_mkdir: finds leftovers */
 	struct dentry *dentry; /* its name in the proc superblock (pinned) */
 	struct list_head list; /* proc_entries (proc_lock) */
-	int refcount;          /* the list's and the inode's (proc_lock) */
+	int refcount;          /* the list's and the inode's (pde_ref_lock) */
 	bool removed;          /* off the list: opens fail with ENOENT (proc_lock) */
 };
 
