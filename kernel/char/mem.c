@@ -93,7 +93,7 @@ void mem_devices_init(void)
 {
 	int ret;
 
-	pr_info("random: seeded from %s\n", random_init() ? "RDSEED/RDRAND" : "the TSC");
+	random_init();
 	ret = register_chrdev(MEM_MAJOR, "mem", &memory_fops);
 	if (ret) {
 		pr_err("cannot register major %u: %s\n", MEM_MAJOR, errno_name(ret));

@@ -4,7 +4,8 @@
 
 #include <keel/types.h>
 
-/* Seeds the generator; true when the CPU's RDSEED/RDRAND contributed. Boot, once. */
+/* Seeds the generator and says from what; true when the CPU's RDSEED/RDRAND contributed.
+ * Boot, once. */
 bool random_init(void);
 /* Fills buf with len pseudo-random bytes (not for cryptography). Never sleeps. Linux:
  * get_random_bytes. */

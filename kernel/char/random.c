@@ -4,7 +4,10 @@
  * from the time stamp counter, and stirred with the TSC at each read so two boots (or two
  * readers) do not repeat each other.
  */
+#define pr_fmt(fmt) "random: " fmt
+
 #include <keel/ktime.h>
+#include <keel/printk.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
 #include "char/mem.h"
@@ -85,6 +88,7 @@ bool random_init(void)
 		}
 		rng_state[i] = splitmix(&x);
 	}
+	pr_info("seeded from %s\n", hw ? "RDSEED/RDRAND" : "the TSC");
 	return hw;
 }
 

@@ -249,7 +249,13 @@ static void print_stat(const char *path, const struct kstat *st)
 	console_printf("  File: %s\n", path);
 	console_printf("  Size: %-10lld Blocks: %-8llu IO Block: %-6lu %s\n", (long long)st->size,
 		       (unsigned long long)st->blocks, st->blksize, type_name(st->mode));
-	console_printf(" Inode: %-10llu Links: %u\n", (unsigned long long)st->ino, st->nlink);
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode)) /* GNU stat's "Device type: 1,3" */
+		console_printf(" Inode: %-10llu Links: %-5u Device type: %u,%u\n",
+			       (unsigned long long)st->ino, st->nlink, MAJOR(st->rdev),
+			       MINOR(st->rdev));
+	else
+		console_printf(" Inode: %-10llu Links: %u\n", (unsigned long long)st->ino,
+			       st->nlink);
 	console_printf("Access: (%04o/%s)  Uid: %u  Gid: %u\n", st->mode & S_IALLUGO, mode,
 		       st->uid, st->gid);
 	console_printf("Access: %lld.%09ld\nModify: %lld.%09ld\nChange: %lld.%09ld\n",

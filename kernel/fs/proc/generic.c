@@ -197,7 +197,11 @@ struct proc_dir_entry *proc_mkdir(const char *name, struct proc_dir_entry *paren
 }
 EXPORT_SYMBOL_GPL(proc_mkdir);
 
-/* proc_lock held: unpins pde's name; open files keep the inode (and so pde) alive. */
+/*
+ * proc_lock held: unpins pde's name and unhashes it rather than leaving a negative dentry
+ * (d_delete would): a negative child would keep a removed directory's dentry, inode and
+ * entry alive. Open files keep the inode (and so pde) alive until closed.
+ */
 static void pde_detach(struct proc_dir_entry *pde)
 {
 	struct dentry *d = dget(pde->dentry);
@@ -209,7 +213,7 @@ static void pde_detach(struct proc_dir_entry *pde)
 		drop_nlink(dir);
 	}
 	simple_unlink(dir, d);
-	d_delete(d);
+	d_drop(d);
 	inode_unlock(dir);
 	dput(d);
 	pde->removed = true;
