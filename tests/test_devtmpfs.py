@@ -97,6 +97,21 @@ def test_block_nodes_read_the_disk(m, disk):
     assert "block special file" in out and "Device type: 3,1" in out
 
 
+def test_mknod_in_ramfs(m, disk):
+    """Device nodes made by hand in the root ramfs open the same drivers."""
+    assert m.run("mknod /tmp/myzero c 1 5").strip() == ""
+    assert m.run("mknod /tmp/myhda1 b 3 1").strip() == ""
+    assert m.run("mknod /tmp/nodrv c 77 0").strip() == ""
+    assert crc(m, "crc32 -c 333 /tmp/myzero") == (zlib.crc32(bytes(333)), 333)
+    start, size = disk["parts"][1]
+    part = disk["bytes"][start * SECTOR:(start + size) * SECTOR]
+    assert crc(m, "crc32 /tmp/myhda1") == (zlib.crc32(part), len(part))
+    assert "No such device or address" in m.run("cat /tmp/nodrv")
+    assert "File exists" in m.run("mknod /tmp/myzero c 1 5")
+    assert "Operation not permitted" in m.run("mknod /proc/x c 1 3")
+    assert m.run("rm /tmp/myzero /tmp/myhda1 /tmp/nodrv").strip() == ""
+
+
 def test_mount_takes_dev_paths(m):
     assert "Block device required" in m.run("mount /dev/null /mnt")
     assert "No such file or directory" in m.run("mount /dev/nope /mnt")

@@ -15,6 +15,7 @@ static int cmd_cat(int argc, char **argv);
 static int cmd_stat(int argc, char **argv);
 static int cmd_crc32(int argc, char **argv);
 static int cmd_touch(int argc, char **argv);
+static int cmd_mknod(int argc, char **argv);
 
 static const struct shell_command file_commands[] = {
 	{ .name = "ls", .usage = "ls [-l] [PATH...]",
@@ -27,6 +28,9 @@ static const struct shell_command file_commands[] = {
 	  .help = "print each file's CRC-32 (zlib's) and size", .run = cmd_crc32 },
 	{ .name = "touch", .usage = "touch FILE...",
 	  .help = "create empty files, or set their times to now", .run = cmd_touch },
+	{ .name = "mknod", .usage = "mknod NAME TYPE [MAJOR MINOR]",
+	  .help = "make a device node (TYPE c or b, with numbers) or a fifo (p)",
+	  .run = cmd_mknod },
 };
 
 static void format_mode(umode_t mode, char out[11])
@@ -308,6 +312,26 @@ static int cmd_touch(int argc, char **argv)
 			failed = fs_cmd_error("touch", argv[i], ret);
 	}
 	return failed;
+}
+
+/* busybox's mknod: NAME TYPE [MAJOR MINOR], mode 0666. */
+static int cmd_mknod(int argc, char **argv)
+{
+	unsigned int major = 0, minor = 0;
+	bool dev = argc == 5 && (!strcmp(argv[2], "c") || !strcmp(argv[2], "b"));
+	umode_t mode;
+	int ret;
+
+	if (!(dev || (argc == 3 && !strcmp(argv[2], "p"))))
+		return shell_usage(&file_commands[5]);
+	if (dev && (kstrtouint(argv[3], 0, &major) || kstrtouint(argv[4], 0, &minor) ||
+		    major >= 4096 || minor > MINORMASK)) {
+		shell_print_error("mknod", argv[3], "bad device number");
+		return SHELL_FAILED;
+	}
+	mode = (argv[2][0] == 'c' ? S_IFCHR : argv[2][0] == 'b' ? S_IFBLK : S_IFIFO) | 0666;
+	ret = vfs_mknod(argv[1], mode, MKDEV(major, minor));
+	return ret ? fs_cmd_error("mknod", argv[1], ret) : 0;
 }
 
 void shell_register_fs_commands(void)

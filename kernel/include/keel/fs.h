@@ -632,6 +632,11 @@ int vfs_unlink(const char *path);
 int vfs_rename(const char *oldpath, const char *newpath);
 int vfs_link(const char *oldpath, const char *newpath);
 int vfs_symlink(const char *target, const char *linkpath);
+/* mknod(2): a device node (S_IFCHR/S_IFBLK with dev), fifo or socket at path; opening a
+ * device node reaches its driver whatever filesystem holds it. -EINVAL (another file type),
+ * -EEXIST, -EPERM (the filesystem makes no special files), -EROFS, lookup errors. Sleeps.
+ * Linux: vfs_mknod. */
+int vfs_mknod(const char *path, umode_t mode, dev_t dev);
 /* Copies the link's target (not NUL-terminated when cut) into buf; its length, -EINVAL when
  * path is not a symlink. */
 int vfs_readlink(const char *path, char *buf, size_t size);
