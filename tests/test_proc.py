@@ -85,8 +85,9 @@ def parse_proc_modules(text):
     mods = {}
     for line in text.splitlines():
         fields = line.split()
-        assert len(fields) == 6, f"bad /proc/modules line {line!r}"
-        name, size, refs, users, state, addr = fields
+        assert len(fields) in (6, 7), f"bad /proc/modules line {line!r}"
+        assert len(fields) == 6 or re.fullmatch(r"\([A-Z]+\)", fields[6]), line
+        name, size, refs, users, state, addr = fields[:6]
         assert users == "-" or users.endswith(","), line
         assert state in ("Live", "Loading", "Unloading"), line
         assert re.fullmatch(r"0x[0-9a-f]{16}", addr), line
@@ -244,6 +245,14 @@ def test_double_remove_and_forgetful_module(m):
     run_clean(m, "insmod /lib/modules/test_chrdev.ko")
     assert "echo" in m.run("ls /proc/test_chrdev")
     run_clean(m, "rmmod test_chrdev")
+
+
+def test_tainting_module_flagged(m):
+    run_clean(m, "insmod /lib/modules/test_proprietary.ko")
+    line = [l for l in cat(m, "/proc/modules").splitlines() if l.startswith("test_proprietary ")]
+    assert line and line[0].endswith(" (P)")
+    parse_proc_modules(cat(m, "/proc/modules"))
+    run_clean(m, "rmmod test_proprietary")
 
 
 def test_zz_no_reports_in_dmesg(m):

@@ -1,8 +1,8 @@
 /*
  * /proc/modules, in Linux's format so busybox lsmod (and anything parsing Linux's file)
  * reads it: "name size refcount users state address", users as "a,b," or "-", e.g.
- * "ata 20480 1 - Live 0xffffffffc0002000". The address is the real one: there is no kernel
- * pointer hiding.
+ * "ata 20480 1 - Live 0xffffffffc0002000", then " (P)" for a module that tainted the kernel.
+ * The address is the real one: there is no kernel pointer hiding.
  */
 #include <keel/proc_fs.h>
 #include "module/module.h"
@@ -37,6 +37,16 @@ static const char *modules_state(enum module_state state)
 	}
 }
 
+/* Linux's " (POE)": the taint letters this module caused, after the address. */
+static void modules_print_taints(struct seq_file *m, const struct module *mod)
+{
+	char taints[16];
+
+	taint_string(mod->taints, taints, sizeof(taints));
+	if (*taints)
+		seq_printf(m, " (%s)", taints);
+}
+
 static int modules_proc_show(struct seq_file *m, void *v)
 {
 	mutex_lock(&module_mutex);
@@ -44,8 +54,9 @@ static int modules_proc_show(struct seq_file *m, void *v)
 		seq_printf(m, "%s %lu %u ", mod->name, (unsigned long)mod->layout.total_size,
 			   module_users(mod, NULL) + (unsigned int)mod->refcnt);
 		modules_print_users(m, mod);
-		seq_printf(m, " %s 0x%016lx\n", modules_state(mod->state),
-			   (unsigned long)mod->mem);
+		seq_printf(m, " %s 0x%016lx", modules_state(mod->state), (unsigned long)mod->mem);
+		modules_print_taints(m, mod);
+		seq_putc(m, '\n');
 	}
 	mutex_unlock(&module_mutex);
 	return 0;
