@@ -17,7 +17,7 @@ static const struct {
 	{ EOVERFLOW, "EOVERFLOW" }, { EILSEQ, "EILSEQ" }, { EOPNOTSUPP, "EOPNOTSUPP" },
 	{ ETIMEDOUT, "ETIMEDOUT" }, { ENOTSUPP, "ENOTSUPP" }, { EKEYREJECTED, "EKEYREJECTED" },
 	{ ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" }, { ESPIPE, "ESPIPE" }, { EPIPE, "EPIPE" },
-	{ ENOMEDIUM, "ENOMEDIUM" },
+	{ ENOMEDIUM, "ENOMEDIUM" }, { EUCLEAN, "EUCLEAN" },
 };
 
 /* Accepts err with either sign; returns "E?" for values it does not know. */

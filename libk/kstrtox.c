@@ -149,3 +149,29 @@ int kstrtobool(const char *s, bool *res)
 	return -EINVAL;
 }
 EXPORT_SYMBOL(kstrtobool);
+
+/* Command-line sizes (pagecache_limit=64M, dd bs=1M); kernel.h-style K/M/G suffixes. */
+int kstrtosize(const char *text, unsigned long long *bytes)
+{
+	static const char suffixes[] = "kmg";
+	char digits[24];
+	size_t len = strlen(text);
+	unsigned int shift = 0;
+	unsigned long long v;
+	const char *s;
+
+	if (len && (s = strchr(suffixes, text[len - 1] | 0x20)) && *s) {
+		shift = 10 * (unsigned int)(s - suffixes + 1);
+		len--;
+	}
+	if (len == 0 || len >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, text, len);
+	digits[len] = '\0';
+	if (kstrtoull(digits, 0, &v) || v > (~0ULL >> shift))
+		return -EINVAL;
+	*bytes = v << shift;
+	return 0;
+}
+
+EXPORT_SYMBOL(kstrtosize);

@@ -340,4 +340,5 @@ void shell_register_fs_commands(void)
 		shell_register_command(&file_commands[i]);
 	fs_register_tree_commands();
 	fs_register_mount_commands();
+	fs_register_dd_command();
 }

@@ -23,5 +23,6 @@ const char *path_basename(const char *path, size_t *len);
 void fs_register_file_commands(void);
 void fs_register_tree_commands(void);
 void fs_register_mount_commands(void);
+void fs_register_dd_command(void);
 
 #endif

@@ -7,7 +7,6 @@
  * and i_state. ->evict_inode and ->free_inode are called without it (they may sleep).
  */
 #include <keel/errno.h>
-#include <keel/export.h>
 #include <keel/fs.h>
 #include <keel/ktime.h>
 #include <keel/printk.h>
@@ -196,7 +195,6 @@ void mark_inode_dirty(struct inode *inode)
 	inode->i_state |= I_DIRTY;
 	spin_unlock(&inode_hash_lock);
 }
-EXPORT_SYMBOL_GPL(mark_inode_dirty);
 
 int write_inode_now(struct inode *inode)
 {
@@ -224,7 +222,6 @@ void inode_init_mapping(struct inode *inode, const struct address_space_operatio
 	mapping_init(&inode->i_data, a_ops, inode, name);
 	inode->i_mapping = &inode->i_data;
 }
-EXPORT_SYMBOL_GPL(inode_init_mapping);
 
 /* The last reference went: a linked inode's data and metadata reach the disk first; an
  * unlinked one's cached pages are dropped before the filesystem frees its blocks. */
@@ -406,4 +403,3 @@ void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
 		inode->i_fop = &no_open_fops;
 	}
 }
-EXPORT_SYMBOL_GPL(init_special_inode);

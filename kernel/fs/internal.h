@@ -50,7 +50,8 @@ struct dentry *vfs_kern_mount_type(struct file_system_type *type, int flags,
 				   const char *dev_name, void *data);
 void deactivate_super(struct super_block *sb);
 int sync_filesystem(struct super_block *sb);
-void super_for_each(void (*fn)(struct super_block *sb));
+/* Calls fn for every superblock (sb_lock held); the first nonzero result, all still called. */
+int super_for_each(int (*fn)(struct super_block *sb));
 
 /* dcache.c */
 bool is_subdir(struct dentry *d, struct dentry *ancestor);

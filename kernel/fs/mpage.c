@@ -10,6 +10,7 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/fs.h>
+#include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/internal.h"
 
@@ -38,12 +39,14 @@ static int run_submit(struct block_run *run)
 	return err;
 }
 
-/* Adds a block at data to the run, submitting the run first when it is not contiguous. */
+/* Adds a block at data to the run, submitting the run first unless the block follows it both
+ * on the device and in memory (a hole between two blocks breaks the run). */
 static int run_add(struct block_run *run, u64 blocknr, u8 *data)
 {
 	int err = 0;
 
-	if (run->count && run->start + run->count == blocknr)
+	if (run->count && run->start + run->count == blocknr &&
+	    run->data + (size_t)run->count * run->sb->s_blocksize == data)
 		goto extend;
 	err = run_submit(run);
 	run->start = blocknr;
@@ -75,18 +78,21 @@ static bool all_zero(const u8 *p, size_t n)
 	return true;
 }
 
-int block_read_full_page(struct address_space *m, struct cache_page *page,
-			 get_block_t get_block)
+/*
+ * Fills buf with nblocks file blocks from first on: mapped blocks from the device (runs of
+ * contiguous ones in one request), holes and everything past i_size as zeros.
+ */
+static int read_blocks(struct inode *inode, u64 first, unsigned int nblocks, u8 *buf,
+		       get_block_t get_block)
 {
-	struct inode *inode = m->host;
 	unsigned long bs = inode->i_sb->s_blocksize;
 	struct block_run run = { .sb = inode->i_sb };
-	u64 first, blocknr;
-	unsigned int nr;
-	int err = page_blocks(inode, page, &first, &nr), ret;
+	loff_t start = (loff_t)(first * bs), end = start + (loff_t)nblocks * (loff_t)bs;
+	u64 blocknr;
+	int err = 0, ret;
 
-	for (unsigned int i = 0; !err && i < nr; i++) {
-		u8 *data = (u8 *)page->data + i * bs;
+	for (unsigned int i = 0; !err && i < nblocks; i++) {
+		u8 *data = buf + (size_t)i * bs;
 
 		blocknr = 0;
 		if ((loff_t)((first + i) * bs) < inode->i_size)
@@ -99,15 +105,43 @@ int block_read_full_page(struct address_space *m, struct cache_page *page,
 	ret = run_submit(&run);
 	if (err || ret)
 		return err ? err : ret;
-	if (inode->i_size < (loff_t)((page->index + 1) * FS_PAGE_SIZE) &&
-	    inode->i_size > (loff_t)(page->index * FS_PAGE_SIZE)) {
-		size_t tail = (size_t)(inode->i_size % FS_PAGE_SIZE);
-
-		memset((u8 *)page->data + tail, 0, FS_PAGE_SIZE - tail);
-	}
+	if (inode->i_size > start && inode->i_size < end)
+		memset(buf + (inode->i_size - start), 0, (size_t)(end - inode->i_size));
 	return 0;
 }
+
+int block_read_full_page(struct address_space *m, struct cache_page *page,
+			 get_block_t get_block)
+{
+	u64 first;
+	unsigned int nr;
+	int err = page_blocks(m->host, page, &first, &nr);
+
+	return err ? err : read_blocks(m->host, first, nr, page->data, get_block);
+}
 EXPORT_SYMBOL_GPL(block_read_full_page);
+
+int block_readahead(struct address_space *m, struct cache_page **pages, unsigned int nr,
+		    get_block_t get_block)
+{
+	unsigned int per_page;
+	u64 first;
+	u8 *bounce;
+	int err = page_blocks(m->host, pages[0], &first, &per_page);
+
+	if (err)
+		return err;
+	/* one buffer for the whole range, so runs cross page boundaries in one request */
+	bounce = kmalloc((size_t)nr * FS_PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	err = read_blocks(m->host, first, nr * per_page, bounce, get_block);
+	for (unsigned int i = 0; !err && i < nr; i++)
+		memcpy(pages[i]->data, bounce + (size_t)i * FS_PAGE_SIZE, FS_PAGE_SIZE);
+	kfree(bounce);
+	return err;
+}
+EXPORT_SYMBOL_GPL(block_readahead);
 
 /* The device block of a page's block at iblock for writing; 0 keeps a zero block a hole. */
 static int map_for_write(struct inode *inode, u64 iblock, const u8 *data, u64 *blocknr,
@@ -122,18 +156,17 @@ static int map_for_write(struct inode *inode, u64 iblock, const u8 *data, u64 *b
 	return get_block(inode, iblock, blocknr, true);
 }
 
-int block_write_full_page(struct address_space *m, struct cache_page *page,
-			  get_block_t get_block)
+/* Writes the blocks of buf (nblocks file blocks from first on) that lie before i_size. */
+static int write_blocks(struct inode *inode, u64 first, unsigned int nblocks, u8 *buf,
+			get_block_t get_block)
 {
-	struct inode *inode = m->host;
 	unsigned long bs = inode->i_sb->s_blocksize;
 	struct block_run run = { .sb = inode->i_sb, .write = true };
-	u64 first, blocknr;
-	unsigned int nr;
-	int err = page_blocks(inode, page, &first, &nr), ret;
+	u64 blocknr;
+	int err = 0, ret;
 
-	for (unsigned int i = 0; !err && i < nr; i++) {
-		u8 *data = (u8 *)page->data + i * bs;
+	for (unsigned int i = 0; !err && i < nblocks; i++) {
+		u8 *data = buf + (size_t)i * bs;
 
 		if ((loff_t)((first + i) * bs) >= inode->i_size)
 			break;
@@ -144,7 +177,38 @@ int block_write_full_page(struct address_space *m, struct cache_page *page,
 	ret = run_submit(&run);
 	return err ? err : ret;
 }
+
+int block_write_full_page(struct address_space *m, struct cache_page *page,
+			  get_block_t get_block)
+{
+	u64 first;
+	unsigned int nr;
+	int err = page_blocks(m->host, page, &first, &nr);
+
+	return err ? err : write_blocks(m->host, first, nr, page->data, get_block);
+}
 EXPORT_SYMBOL_GPL(block_write_full_page);
+
+int block_writepages(struct address_space *m, struct cache_page **pages, unsigned int nr,
+		     get_block_t get_block)
+{
+	unsigned int per_page;
+	u64 first;
+	u8 *bounce;
+	int err = page_blocks(m->host, pages[0], &first, &per_page);
+
+	if (err)
+		return err;
+	bounce = kmalloc((size_t)nr * FS_PAGE_SIZE, GFP_KERNEL);
+	if (!bounce)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < nr; i++)
+		memcpy(bounce + (size_t)i * FS_PAGE_SIZE, pages[i]->data, FS_PAGE_SIZE);
+	err = write_blocks(m->host, first, nr * per_page, bounce, get_block);
+	kfree(bounce);
+	return err;
+}
+EXPORT_SYMBOL_GPL(block_writepages);
 
 int block_prepare_write(struct address_space *m, loff_t pos, size_t len, get_block_t get_block)
 {

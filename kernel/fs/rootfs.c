@@ -66,13 +66,9 @@ void vfs_caches_init(void)
 	chr_dev_init();   /* /dev/null, /dev/console... */
 }
 
-static void sync_one(struct super_block *sb)
-{
-	sync_filesystem(sb);
-}
-
 int ksys_sync(void)
 {
-	super_for_each(sync_one);
-	return sync_all_mappings();
+	int err = super_for_each(sync_filesystem), ret = sync_all_mappings();
+
+	return err ? err : ret;
 }

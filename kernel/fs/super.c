@@ -231,12 +231,17 @@ int sync_filesystem(struct super_block *sb)
 	return err;
 }
 
-void super_for_each(void (*fn)(struct super_block *sb))
+int super_for_each(int (*fn)(struct super_block *sb))
 {
 	struct super_block *sb;
+	int err = 0, ret;
 
 	mutex_lock(&sb_lock);
-	list_for_each_entry(sb, &super_blocks, s_list)
-		fn(sb);
+	list_for_each_entry(sb, &super_blocks, s_list) {
+		ret = fn(sb);
+		if (ret && !err)
+			err = ret;
+	}
 	mutex_unlock(&sb_lock);
+	return err;
 }

@@ -12,11 +12,55 @@
 #include <keel/writeback.h>
 #include "mm/pagecache_internal.h"
 
+#define RA_MAX_PAGES 32 /* 128 KiB: what one ATA DMA request carries well */
+
+/*
+ * Readahead: the pages of [pos, pos + len) not cached yet, up to RA_MAX_PAGES in a row, are
+ * created locked and filled by one a_ops->readahead call, so a large read becomes large
+ * device requests instead of one per page. Pages it could not fill are dropped here and read
+ * one by one afterwards (read_cache_page reports the error then). Linux: page_cache_ra_unbounded.
+ */
+static void readahead_range(struct address_space *m, u64 first, u64 last)
+{
+	struct cache_page *pages[RA_MAX_PAGES], *p;
+	unsigned int nr = 0;
+	int err;
+
+	for (u64 i = first; i <= last && nr < RA_MAX_PAGES; i++) {
+		p = find_get_page(m, i);
+		if (p) {
+			put_page(p);
+			break;
+		}
+		p = find_or_create_page(m, i, GFP_KERNEL);
+		if (!p)
+			break;
+		if (PageUptodate(p)) {
+			unlock_page(p);
+			put_page(p);
+			break;
+		}
+		pages[nr++] = p;
+	}
+	err = nr > 1 ? m->a_ops->readahead(m, pages, nr) : -EAGAIN;
+	for (unsigned int i = 0; i < nr; i++) {
+		if (!err)
+			SetPageUptodate(pages[i]);
+		unlock_page(pages[i]);
+		put_page(pages[i]);
+	}
+}
+
 int filemap_read(struct address_space *m, u64 pos, void *buf, size_t len)
 {
 	u8 *out = buf;
+	u64 next_ra = pos / PAGE_SIZE, last = len ? (pos + len - 1) / PAGE_SIZE : 0;
 
 	while (len) {
+		if (m->a_ops->readahead && pos / PAGE_SIZE >= next_ra && pos / PAGE_SIZE < last) {
+			readahead_range(m, pos / PAGE_SIZE, last);
+			next_ra = pos / PAGE_SIZE + RA_MAX_PAGES;
+		}
 		size_t off = pos % PAGE_SIZE, n = min(len, PAGE_SIZE - off);
 		struct cache_page *p = read_cache_page(m, pos / PAGE_SIZE);
 

@@ -23,6 +23,7 @@
 #include "mm/pagecache_internal.h"
 
 #define PAGE_CACHE_MIN_PAGES 64UL
+#define WB_CLUSTER_PAGES 32 /* pages one writepages call may take: 128 KiB */
 #define RECLAIM_WAIT_MS 30000
 #define WRITEBACK_IDLE_MS (3600 * 1000) /* dirty_writeback_centisecs=0: only woken */
 
@@ -138,28 +139,82 @@ static struct cache_page *wb_next_page(struct address_space *m, const struct wb_
 	return NULL;
 }
 
+/*
+ * Adds to v[0] (locked, held) the dirty pages that follow it, locked and held, for one
+ * a_ops->writepages call; pages another task has locked end the cluster (never waited for,
+ * so two writers cannot deadlock). Returns how many pages v holds.
+ */
+static unsigned int wb_cluster(struct address_space *m, struct cache_page **v,
+			       const struct wb_control *wbc)
+{
+	unsigned int n = 1;
+
+	while (m->a_ops->writepages && n < WB_CLUSTER_PAGES && PageDirty(v[0])) {
+		struct cache_page *q = find_get_page(m, v[0]->index + n);
+
+		if (q && trylock_page(q)) {
+			if (PageDirty(q) && (wbc->sync || !PageError(q))) {
+				v[n++] = q;
+				continue;
+			}
+			unlock_page(q);
+		}
+		put_page(q);
+		break;
+	}
+	return n;
+}
+
+/* Writes the locked, held pages v[0..n) (those still dirty) and releases them. */
+static int write_cluster(struct address_space *m, struct cache_page **v, unsigned int n)
+{
+	int err;
+
+	if (n == 1) {
+		err = write_one_page(v[0]);
+		goto release;
+	}
+	spin_lock(&page_cache_lock);
+	for (unsigned int i = 0; i < n; i++)
+		page_start_writeback(v[i]);
+	spin_unlock(&page_cache_lock);
+	err = m->a_ops->writepages(m, v, n);
+	spin_lock(&page_cache_lock);
+	for (unsigned int i = 0; i < n; i++)
+		page_end_writeback(m, v[i], err);
+	spin_unlock(&page_cache_lock);
+release:
+	for (unsigned int i = 0; i < n; i++) {
+		unlock_page(v[i]);
+		put_page(v[i]);
+	}
+	return err;
+}
+
 /* Writes m's dirty pages as wbc says; the first error, also recorded if in the background. */
 static int writeback_mapping(struct address_space *m, struct wb_control *wbc)
 {
-	struct cache_page *p;
+	struct cache_page *v[WB_CLUSTER_PAGES];
 	unsigned long budget;
+	unsigned int n;
 	int err = 0, ret;
 
 	mutex_lock(&m->wb_lock);
 	spin_lock(&page_cache_lock);
 	budget = m->nrdirty; /* pages redirtied meanwhile wait for the next pass */
-	while ((p = wb_next_page(m, wbc, &budget))) {
+	while ((v[0] = wb_next_page(m, wbc, &budget))) {
 		spin_unlock(&page_cache_lock);
-		lock_page(p);
-		ret = write_one_page(p);
-		unlock_page(p);
-		put_page(p);
+		lock_page(v[0]);
+		n = wb_cluster(m, v, wbc);
+		ret = write_cluster(m, v, n);
 		if (ret && !err)
 			err = ret;
 		if (ret && !wbc->sync)
 			mapping_set_error(m, ret);
 		spin_lock(&page_cache_lock);
-		if (wbc->nr && ++wbc->done >= wbc->nr)
+		budget -= min_t(unsigned long, budget, n - 1);
+		wbc->done += n;
+		if (wbc->nr && wbc->done >= wbc->nr)
 			break;
 	}
 	spin_unlock(&page_cache_lock);
@@ -294,30 +349,6 @@ void page_cache_reclaim(void)
 	shrink_page_cache(pcc.nrpages);
 }
 
-/* pagecache_limit=SIZE: bytes, or with a K, M or G suffix. 0 or -EINVAL. */
-static int parse_size(const char *text, u64 *bytes)
-{
-	static const char suffixes[] = "kmg";
-	char digits[24];
-	size_t len = strlen(text);
-	unsigned int shift = 0;
-	unsigned long long v;
-	const char *s;
-
-	if (len && (s = strchr(suffixes, text[len - 1] | 0x20)) && *s) {
-		shift = 10 * (unsigned int)(s - suffixes + 1);
-		len--;
-	}
-	if (len == 0 || len >= sizeof(digits))
-		return -EINVAL;
-	memcpy(digits, text, len);
-	digits[len] = '\0';
-	if (kstrtoull(digits, 0, &v) || v > (~0ULL >> shift))
-		return -EINVAL;
-	*bytes = v << shift;
-	return 0;
-}
-
 static void cmdline_centisecs(const char *key, unsigned int *out)
 {
 	char buf[16];
@@ -335,12 +366,12 @@ static unsigned long page_cache_default_limit(void)
 {
 	struct page_stats st;
 	char buf[32];
-	u64 bytes;
+	unsigned long long bytes;
 
 	page_alloc_get_stats(&st);
 	if (cmdline_get("pagecache_limit", buf, sizeof(buf)))
 		return (unsigned long)st.free_pages / 2;
-	if (parse_size(buf, &bytes)) {
+	if (kstrtosize(buf, &bytes)) {
 		pr_warn("page cache: pagecache_limit=%s ignored: not a size\n", buf);
 		return (unsigned long)st.free_pages / 2;
 	}

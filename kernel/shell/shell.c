@@ -242,16 +242,22 @@ static int read_command(struct shell_lexer *lx, char **argv, int *argc, int room
 	return ret;
 }
 
-/* One command of the line: "> file" / ">> file" taken out first (kernel/fs/redirect.c), so
- * the usage check and the command see only their own words. */
+/*
+ * One command of the line: "> file" / ">> file" taken out first (kernel/fs/redirect.c), so
+ * the usage check and the command see only their own words. Commands that run command lines
+ * (SHELL_CMD_LINE: repeat, time) keep them: each command they run is redirected, as the body
+ * of a sh loop is, and `time cmd > f` times cmd's output going to f.
+ */
 static int execute_argv(int argc, char **argv)
 {
-	struct shell_redirect *redirect;
-	int index, ret;
+	struct shell_redirect *redirect = NULL;
+	int index = argc ? find_command_index(argv[0]) : -1, ret;
 
-	ret = shell_redirect_begin(&argc, argv, &redirect);
-	if (ret)
-		return ret;
+	if (index < 0 || !(commands[index]->flags & SHELL_CMD_LINE)) {
+		ret = shell_redirect_begin(&argc, argv, &redirect);
+		if (ret)
+			return ret;
+	}
 	index = argc ? find_command_index(argv[0]) : -1;
 	if (index < 0) {
 		shell_print_error("keel", argc ? argv[0] : ">", "command not found (type 'help')");

@@ -52,4 +52,7 @@ void shell_register_builtins(void);
 void shell_register_help(void);
 void shell_register_fs_commands(void);
 
+/* repeat.c: repeat and time */
+void shell_register_repeat_commands(void);
+
 #endif

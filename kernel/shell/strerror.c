@@ -28,7 +28,7 @@ static const struct {
 	{ ENOTSUPP, "Operation not supported" }, { EKEYREJECTED, "Key was rejected by service" },
 	{ ENOMEDIUM, "No medium found" }, { ELOOP, "Too many levels of symbolic links" },
 	{ EXDEV, "Invalid cross-device link" }, { EMLINK, "Too many links" },
-	{ ENOTBLK, "Block device required" },
+	{ ENOTBLK, "Block device required" }, { EUCLEAN, "Structure needs cleaning" },
 };
 
 const char *shell_strerror(int err)

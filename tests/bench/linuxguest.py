@@ -41,14 +41,15 @@ def build_static(source, output):
         raise Unavailable(f"{compiler} -static {source.name} failed: {result.stderr.strip()}")
 
 
-def prepare(extra):
-    """Builds (or reuses) the guest with the folder `extra` as /extra; returns (kernel, initrd)."""
+def prepare(extra, mods=""):
+    """Builds (or reuses) the guest with the folder `extra` as /extra and the kernel modules
+    `mods` (names, space-separated) loaded at boot; returns (kernel, initrd)."""
     if not MKGUEST.exists():
         raise Unavailable(f"{MKGUEST} is missing")
     out = guest_dir()
     if not (out / "img").is_dir() and os.geteuid() != 0:
         raise Unavailable("the first guest build needs root (apt-get download of the kernel)")
-    env = dict(os.environ, OUT=str(out), EXTRA=str(extra), MODS="")
+    env = dict(os.environ, OUT=str(out), EXTRA=str(extra), MODS=mods)
     try:
         result = subprocess.run(["bash", str(MKGUEST)], env=env, capture_output=True, text=True,
                                 timeout=BUILD_TIMEOUT)
@@ -64,8 +65,8 @@ def prepare(extra):
 class LinuxMachine(keel.Machine):
     """A keel.Machine that boots the Linux guest and talks to its busybox shell."""
 
-    def __init__(self, kernel, initrd, workdir, mem="256M", machine="pc"):
-        super().__init__(kernel, workdir, mem=mem, machine=machine)
+    def __init__(self, kernel, initrd, workdir, mem="256M", machine="pc", extra_args=()):
+        super().__init__(kernel, workdir, mem=mem, machine=machine, extra_args=extra_args)
         self.kernel, self.initrd = Path(kernel), Path(initrd)
 
     def command_line(self):
@@ -75,7 +76,7 @@ class LinuxMachine(keel.Machine):
                  "-chardev", "stdio,id=serial0,signal=off", "-serial", "chardev:serial0",
                  "-qmp", f"unix:{self.qmp_path},server=on,wait=off",
                  "-kernel", str(self.kernel), "-initrd", str(self.initrd),
-                 "-append", "console=ttyS0 quiet"])
+                 "-append", "console=ttyS0 quiet"] + self.extra_args)
 
     def wait_prompt(self, timeout=keel.BOOT_TIMEOUT):
         return self.expect(re.escape(PROMPT), timeout)

@@ -53,6 +53,7 @@
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define EUCLEAN 117 /* damaged on-disk structures (Linux: "Structure needs cleaning") */
 #define ENOMEDIUM 123
 #define EKEYREJECTED 129
 

@@ -424,6 +424,16 @@ int block_write_full_page(struct address_space *mapping, struct cache_page *page
 			  get_block_t get_block);
 int block_prepare_write(struct address_space *mapping, loff_t pos, size_t len,
 			get_block_t get_block);
+/* a_ops->readahead for block-mapped files: fills nr locked pages of consecutive indexes as
+ * block_read_full_page does, with runs crossing page boundaries read in one request (through
+ * a bounce buffer). 0 or -errno (-ENOMEM). Sleeps. Linux: mpage_readahead. */
+int block_readahead(struct address_space *mapping, struct cache_page **pages, unsigned int nr,
+		    get_block_t get_block);
+/* a_ops->writepages for block-mapped files: block_write_full_page over nr locked pages of
+ * consecutive indexes, runs crossing pages written in one request. 0 or -errno (-ENOMEM).
+ * Sleeps. Linux: mpage_writepages. */
+int block_writepages(struct address_space *mapping, struct cache_page **pages, unsigned int nr,
+		     get_block_t get_block);
 
 /* ---- inodes (fs/inode.c) ----------------------------------------------------------------- */
 

@@ -77,6 +77,19 @@ struct address_space_operations {
 	 * (-ENOSPC) instead of the writeback. i_rwsem held. 0 or -errno. Linux: write_begin.
 	 */
 	int (*prepare_write)(struct address_space *mapping, loff_t pos, size_t len);
+	/*
+	 * Optional: fill nr (2..32) locked, not uptodate pages of consecutive indexes at once
+	 * (whole pages; bytes past the owner's end zeroed). 0 when all are filled, else -errno:
+	 * the cache then drops them and reads each through readpage. Sleeps. Linux: readahead.
+	 */
+	int (*readahead)(struct address_space *mapping, struct cache_page **pages,
+			 unsigned int nr);
+	/*
+	 * Optional: write nr (2..32) locked dirty pages of consecutive indexes at once; 0 or
+	 * -errno (then all of them stay dirty). Sleeps. Linux: writepages.
+	 */
+	int (*writepages)(struct address_space *mapping, struct cache_page **pages,
+			  unsigned int nr);
 };
 
 /* An owner's cached pages. Fields other than the name are the cache's own. */

@@ -37,6 +37,9 @@ int kstrtol(const char *s, unsigned int base, long *res);
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 int kstrtoint(const char *s, unsigned int base, int *res);
 int kstrtobool(const char *s, bool *res);
+/* A byte count with an optional K, M or G suffix (powers of 1024, either case): "64M". 0 or
+ * -EINVAL (empty, not a number, overflow). Linux: memparse, but strict. */
+int kstrtosize(const char *s, unsigned long long *bytes);
 
 u32 crc32(u32 crc, const void *buf, size_t len);
 /* Shell-style wildcards: '*', '?', '[abc]', '[a-z]', '[!x]'. */
