@@ -130,6 +130,27 @@ def test_mount_takes_dev_paths(m):
     m.run("rmmod test_fs")
 
 
+def test_mount_boot_cd_by_dev_path(m, default_iso):
+    """The boot CD through its node: iso9660 (autoloaded by -t) over /dev/hdc."""
+    assert "hdc: mounted" in m.run("mount -t iso9660 /dev/hdc /mnt")
+    assert "/dev/hdc /mnt iso9660 " in m.run("cat /proc/mounts")
+    assert "boot" in m.run("ls /mnt").split()
+    assert m.run("umount /mnt").strip() == ""
+    iso = default_iso.read_bytes()
+    assert crc(m, "crc32 -c 65536 /dev/hdc") == (zlib.crc32(iso[:65536]), 65536)
+
+
+def test_dd_through_nodes(m, disk):
+    out = m.run("dd if=/dev/zero of=/tmp/zeros bs=4096 count=3")
+    assert "3+0 records in" in out and "3+0 records out" in out
+    assert crc(m, "crc32 /tmp/zeros") == (zlib.crc32(bytes(3 * 4096)), 3 * 4096)
+    start = disk["parts"][1][0]
+    m.run("dd if=/dev/hda1 of=/tmp/part bs=512 count=5 skip=1")
+    part = disk["bytes"][(start + 1) * SECTOR:(start + 6) * SECTOR]
+    assert crc(m, "crc32 /tmp/part") == (zlib.crc32(part), len(part))
+    m.run("rm /tmp/zeros /tmp/part")
+
+
 def test_ttys0_write_reaches_serial(m):
     start = len(m.text)
     m.run("echo proc-dev marker 4711 > /dev/ttyS0")
