@@ -7,6 +7,7 @@
 #include <keel/cmdline.h>
 #include <keel/errno.h>
 #include <keel/ktime.h>
+#include <keel/minmax.h>
 #include <keel/pagemap.h>
 #include <keel/sched.h>
 #include "fs/internal.h"
@@ -22,12 +23,12 @@ static void meminfo_line(struct seq_file *m, const char *name, unsigned long kb)
 	seq_printf(m, "%-15s %8lu kB\n", name, kb);
 }
 
-static unsigned long bdev_cache_pages;
-
 static void count_bdev_pages(struct block_device *bdev, void *arg)
 {
+	unsigned long *pages = arg;
+
 	if (bdev->bd_mapping)
-		bdev_cache_pages += bdev->bd_mapping->nrpages;
+		*pages += bdev->bd_mapping->nrpages;
 }
 
 /* Buffers are the block devices' cached pages, Cached the files' (Linux splits them so). */
@@ -35,13 +36,12 @@ static int meminfo_proc_show(struct seq_file *m, void *v)
 {
 	struct page_cache_stats pc;
 	struct meminfo mi;
-	unsigned long buffers;
+	unsigned long buffers = 0;
 
 	mm_get_meminfo(&mi);
 	page_cache_get_stats(&pc);
-	bdev_cache_pages = 0;
-	blkdev_for_each(count_bdev_pages, NULL);
-	buffers = bdev_cache_pages < pc.nrpages ? bdev_cache_pages : pc.nrpages;
+	blkdev_for_each(count_bdev_pages, &buffers);
+	buffers = min(buffers, pc.nrpages);
 	meminfo_line(m, "MemTotal:", (unsigned long)mi.total_kb);
 	meminfo_line(m, "MemFree:", (unsigned long)mi.free_kb);
 	meminfo_line(m, "MemAvailable:", (unsigned long)mi.free_kb + pc.nrlru * PAGE_KB);
