@@ -198,6 +198,9 @@ def test_block_node_writes(m, disk):
         f.seek(start * SECTOR)
         assert f.read(len(text)) == text
     disk["bytes"] = disk["path"].read_bytes()
+    assert "Read-only file system" in m.run("echo x > /dev/hdc")  # the CD
+    size = len(disk["bytes"])
+    assert crc(m, f"crc32 -c {size + 4096} /dev/hda")[1] == size  # the node ends at the disk's end
 
 
 def test_rmmod_ata_removes_nodes(m, disk):

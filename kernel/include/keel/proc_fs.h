@@ -27,9 +27,10 @@ struct module;
  * One /proc name (Linux's struct proc_dir_entry); only the proc core (kernel/fs/proc/) touches
  * the fields. Defined here rather than kept private so that modules and the kernel compute
  * the same symbol-version CRCs for the functions taking it. Its dentry in the proc
- * superblock is pinned while the entry exists; the entry itself lives while listed or an inode points at
- * it (refcount), so a file open across remove_proc_entry still finds its show function's
- * data. Fields other than refcount and removed never change after creation.
+ * superblock is pinned while the entry exists; the entry itself lives while listed or an
+ * inode points at it (refcount), so a file open across remove_proc_entry still finds its
+ * show function's data. Fields other than refcount and removed never change after
+ * creation.
  */
 struct proc_dir_entry {
 	char *name;
