@@ -203,6 +203,18 @@ def test_block_node_writes(m, disk):
     assert crc(m, f"crc32 -c {size + 4096} /dev/hda")[1] == size  # the node ends at the disk's end
 
 
+def test_rescan_keeps_nodes(m, disk):
+    """A partition rescan removes and re-adds the partitions: their nodes follow."""
+    out = test_proc.run_clean(m, "blk rescan hda")
+    assert "usage" not in out and "blk:" not in out and "hda5" in m.run("lsblk")
+    nodes = dev_nodes(m)
+    assert {n: nodes[n] for n in ("hda1", "hda5", "hda6")} == \
+        {"hda1": ("b", 3, 1), "hda5": ("b", 3, 5), "hda6": ("b", 3, 6)}
+    start, size = disk["parts"][6]
+    part = disk["bytes"][start * SECTOR:(start + size) * SECTOR]
+    assert crc(m, "crc32 /dev/hda6") == (zlib.crc32(part), len(part))
+
+
 def test_rmmod_ata_removes_nodes(m, disk):
     """Last: unloads and reloads the disk driver."""
     out = test_proc.run_clean(m, "rmmod ata")
