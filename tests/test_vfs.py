@@ -14,6 +14,8 @@ import conftest
 import keel
 
 ROOT_DIRS = {"dev", "mnt", "proc", "tmp"}  # created at boot, not in the initrd
+# The mount table at boot: the root, then devtmpfs and proc (kernel/fs/rootfs.c).
+BOOT_MOUNTS = "rootfs / ramfs rw 0 0\ndevtmpfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0"
 
 
 def make_tree(root):
@@ -240,7 +242,7 @@ def test_redirection(vfs):
 
 
 def test_mount_and_busy_umount(vfs):
-    assert vfs.run("mount").strip() == "rootfs / ramfs rw 0 0"
+    assert vfs.run("mount").strip() == BOOT_MOUNTS
     assert vfs.run("mount -t ramfs none /mnt") == ""
     assert vfs.run("mount").splitlines()[-1] == "none /mnt ramfs rw 0 0"
     assert vfs.run("echo inside > /mnt/f") == ""
@@ -259,7 +261,7 @@ def test_mount_and_busy_umount(vfs):
     assert vfs.run("ls /mnt") == ""
     assert vfs.run("mount -t nosuchfs none /mnt").strip() == \
         "mount: unknown filesystem type 'nosuchfs'"
-    assert vfs.run("mount").strip() == "rootfs / ramfs rw 0 0"
+    assert vfs.run("mount").strip() == BOOT_MOUNTS
     assert "/" in vfs.run("df").splitlines()[1]
 
 

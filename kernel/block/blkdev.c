@@ -4,6 +4,7 @@
  * offset, and keeps per-device counters.
  */
 #include <keel/blkdev.h>
+#include <keel/cdev.h>
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/module.h>
@@ -53,6 +54,20 @@ static void blkdev_unlink(struct block_device *bdev)
 	bdev->next = NULL;
 }
 
+/* /dev/NAME comes and goes with the device (devtmpfs); before /dev is mounted, nothing. */
+static void blkdev_add_node(struct block_device *bdev)
+{
+	int ret = devtmpfs_create_node(bdev->name, S_IFBLK | 0660, bdev->bd_dev);
+
+	if (ret && ret != -ENODEV)
+		pr_warn("block: %s: no /dev node: %s\n", bdev->name, errno_name(ret));
+}
+
+static void blkdev_remove_node(struct block_device *bdev)
+{
+	devtmpfs_delete_node(bdev->name);
+}
+
 static bool blkdev_geometry_ok(const struct block_device *bdev)
 {
 	size_t len = strnlen(bdev->name, BDEV_NAME_MAX);
@@ -83,10 +98,13 @@ int blkdev_register(struct block_device *bdev)
 	bdev->read_errors = bdev->write_errors = 0;
 	bdev->open_count = 0;
 	bdev->next = NULL;
+	if (!bdev->bd_dev)
+		bdev->bd_dev = blk_disk_devt(bdev->name);
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = bdev;
 	bdev_cache_setup(bdev);
+	blkdev_add_node(bdev);
 	pr_info("block: %s: %llu sectors of %u bytes%s%s%s\n", bdev->name,
 		(unsigned long long)bdev->nr_sectors, bdev->sector_size,
 		bdev->read_only ? ", read-only" : "", bdev->model[0] ? ", " : "", bdev->model);
@@ -109,6 +127,7 @@ void blkdev_unregister(struct block_device *bdev)
 		pr_warn("block: %s: removed while open (%d users)\n", bdev->name,
 			bdev->open_count);
 	blkdev_unlink(bdev);
+	blkdev_remove_node(bdev);
 	pr_info("block: %s: removed\n", bdev->name);
 }
 EXPORT_SYMBOL_GPL(blkdev_unregister);
@@ -154,6 +173,7 @@ int blkdev_add_partition(struct block_device *disk, const struct part_entry *e)
 	part->removable = disk->removable;
 	part->owner = disk->owner;
 	part->whole = disk;
+	part->bd_dev = blk_partition_devt(disk, e->number);
 	part->start_sector = e->start;
 	part->part.number = e->number;
 	part->part.mbr_type = e->mbr_type;
@@ -163,6 +183,7 @@ int blkdev_add_partition(struct block_device *disk, const struct part_entry *e)
 	strlcpy(part->part.label, e->label, sizeof(part->part.label));
 	blkdev_link_partition(disk, part);
 	bdev_cache_setup(part);
+	blkdev_add_node(part);
 	return 0;
 
 out_free:
@@ -179,6 +200,7 @@ void blkdev_remove_partitions(struct block_device *disk)
 			pr_warn("block: %s: removed while open (%d users)\n", part->name,
 				part->open_count);
 		bdev_cache_teardown(part);
+		blkdev_remove_node(part);
 		disk->next = part->next;
 		kfree(part);
 	}

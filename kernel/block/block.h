@@ -25,6 +25,10 @@ int blk_scan_partitions(struct block_device *disk);
 /* Makes "hda"+"1" = "hda1" and "ram0"+"1" = "ram0p1", as Linux does. -ENAMETOOLONG if too long. */
 int blk_partition_name(char *buf, size_t size, const char *disk, int number);
 
+/* genhd.c: the numbers of a new disk (by its name) and of partition number of disk. */
+dev_t blk_disk_devt(const char *name);
+dev_t blk_partition_devt(const struct block_device *disk, int number);
+
 struct shell_command;
 extern const struct shell_command lsblk_command;
 void blk_register_commands(void);

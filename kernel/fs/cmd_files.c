@@ -2,6 +2,7 @@
  * truncate. */
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/minmax.h>
 #include <keel/sched/signal.h>
 #include <keel/sched.h>
 #include <keel/slab.h>
@@ -16,6 +17,7 @@ static int cmd_stat(int argc, char **argv);
 static int cmd_crc32(int argc, char **argv);
 static int cmd_touch(int argc, char **argv);
 static int cmd_truncate(int argc, char **argv);
+static int cmd_mknod(int argc, char **argv);
 
 static const struct shell_command file_commands[] = {
 	{ .name = "ls", .usage = "ls [-l] [PATH...]",
@@ -24,12 +26,15 @@ static const struct shell_command file_commands[] = {
 	  .help = "print files", .run = cmd_cat },
 	{ .name = "stat", .usage = "stat PATH...",
 	  .help = "show a file's inode: type, mode, size, links, times", .run = cmd_stat },
-	{ .name = "crc32", .usage = "crc32 FILE...",
+	{ .name = "crc32", .usage = "crc32 [-c BYTES] FILE...",
 	  .help = "print each file's CRC-32 (zlib's) and size", .run = cmd_crc32 },
 	{ .name = "touch", .usage = "touch FILE...",
 	  .help = "create empty files, or set their times to now", .run = cmd_touch },
 	{ .name = "truncate", .usage = "truncate -s SIZE FILE...",
 	  .help = "set files' sizes (cut, or extend with a hole)", .run = cmd_truncate },
+	{ .name = "mknod", .usage = "mknod NAME TYPE [MAJOR MINOR]",
+	  .help = "make a device node (TYPE c or b, with numbers) or a fifo (p)",
+	  .run = cmd_mknod },
 };
 
 static void format_mode(umode_t mode, char out[11])
@@ -50,8 +55,12 @@ static void ls_long_line(const char *path, const char *name, const struct kstat 
 	int n;
 
 	format_mode(st->mode, mode);
-	console_printf("%s %2u %u %u %8lld ", mode, st->nlink, st->uid, st->gid,
-		       (long long)st->size);
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode)) /* "major, minor" where the size goes */
+		console_printf("%s %2u %u %u %3u, %3u ", mode, st->nlink, st->uid, st->gid,
+			       MAJOR(st->rdev), MINOR(st->rdev));
+	else
+		console_printf("%s %2u %u %u %8lld ", mode, st->nlink, st->uid, st->gid,
+			       (long long)st->size);
 	console_puts(name);
 	if (S_ISLNK(st->mode)) {
 		n = vfs_readlink(path, target, sizeof(target) - 1);
@@ -137,9 +146,10 @@ static int cmd_ls(int argc, char **argv)
 	return failed;
 }
 
-/* Calls fn on each chunk of the file; 0 or a negative errno. */
+/* Calls fn on each chunk of the file's first limit bytes (devices such as /dev/zero never
+ * end); 0 or a negative errno. */
 static int read_chunks(const char *path, void (*fn)(const char *buf, size_t n, void *arg),
-		       void *arg)
+		       void *arg, u64 limit)
 {
 	struct file *f = vfs_open(path, O_RDONLY, 0);
 	char *buf;
@@ -149,7 +159,8 @@ static int read_chunks(const char *path, void (*fn)(const char *buf, size_t n, v
 		return (int)PTR_ERR(f);
 	buf = kmalloc(READ_CHUNK, GFP_KERNEL);
 	n = buf ? 0 : -ENOMEM;
-	while (buf && (n = vfs_read(f, buf, READ_CHUNK)) > 0) {
+	while (buf && limit && (n = vfs_read(f, buf, min((u64)READ_CHUNK, limit))) > 0) {
+		limit -= (u64)n;
 		fn(buf, (size_t)n, arg);
 		if (signal_pending(current)) {
 			n = -EINTR;
@@ -173,7 +184,7 @@ static int cmd_cat(int argc, char **argv)
 	if (argc < 2)
 		return shell_usage(&file_commands[1]);
 	for (int i = 1; i < argc; i++) {
-		int ret = read_chunks(argv[i], cat_chunk, NULL);
+		int ret = read_chunks(argv[i], cat_chunk, NULL, ~0ULL);
 
 		if (ret == -EINTR)
 			return ret;
@@ -196,15 +207,24 @@ static void crc_chunk(const char *buf, size_t n, void *arg)
 	s->size += n;
 }
 
+/* crc32 [-c BYTES] FILE...: -c stops after BYTES bytes of each file. */
 static int cmd_crc32(int argc, char **argv)
 {
-	int failed = 0;
+	unsigned long long limit = ~0ULL;
+	int failed = 0, first = 1;
 
-	if (argc < 2)
+	if (argc > 2 && !strcmp(argv[1], "-c")) {
+		if (kstrtoull(argv[2], 0, &limit)) {
+			shell_print_error("crc32", argv[2], "not a byte count");
+			return SHELL_FAILED;
+		}
+		first = 3;
+	}
+	if (argc <= first)
 		return shell_usage(&file_commands[3]);
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct crc_state s = { 0, 0 };
-		int ret = read_chunks(argv[i], crc_chunk, &s);
+		int ret = read_chunks(argv[i], crc_chunk, &s, limit);
 
 		if (ret == -EINTR)
 			return ret;
@@ -237,7 +257,13 @@ static void print_stat(const char *path, const struct kstat *st)
 	console_printf("  File: %s\n", path);
 	console_printf("  Size: %-10lld Blocks: %-8llu IO Block: %-6lu %s\n", (long long)st->size,
 		       (unsigned long long)st->blocks, st->blksize, type_name(st->mode));
-	console_printf(" Inode: %-10llu Links: %u\n", (unsigned long long)st->ino, st->nlink);
+	if (S_ISCHR(st->mode) || S_ISBLK(st->mode)) /* GNU stat's "Device type: 1,3" */
+		console_printf(" Inode: %-10llu Links: %-5u Device type: %u,%u\n",
+			       (unsigned long long)st->ino, st->nlink, MAJOR(st->rdev),
+			       MINOR(st->rdev));
+	else
+		console_printf(" Inode: %-10llu Links: %u\n", (unsigned long long)st->ino,
+			       st->nlink);
 	console_printf("Access: (%04o/%s)  Uid: %u  Gid: %u\n", st->mode & S_IALLUGO, mode,
 		       st->uid, st->gid);
 	console_printf("Access: %lld.%09ld\nModify: %lld.%09ld\nChange: %lld.%09ld\n",
@@ -306,6 +332,24 @@ static int cmd_truncate(int argc, char **argv)
 			failed = fs_cmd_error("truncate", argv[i], ret);
 	}
 	return failed;
+/* busybox's mknod: NAME TYPE [MAJOR MINOR], mode 0666. */
+static int cmd_mknod(int argc, char **argv)
+{
+	unsigned int major = 0, minor = 0;
+	bool dev = argc == 5 && (!strcmp(argv[2], "c") || !strcmp(argv[2], "b"));
+	umode_t mode;
+	int ret;
+
+	if (!(dev || (argc == 3 && !strcmp(argv[2], "p"))))
+		return shell_usage(&file_commands[6]);
+	if (dev && (kstrtouint(argv[3], 0, &major) || kstrtouint(argv[4], 0, &minor) ||
+		    major >= 4096 || minor > MINORMASK)) {
+		shell_print_error("mknod", argv[3], "bad device number");
+		return SHELL_FAILED;
+	}
+	mode = (argv[2][0] == 'c' ? S_IFCHR : argv[2][0] == 'b' ? S_IFBLK : S_IFIFO) | 0666;
+	ret = vfs_mknod(argv[1], mode, MKDEV(major, minor));
+	return ret ? fs_cmd_error("mknod", argv[1], ret) : 0;
 }
 
 void shell_register_fs_commands(void)

@@ -24,6 +24,7 @@ EXPORT_SYMBOL_GPL(clear_nlink);
 EXPORT_SYMBOL_GPL(get_next_ino);
 EXPORT_SYMBOL_GPL(setattr_copy);
 EXPORT_SYMBOL_GPL(generic_fillattr);
+EXPORT_SYMBOL_GPL(init_special_inode);
 EXPORT_SYMBOL_GPL(d_alloc);
 EXPORT_SYMBOL_GPL(d_alloc_name);
 EXPORT_SYMBOL_GPL(d_make_root);

@@ -379,4 +379,27 @@ void generic_fillattr(struct inode *inode, struct kstat *stat)
 	stat->mtime = inode->i_mtime;
 	stat->ctime = inode->i_ctime;
 	stat->dev = 0;
+	stat->rdev = inode->i_rdev;
+}
+
+/* Fifos and sockets: nothing to open until there are pipes and sockets. */
+static int no_open(struct inode *inode, struct file *file)
+{
+	return -ENXIO;
+}
+
+static const struct file_operations no_open_fops = {
+	.open = no_open,
+};
+
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev)
+{
+	inode->i_mode = mode;
+	inode->i_rdev = 0;
+	if (S_ISCHR(mode) || S_ISBLK(mode)) {
+		inode->i_fop = S_ISCHR(mode) ? &def_chr_fops : &def_blk_fops;
+		inode->i_rdev = rdev;
+	} else {
+		inode->i_fop = &no_open_fops;
+	}
 }

@@ -65,6 +65,9 @@ int sync_sb_inodes(struct super_block *sb);
 
 /* ramfs.c, initramfs.c */
 int init_ramfs_fs(void);
+/* devtmpfs is a ramfs of its own type: it borrows ramfs's superblock setup and teardown. */
+int ramfs_fill_super(struct super_block *sb, void *data, int silent);
+void ramfs_kill_sb(struct super_block *sb);
 int unpack_initramfs(const void *archive, size_t size);
 
 static inline void inode_lock(struct inode *inode) { mutex_lock(&inode->i_rwsem); }

@@ -92,6 +92,24 @@ int vfs_symlink(const char *target, const char *name)
 	return ret;
 }
 
+int vfs_mknod(const char *name, umode_t mode, dev_t dev)
+{
+	struct nameidata nd;
+	struct dentry *d;
+	struct inode *dir;
+	int ret;
+
+	if (!S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return -EINVAL;
+	d = create_begin(name, &nd, false);
+	if (IS_ERR(d))
+		return (int)PTR_ERR(d);
+	dir = nd.path.dentry->d_inode;
+	ret = dir->i_op->mknod ? dir->i_op->mknod(dir, d, mode, dev) : -EPERM;
+	create_end(&nd, d);
+	return ret;
+}
+
 int vfs_link(const char *oldname, const char *newname)
 {
 	struct nameidata nd;

@@ -239,6 +239,19 @@ static int graft(struct vfsmount *mnt, struct path *mp)
 	return 0;
 }
 
+/*
+ * Probing (no type) a /dev path that is missing or not a block device would end in "nothing
+ * recognised it"; the path's own error (-ENOENT, -ENOTBLK) says more.
+ */
+static int mount_check_dev_path(const char *type, const char *dev_name)
+{
+	dev_t dev;
+
+	if (type || !dev_name || dev_name[0] != '/')
+		return 0;
+	return lookup_bdev(dev_name, &dev);
+}
+
 int do_mount(const char *dev_name, const char *dir, const char *type, unsigned long flags,
 	     void *data)
 {
@@ -253,6 +266,9 @@ int do_mount(const char *dev_name, const char *dir, const char *type, unsigned l
 	mutex_lock(&namespace_sem);
 	ret = -EBUSY; /* no stacking: one filesystem per directory */
 	if (d_mountpoint(mp.dentry) || mp.dentry == mp.mnt->mnt_root)
+		goto unlock;
+	ret = mount_check_dev_path(type, dev_name);
+	if (ret)
 		goto unlock;
 	root = mount_fs(type, dev_name, (int)flags, data);
 	ret = PTR_ERR(root);

@@ -4,6 +4,7 @@
  */
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/module.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/internal.h"
@@ -175,9 +176,18 @@ static struct file *dentry_open(struct path *path, unsigned int flags)
 		    ((flags & O_ACCMODE) != O_RDONLY ? FMODE_WRITE : 0);
 	f->f_count = 1;
 	mutex_init(&f->f_pos_lock);
+	/* The operations' module stays while the file is open (Linux's fops_get); an open
+	 * may replace f_op (chrdev_open), and fput drops whichever f_op ends up there. */
+	if (f->f_op && !try_module_get(f->f_op->owner)) {
+		ret = -ENODEV;
+		goto free_file;
+	}
 	ret = f->f_op && f->f_op->open ? f->f_op->open(inode, f) : 0;
 	if (!ret)
 		return f;
+	if (f->f_op)
+		module_put(f->f_op->owner);
+free_file:
 	kfree(f);
 put_path:
 	path_put(path);
@@ -222,6 +232,8 @@ void fput(struct file *f)
 		return;
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f->f_inode, f);
+	if (f->f_op)
+		module_put(f->f_op->owner);
 	path_put(&f->f_path);
 	kfree(f);
 }

@@ -79,7 +79,8 @@ static void ramfs_evict_inode(struct inode *inode)
 	kfree(inode->i_link);
 }
 
-static struct inode *ramfs_get_inode(struct super_block *sb, struct inode *dir, umode_t mode)
+static struct inode *ramfs_get_inode(struct super_block *sb, struct inode *dir, umode_t mode,
+				     dev_t dev)
 {
 	struct inode *inode = new_inode(sb);
 
@@ -99,34 +100,42 @@ static struct inode *ramfs_get_inode(struct super_block *sb, struct inode *dir, 
 	case S_IFLNK:
 		inode->i_op = &simple_symlink_inode_operations;
 		break;
+	default:
+		init_special_inode(inode, mode, dev); /* device nodes, fifos, sockets */
+		break;
 	}
 	return inode;
 }
 
 /* Attaches a new inode of mode to dentry, pinned: the dentry now is the file. */
-static int ramfs_mknod(struct inode *dir, struct dentry *dentry, umode_t mode,
-		       struct inode **out)
+static int ramfs_make_node(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev)
 {
-	struct inode *inode = ramfs_get_inode(dir->i_sb, dir, mode);
+	struct inode *inode = ramfs_get_inode(dir->i_sb, dir, mode, dev);
 
 	if (!inode)
 		return -ENOSPC;
 	d_instantiate(dentry, inode);
 	d_make_persistent(dentry);
 	dir->i_mtime = dir->i_ctime = current_time(dir);
-	if (out)
-		*out = inode;
 	return 0;
+}
+
+/* ->mknod: device nodes (devtmpfs is a ramfs), fifos and sockets. */
+static int ramfs_mknod(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev)
+{
+	if (!S_ISCHR(mode) && !S_ISBLK(mode) && !S_ISFIFO(mode) && !S_ISSOCK(mode))
+		return -EINVAL;
+	return ramfs_make_node(dir, dentry, mode, dev);
 }
 
 static int ramfs_create(struct inode *dir, struct dentry *dentry, umode_t mode, bool excl)
 {
-	return ramfs_mknod(dir, dentry, mode | S_IFREG, NULL);
+	return ramfs_make_node(dir, dentry, mode | S_IFREG, 0);
 }
 
 static int ramfs_mkdir(struct inode *dir, struct dentry *dentry, umode_t mode)
 {
-	int ret = ramfs_mknod(dir, dentry, mode | S_IFDIR, NULL);
+	int ret = ramfs_make_node(dir, dentry, mode | S_IFDIR, 0);
 
 	if (!ret)
 		inc_nlink(dir); /* the child's ".." */
@@ -135,7 +144,7 @@ static int ramfs_mkdir(struct inode *dir, struct dentry *dentry, umode_t mode)
 
 static int ramfs_symlink(struct inode *dir, struct dentry *dentry, const char *target)
 {
-	struct inode *inode = ramfs_get_inode(dir->i_sb, dir, S_IFLNK | 0777);
+	struct inode *inode = ramfs_get_inode(dir->i_sb, dir, S_IFLNK | 0777, 0);
 	char *copy = kstrdup(target, GFP_KERNEL);
 
 	if (!inode || !copy) {
@@ -283,6 +292,7 @@ static const struct inode_operations ramfs_dir_inode_operations = {
 	.symlink = ramfs_symlink,
 	.mkdir = ramfs_mkdir,
 	.rmdir = simple_rmdir,
+	.mknod = ramfs_mknod,
 	.rename = simple_rename,
 	.setattr = simple_setattr,
 };
@@ -298,7 +308,7 @@ static const struct file_operations ramfs_file_operations = {
 	.fsync = noop_fsync,
 };
 
-static int ramfs_fill_super(struct super_block *sb, void *data, int silent)
+int ramfs_fill_super(struct super_block *sb, void *data, int silent)
 {
 	struct inode *root;
 
@@ -307,7 +317,7 @@ static int ramfs_fill_super(struct super_block *sb, void *data, int silent)
 		return -ENOMEM;
 	sb->s_magic = RAMFS_MAGIC;
 	sb->s_op = &ramfs_ops;
-	root = ramfs_get_inode(sb, NULL, S_IFDIR | 0755);
+	root = ramfs_get_inode(sb, NULL, S_IFDIR | 0755, 0);
 	sb->s_root = d_make_root(root);
 	return sb->s_root ? 0 : -ENOMEM;
 }
@@ -318,7 +328,7 @@ static struct dentry *ramfs_mount(struct file_system_type *type, int flags,
 	return mount_nodev(type, flags, data, ramfs_fill_super);
 }
 
-static void ramfs_kill_sb(struct super_block *sb)
+void ramfs_kill_sb(struct super_block *sb)
 {
 	kill_litter_super(sb);
 	kfree(sb->s_fs_info);

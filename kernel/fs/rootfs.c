@@ -1,15 +1,18 @@
 /*
  * Bringing the VFS up at boot: registers ramfs, mounts it as the root, unpacks the initrd
- * boot module into it and creates the empty mount points /mnt, /tmp, /proc and /dev. Also
+ * boot module into it, creates the mount points /mnt, /tmp, /proc and /dev, and mounts
+ * devtmpfs on /dev and proc on /proc with the built-in devices and files. Also
  * sync(2) for the whole system.
  */
 #define pr_fmt(fmt) "VFS: " fmt
 
+#include <keel/cdev.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
 #include <keel/writeback.h>
 #include <keel/layout.h>
 #include <keel/printk.h>
+#include <keel/proc_fs.h>
 #include <keel/string.h>
 #include "fs/internal.h"
 #include "init/bootinfo.h"
@@ -58,6 +61,9 @@ void vfs_caches_init(void)
 		if (ret && ret != -EEXIST)
 			pr_warn("cannot create %s: %s\n", dirs[i], errno_name(ret));
 	}
+	devtmpfs_init();  /* /dev, before anything registers a device */
+	proc_root_init(); /* /proc */
+	chr_dev_init();   /* /dev/null, /dev/console... */
 }
 
 int ksys_sync(void)

@@ -153,16 +153,38 @@ static bool bdev_in_use(struct block_device *bdev)
 	return used;
 }
 
+/*
+ * The device a mount names: a path to a block device node ("/dev/hda1", what Linux takes)
+ * or a bare device name ("hda1", what lsblk shows). 0 with a reference in *bdev; -ENODEV,
+ * -ENOTBLK (a path to something else) or the path lookup's error.
+ */
+static int mount_get_bdev(const char *dev_name, struct block_device **bdev)
+{
+	dev_t dev;
+	int ret;
+
+	if (dev_name && dev_name[0] == '/') {
+		ret = lookup_bdev(dev_name, &dev);
+		if (ret)
+			return ret;
+		*bdev = blkdev_get_by_dev(dev);
+	} else {
+		*bdev = blkdev_get_by_name(dev_name);
+	}
+	return *bdev ? 0 : -ENODEV;
+}
+
 struct dentry *mount_bdev(struct file_system_type *type, int flags, const char *dev_name,
 			  void *data,
 			  int (*fill_super)(struct super_block *sb, void *data, int silent))
 {
-	struct block_device *bdev = blkdev_get_by_name(dev_name);
+	struct block_device *bdev;
 	struct super_block *sb;
 	struct dentry *root;
+	int ret = mount_get_bdev(dev_name, &bdev);
 
-	if (!bdev)
-		return ERR_PTR(-ENODEV);
+	if (ret)
+		return ERR_PTR(ret);
 	if (bdev_in_use(bdev)) {
 		root = ERR_PTR(-EBUSY);
 		goto put_bdev;
@@ -173,7 +195,7 @@ struct dentry *mount_bdev(struct file_system_type *type, int flags, const char *
 		goto put_bdev;
 	}
 	sb->s_bdev = bdev;
-	strlcpy(sb->s_id, dev_name, sizeof(sb->s_id));
+	strlcpy(sb->s_id, bdev->name, sizeof(sb->s_id));
 	/* on failure, kill_sb (kill_block_super) releases the device */
 	return fill_or_kill(sb, data, flags, fill_super);
 put_bdev:

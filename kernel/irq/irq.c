@@ -218,6 +218,26 @@ static void irq_format_names(const struct irq_line *line, char *buf, size_t size
 	}
 }
 
+bool irq_snapshot(unsigned int irq, u64 *count, char *names, size_t size)
+{
+	struct irq_line copy;
+	unsigned long irqflags;
+
+	if (irq >= NR_IRQS)
+		return false;
+	local_irq_save(irqflags);
+	copy = irq_lines[irq];
+	irq_format_names(&copy, names, size);
+	local_irq_restore(irqflags);
+	*count = copy.count;
+	return copy.actions || copy.count;
+}
+
+u64 irq_spurious(void)
+{
+	return irq_spurious_count;
+}
+
 void irq_show_stats(void (*out)(const char *line))
 {
 	char names[96], text[160];

@@ -4,6 +4,8 @@
  * or unload); it is dropped while a module's init or exit runs, so an init may load other
  * modules (pci.ko autoloading drivers) and a slow init does not block lsmod.
  */
+#include <keel/cdev.h>
+#include <keel/proc_fs.h>
 #include <keel/bug.h>
 #include <keel/console.h>
 #include <keel/device.h>
@@ -180,6 +182,17 @@ unsigned int module_release_resources(struct module *mod)
 	n = tty_release_range(start, end);
 	if (n)
 		pr_warn("%s: %u tty(s)/line discipline(s) were still registered; removed\n",
+			mod->name, n);
+	n = proc_release_range(start, end);
+	if (n)
+		pr_warn("%s: %u /proc entr%s left behind; removed\n", mod->name, n,
+			n == 1 ? "y was" : "ies were");
+	n = devtmpfs_release_range(start, end);
+	if (n)
+		pr_warn("%s: %u /dev node(s) were left behind; removed\n", mod->name, n);
+	n = chrdev_release_range(start, end);
+	if (n)
+		pr_warn("%s: %u character device(s)/region(s) were still registered; removed\n",
 			mod->name, n);
 	n = input_release_range(start, end);
 	if (n)

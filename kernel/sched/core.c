@@ -167,12 +167,23 @@ void scheduler_tick(void)
 		__need_resched = true;
 }
 
+/* Time spent halted, for /proc/uptime's second number (only the idle task writes it). */
+static u64 idle_ns;
+
+u64 sched_idle_time_ns(void)
+{
+	return READ_ONCE(idle_ns);
+}
+
 static void do_idle(void)
 {
 	local_irq_disable();
 	if (!need_resched()) {
+		u64 start = ktime_get_ns();
+
 		cpu_idle(); /* sti; hlt: the wake-up interrupt cannot slip in between */
 		local_irq_disable();
+		WRITE_ONCE(idle_ns, idle_ns + (ktime_get_ns() - start));
 	}
 	local_irq_enable();
 	if (need_resched())

@@ -10,6 +10,7 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "tty/tty_core.h"
+#include "tty/tty_dev.h"
 #include "tty/tty_internal.h"
 
 /* The console tty exists from the first instruction, so input can never arrive too early. */
@@ -87,6 +88,7 @@ int tty_register(struct tty_struct *tty)
 	tty->disc_data = NULL;
 	tty_ldisc_attach_default(tty);
 	tty_list_append(tty);
+	tty_devnode_add(tty);
 	return 0;
 }
 EXPORT_SYMBOL(tty_register);
@@ -120,6 +122,7 @@ void tty_unregister(struct tty_struct *tty)
 	}
 	if (!tty_list_remove(tty))
 		return;
+	tty_devnode_remove(tty);
 	if (console_tty_serial() == tty)
 		console_tty_set_serial(NULL);
 	tty_ldisc_detach(tty);

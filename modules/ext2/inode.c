@@ -56,9 +56,9 @@ static void raw_to_inode(struct inode *inode, const struct ext2_inode *raw)
 	inode->i_uid = raw->i_uid | ((u32)raw->l_i_uid_high << 16);
 	inode->i_gid = raw->i_gid | ((u32)raw->l_i_gid_high << 16);
 	set_nlink(inode, raw->i_links_count);
-	inode->i_size = raw->i_size;
-	if (S_ISREG(inode->i_mode))
-		inode->i_size |= (loff_t)raw->i_size_high << 32;
+	/* built unsigned: a damaged i_size_high may set bit 63 (check_inode refuses it) */
+	inode->i_size = (loff_t)(raw->i_size |
+				 (S_ISREG(inode->i_mode) ? (u64)raw->i_size_high << 32 : 0));
 	inode->i_blocks = raw->i_blocks;
 	inode->i_atime = (struct timespec64){ .tv_sec = raw->i_atime };
 	inode->i_mtime = (struct timespec64){ .tv_sec = raw->i_mtime };

@@ -2,13 +2,15 @@
  * Test module: a tiny filesystem type "testfs" (a root directory with one read-only file,
  * "hello"), built on the VFS's exported helpers. tests/test_vfs.py mounts it with
  * `mount -t testfs`, which autoloads this module through its fs-testfs alias, and checks
- * that rmmod is refused while it is mounted.
+ * that rmmod is refused while it is mounted. testbfs.c adds "testbfs", a one-file filesystem
+ * on a block device, for mounting partitions by /dev path (tests/test_devtmpfs.py).
  */
 #include <keel/errno.h>
 #include <keel/fs.h>
 #include <keel/minmax.h>
 #include <keel/module.h>
 #include <keel/string.h>
+#include "test_fs.h"
 
 #define TESTFS_MAGIC 0x74657374
 
@@ -101,16 +103,25 @@ static struct file_system_type testfs_type = {
 
 static int __init test_fs_init(void)
 {
-	return register_filesystem(&testfs_type);
+	int ret = register_filesystem(&testfs_type);
+
+	if (ret)
+		return ret;
+	ret = testbfs_register();
+	if (ret)
+		unregister_filesystem(&testfs_type);
+	return ret;
 }
 
 static void __exit test_fs_exit(void)
 {
+	testbfs_unregister();
 	unregister_filesystem(&testfs_type);
 }
 
 module_init(test_fs_init);
 module_exit(test_fs_exit);
 MODULE_ALIAS_FS("testfs");
+MODULE_ALIAS_FS("testbfs");
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("a one-file filesystem for the VFS tests");

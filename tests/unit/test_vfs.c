@@ -279,6 +279,32 @@ static void test_references(void)
 	CHECK_INT(unused, unused2 - 1); /* positive now: pinned, off the LRU */
 }
 
+/* ramfs device nodes: mode and i_rdev kept, the device's fops on open, other types refused. */
+static void test_mknod(void)
+{
+	struct kstat st;
+	struct file *f;
+
+	CHECK_INT(vfs_mknod("/null", S_IFCHR | 0666, MKDEV(1, 3)), 0);
+	CHECK_INT(vfs_mknod("/null", S_IFCHR | 0666, MKDEV(1, 3)), -EEXIST);
+	CHECK_INT(vfs_mknod("/disk", S_IFBLK | 0660, MKDEV(3, 1)), 0);
+	CHECK_INT(vfs_mknod("/fifo", S_IFIFO | 0644, 0), 0);
+	CHECK_INT(vfs_mknod("/file", S_IFREG | 0644, 0), -EINVAL);
+	CHECK_INT(vfs_mknod("/nope/x", S_IFCHR | 0666, 0), -ENOENT);
+	CHECK_INT(vfs_stat("/null", &st), 0);
+	CHECK(S_ISCHR(st.mode) && st.rdev == MKDEV(1, 3) && st.size == 0);
+	CHECK_INT(vfs_stat("/disk", &st), 0);
+	CHECK(S_ISBLK(st.mode) && MAJOR(st.rdev) == 3 && MINOR(st.rdev) == 1);
+	f = vfs_open("/null", O_RDWR, 0);
+	CHECK(!IS_ERR(f) && f->f_op == &def_chr_fops);
+	if (!IS_ERR(f))
+		fput(f);
+	CHECK_INT(PTR_ERR(vfs_open("/fifo", O_RDONLY, 0)), -ENXIO);
+	CHECK_INT(vfs_unlink("/null"), 0);
+	CHECK_INT(vfs_unlink("/disk"), 0);
+	CHECK_INT(vfs_unlink("/fifo"), 0);
+}
+
 int main(void)
 {
 	CHECK_INT(init_ramfs_fs(), 0);
@@ -290,6 +316,7 @@ int main(void)
 	test_links_and_renames();
 	test_mounts();
 	test_references();
+	test_mknod();
 	CHECK_INT(lock_errors, 0);
 	CHECK_INT(spin_held, 0);
 	return unit_summary();

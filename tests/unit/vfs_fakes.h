@@ -16,7 +16,15 @@
 struct block_device *blkdev_get_by_name(const char *name) { return NULL; }
 void blkdev_put(struct block_device *bdev) {}
 int blkdev_flush(struct block_device *bdev) { return 0; }
+struct block_device *blkdev_get_by_dev(dev_t dev) { return NULL; }
+int lookup_bdev(const char *path, dev_t *dev) { return -ENOTBLK; }
 #endif
+/* Device nodes open their driver through these (fs/char_dev.c, block/fops.c): none here,
+ * unless the test links the real fs/char_dev.c (it defines VFS_FAKES_REAL_CHRDEV). */
+#ifndef VFS_FAKES_REAL_CHRDEV
+const struct file_operations def_chr_fops;
+#endif
+const struct file_operations def_blk_fops;
 
 /* The page cache: weak, so a test linking the real one (kernel/mm/filemap.c...) gets that.
  * Memory filesystems never give an inode a mapping. */

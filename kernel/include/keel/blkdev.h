@@ -11,6 +11,7 @@
 #ifndef KEEL_BLKDEV_H
 #define KEEL_BLKDEV_H
 
+#include <keel/kdev_t.h>
 #include <keel/overflow.h>
 #include <keel/types.h>
 
@@ -62,6 +63,10 @@ struct blk_partition_info {
 
 struct block_device {
 	char name[BDEV_NAME_MAX]; /* "hda", "hda1" */
+	/* Its number (/dev node, /proc/partitions). 0 at registration: the block layer gives
+	 * Linux's (hda 3:0, hdb 3:64, hdc 22:0, hdd 22:64, ramN 1:N, partitions disk + number),
+	 * else one of major 259 ("blkext", Linux's for numbers beyond a driver's range). */
+	dev_t bd_dev;
 	u32 sector_size;          /* 512, 2048 for ATAPI */
 	u64 nr_sectors;           /* capacity */
 	bool read_only;
@@ -105,6 +110,15 @@ int blkdev_revalidate(struct block_device *disk);
  * disk (or the disk of a partition) is revalidated first, so the size is the medium's now. */
 struct block_device *blkdev_get_by_name(const char *name);
 void blkdev_put(struct block_device *bdev);
+/* The same by device number (opening /dev/hda1, mount /dev/hda1): NULL if absent. Sleeps.
+ * Linux: blkdev_get_by_dev. */
+struct block_device *blkdev_get_by_dev(dev_t dev);
+/*
+ * The device number of the block device node at path (following symlinks) into *dev.
+ * 0, -ENOTBLK (not a block device node), or kern_path's errors (-ENOENT...). Sleeps.
+ * Linux: lookup_bdev.
+ */
+int lookup_bdev(const char *path, dev_t *dev);
 void blkdev_for_each(void (*fn)(struct block_device *bdev, void *arg), void *arg);
 
 /*

@@ -148,6 +148,7 @@ struct kstat {
 	unsigned long blksize;
 	struct timespec64 atime, mtime, ctime;
 	u32 dev; /* an id of the superblock (its mount order), for messages and stat */
+	dev_t rdev; /* device nodes: the device's number (i_rdev) */
 };
 
 struct path {
@@ -165,6 +166,8 @@ struct inode_operations {
 	int (*symlink)(struct inode *dir, struct dentry *dentry, const char *target);
 	int (*mkdir)(struct inode *dir, struct dentry *dentry, umode_t mode);
 	int (*rmdir)(struct inode *dir, struct dentry *dentry);
+	/* Creates a device node, fifo or socket (mode says which; dev for device nodes). */
+	int (*mknod)(struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev);
 	/* Renames; the VFS has already checked types, emptiness of a replaced directory, and
 	 * that new is not inside old. new_dentry may be positive (it is replaced). */
 	int (*rename)(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
@@ -182,6 +185,7 @@ struct inode {
 	unsigned int i_nlink;
 	loff_t i_size;
 	u64 i_blocks; /* 512-byte units in use */
+	dev_t i_rdev;  /* device nodes (S_IFCHR, S_IFBLK): the device opened through them */
 	struct timespec64 i_atime, i_mtime, i_ctime;
 	const struct inode_operations *i_op;
 	const struct file_operations *i_fop;
@@ -465,6 +469,16 @@ unsigned long get_next_ino(void);
  * change must have been handled by the caller. Never sleeps. */
 void setattr_copy(struct inode *inode, const struct iattr *attr);
 void generic_fillattr(struct inode *inode, struct kstat *stat);
+/*
+ * Makes inode a device node, fifo or socket of mode: a character or block device node opens
+ * its driver through def_chr_fops (chrdev_open, <keel/cdev.h>) or def_blk_fops (the block
+ * device's bytes), whichever filesystem holds it; rdev is the device number. Fifos and
+ * sockets get no operations (opening them gives -ENXIO). Never sleeps. Linux:
+ * init_special_inode.
+ */
+void init_special_inode(struct inode *inode, umode_t mode, dev_t rdev);
+extern const struct file_operations def_chr_fops;
+extern const struct file_operations def_blk_fops;
 
 /* ---- dentries (fs/dcache.c) -------------------------------------------------------------- */
 
@@ -631,6 +645,11 @@ int vfs_unlink(const char *path);
 int vfs_rename(const char *oldpath, const char *newpath);
 int vfs_link(const char *oldpath, const char *newpath);
 int vfs_symlink(const char *target, const char *linkpath);
+/* mknod(2): a device node (S_IFCHR/S_IFBLK with dev), fifo or socket at path; opening a
+ * device node reaches its driver whatever filesystem holds it. -EINVAL (another file type),
+ * -EEXIST, -EPERM (the filesystem makes no special files), -EROFS, lookup errors. Sleeps.
+ * Linux: vfs_mknod. */
+int vfs_mknod(const char *path, umode_t mode, dev_t dev);
 /* Copies the link's target (not NUL-terminated when cut) into buf; its length, -EINVAL when
  * path is not a symlink. */
 int vfs_readlink(const char *path, char *buf, size_t size);

@@ -101,6 +101,9 @@ long schedule_timeout_interruptible(long timeout);
 long schedule_timeout_uninterruptible(long timeout);
 /* Yields the CPU to tasks waiting to run; returns at once when there are none. */
 void yield(void);
+/* Nanoseconds the CPU spent halted in the idle task since boot (/proc/uptime). Never
+ * sleeps. Linux: the idle time get_idle_time() sums for /proc/uptime. */
+u64 sched_idle_time_ns(void);
 /* Yields if a reschedule is due; a no-op otherwise. Call in long loops. Task context only. */
 int _cond_resched(void);
 #define cond_resched() _cond_resched()
