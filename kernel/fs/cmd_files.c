@@ -332,6 +332,8 @@ static int cmd_truncate(int argc, char **argv)
 			failed = fs_cmd_error("truncate", argv[i], ret);
 	}
 	return failed;
+}
+
 /* busybox's mknod: NAME TYPE [MAJOR MINOR], mode 0666. */
 static int cmd_mknod(int argc, char **argv)
 {
