@@ -107,17 +107,17 @@ static int df_one(struct vfsmount *mnt, void *arg)
 	struct kstatfs st = { 0 };
 	char path[256];
 	struct super_block *sb = mnt->mnt_sb;
-	u64 kib, used, avail;
+	u64 bsize, used, avail;
 
 	if (mnt_path(mnt, path, sizeof(path)) < 0)
 		strlcpy(path, "(too long)", sizeof(path));
 	if (sb->s_op && sb->s_op->statfs)
 		sb->s_op->statfs(sb->s_root, &st);
-	kib = (u64)st.f_bsize / 1024;
-	used = (st.f_blocks - st.f_bfree) * kib;
-	avail = st.f_bavail * kib;
+	bsize = (u64)st.f_bsize; /* may be under 1 KiB (FAT's 512-byte clusters) */
+	used = (st.f_blocks - st.f_bfree) * bsize / 1024;
+	avail = st.f_bavail * bsize / 1024;
 	console_printf("%-15s %10llu %10llu %10llu %s\n", mnt->mnt_devname,
-		       (unsigned long long)(st.f_blocks * kib), (unsigned long long)used,
+		       (unsigned long long)(st.f_blocks * bsize / 1024), (unsigned long long)used,
 		       (unsigned long long)avail, path);
 	return 0;
 }
