@@ -226,6 +226,19 @@ static int fat_dir_size(struct inode *inode)
 	return 0;
 }
 
+/* A file's chain must hold its size: checked once, when the inode is built, so a chain that
+ * loops or ends early fails here (bounded by the cluster count) rather than mid-read. */
+static int fat_check_file_chain(struct inode *inode)
+{
+	u32 n, need = (u32)DIV_ROUND_UP((u64)inode->i_size, MSDOS_SB(inode->i_sb)->cluster_size);
+	int err = fat_count_chain(inode, &n);
+
+	if (!err && n < need)
+		err = fat_fs_error(inode->i_sb, "inode %lu: size %lld exceeds its cluster chain",
+				   inode->i_ino, (long long)inode->i_size);
+	return err;
+}
+
 static void fat_init_dir(struct inode *inode)
 {
 	inode->i_mode = S_IFDIR | 0755;
@@ -268,6 +281,7 @@ struct inode *fat_build_inode(struct super_block *sb, const struct msdos_dir_ent
 		err = fat_dir_size(inode);
 	} else {
 		fat_init_file(inode, de->size);
+		err = fat_check_file_chain(inode);
 	}
 	if (de->attr & ATTR_RO)
 		inode->i_mode &= ~0222u;
