@@ -182,13 +182,14 @@ static int scan_entry(struct fat_scan *s, const struct msdos_dir_entry *de, loff
 int fat_dir_scan(struct inode *dir, loff_t start, fat_actor_t actor, void *arg)
 {
 	struct fat_scan *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	loff_t end = min(dir->i_size, (loff_t)FAT_DIR_MAX); /* a damaged chain can be longer */
 	struct buffer_head *bh = NULL;
 	int ret = 0;
 	u64 blk = 0;
 
 	if (!s)
 		return -ENOMEM;
-	for (loff_t off = start; !ret && off < dir->i_size; off += 32) {
+	for (loff_t off = start; !ret && off < end; off += 32) {
 		const struct msdos_dir_entry *de;
 
 		if (!bh || !(off & 511)) {

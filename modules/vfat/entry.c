@@ -4,6 +4,7 @@
  * entries of a new or moved directory. The VFS holds the directory's i_rwsem; the FAT and the
  * directory's size change under sbi->s_lock.
  */
+#include <keel/minmax.h>
 #include "vfat.h"
 
 /* A run of free entries long enough for nr slots: its offset, or -ENOENT when there is none
@@ -15,7 +16,7 @@ static int find_free_run(struct inode *dir, int nr, loff_t *pos)
 	int len = 0, err = -ENOENT;
 	u64 blk;
 
-	for (loff_t off = 0; off < dir->i_size; off += 32) {
+	for (loff_t off = 0; off < min(dir->i_size, (loff_t)FAT_DIR_MAX); off += 32) {
 		const struct msdos_dir_entry *de;
 
 		if (!(off & 511)) {

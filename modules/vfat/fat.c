@@ -3,7 +3,7 @@
  * file's cluster chain, allocating and freeing clusters, and the FAT32 FSInfo sector that
  * caches the free count. Every walk is bounded by the cluster count, so a damaged table (a
  * loop, a cluster past the end, a free or bad cluster inside a chain) gives -EUCLEAN and one
- * line instead of a hang. Callers hold sbi->s_lock.
+ * line instead of a hang. Callers hold sbi->s_lock (fat_count_chain takes it itself).
  */
 #include "vfat.h"
 
@@ -149,10 +149,10 @@ static int fat_check_next(struct inode *inode, u32 clus, u32 next)
 	if (next == FAT_ENT_EOF || fat_valid_cluster(MSDOS_SB(sb), next))
 		return 0;
 	if (next == BAD_FAT32)
-		return fat_fs_error(sb, "FAT chain of inode %lu has a bad cluster after %u",
+		return fat_fs_error(sb, "inode %lu: bad cluster in FAT chain after %u",
 				    inode->i_ino, clus);
-	return fat_fs_error(sb, "FAT chain of inode %lu has invalid link %u at cluster %u",
-			    inode->i_ino, next, clus);
+	return fat_fs_error(sb, "inode %lu: bad FAT link %u at cluster %u", inode->i_ino, next,
+			    clus);
 }
 
 /* Where a walk to fclus may start: the inode's first cluster or its cached position. */
@@ -185,10 +185,8 @@ int fat_chain_walk(struct inode *inode, u32 fclus, u32 *dclus, u32 *nr)
 	*nr = 0;
 	if (!clus)
 		return -ENOENT;
-	if (!fat_valid_cluster(sbi, clus)) {
-		return fat_fs_error(sb, "inode %lu starts at invalid cluster %u",
-				    inode->i_ino, clus);
-	}
+	if (!fat_valid_cluster(sbi, clus))
+		return fat_fs_error(sb, "inode %lu: bad first cluster %u", inode->i_ino, clus);
 	while (idx < fclus) {
 		if (idx >= sbi->max_cluster) {
 			err = fat_fs_error(sb, "FAT chain of inode %lu loops at cluster %u",
@@ -215,11 +213,16 @@ int fat_chain_walk(struct inode *inode, u32 fclus, u32 *dclus, u32 *nr)
 	return 0;
 }
 
-/* Clusters in inode's chain (0 without one), the walk bounded as above. */
+/* Clusters in inode's chain (0 without one), the walk bounded as above. Takes s_lock. */
 int fat_count_chain(struct inode *inode, u32 *count)
 {
+	struct msdos_sb_info *sbi = MSDOS_SB(inode->i_sb);
 	u32 last;
-	int err = fat_chain_walk(inode, MSDOS_SB(inode->i_sb)->max_cluster, &last, count);
+	int err;
+
+	mutex_lock(&sbi->s_lock);
+	err = fat_chain_walk(inode, sbi->max_cluster, &last, count);
+	mutex_unlock(&sbi->s_lock);
 
 	if (err == -ENOENT)
 		return 0;

@@ -21,8 +21,8 @@ static void new_short_entry(struct msdos_dir_entry *de, u8 attr, struct inode *d
  * Writes name's entries into dir: the short entry is *de with the chosen short name. skip_pos:
  * an entry the name may replace (rename). 0 and *si, or -errno.
  */
-static int vfat_add_entry(struct inode *dir, const struct qstr *name, struct msdos_dir_entry *de,
-			  u64 skip_pos, struct fat_slot_info *si)
+static int vfat_add_entry(struct inode *dir, const struct qstr *name,
+			  struct msdos_dir_entry *de, u64 skip_pos, struct fat_slot_info *si)
 {
 	struct vfat_name *vn = kmalloc(sizeof(*vn), GFP_KERNEL);
 	struct msdos_dir_slot *slots = kmalloc(MSDOS_SLOTS * sizeof(*slots), GFP_KERNEL);

@@ -59,7 +59,7 @@ static const char *fat_layout(struct msdos_sb_info *sbi, const struct fat_boot_s
 	sbi->dir_entries = b->dir_entries;
 	sbi->data_start = sbi->dir_start + root_secs;
 	if (total > dev_sectors)
-		return "file system larger than the device";
+		return "larger than the device";
 	if ((u64)sbi->fat_start + (u64)sbi->fats * sbi->fat_length + root_secs >= total)
 		return "no data area";
 	clusters = (total - sbi->data_start) / sbi->sec_per_clus;
@@ -104,7 +104,7 @@ static int fat_read_bpb(struct super_block *sb, int silent)
 	if (!why)
 		return 0;
 	if (!silent)
-		pr_err("vfat: %s: not a usable FAT file system: %s\n", sb->s_id, why);
+		pr_err("vfat: %s: bad boot sector: %s\n", sb->s_id, why);
 	return -EINVAL;
 }
 
@@ -160,8 +160,12 @@ static int fat_sync_fs(struct super_block *sb, int wait)
 	return err;
 }
 
+/* Inodes evicted after the last sync (the dcache is shrunk after it) may have freed clusters:
+ * FSInfo gets the final count, which kill_block_super's sync_blockdev writes. */
 static void fat_put_super(struct super_block *sb)
 {
+	if (sb->s_fs_info && !(sb->s_flags & SB_RDONLY))
+		fat_sync_fsinfo(sb);
 	kfree(sb->s_fs_info);
 	sb->s_fs_info = NULL;
 }

@@ -215,6 +215,6 @@ extern const struct inode_operations vfat_dir_inode_operations;
 extern const struct dentry_operations vfat_dentry_ops;
 
 /* One line naming the device and the damaged structure; returns -EUCLEAN. */
-int fat_fs_error(struct super_block *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int fat_fs_error(struct super_block *sb, const char *fmt, ...) __printf(2, 3);
 
 #endif
