@@ -14,7 +14,8 @@ SECTOR = 512
 SFDISK = shutil.which("sfdisk") or "/usr/sbin/sfdisk"
 MKFS = shutil.which("mkfs.fat") or "/usr/sbin/mkfs.fat"
 FSCK = shutil.which("fsck.fat") or "/usr/sbin/fsck.fat"
-MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8")
+MTOOLS_ENV = dict(os.environ, MTOOLS_SKIP_CHECK="1", LC_ALL="C.UTF-8", TZ="UTC")
+MTIME = 1623760496  # 2021-06-15 12:34:56 UTC: the time put_tree gives every file
 
 
 def _run(*args, **kwargs):
@@ -40,7 +41,8 @@ def put_tree(part, tree, scratch):
     for i, (path, data) in enumerate(sorted((p, d) for p, d in tree.items() if d is not None)):
         src = scratch / f"put-{i}"
         src.write_bytes(data)
-        _run("mcopy", "-i", part, src, "::/" + path)
+        os.utime(src, (MTIME, MTIME))
+        _run("mcopy", "-m", "-i", part, src, "::/" + path)
         src.unlink()
 
 

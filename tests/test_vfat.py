@@ -22,7 +22,7 @@ import zlib
 
 import pytest
 
-from fatimg import SECTOR, Fat, extract, fsck, make_disk, make_partition, put_tree, read_tree
+from fatimg import MTIME, SECTOR, Fat, extract, fsck, make_disk, make_partition, put_tree, read_tree
 
 CRC_LINE = re.compile(r"^([0-9a-f]{8}) (\d+) (.+?)\s*$", re.M)
 LS_LINE = re.compile(r"^[-d]\S{9}\s+\d+\s+\d+\s+\d+\s+\d+ (.+?)\s*$", re.M)
@@ -70,6 +70,7 @@ def read_tree_for(rng, cluster):
     tree = {"Sub Dir/": None, "sub2/": None, "sub2/Deeper Level/": None}
     names = ["UPPER.TXT", "lower.txt", "Mixed Case Long Name.Data", "longfilename_a.txt",
              "longfilename_b.txt", "x", "A.B.C.multi dots", "Sub Dir/inner file.bin",
+             "caf\u00e9 \u00fcn\u00efcode.txt",
              "sub2/Deeper Level/leaf-name-that-is-quite-long-indeed.bin", "sub2/README"]
     for i, name in enumerate(names):
         tree[name] = rng.randbytes(sizes[i % len(sizes)])
@@ -122,6 +123,9 @@ def test_read_host_made_images(boot_machine, default_iso, read_disks):
     crcs = guest_crcs(m, ["/mnt/a/MIXED CASE LONG NAME.DATA", "/mnt/a/upper.txt"])
     assert crcs["/mnt/a/MIXED CASE LONG NAME.DATA"] == (zlib.crc32(data), len(data))
     assert crcs["/mnt/a/upper.txt"][1] == len(trees["hda"]["UPPER.TXT"])
+    # mtools wrote MTIME (even seconds, UTC) as the entries' date and time.
+    for mnt in ("/mnt/a", "/mnt/b", "/mnt/d"):
+        assert f"Modify: {MTIME}.000000000" in m.run(f"stat {mnt}/lower.txt")
     assert "in use" in m.run("rmmod vfat")
     for mnt in ("/mnt/a", "/mnt/b", "/mnt/d"):
         run_ok(m, f"umount {mnt}")
@@ -213,6 +217,13 @@ def op_rename(md, mnt):
     return f"mv {q(mnt, src)} {q(mnt, dst)}"
 
 
+def op_overwrite(md, mnt):
+    path = md.rng.choice(md.files())
+    words = md.words()
+    md.tree[path] = bytearray((words + "\n").encode())
+    return f"echo {words} > {q(mnt, path)}"
+
+
 def op_delete(md, mnt):
     path = md.rng.choice(md.files())
     del md.tree[path]
@@ -247,7 +258,7 @@ def op_move_dir(md, mnt):
 
 
 OPS = [(op_create, 6), (op_append, 5), (op_truncate, 4), (op_copy, 3), (op_rename, 5),
-       (op_delete, 2), (op_mkdir, 2), (op_rmdir, 1), (op_move_dir, 1)]
+       (op_delete, 2), (op_mkdir, 2), (op_rmdir, 1), (op_move_dir, 1), (op_overwrite, 2)]
 
 
 def random_ops(m, md, mnt, count):
@@ -283,7 +294,7 @@ def test_random_operations_match_model(boot_machine, default_iso, ops_disks, tmp
     disks, parts, trees = ops_disks
     m = boot_machine(default_iso, extra_args=drives(disks))
     m.run("mkdir /mnt/a /mnt/b /mnt/d")
-    counts = {"hda": 110, "hdb": 50, "hdd": 40}
+    counts = {"hda": 250, "hdb": 120, "hdd": 80}
     models = {}
     for (name, count), mnt in zip(counts.items(), ("/mnt/a", "/mnt/b", "/mnt/d")):
         run_ok(m, f"mount -t vfat {name}1 {mnt}")
@@ -297,6 +308,9 @@ def test_random_operations_match_model(boot_machine, default_iso, ops_disks, tmp
         part = extract(disks[name], start, sectors, tmp_path / f"{name}.out")
         clean, report = fsck(part)
         assert clean, f"{name}: fsck.fat -n:\n{report}"
+        fat = Fat(part.read_bytes())
+        if fat.bits == 32:
+            assert fat.fsinfo_free() == fat.count_free(), name
         got = read_tree(part, tmp_path / f"{name}-tree")
         want = {p: (None if d is None else bytes(d)) for p, d in models[name].tree.items()}
         assert sorted(got) == sorted(want), name
@@ -308,12 +322,17 @@ def test_random_operations_match_model(boot_machine, default_iso, ops_disks, tmp
 
 def test_full_disk_enospc(boot_machine, default_iso, tmp_path):
     rng = random.Random(7)
-    parts = {"hda": (32, 70 * 1024, 1, 2500000), "hdb": (12, 1400, 1, 150000)}
+    # (FAT bits, sectors, cluster sectors, SRC.BIN size, FILLER.BIN size): the FAT32 one
+    # (35 MiB: mtools wants 65525 clusters) is mostly full from the start, to save time.
+    parts = {"hda": (32, 70 * 1024, 1, 400000, 32 << 20), "hdb": (12, 1400, 1, 150000, 0)}
     disks, where, srcs = {}, {}, {}
-    for name, (bits, sectors, spc, size) in parts.items():
+    for name, (bits, sectors, spc, size, filler) in parts.items():
         part = make_partition(tmp_path / f"{name}.part", bits, sectors, spc)
         srcs[name] = rng.randbytes(size)
-        put_tree(part, {"SRC.BIN": srcs[name], "Keep Dir/": None}, tmp_path)
+        tree = {"SRC.BIN": srcs[name], "Keep Dir/": None}
+        if filler:
+            tree["FILLER.BIN"] = bytes(filler)
+        put_tree(part, tree, tmp_path)
         _, starts = make_disk(tmp_path / f"{name}.img", [part])
         disks[name], where[name] = tmp_path / f"{name}.img", (starts[1], sectors)
     m = boot_machine(default_iso, extra_args=drives(disks))
