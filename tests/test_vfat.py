@@ -85,14 +85,25 @@ def read_disks(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("vfat-read")
     rng = random.Random(1234)
     specs = {"hda": (32, 80 * 1024, 1), "hdb": (16, 24 * 1024, 4), "hdd": (12, 4 * 1024, 2)}
-    disks, trees = {}, {}
+    disks, trees, fats = {}, {}, {}
     for name, (bits, sectors, spc) in specs.items():
         part = make_partition(tmp / f"{name}.part", bits, sectors, spc)
         trees[name] = read_tree_for(rng, spc * SECTOR)
         put_tree(part, trees[name], tmp)
         make_disk(tmp / f"{name}.img", [part])
         disks[name] = tmp / f"{name}.img"
-    return disks, trees
+        fats[name] = Fat(part.read_bytes())
+    return disks, trees, fats
+
+
+def check_df(m, mnt, fat):
+    """statfs through df: size and use in KiB, from the host's reading of the FAT."""
+    line = next(ln for ln in m.run("df").splitlines() if ln.endswith(" " + mnt))
+    blocks, used, avail = (int(f) for f in line.split()[1:4])
+    free = fat.count_free()
+    assert blocks == fat.clusters * fat.cluster_bytes // 1024, line
+    assert avail == free * fat.cluster_bytes // 1024, line
+    assert used == (fat.clusters - free) * fat.cluster_bytes // 1024, line
 
 
 def check_tree_in_guest(m, mnt, tree):
@@ -107,7 +118,7 @@ def check_tree_in_guest(m, mnt, tree):
 
 
 def test_read_host_made_images(boot_machine, default_iso, read_disks):
-    disks, trees = read_disks
+    disks, trees, fats = read_disks
     m = boot_machine(default_iso, extra_args=drives(disks))
     m.run("mkdir /mnt/a /mnt/b /mnt/d")
     run_ok(m, "mount -t vfat hda1 /mnt/a")   # autoloads vfat.ko (fs-vfat)
@@ -118,6 +129,7 @@ def test_read_host_made_images(boot_machine, default_iso, read_disks):
     assert "vfat" in m.run("mount")
     for name, mnt in (("hda", "/mnt/a"), ("hdb", "/mnt/b"), ("hdd", "/mnt/d")):
         check_tree_in_guest(m, mnt, trees[name])
+        check_df(m, mnt, fats[name])
     # Case-insensitive names, the same file whatever the case.
     data = trees["hda"]["Mixed Case Long Name.Data"]
     crcs = guest_crcs(m, ["/mnt/a/MIXED CASE LONG NAME.DATA", "/mnt/a/upper.txt"])
