@@ -103,8 +103,14 @@ static int part_case(const struct vfat_name *vn, u32 from, u32 to)
 	return cases;
 }
 
-/* The name is itself a short name (8.3, one case per part): no long-name slots needed. */
-static bool fits_83(struct vfat_name *vn)
+enum fit83 {
+	FIT_NONE,  /* needs an alias NAME~n.EXT */
+	FIT_EXACT, /* is its own short name (one case per part): no long-name slots */
+	FIT_CASE,  /* would be, but for mixed case: the upper-cased name, plus long-name slots */
+};
+
+/* Whether the name fits 8.3; vn->shortname and vn->lcase are filled when it does. */
+static enum fit83 fits_83(struct vfat_name *vn)
 {
 	u32 dot = vn->len, i;
 	int bc, ec;
@@ -113,22 +119,20 @@ static bool fits_83(struct vfat_name *vn)
 		if (vn->uni[i] == '.' && dot == vn->len)
 			dot = i;
 		else if (!short_char_ok(vn->uni[i]))
-			return false;
+			return FIT_NONE;
 	}
 	if (dot == 0 || dot > 8 || (dot < vn->len && vn->len - dot - 1 > 3) ||
 	    dot == vn->len - 1)
-		return false;
+		return FIT_NONE;
 	bc = part_case(vn, 0, dot);
 	ec = dot < vn->len ? part_case(vn, dot + 1, vn->len) : 0;
-	if (bc == 3 || ec == 3)
-		return false;
 	memset(vn->shortname, ' ', 11);
 	for (i = 0; i < dot; i++)
 		vn->shortname[i] = (u8)toupper(vn->uni[i]);
 	for (i = dot + 1; i < vn->len; i++)
 		vn->shortname[8 + i - dot - 1] = (u8)toupper(vn->uni[i]);
 	vn->lcase = (bc == 2 ? CASE_LOWER_BASE : 0) | (ec == 2 ? CASE_LOWER_EXT : 0);
-	return true;
+	return bc == 3 || ec == 3 ? FIT_CASE : FIT_EXACT;
 }
 
 /* A character of the alias: upper case, '_' for what a short name cannot hold. */
@@ -175,18 +179,23 @@ static void alias_with_tail(u8 *shortname, const u8 *base, int blen, const u8 *e
 
 /*
  * Chooses vn->shortname for a new entry in dir: the name when it fits 8.3 (vn->need_lfn
- * false), else the first NAME~n.EXT free in dir. skip_pos: an entry not to count (the one a
- * rename replaces). 0, -EEXIST when no alias is left, or -errno.
+ * false), its upper-cased form when only the case is mixed and no entry has it, else the
+ * first NAME~n.EXT free in dir. skip_pos: an entry not to count (the one a rename replaces).
+ * 0, -EEXIST when no alias is left, or -errno.
  */
 int vfat_make_shortname(struct inode *dir, struct vfat_name *vn, u64 skip_pos)
 {
+	enum fit83 fit = fits_83(vn);
 	u8 base[8], ext[3];
 	int blen, ret;
 
-	vn->need_lfn = !fits_83(vn);
-	if (!vn->need_lfn) {
+	vn->need_lfn = fit != FIT_EXACT;
+	if (fit != FIT_NONE) {
 		ret = fat_shortname_exists(dir, vn->shortname, skip_pos);
-		return ret > 0 ? -EEXIST : ret;
+		if (ret <= 0 || fit == FIT_EXACT) {
+			vn->lcase = fit == FIT_CASE ? 0 : vn->lcase;
+			return ret > 0 ? -EEXIST : ret;
+		}
 	}
 	vn->lcase = 0;
 	blen = alias_basis(vn, base, ext);
