@@ -206,11 +206,10 @@ int fat_chain_walk(struct inode *inode, u32 fclus, u32 *dclus, u32 *nr)
 	*nr = idx + 1;
 	if (err)
 		return err;
-	if (idx < fclus)
-		return -ENOENT;
+	/* remembered even at the chain's end: the next extension starts from there */
 	MSDOS_I(inode)->cache_fclus = idx;
 	MSDOS_I(inode)->cache_dclus = clus;
-	return 0;
+	return idx < fclus ? -ENOENT : 0;
 }
 
 /* Clusters in inode's chain (0 without one), the walk bounded as above. Takes s_lock. */

@@ -102,6 +102,8 @@ static int __fat_bmap(struct inode *inode, u64 iblock, u64 *blocknr, bool create
 	}
 	if (err)
 		return err == -ENOENT ? 0 : err;
+	MSDOS_I(inode)->cache_fclus = (u32)fclus; /* sequential writes extend from here */
+	MSDOS_I(inode)->cache_dclus = dclus;
 	*blocknr = fat_clus_to_blknr(sbi, dclus) + iblock % sbi->sec_per_clus;
 	return 0;
 }
@@ -158,6 +160,17 @@ static int fat_writepage(struct address_space *m, struct cache_page *page)
 	return block_write_full_page(m, page, fat_get_block);
 }
 
+/* Sequential reads and writeback as large device requests: clusters are often contiguous. */
+static int fat_readahead(struct address_space *m, struct cache_page **pages, unsigned int nr)
+{
+	return block_readahead(m, pages, nr, fat_get_block);
+}
+
+static int fat_writepages(struct address_space *m, struct cache_page **pages, unsigned int nr)
+{
+	return block_writepages(m, pages, nr, fat_get_block);
+}
+
 /* On -ENOSPC the clusters allocated beyond i_size go back: the chain matches the size. */
 static int fat_prepare_write(struct address_space *m, loff_t pos, size_t len)
 {
@@ -173,6 +186,8 @@ static const struct address_space_operations fat_aops = {
 	.readpage = fat_readpage,
 	.writepage = fat_writepage,
 	.prepare_write = fat_prepare_write,
+	.readahead = fat_readahead,
+	.writepages = fat_writepages,
 };
 
 /* truncate_setsize cuts the cached pages, or grows the file with zeros (FS_NO_HOLES); the
