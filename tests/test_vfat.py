@@ -124,7 +124,7 @@ def test_read_host_made_images(boot_machine, default_iso, read_disks):
     run_ok(m, "mount -t vfat hda1 /mnt/a")   # autoloads vfat.ko (fs-vfat)
     run_ok(m, "mount hdb1 /mnt/b")           # no -t: probing finds vfat
     run_ok(m, "mount -t vfat hdd1 /mnt/d")
-    out = m.run("mount hdc /tmp")            # the ISO 9660 boot CD: not FAT, quietly
+    out = m.run("mount hda /tmp")            # the whole disk: an MBR, not FAT, quietly
     assert "no filesystem type recognised it" in out and "vfat:" not in out
     assert "vfat" in m.run("mount")
     for name, mnt in (("hda", "/mnt/a"), ("hdb", "/mnt/b"), ("hdd", "/mnt/d")):
@@ -138,6 +138,12 @@ def test_read_host_made_images(boot_machine, default_iso, read_disks):
     # mtools wrote MTIME (even seconds, UTC) as the entries' date and time.
     for mnt in ("/mnt/a", "/mnt/b", "/mnt/d"):
         assert f"Modify: {MTIME}.000000000" in m.run(f"stat {mnt}/lower.txt")
+    # Read-only: writes refused, the tree unchanged.
+    run_ok(m, "umount /mnt/d")
+    run_ok(m, "mount -t vfat -o ro hdd1 /mnt/d")
+    assert "Read-only file system" in m.run("echo x > /mnt/d/new")
+    assert "Read-only file system" in m.run("rm /mnt/d/lower.txt")
+    check_tree_in_guest(m, "/mnt/d", trees["hdd"])
     assert "in use" in m.run("rmmod vfat")
     for mnt in ("/mnt/a", "/mnt/b", "/mnt/d"):
         run_ok(m, f"umount {mnt}")
