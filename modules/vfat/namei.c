@@ -194,8 +194,8 @@ static int vfat_rmdir(struct inode *dir, struct dentry *dentry)
 	return err ? err : vfat_unlink(dir, dentry);
 }
 
-/* Points old's inode at its new entry; a directory's ".." follows its new parent. */
-static int vfat_move_inode(struct inode *inode, struct inode *new_dir, u64 i_pos, bool reparent)
+/* Points the renamed inode at its new entry: write_inode writes there from now on. */
+static void vfat_move_inode(struct inode *inode, u64 i_pos)
 {
 	struct msdos_sb_info *sbi = MSDOS_SB(inode->i_sb);
 
@@ -204,15 +204,14 @@ static int vfat_move_inode(struct inode *inode, struct inode *new_dir, u64 i_pos
 	mutex_unlock(&sbi->s_lock);
 	inode->i_ctime = current_time(inode);
 	mark_inode_dirty(inode);
-	if (!reparent)
-		return 0;
-	return fat_update_dotdot(inode, parent_start(new_dir));
 }
 
+/* The old name's and the replaced file's entries go, in that order; a failure undoes it. */
 static int vfat_rename(struct inode *old_dir, struct dentry *old_dentry, struct inode *new_dir,
 		       struct dentry *new_dentry, unsigned int flags)
 {
 	struct inode *inode = d_inode(old_dentry), *target = d_inode(new_dentry);
+	bool reparent = S_ISDIR(inode->i_mode) && old_dir != new_dir;
 	struct fat_slot_info old_si, new_si, target_si;
 	struct msdos_dir_entry de;
 	int err;
@@ -229,13 +228,19 @@ static int vfat_rename(struct inode *old_dir, struct dentry *old_dentry, struct 
 			     target ? target_si.i_pos : 0, &new_si);
 	if (err)
 		return err;
-	err = fat_remove_entries(old_dir, &old_si);
+	err = reparent ? fat_update_dotdot(inode, parent_start(new_dir)) : 0;
 	if (err)
 		goto remove_new;
+	err = fat_remove_entries(old_dir, &old_si);
+	if (err)
+		goto restore_dotdot;
 	if (target && fat_remove_entries(new_dir, &target_si) == 0)
 		fat_detach(target);
-	return vfat_move_inode(inode, new_dir, new_si.i_pos,
-			       S_ISDIR(inode->i_mode) && old_dir != new_dir);
+	vfat_move_inode(inode, new_si.i_pos);
+	return 0;
+restore_dotdot:
+	if (reparent)
+		fat_update_dotdot(inode, parent_start(old_dir));
 remove_new:
 	fat_remove_entries(new_dir, &new_si);
 	return err;
