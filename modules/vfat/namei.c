@@ -29,17 +29,17 @@ static int vfat_add_entry(struct inode *dir, const struct qstr *name,
 	int err = -ENOMEM, nr;
 
 	if (!vn || !slots)
-		goto free;
+		goto free_buffers;
 	err = vfat_parse_name(name, vn);
 	if (!err)
 		err = vfat_make_shortname(dir, vn, skip_pos);
 	if (err)
-		goto free;
+		goto free_buffers;
 	memcpy(de->name, vn->shortname, 11);
 	de->lcase = vn->lcase;
 	nr = vfat_build_slots(vn, de, slots);
 	err = fat_add_entries(dir, slots, nr, si);
-free:
+free_buffers:
 	kfree(slots);
 	kfree(vn);
 	return err;
