@@ -121,7 +121,7 @@ def test_read_host_made_images(boot_machine, default_iso, read_disks):
     disks, trees, fats = read_disks
     m = boot_machine(default_iso, extra_args=drives(disks))
     m.run("mkdir /mnt/a /mnt/b /mnt/d")
-    run_ok(m, "mount -t vfat hda1 /mnt/a")   # autoloads vfat.ko (fs-vfat)
+    run_ok(m, "mount -t vfat /dev/hda1 /mnt/a")  # autoloads vfat.ko (fs-vfat)
     run_ok(m, "mount hdb1 /mnt/b")           # no -t: probing finds vfat
     run_ok(m, "mount -t vfat hdd1 /mnt/d")
     out = m.run("mount hda /tmp")            # the whole disk: an MBR, not FAT, quietly
