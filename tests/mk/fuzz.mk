@@ -121,4 +121,7 @@ endef
 $(eval $(call fuzz_fs,flatfs,tests/fs/flatfs.c,flatfs,1024*1024))
 # iso9660.ko (modules/iso9660/): ISO 9660 with Rock Ridge; images of 2048-byte sectors.
 $(eval $(call fuzz_fs,iso9660,$(wildcard modules/iso9660/*.c),iso9660,8*1024*1024))
+# ext2.ko (modules/ext2/): revision 0/1, 1-4 KiB blocks.
 $(eval $(call fuzz_fs,ext2,$(wildcard modules/ext2/*.c),ext2,8*1024*1024))
+# vfat.ko (modules/vfat/): FAT12/16/32; the FAT32 seed is 34 MiB.
+$(eval $(call fuzz_fs,vfat,$(wildcard modules/vfat/*.c),vfat,40*1024*1024))
