@@ -1,6 +1,6 @@
 """Modules loaded from disk: `make modules_install INSTALL_MOD_PATH=<root>` of the in-tree
 modules and of two out-of-tree folders (moda, and modb which needs moda and the in-tree
-test_stack_a) gives a tree that `mke2fs -d` and `mcopy` turn into an ext2 disk and a FAT32
+test_stack_a) gives a tree that `mke2fs -d` and `mcopy` turn into an ext2 disk and a FAT16
 disk. In the guest: `insmod /mnt/.../moda.ko` from the FAT disk; then the ext2 disk mounted on
 /lib/modules (hiding the initrd's) serves `modprobe modb`, which loads its dependencies from
 the disk in order; `modprobe -r` takes them back and the disk unmounts."""
@@ -35,7 +35,7 @@ def make_ext2(image, tree):
 def make_fat(image, files):
     with open(image, "wb") as f:
         f.truncate(DISK_MIB << 20)
-    subprocess.run(["mkfs.fat", "-F", "32", str(image)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["mkfs.fat", "-F", "16", str(image)], check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["mmd", "-i", str(image), "::/mods"], check=True)
     subprocess.run(["mcopy", "-i", str(image)] + [str(f) for f in files] + ["::/mods/"],
                    check=True)

@@ -1,8 +1,9 @@
 /*
  * modprobe: loads a module by name or alias together with everything it depends on, using the
  * modules.dep and modules.alias files that tools/depmod.py wrote into each module folder: the
- * kernel's own /lib/modules, then what INITRD_EXTRA brought (a `make modules_install` root, so
- * /extra/lib/modules/<version>, or that folder itself as /extra). A failure part-way unloads
+ * kernel's own /lib/modules, /lib/modules/<version> (Linux's layout: a `make modules_install`
+ * root's lib/modules, e.g. a disk mounted on /lib/modules), then what INITRD_EXTRA brought
+ * (/extra/lib/modules/<version>, or that folder itself as /extra). A failure part-way unloads
  * the dependencies this call loaded, so nothing is left half-done.
  */
 #include <keel/compiler.h>
@@ -21,6 +22,7 @@
 /* Searched in this order; paths in each modules.dep are relative to its folder. */
 static const char *const module_dirs[] = {
 	MODULES_DIR,
+	(MODULES_DIR "/" KEEL_VERSION),
 	("/extra/lib/modules/" KEEL_VERSION), /* parenthesised: one string, not a missing comma */
 	"/extra",
 };
