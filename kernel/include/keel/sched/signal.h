@@ -12,10 +12,18 @@
 #include <keel/sched.h>
 
 #define SIGINT 2
+/* Signals a process can die of (Linux's numbers); no handlers exist yet (docs/user.md). */
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGSEGV 11
 
 /*
  * Marks sig pending for p and wakes p if it sleeps interruptibly. priv is Linux's "sent by
- * the kernel" flag, ignored. Returns 0, or -EINVAL for a signal other than SIGINT. Any
+ * the kernel" flag, ignored. Returns 0, or -EINVAL for a signal other than SIGINT and SIGKILL
+ * (which kills a process on its way back to user mode). Any
  * context (IRQ-safe). Follows Linux's send_sig().
  */
 int send_sig(int sig, struct task_struct *p, int priv);
@@ -31,6 +39,12 @@ void flush_signals(struct task_struct *t);
 static inline int fatal_signal_pending(const struct task_struct *p)
 {
 	return signal_pending(p);
+}
+
+/* A process was killed (SIGKILL pending): it exits instead of returning to user mode. */
+static inline bool fatal_signal_pending_kill(const struct task_struct *p)
+{
+	return READ_ONCE(p->sigpending) & (1UL << SIGKILL);
 }
 
 #endif
