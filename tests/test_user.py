@@ -245,3 +245,21 @@ def test_no_leak_after_200_runs(guest):
     assert out.count("hello, world") == 200
     assert_no_oops(out)
     assert_no_leak(before, meminfo(guest))
+
+
+def test_without_binfmt_elf_exec_fails(guest):
+    assert re.search(r"^binfmt_elf\s", guest.run("lsmod"), re.M)
+    assert guest.run("rmmod binfmt_elf").strip() == ""
+    try:
+        out = guest.run("run /bin/hello")
+        assert "exec: /bin/hello: unknown executable format" in out
+        assert "run: Exec format error (ENOEXEC)" in out
+    finally:
+        guest.run("modprobe binfmt_elf")
+    assert program_output(guest.run("run /bin/hello")) == "hello, world\n"
+
+
+def test_run_usage_and_missing_file(guest):
+    assert guest.run("run").strip() == "usage: run <path> [args]..."
+    assert guest.run("run /no/such").strip() == "run: No such file or directory (ENOENT)"
+    assert guest.run("run /etc").strip().startswith("run: ")

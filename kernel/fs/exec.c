@@ -6,12 +6,15 @@
  */
 #include <keel/binfmts.h>
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/fs.h>
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
+#include <keel/module.h>
 #include <keel/printk.h>
 #include <keel/process.h>
 #include <keel/slab.h>
+#include <keel/spinlock.h>
 #include <keel/string.h>
 #include "cpu/traps.h"
 
@@ -19,16 +22,23 @@
 #define RFLAGS_RESERVED1 (1UL << 1)
 
 static LIST_HEAD(formats);
+static DEFINE_SPINLOCK(binfmt_lock); /* the list; a format in use is pinned by its module */
 
 void register_binfmt(struct linux_binfmt *fmt)
 {
+	spin_lock(&binfmt_lock);
 	list_add_tail(&fmt->lh, &formats);
+	spin_unlock(&binfmt_lock);
 }
+EXPORT_SYMBOL_GPL(register_binfmt);
 
 void unregister_binfmt(struct linux_binfmt *fmt)
 {
+	spin_lock(&binfmt_lock);
 	list_del(&fmt->lh);
+	spin_unlock(&binfmt_lock);
 }
+EXPORT_SYMBOL_GPL(unregister_binfmt);
 
 int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src, size_t len)
 {
@@ -49,6 +59,7 @@ int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src, size_t
 	}
 	return 0;
 }
+EXPORT_SYMBOL_GPL(copy_to_mm);
 
 /* Counts a NULL-terminated string array and checks the limits; -E2BIG when over. */
 static int count_strings(char *const *v, int *count, size_t *bytes)
@@ -64,16 +75,27 @@ static int count_strings(char *const *v, int *count, size_t *bytes)
 	return 0;
 }
 
+/* Linux's search_binary_handler: each format in turn, its module pinned during the call (the
+ * lock is dropped meanwhile; the entry cannot go, its module's exit cannot run). */
 static int try_formats(struct linux_binprm *bprm)
 {
 	struct linux_binfmt *fmt;
 	int err;
 
+	spin_lock(&binfmt_lock);
 	list_for_each_entry(fmt, &formats, lh) {
+		if (!try_module_get(fmt->module))
+			continue;
+		spin_unlock(&binfmt_lock);
 		err = fmt->load_binary(bprm);
-		if (err != -ENOEXEC || bprm->recognized)
+		spin_lock(&binfmt_lock);
+		module_put(fmt->module);
+		if (err != -ENOEXEC || bprm->recognized) {
+			spin_unlock(&binfmt_lock);
 			return err;
+		}
 	}
+	spin_unlock(&binfmt_lock);
 	pr_info("exec: %s: unknown executable format\n", bprm->filename);
 	return -ENOEXEC;
 }

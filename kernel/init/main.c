@@ -65,7 +65,7 @@ static void kernel_init(void *unused)
 	page_cache_init(); /* the writeback thread, before any block device */
 	block_init();
 	sched_register_commands();
-	process_init(); /* executable formats, `run` */
+	process_init(); /* the `run` command */
 	hung_task_init();
 	workqueue_init(); /* modules may queue work from their init */
 	module_subsystem_init();

@@ -4,6 +4,7 @@
  * user_pgtable.c's business; this file decides what is valid, that one what is mapped.
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/mm_user.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -60,6 +61,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_GPL(find_vma);
 
 /* True when [start, end) meets no VMA. */
 static bool range_free(struct mm_struct *mm, unsigned long start, unsigned long end)
@@ -94,6 +96,7 @@ int mm_add_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	list_add_tail(&vma->vm_list, &pos->vm_list); /* before pos: keeps the list sorted */
 	return 0;
 }
+EXPORT_SYMBOL_GPL(mm_add_vma);
 
 /* Cuts [start, end) out of one VMA that it meets; may split it in two. */
 static int vma_cut(struct vm_area_struct *vma, unsigned long start, unsigned long end)

@@ -3,7 +3,6 @@
  * only an abnormal end (a non-zero exit status, or the signal that killed it), as a Unix
  * shell's $? would show. Also process_init(), which sets up processes at boot.
  */
-#include <keel/binfmts.h>
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/process.h>
@@ -33,10 +32,15 @@ static const char *signal_name(int sig)
 	}
 }
 
+static const struct shell_command run_command;
+
+/* Raw arguments (a program's options are its own), so the word count is checked here. */
 static int cmd_run(int argc, char **argv)
 {
 	int status = 0, err;
 
+	if (argc < 2)
+		return shell_usage(&run_command);
 	err = process_run(argv[1], argv + 1, default_envp, &status);
 	if (err)
 		return err;
@@ -60,6 +64,5 @@ static const struct shell_command run_command = {
 
 void process_init(void)
 {
-	binfmt_elf_init();
 	shell_register_command(&run_command);
 }

@@ -1,11 +1,10 @@
 /* Host unit test for exec's pure logic: elf_check() against a minimal valid static
  * executable and one broken field at a time, and exec_build_stack()'s initial stack layout
  * (argc, argv, envp, auxv, strings, alignment) read back as a C library's _start would. */
-/* UNIT_SOURCES: kernel/fs/elf_check.c kernel/fs/exec_stack.c */
+/* UNIT_SOURCES: modules/binfmt_elf/elf_check.c modules/binfmt_elf/exec_stack.c */
 #include <string.h>
 #include <keel/errno.h>
-#include "fs/exec_layout.h"
-#include "module/elf.h"
+#include "../../modules/binfmt_elf/binfmt_elf.h"
 #include "unit.h"
 
 #define TOP 0x7ffffffff000UL

@@ -1,9 +1,8 @@
 /*
  * Executable formats and exec (Linux's <linux/binfmts.h>): a struct linux_binfmt knows one
  * file format; kernel_execve() reads the file into a struct linux_binprm and asks each
- * registered format in turn to load it into a fresh address space. The ELF loader
- * (kernel/fs/binfmt_elf.c) is the only format so far; it is built into the kernel but uses
- * only this interface, so that moving it into binfmt_elf.ko is mechanical. See docs/user.md.
+ * registered format in turn to load it into a fresh address space. The only format so far is
+ * ELF, the module binfmt_elf.ko (modules/binfmt_elf/). See docs/user.md.
  */
 #ifndef KEEL_BINFMTS_H
 #define KEEL_BINFMTS_H

@@ -22,7 +22,10 @@
 /* Load address of static-PIE (ET_DYN) executables, Linux's ELF_ET_DYN_BASE without ASLR. */
 #define ELF_ET_DYN_BASE 0x555555554000UL
 
-/* vm_flags: VM_READ, VM_WRITE, VM_EXEC come from "mm/mm.h" (the same values as Linux). */
+/* vm_flags (Linux's values; "mm/mm.h" defines the first three identically for vmm_*()). */
+#define VM_READ 0x1
+#define VM_WRITE 0x2
+#define VM_EXEC 0x4
 #define VM_GROWSDOWN 0x100 /* the stack: documents intent; it does not grow past its size */
 
 struct vm_area_struct {

@@ -1,12 +1,34 @@
 /*
- * Pure logic of exec, compiled on the host for unit tests: the ELF header and program header
- * checks (elf_check.c) and the initial user stack layout -- argc, argv, envp, auxv and the
- * strings -- as the SysV x86_64 ABI and Linux's create_elf_tables() lay it out (exec_stack.c).
+ * binfmt_elf.ko's internal interface. Its pure parts are compiled on the host for unit tests
+ * (tests/unit/test_exec_layout.c): the ELF header and program header checks (elf_check.c) and
+ * the initial user stack layout -- argc, argv, envp, auxv and the strings -- as the SysV x86_64
+ * ABI and Linux's create_elf_tables() lay it out (exec_stack.c).
  */
-#ifndef KEEL_FS_EXEC_LAYOUT_H
-#define KEEL_FS_EXEC_LAYOUT_H
+#ifndef KEEL_BINFMT_ELF_H
+#define KEEL_BINFMT_ELF_H
 
 #include <keel/types.h>
+
+/* The ELF file header (the ELF-64 specification's names). */
+#define EI_NIDENT 16
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFMAG "\177ELF"
+#define SELFMAG 4
+#define ELFCLASS64 2
+#define ELFDATA2LSB 1
+#define EV_CURRENT 1
+#define EM_X86_64 62
+
+typedef struct {
+	u8 e_ident[EI_NIDENT];
+	u16 e_type, e_machine;
+	u32 e_version;
+	u64 e_entry, e_phoff, e_shoff;
+	u32 e_flags;
+	u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
+} Elf64_Ehdr;
 
 typedef struct {
 	u32 p_type, p_flags;

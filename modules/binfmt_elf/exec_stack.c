@@ -1,10 +1,10 @@
 /*
- * The initial user stack of a new program (exec_layout.h): strings at the top, then the
+ * The initial user stack of a new program (binfmt_elf.h): strings at the top, then the
  * 16-byte aligned block argc/argv/envp/auxv that the C library's _start reads. Pure: it
  * writes into a kernel buffer that exec then copies to the top of the user stack.
  */
 #include <keel/string.h>
-#include "fs/exec_layout.h"
+#include "binfmt_elf.h"
 
 #define NR_AUXV_PAIRS 18 /* the entries below, AT_NULL included */
 

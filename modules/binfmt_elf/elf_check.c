@@ -1,5 +1,5 @@
 /*
- * Checks of an ELF executable's headers before the loader trusts any of them (exec_layout.h):
+ * Checks of an ELF executable's headers before the loader trusts any of them (binfmt_elf.h):
  * identification, type, machine, header sizes, the program header table inside the file, and
  * for every PT_LOAD a sane alignment, file data inside the file, p_filesz <= p_memsz, no
  * overflow, no overlap with the previous segment, and an address range inside user space
@@ -7,8 +7,7 @@
  */
 #include <keel/errno.h>
 #include <keel/string.h>
-#include "fs/exec_layout.h"
-#include "module/elf.h"
+#include "binfmt_elf.h"
 
 #define PAGE_MASK_4K 0xfffUL
 #define MIN_LOAD_ADDR 0x10000UL /* Linux's default mmap_min_addr: page 0 stays unmapped */

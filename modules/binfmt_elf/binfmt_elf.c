@@ -3,19 +3,18 @@
  * header is checked first (elf_check.c); then each PT_LOAD becomes a VMA with its rights and
  * its file bytes are copied into fresh pages (the bss tail stays zero), the stack VMA sits
  * under STACK_TOP with a guard gap below, non-executable unless PT_GNU_STACK says otherwise,
- * and the initial stack gets argc/argv/envp/auxv (exec_stack.c). Registered through
- * register_binfmt() only, ready to become binfmt_elf.ko.
+ * and the initial stack gets argc/argv/envp/auxv (exec_stack.c). A module registered through
+ * register_binfmt(), loaded at boot from /etc/modules; without it exec fails with ENOEXEC.
  */
 #include <keel/binfmts.h>
 #include <keel/errno.h>
 #include <keel/ktime.h>
+#include <keel/module.h>
 #include <keel/mm_user.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
-#include "fs/exec_layout.h"
-#include "mm/mm.h"
-#include "process/process_init.h"
+#include "binfmt_elf.h"
 
 #define STACK_BUILD_SIZE (MAX_ARG_STRLEN_TOTAL + 16 * 1024) /* strings, vectors, auxv */
 #define CLOCKS_PER_SEC_USER 100 /* AT_CLKTCK: Linux's USER_HZ */
@@ -125,9 +124,22 @@ static int load_elf_binary(struct linux_binprm *bprm)
 static struct linux_binfmt elf_format = {
 	.name = "elf",
 	.load_binary = load_elf_binary,
+	.module = THIS_MODULE,
 };
 
-void binfmt_elf_init(void)
+static int __init binfmt_elf_init(void)
 {
 	register_binfmt(&elf_format);
+	return 0;
 }
+
+static void __exit binfmt_elf_exit(void)
+{
+	unregister_binfmt(&elf_format);
+}
+
+module_init(binfmt_elf_init);
+module_exit(binfmt_elf_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ELF executables: static ET_EXEC and static-PIE ET_DYN x86_64 programs");
