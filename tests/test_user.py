@@ -263,3 +263,14 @@ def test_run_usage_and_missing_file(guest):
     assert guest.run("run").strip() == "usage: run <path> [args]..."
     assert guest.run("run /no/such").strip() == "run: No such file or directory (ENOENT)"
     assert guest.run("run /etc").strip().startswith("run: ")
+
+
+def test_syscall_returning_past_user_space_uses_iret(guest):
+    """RCX = 0x7ffffffff000 after the syscall: not SYSRET's to take (the host agrees: the
+    program dies of SIGSEGV there)."""
+    _, code = host_run("sysret")
+    assert code == -11
+    out = guest.run("run /bin/sysret")
+    assert_no_oops(out)
+    assert re.search(r"sysret\[\d+\]: segfault at 7ffffffff000 ip 00007ffffffff000 ", out), out
+    assert "run: /bin/sysret killed by signal 11 (SIGSEGV)" in out

@@ -60,8 +60,10 @@ void unregister_binfmt(struct linux_binfmt *fmt);
  */
 int kernel_execve(const char *filename, char *const argv[], char *const envp[]);
 
-/* Maps len bytes from src at user address addr of mm (pages inside VMAs, allocated as
- * needed, whatever the VMA's protection). 0 or -EFAULT. For formats building an image. */
+/* Copies len bytes from src to user address addr of mm, which need not be the current one
+ * (pages inside VMAs, allocated as needed, whatever the VMA's protection). 0, or -EFAULT
+ * when part of the range lies in no VMA or memory ran out. Task context. For formats
+ * building an image (Linux's loaders use copy_to_user/clear_user on the new mm instead). */
 int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src, size_t len);
 
 #endif

@@ -40,8 +40,20 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool e
  * is not checked: exec's loader fills read-only text this way. */
 void *mm_get_page_addr(struct mm_struct *mm, unsigned long addr);
 
-/* System calls on the current process (Linux's sys_brk, sys_mmap, sys_munmap semantics). */
+/*
+ * brk(2) on mm: moves the end of the heap VMA to brk (grown pages appear zeroed on first
+ * touch, shrunk ones are freed). Returns the new break, or the old one unchanged when brk is
+ * below start_brk, past MMAP_BASE, meets another mapping or memory ran out (Linux's rule: no
+ * errno). Task context. Follows Linux's sys_brk().
+ */
 unsigned long mm_brk(struct mm_struct *mm, unsigned long brk);
+/*
+ * mmap(2) for MAP_PRIVATE|MAP_ANONYMOUS: a VMA of len bytes (rounded up to pages) with prot's
+ * rights, at addr exactly with MAP_FIXED (replacing what was there), else at the highest free
+ * gap under MMAP_BASE. Returns the address, or -ENODEV (a file or shared mapping: not yet),
+ * -EINVAL (len 0 or too large, addr unaligned, MAP_FIXED outside user space), -ENOMEM (no
+ * gap, no memory). Task context. Follows Linux's do_mmap() for anonymous memory.
+ */
 long mm_mmap_anon(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		  unsigned long prot, unsigned long flags);
 
