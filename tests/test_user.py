@@ -189,7 +189,7 @@ def test_ctrl_c_kills_running_program(guest):
     guest.send_line("run /bin/spin")
     guest.expect("spinning")
     guest.send(CTRL_C)
-    guest.expect(r"run: /bin/spin killed by signal 9 \(SIGKILL\)")
+    guest.expect(r"run: /bin/spin killed by signal 2 \(SIGINT\)")
     guest.wait_prompt()
     assert program_output(guest.run("run /bin/hello")) == "hello, world\n"
 
@@ -274,3 +274,17 @@ def test_syscall_returning_past_user_space_uses_iret(guest):
     assert_no_oops(out)
     assert re.search(r"sysret\[\d+\]: segfault at 7ffffffff000 ip 00007ffffffff000 ", out), out
     assert "run: /bin/sysret killed by signal 11 (SIGSEGV)" in out
+
+
+def test_read_line_from_console(guest):
+    guest.send_line("run /bin/readline")
+    guest.expect("type a line")
+    guest.send_line("hello there")
+    guest.expect(r"got 12 bytes: hello there\n")
+    guest.wait_prompt()
+    guest.send_line("run /bin/readline")
+    guest.expect("type a line")
+    guest.send(CTRL_C)
+    guest.expect(r"run: /bin/readline killed by signal 2 \(SIGINT\)")
+    guest.wait_prompt()
+    assert program_output(guest.run("run /bin/hello")) == "hello, world\n"

@@ -106,8 +106,10 @@ bool handle_exception(struct pt_regs *regs)
 
 void exit_to_user_mode(struct pt_regs *regs)
 {
-	if (current->mm && fatal_signal_pending_kill(current)) {
+	int sig = current->mm ? process_fatal_signal(current) : 0;
+
+	if (sig) {
 		local_irq_enable();
-		do_group_exit(SIGKILL);
+		do_group_exit(sig);
 	}
 }

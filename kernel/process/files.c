@@ -72,10 +72,23 @@ static ssize_t slot_write(struct fd_slot *s, const char *kbuf, size_t n)
 	return vfs_write(s->file, kbuf, n);
 }
 
+/* The console gives one line, which ends in '\n' as a canonical-mode read's does; Ctrl-C
+ * typed while the process reads is SIGINT for it, as for a foreground process on Linux. */
+static ssize_t console_read(char *kbuf, size_t n)
+{
+	ssize_t r = tty_read_line(console_tty(), kbuf, n);
+
+	if (r == -EINTR)
+		kill_process(current, SIGINT);
+	if (r >= 0 && (size_t)r < n)
+		kbuf[r++] = '\n';
+	return r;
+}
+
 static ssize_t slot_read(struct fd_slot *s, char *kbuf, size_t n)
 {
 	if (s->console)
-		return tty_read_line(console_tty(), kbuf, n);
+		return console_read(kbuf, n);
 	return vfs_read(s->file, kbuf, n);
 }
 

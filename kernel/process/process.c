@@ -51,9 +51,9 @@ void do_group_exit(int status)
 	do_exit(status);
 }
 
-void kill_process(struct task_struct *t)
+void kill_process(struct task_struct *t, int sig)
 {
-	send_sig(SIGKILL, t, 1);
+	send_sig(sig, t, 1);
 }
 
 /* The new task's first code: it becomes the program, then enters ring 3 for good. */
@@ -80,12 +80,13 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Waits for t's exit; a signal to the waiter (Ctrl-C) kills t first. */
+/* Waits for t's exit. Ctrl-C reaches the waiter (the console's foreground task) as SIGINT;
+ * it passes it on, as a terminal would to the foreground process group. */
 static void wait_for_exit(struct task_struct *t, struct completion *done)
 {
 	if (wait_for_completion_interruptible(done) == 0)
 		return;
-	kill_process(t);
+	kill_process(t, SIGINT);
 	wait_for_completion(done);
 	flush_signals(current);
 }

@@ -15,6 +15,8 @@ static char *const default_envp[] = { "HOME=/", "PATH=/bin:/usr/test", "TERM=lin
 static const char *signal_name(int sig)
 {
 	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
 	case SIGILL:
 		return "SIGILL";
 	case SIGTRAP:

@@ -32,9 +32,10 @@ int process_run(const char *path, char *const argv[], char *const envp[], int *s
  */
 void __noreturn do_group_exit(int status);
 
-/* Kills process t: SIGKILL, acted on when it next returns to user mode (its sleeps end).
- * Any context. Follows Linux's send_sig(SIGKILL, ...). */
-void kill_process(struct task_struct *t);
+/* Sends process t sig (SIGINT or SIGKILL), acted on when it next returns to user mode: no
+ * handlers exist, so it dies of it (interruptible sleeps end first). Any context. Follows
+ * Linux's send_sig(). */
+void kill_process(struct task_struct *t, int sig);
 
 /* The user registers of the current process: the pt_regs at its kernel stack's top, saved by
  * the syscall or interrupt entry. Follows Linux's current_pt_regs(). */

@@ -41,10 +41,15 @@ static inline int fatal_signal_pending(const struct task_struct *p)
 	return signal_pending(p);
 }
 
-/* A process was killed (SIGKILL pending): it exits instead of returning to user mode. */
-static inline bool fatal_signal_pending_kill(const struct task_struct *p)
+/* The signal a process dies of on its way back to user mode, 0 for none: SIGKILL, or SIGINT
+ * (no handlers exist yet, so its default action, termination, applies). Any context. */
+static inline int process_fatal_signal(const struct task_struct *p)
 {
-	return READ_ONCE(p->sigpending) & (1UL << SIGKILL);
+	unsigned long pending = READ_ONCE(p->sigpending);
+
+	if (pending & (1UL << SIGKILL))
+		return SIGKILL;
+	return (pending & (1UL << SIGINT)) ? SIGINT : 0;
 }
 
 #endif
