@@ -16,6 +16,7 @@
 #include <keel/slab.h>
 #include <keel/spinlock.h>
 #include <keel/string.h>
+#include "cpu/cpu.h"
 #include "cpu/traps.h"
 
 #define RFLAGS_IF (1UL << 9)
@@ -111,6 +112,7 @@ static void install_program(struct linux_binprm *bprm)
 	local_irq_save(flags);
 	current->mm = bprm->mm;
 	current->fsbase = 0;
+	wrmsr(MSR_FS_BASE, 0); /* nothing of the previous program's TLS pointer survives */
 	switch_mm(bprm->mm);
 	local_irq_restore(flags);
 	bprm->mm = NULL;

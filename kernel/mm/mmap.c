@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/minmax.h>
 #include <keel/mm_user.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -199,22 +200,22 @@ unsigned long mm_brk(struct mm_struct *mm, unsigned long brk)
 	return brk;
 }
 
-/* The highest free gap of len bytes under MMAP_BASE, or 0. */
+/* The highest free gap of len bytes under MMAP_BASE and above the heap's break, or 0. */
 static unsigned long find_gap_top_down(struct mm_struct *mm, unsigned long len)
 {
+	unsigned long top = MMAP_BASE, floor = max_t(unsigned long, mm->brk, PAGE_SIZE);
 	struct vm_area_struct *vma;
-	unsigned long top = MMAP_BASE;
 
 	list_for_each_entry_reverse(vma, &mm->mmap, vm_list) {
+		if (top < floor || top - floor < len)
+			return 0;
 		if (vma->vm_start >= top)
 			continue;
-		if (vma->vm_end <= top - len && top - len >= mm->brk)
+		if (vma->vm_end <= top - len)
 			return top - len;
 		top = vma->vm_start;
-		if (top < len)
-			return 0;
 	}
-	return top - len >= PAGE_SIZE ? top - len : 0;
+	return top >= floor && top - floor >= len ? top - len : 0;
 }
 
 static unsigned long prot_to_vm_flags(unsigned long prot)

@@ -135,6 +135,8 @@ long sys_read(unsigned long fd, unsigned long buf, unsigned long count)
 		return -EBADF;
 	if (!access_ok((void __user *)buf, count))
 		return -EFAULT;
+	if (!count)
+		return 0;
 	/* One chunk per call: a short read is allowed, and the console gives a line at most. */
 	r = slot_read(s, kbuf, count < BOUNCE_SIZE ? count : BOUNCE_SIZE);
 	if (r > 0 && copy_to_user((void __user *)buf, kbuf, r))
