@@ -1,8 +1,9 @@
 /*
  * The kernel's own 4-level page tables: a direct map of physical memory (2 MiB pages, NX), the
  * kernel image with per-section permissions (4 KiB pages), and vmm_* to map, unmap, protect
- * and inspect 4 KiB pages anywhere in the kernel half. Nothing below DIRECT_MAP_BASE is mapped,
- * so NULL and other low-address dereferences fault.
+ * and inspect 4 KiB pages anywhere in the kernel half. Nothing below DIRECT_MAP_BASE is mapped
+ * here, so NULL and other low-address dereferences fault; processes' user halves are
+ * user_pgtable.c's, in PML4s that copy this one's upper half.
  */
 #include <keel/errno.h>
 #include <keel/irqflags.h>
