@@ -288,3 +288,18 @@ def test_read_line_from_console(guest):
     guest.expect(r"run: /bin/readline killed by signal 2 \(SIGINT\)")
     guest.wait_prompt()
     assert program_output(guest.run("run /bin/hello")) == "hello, world\n"
+
+
+def test_system_call_added_by_module(guest):
+    assert "syscall 500: Function not implemented" in guest.run("run /bin/sysdemo")
+    guest.run("modprobe sysdemo")
+    try:
+        assert "syscall: 500 registered by sysdemo" in guest.run("dmesg")
+        assert re.search(r"^sysdemo\s", guest.run("lsmod"), re.M)
+        out = program_output(guest.run("run /bin/sysdemo"))
+        assert out == ('syscall 500: 20 "sysdemo: 40 + 2 = 42"\n'
+                       "kernel buffer: -1 Bad address\n"
+                       "short buffer: -1 Result not representable\n"), out
+    finally:
+        guest.run("rmmod sysdemo")
+    assert "syscall 500: Function not implemented" in guest.run("run /bin/sysdemo")

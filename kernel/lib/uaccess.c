@@ -4,6 +4,7 @@
  * how far it got. "rep movsb"/"rep stosb" fault precisely, with RCX = bytes left.
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/sched.h>
 #include <keel/uaccess.h>
 
@@ -49,6 +50,7 @@ unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 		__builtin_memset((char *)to + (n - left), 0, left);
 	return left;
 }
+EXPORT_SYMBOL(copy_from_user);
 
 unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 {
@@ -56,6 +58,7 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
 		return n;
 	return raw_copy(to, from, n);
 }
+EXPORT_SYMBOL(copy_to_user);
 
 unsigned long clear_user(void __user *to, unsigned long n)
 {
@@ -70,6 +73,7 @@ unsigned long clear_user(void __user *to, unsigned long n)
 	clac();
 	return n;
 }
+EXPORT_SYMBOL(clear_user);
 
 /* One user byte into *c: 0, or -EFAULT (the fixup skips the instruction that clears err). */
 static int get_user_u8(char *c, const char __user *p)
@@ -104,3 +108,4 @@ long strncpy_from_user(char *dst, const char __user *src, long count)
 	}
 	return count;
 }
+EXPORT_SYMBOL(strncpy_from_user);

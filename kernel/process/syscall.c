@@ -110,8 +110,12 @@ static void log_unimplemented(unsigned long nr)
 
 static long invoke_syscall(unsigned long nr, const struct pt_regs *regs)
 {
+	long ret;
+
 	if (nr < NR_syscalls && sys_call_table[nr])
 		return sys_call_table[nr](regs);
+	if (module_syscall(nr, regs, &ret))
+		return ret;
 	log_unimplemented(nr);
 	return -ENOSYS;
 }

@@ -3,10 +3,14 @@
 #ifndef KEEL_PROCESS_SYSCALLS_H
 #define KEEL_PROCESS_SYSCALLS_H
 
+#include <keel/ptrace.h>
 #include <keel/types.h>
 
 #define NR_SYSCALL_NAMES 335
 extern const char *const syscall_names[NR_SYSCALL_NAMES];
+
+/* syscall_module.c: runs a module's system call nr into *ret; false when none is there. */
+bool module_syscall(unsigned long nr, const struct pt_regs *regs, long *ret);
 
 /* files.c */
 long sys_read(unsigned long fd, unsigned long buf, unsigned long count);
