@@ -303,3 +303,14 @@ def test_system_call_added_by_module(guest):
     finally:
         guest.run("rmmod sysdemo")
     assert "syscall 500: Function not implemented" in guest.run("run /bin/sysdemo")
+
+
+def test_ids_uname_and_console_ioctls(guest):
+    assert program_output(guest.run("run /bin/ids")) == (
+        "uname: Keel x86_64\n"
+        "uid 0 euid 0 gid 0 egid 0\n"
+        "pid == tid: yes\n"
+        "isatty(1): 1\n"
+        "TIOCGWINSZ: 0, 80x25\n"
+        "TCFLSH: -1 Not a tty\n"
+        "write(7): -1 Bad file descriptor\n")
