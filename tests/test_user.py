@@ -137,7 +137,7 @@ def assert_no_oops(text):
 
 @pytest.mark.parametrize("name,args", [
     ("hello", ()), ("hello-pie", ()), ("tls", ()), ("badptr", ()), ("mem", ()),
-    ("exit42", ()), ("nosys", ()), ("args", ("one", "two words", "")),
+    ("exit42", ()), ("nosys", ()), ("badargs", ()), ("args", ("one", "two words", "")),
 ])
 def test_same_output_as_host(guest, name, args):
     expected, code = host_run(name, args)
