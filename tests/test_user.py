@@ -314,3 +314,10 @@ def test_ids_uname_and_console_ioctls(guest):
         "TIOCGWINSZ: 0, 80x25\n"
         "TCFLSH: -1 Not a tty\n"
         "write(7): -1 Bad file descriptor\n")
+
+
+def test_syscall_fuzz_no_oops(guest):
+    out = guest.run("run /bin/fuzz", timeout=300)
+    assert_no_oops(out)
+    assert "fuzz: 20000 calls, still alive" in out
+    assert program_output(guest.run("run /bin/hello")) == "hello, world\n"
