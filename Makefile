@@ -189,4 +189,5 @@ clean:
 
 -include tests/tests.mk
 -include modules/modules.mk
+-include tests/user/user.mk
 -include $(KERNEL_OBJS:.o=.d)

@@ -31,6 +31,7 @@ need /usr/share/OVMF/OVMF_CODE_4M.fd ovmf
 need /usr/share/consolefonts/Lat15-Terminus16.psf.gz console-setup-linux
 need modinfo kmod
 need clang clang
+need musl-gcc musl-tools
 need /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 need_py pytest python3-pytest
 need_py pexpect python3-pexpect

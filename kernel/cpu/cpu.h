@@ -6,6 +6,11 @@
 
 void cpu_init(void);
 
+/* Model-specific registers (syscall.c). */
+#define MSR_FS_BASE 0xc0000100
+void wrmsr(u32 msr, u64 val);
+u64 rdmsr(u32 msr);
+
 /* "pf", "gp", "ud", "de", "df": fault on purpose (shell `crash`); -EINVAL for anything else. */
 int crash_trigger(const char *kind);
 

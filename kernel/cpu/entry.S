@@ -52,6 +52,10 @@ isr_common:
 	.cfi_def_cfa rsp, 7 * 8
 	.cfi_offset rip, -5 * 8
 	.cfi_offset rsp, -2 * 8
+	testb $3, 3 * 8(%rsp)	/* the interrupted CS: from ring 3? */
+	jz 1f
+	swapgs
+1:
 	PUSH_REG rdi
 	PUSH_REG rsi
 	PUSH_REG rdx
@@ -79,6 +83,8 @@ isr_common:
 	call idt_dispatch
 	add $16, %rsp
 	.cfi_adjust_cfa_offset -16
+	.global restore_regs_and_return
+restore_regs_and_return:
 	POP_REG r15
 	POP_REG r14
 	POP_REG r13
@@ -96,6 +102,10 @@ isr_common:
 	POP_REG rdi
 	add $16, %rsp	/* vector and error code */
 	.cfi_adjust_cfa_offset -16
+	testb $3, 8(%rsp)	/* returning to ring 3? */
+	jz 2f
+	swapgs
+2:
 	iretq
 	.cfi_endproc
 	.size isr_common, . - isr_common

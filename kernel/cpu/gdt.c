@@ -1,5 +1,6 @@
 /*
- * The kernel's GDT (flat 64-bit code and data) and its TSS, whose Interrupt Stack Table gives
+ * The GDT (flat 64-bit kernel code and data, then the user segments in SYSRET's order) and the
+ * TSS, whose RSP0 is the running task's kernel stack top (where ring 3 enters) and whose Interrupt Stack Table gives
  * double fault, NMI and machine check known-good stacks even when the current stack is broken.
  */
 #include <keel/compiler.h>
@@ -22,9 +23,13 @@ struct descriptor_pointer {
 	u64 base;
 } __packed;
 
-#define GDT_ENTRIES 5 /* null, code, data, TSS (two slots) */
+/* null, kernel code, kernel data, TSS (two slots), unused 32-bit user code (SYSRET's base),
+ * user data, user 64-bit code */
+#define GDT_ENTRIES 8
 #define DESC_CODE64 0x00209a0000000000ULL /* present, DPL 0, code, long mode */
 #define DESC_DATA 0x0000920000000000ULL   /* present, DPL 0, writable data */
+#define DESC_USER_CODE64 0x0020fa0000000000ULL /* present, DPL 3, code, long mode */
+#define DESC_USER_DATA 0x0000f20000000000ULL   /* present, DPL 3, writable data */
 #define DESC_TSS_AVAILABLE 0x89
 
 static u64 gdt[GDT_ENTRIES] __aligned(16);
@@ -38,6 +43,7 @@ void cpu_set_kernel_stack(unsigned long lo, unsigned long hi)
 	task_stack_lo = lo;
 	task_stack_hi = hi;
 	tss.rsp[0] = hi;
+	cpu_area.top_of_stack = hi; /* the syscall entry's stack */
 }
 
 bool stack_is_task(unsigned long addr)
@@ -92,6 +98,8 @@ void gdt_init(void)
 	gdt[0] = 0;
 	gdt[KERNEL_CS / 8] = DESC_CODE64;
 	gdt[KERNEL_DS / 8] = DESC_DATA;
+	gdt[USER_DS / 8] = DESC_USER_DATA;
+	gdt[USER_CS / 8] = DESC_USER_CODE64;
 	memset(&tss, 0, sizeof(tss));
 	for (unsigned int i = 0; i < IST_COUNT; i++)
 		tss.ist[i] = (u64)ist_stacks[i] + KERNEL_STACK_SIZE; /* stacks grow down */

@@ -110,16 +110,20 @@ void idt_dispatch(struct pt_regs *regs)
 	} else if (v == VEC_NMI) {
 		nmi_report(regs);
 	} else if (v < NR_EXCEPTIONS) {
-		oops(regs);
+		if (!handle_exception(regs))
+			oops(regs);
 	} else if (unexpected_vectors++ < 10) {
 		pr_warn("cpu: unexpected interrupt on vector 0x%lx; ignored\n", v);
 	}
+	if (user_mode(regs))
+		exit_to_user_mode(regs);
 }
 
 void cpu_init(void)
 {
 	gdt_init();
 	idt_init();
+	syscall_init();
 	/* Before apply_log_options(): logged, not shown on the console. */
 	pr_debug("cpu: GDT, TSS (IST stacks for #DF, NMI, #MC) and IDT (%d vectors) loaded\n",
 		IDT_ENTRIES);

@@ -17,6 +17,7 @@
 #include "input/input_core.h"
 #include "irq/irq.h"
 #include "mm/mm.h"
+#include "process/process_init.h"
 #include "module/module.h"
 #include "sched/sched.h"
 #include "sched/workqueue_internal.h"
@@ -64,6 +65,7 @@ static void kernel_init(void *unused)
 	page_cache_init(); /* the writeback thread, before any block device */
 	block_init();
 	sched_register_commands();
+	process_init(); /* the `run` command */
 	hung_task_init();
 	workqueue_init(); /* modules may queue work from their init */
 	module_subsystem_init();

@@ -1,8 +1,9 @@
 /*
  * The kernel's own 4-level page tables: a direct map of physical memory (2 MiB pages, NX), the
  * kernel image with per-section permissions (4 KiB pages), and vmm_* to map, unmap, protect
- * and inspect 4 KiB pages anywhere in the kernel half. Nothing below DIRECT_MAP_BASE is mapped,
- * so NULL and other low-address dereferences fault.
+ * and inspect 4 KiB pages anywhere in the kernel half. Nothing below DIRECT_MAP_BASE is mapped
+ * here, so NULL and other low-address dereferences fault; processes' user halves are
+ * user_pgtable.c's, in PML4s that copy this one's upper half.
  */
 #include <keel/errno.h>
 #include <keel/irqflags.h>
@@ -13,14 +14,8 @@
 #include "init/bootinfo.h"
 #include "mm/mm.h"
 #include "mm/mm_internal.h"
+#include "mm/pgtable.h"
 
-#define PTE_PRESENT 0x1ULL
-#define PTE_WRITE 0x2ULL
-#define PTE_PWT 0x8ULL
-#define PTE_PCD 0x10ULL
-#define PTE_LARGE 0x80ULL
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
 #define LARGE_ADDR 0x000fffffffe00000ULL
 #define LARGE_PAGE_SIZE (2ULL << 20)
 #define TABLE_FLAGS (PTE_PRESENT | PTE_WRITE) /* leaves decide; upper levels allow all */
@@ -362,6 +357,22 @@ static void map_kernel_image(void)
 		panic("mm: cannot protect the direct map of the kernel image");
 }
 
+/* Every PML4 slot of the kernel half gets its PDPT now and keeps it: user address spaces copy
+ * these 256 entries once, so a kernel mapping made later shows up in every one of them. */
+static void preallocate_kernel_pdpts(void)
+{
+	u64 *t;
+
+	for (unsigned int i = 256; i < 512; i++) {
+		if (kernel_pml4[i] & PTE_PRESENT)
+			continue;
+		t = new_table();
+		if (!t)
+			panic("mm: out of memory for the kernel page tables");
+		kernel_pml4[i] = virt_to_phys(t) | TABLE_FLAGS;
+	}
+}
+
 void paging_init(void)
 {
 	u64 *pdpte;
@@ -376,9 +387,12 @@ void paging_init(void)
 	 * page lost by the first ioremap(). The module area shares the kernel image's PDPT. */
 	if (walk(IOREMAP_BASE, 3, true, &pdpte))
 		panic("mm: out of memory for the kernel page tables");
+	preallocate_kernel_pdpts();
 	__asm__ __volatile__("mov %0, %%cr3" ::"r"(virt_to_phys(kernel_pml4)) : "memory");
 	paging_live = true;
 	page_alloc_set_limit(~0ULL);
 }
 
 bool mm_nx_enabled(void) { return nx_bit != 0; }
+u64 *vmm_kernel_pgd(void) { return kernel_pml4; }
+u64 vmm_nx_bit(void) { return nx_bit; }

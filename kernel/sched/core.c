@@ -8,6 +8,7 @@
 #include <keel/irqflags.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/mm_user.h>
 #include <keel/printk.h>
 #include "cpu/cpu.h"
 #include "sched/rq.h"
@@ -60,6 +61,12 @@ static void finish_task_switch(struct task_struct *prev)
 {
 	cpu_set_kernel_stack((unsigned long)current->stack,
 			     (unsigned long)current->stack + current->stack_size);
+	/* A process gets its address space and TLS base back; kernel threads run on whatever
+	 * user half is loaded (they never touch it: uaccess refuses tasks without an mm). */
+	if (current->mm) {
+		switch_mm(current->mm);
+		wrmsr(MSR_FS_BASE, current->fsbase);
+	}
 	if (prev->__state == TASK_DEAD) {
 		/* Nothing runs on prev's stack now; the task_struct lives on for its reaper. */
 		task_free_stack(prev);

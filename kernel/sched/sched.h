@@ -20,6 +20,9 @@ static inline void irq_exit(void) { preempt_count_sub(HARDIRQ_OFFSET); }
 /* task.c */
 struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *arg);
 void task_free_stack(struct task_struct *t);
+/* Redoes a TASK_NEW task's first frame below a struct pt_regs at its stack's top: a process's
+ * user registers live there (current_pt_regs()). */
+void task_reserve_pt_regs(struct task_struct *t, void (*entry)(void *), void *arg);
 void task_list_add(struct task_struct *t);
 /* Calls fn for every task with interrupts off; for ps. */
 void for_each_task(void (*fn)(struct task_struct *t, void *ctx), void *ctx);

@@ -13,7 +13,7 @@ int send_sig(int sig, struct task_struct *p, int priv)
 	unsigned long flags;
 
 	(void)priv;
-	if (sig != SIGINT || !p)
+	if ((sig != SIGINT && sig != SIGKILL) || !p)
 		return -EINVAL;
 	/* Interrupts off: flush_signals' read-modify-write must not lose this bit. */
 	local_irq_save(flags);

@@ -7,6 +7,7 @@
 #include <keel/export.h>
 #include <keel/layout.h>
 #include <keel/printk.h>
+#include <keel/ptrace.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "cpu/cpu.h"
@@ -33,11 +34,14 @@ struct fork_frame {
 	unsigned long ret_addr;
 };
 
-static void task_prepare_stack(struct task_struct *t, void (*entry)(void *), void *arg)
+/* The first frame goes just below reserve bytes at the stack's top (a process keeps its
+ * struct pt_regs there, as Linux's copy_thread does). */
+static void task_prepare_stack(struct task_struct *t, void (*entry)(void *), void *arg,
+			       size_t reserve)
 {
 	struct fork_frame *frame;
 
-	frame = (struct fork_frame *)((char *)t->stack + t->stack_size) - 1;
+	frame = (struct fork_frame *)((char *)t->stack + t->stack_size - reserve) - 1;
 	memset(frame, 0, sizeof(*frame));
 	frame->rbx = (unsigned long)entry;
 	frame->r12 = (unsigned long)arg;
@@ -65,11 +69,16 @@ struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *ar
 	t->usage = 2; /* the scheduler's, and the creator's */
 	INIT_LIST_HEAD(&t->run_list);
 	strlcpy(t->comm, name, sizeof(t->comm));
-	task_prepare_stack(t, entry, arg);
+	task_prepare_stack(t, entry, arg, 0);
 	local_irq_save(flags);
 	t->pid = ++last_pid;
 	local_irq_restore(flags);
 	return t;
+}
+
+void task_reserve_pt_regs(struct task_struct *t, void (*entry)(void *), void *arg)
+{
+	task_prepare_stack(t, entry, arg, sizeof(struct pt_regs));
 }
 
 void task_list_add(struct task_struct *t)

@@ -7,6 +7,7 @@
 #define KEEL_SCHED_H
 
 #include <keel/list.h>
+#include <keel/mm_types.h> /* in full too, for the same reason */
 #include <keel/mutex.h> /* in full: symbol CRCs see task_struct the same everywhere */
 #include <keel/preempt.h>
 #include <keel/types.h>
@@ -38,6 +39,8 @@ struct thread_struct {
 };
 
 struct fs_struct;
+struct files_struct;     /* opaque outside kernel/process/files.c */
+struct process_waiter;   /* opaque outside kernel/process/process.c */
 
 struct task_struct {
 	struct thread_struct thread; /* first: __switch_to_asm finds sp at offset 0 */
@@ -70,6 +73,12 @@ struct task_struct {
 	unsigned long sigpending;
 	/* Root and working directory (<keel/fs.h>); NULL: the shared init_fs (every task today). */
 	struct fs_struct *fs;
+	/* Processes (docs/user.md); all NULL/0 for kernel threads. */
+	struct mm_struct *mm;          /* the user address space */
+	struct files_struct *files;    /* file descriptors */
+	unsigned long fsbase;          /* user FS base (arch_prctl ARCH_SET_FS), loaded on switch */
+	unsigned long clear_child_tid; /* set_tid_address(); recorded only */
+	struct process_waiter *exit_waiter; /* told when the process has exited */
 };
 
 extern struct task_struct *current_task;

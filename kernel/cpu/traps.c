@@ -1,0 +1,115 @@
+/*
+ * Exceptions that are not kernel bugs. A page fault on a user address inside a VMA maps a page
+ * (demand paging), from ring 3 or from a uaccess helper. Any other exception from ring 3 kills
+ * only the process, with the one line Linux prints (show_signal_msg / do_trap's "traps:"), and
+ * a fault in a uaccess helper resumes at its exception-table fixup. Everything else oopses.
+ */
+#include <keel/irqflags.h>
+#include <keel/mm_user.h>
+#include <keel/printk.h>
+#include <keel/process.h>
+#include <keel/sched.h>
+#include "cpu/cpu.h"
+#include "cpu/traps.h"
+
+#define PF_WRITE (1 << 1)
+#define PF_INSTR (1 << 4)
+#define VEC_DEVICE_NOT_AVAILABLE 7
+
+static unsigned long read_cr2(void)
+{
+	unsigned long v;
+
+	__asm__ __volatile__("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+/* Demand paging for the current process; true when the access can be retried. */
+static bool user_page_fault(struct pt_regs *regs, unsigned long addr)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (!mm || addr >= TASK_SIZE)
+		return false;
+	if (!user_mode(regs) && !search_exception_tables(regs->rip))
+		return false; /* the kernel touched user memory outside uaccess: a bug */
+	return handle_mm_fault(mm, addr, regs->error_code & PF_WRITE,
+			       regs->error_code & PF_INSTR) == 0;
+}
+
+static bool fixup_exception(struct pt_regs *regs)
+{
+	unsigned long fixup = search_exception_tables(regs->rip);
+
+	if (!fixup)
+		return false;
+	regs->rip = fixup;
+	return true;
+}
+
+static const char *trap_name(unsigned long v)
+{
+	switch (v) {
+	case VEC_DIVIDE_ERROR:
+		return "divide error";
+	case VEC_INVALID_OPCODE:
+		return "invalid opcode";
+	case VEC_GENERAL_PROTECTION:
+		return "general protection fault";
+	default:
+		return "exception";
+	}
+}
+
+static int trap_signal(unsigned long v)
+{
+	switch (v) {
+	case VEC_DIVIDE_ERROR:
+		return SIGFPE;
+	case VEC_INVALID_OPCODE:
+		return SIGILL;
+	case VEC_PAGE_FAULT:
+	case VEC_GENERAL_PROTECTION:
+		return SIGSEGV;
+	default:
+		return SIGBUS;
+	}
+}
+
+/* An exception in ring 3 ends the process: one line, then exit as killed by the signal. */
+static void __noreturn kill_on_user_exception(struct pt_regs *regs, unsigned long addr)
+{
+	struct task_struct *t = current;
+
+	if (regs->vector == VEC_PAGE_FAULT)
+		pr_info("%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", t->comm, t->pid,
+			addr, regs->rip, regs->rsp, regs->error_code);
+	else
+		pr_info("traps: %s[%d] %s ip:%lx sp:%lx error:%lx\n", t->comm, t->pid,
+			trap_name(regs->vector), regs->rip, regs->rsp, regs->error_code);
+	local_irq_enable(); /* ring 3 ran with interrupts on; exiting may sleep */
+	do_group_exit(trap_signal(regs->vector));
+}
+
+bool handle_exception(struct pt_regs *regs)
+{
+	unsigned long addr = regs->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+
+	if (regs->vector == VEC_PAGE_FAULT && user_page_fault(regs, addr))
+		return true;
+	if (user_mode(regs) && current->mm)
+		kill_on_user_exception(regs, addr);
+	if (regs->vector == VEC_PAGE_FAULT || regs->vector == VEC_GENERAL_PROTECTION)
+		return fixup_exception(regs);
+	return false;
+}
+
+void exit_to_user_mode(struct pt_regs *regs)
+{
+	int sig = current->mm ? process_fatal_signal(current) : 0;
+
+	if (sig) {
+		local_irq_enable();
+		do_group_exit(sig);
+	}
+}

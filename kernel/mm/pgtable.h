@@ -1,0 +1,34 @@
+/* Page-table entry bits and helpers shared by the kernel's tables (vmm.c) and user address
+ * spaces (user_pgtable.c). x86_64 4-level paging, as the SDM names the bits. */
+#ifndef KEEL_MM_PGTABLE_H
+#define KEEL_MM_PGTABLE_H
+
+#include <keel/types.h>
+
+#define PTE_PRESENT 0x1ULL
+#define PTE_WRITE 0x2ULL
+#define PTE_USER 0x4ULL
+#define PTE_PWT 0x8ULL
+#define PTE_PCD 0x10ULL
+#define PTE_LARGE 0x80ULL
+#define PTE_NX (1ULL << 63)
+#define PTE_ADDR 0x000ffffffffff000ULL
+
+/* The kernel's PML4 (direct-map address): user PML4s copy its upper half. */
+u64 *vmm_kernel_pgd(void);
+/* PTE_NX when EFER.NXE is on, else 0 (bit 63 is reserved then). */
+u64 vmm_nx_bit(void);
+
+struct mm_struct;
+/* user_pgtable.c: a user PML4 (kernel half copied), and its teardown (every table and page
+ * of the lower half, then the PML4). */
+u64 *user_pgd_alloc(void);
+void user_pgd_free(u64 *pgd);
+/* The page-table entry for va in mm (tables made when create); NULL if missing/no memory. */
+u64 *user_pte(struct mm_struct *mm, unsigned long va, bool create);
+/* Maps page (direct-map address) at va with the VMA flags' rights; -ENOMEM, -EEXIST. */
+int user_map_page(struct mm_struct *mm, unsigned long va, void *page, unsigned long vm_flags);
+/* Unmaps and frees the user pages in [start, end); page tables stay until teardown. */
+void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+
+#endif

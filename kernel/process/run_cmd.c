@@ -1,0 +1,70 @@
+/*
+ * The shell's `run PATH [ARGS...]`: runs a program as a process in the foreground and reports
+ * only an abnormal end (a non-zero exit status, or the signal that killed it), as a Unix
+ * shell's $? would show. Also process_init(), which sets up processes at boot.
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/process.h>
+#include <keel/shell.h>
+#include "process/process_init.h"
+
+/* The environment every program gets (no shell variables exist yet). */
+static char *const default_envp[] = { "HOME=/", "PATH=/bin:/usr/test", "TERM=linux", NULL };
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGILL:
+		return "SIGILL";
+	case SIGTRAP:
+		return "SIGTRAP";
+	case SIGBUS:
+		return "SIGBUS";
+	case SIGFPE:
+		return "SIGFPE";
+	case SIGKILL:
+		return "SIGKILL";
+	case SIGSEGV:
+		return "SIGSEGV";
+	default:
+		return "?";
+	}
+}
+
+static const struct shell_command run_command;
+
+/* Raw arguments (a program's options are its own), so the word count is checked here. */
+static int cmd_run(int argc, char **argv)
+{
+	int status = 0, err;
+
+	if (argc < 2)
+		return shell_usage(&run_command);
+	err = process_run(argv[1], argv + 1, default_envp, &status);
+	if (err)
+		return err;
+	if (WIFSIGNALED_STATUS(status)) {
+		console_printf("run: %s killed by signal %d (%s)\n", argv[1],
+			       WTERMSIG_STATUS(status), signal_name(WTERMSIG_STATUS(status)));
+		return 1;
+	}
+	if (WEXITSTATUS_STATUS(status)) {
+		console_printf("run: %s exited with status %d\n", argv[1],
+			       WEXITSTATUS_STATUS(status));
+		return 1;
+	}
+	return 0;
+}
+
+static const struct shell_command run_command = {
+	"run", "run <path> [args]...", "run a program as a user process", cmd_run,
+	SHELL_CMD_RAW_ARGS, NULL,
+};
+
+void process_init(void)
+{
+	shell_register_command(&run_command);
+}

@@ -1,0 +1,132 @@
+/*
+ * The small system calls: exit, ids, memory (brk, mmap, munmap), TLS (arch_prctl), uname,
+ * and the signal calls that are stubs in this slice (no signal handlers exist yet: they
+ * succeed and report an empty old state, enough for musl's start-up and exit paths).
+ */
+#include <keel/errno.h>
+#include <keel/mm_user.h>
+#include <keel/process.h>
+#include <keel/string.h>
+#include <keel/uaccess.h>
+#include "cpu/cpu.h"
+#include "init/version.h"
+#include "mm/pgtable.h"
+#include "process/syscalls.h"
+
+#define MADV_DONTNEED 4
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define UTS_LEN 65
+#define KERNEL_SIGSET_SIZE 8
+#define SIGACTION_SIZE 32 /* struct sigaction as the x86_64 kernel sees it */
+
+long sys_exit(unsigned long code)
+{
+	do_group_exit(W_EXITCODE(code, 0));
+}
+
+long sys_exit_group(unsigned long code)
+{
+	do_group_exit(W_EXITCODE(code, 0));
+}
+
+long sys_getpid(void) { return current->pid; }
+long sys_getuid(void) { return 0; }
+
+long sys_brk(unsigned long brk)
+{
+	return mm_brk(current->mm, brk);
+}
+
+long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+	      unsigned long fd, unsigned long off)
+{
+	if (off & (PAGE_SIZE - 1))
+		return -EINVAL;
+	return mm_mmap_anon(current->mm, addr, len, prot, flags);
+}
+
+long sys_munmap(unsigned long addr, unsigned long len)
+{
+	if ((addr & (PAGE_SIZE - 1)) || !len || len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -EINVAL;
+	return mm_remove_range(current->mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+}
+
+/* Advice only, except MADV_DONTNEED: its pages must read as zero again, so they go and
+ * demand paging brings fresh ones. */
+long sys_madvise(unsigned long addr, unsigned long len, unsigned long advice)
+{
+	if ((addr & (PAGE_SIZE - 1)) || len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -EINVAL;
+	if (advice == MADV_DONTNEED)
+		user_unmap_range(current->mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+	return 0;
+}
+
+long sys_arch_prctl(unsigned long code, unsigned long addr)
+{
+	switch (code) {
+	case ARCH_SET_FS:
+		if (addr >= TASK_SIZE)
+			return -EPERM; /* as Linux: no kernel or non-canonical TLS base */
+		current->fsbase = addr;
+		wrmsr(MSR_FS_BASE, addr);
+		return 0;
+	case ARCH_GET_FS:
+		if (copy_to_user((void __user *)addr, &current->fsbase, sizeof(unsigned long)))
+			return -EFAULT;
+		return 0;
+	default:
+		return -EINVAL; /* ARCH_SET_GS and the rest: not in this slice */
+	}
+}
+
+long sys_set_tid_address(unsigned long tidptr)
+{
+	current->clear_child_tid = tidptr; /* no threads yet: nothing uses it at exit */
+	return current->pid;
+}
+
+struct new_utsname {
+	char sysname[UTS_LEN], nodename[UTS_LEN], release[UTS_LEN], version[UTS_LEN],
+		machine[UTS_LEN], domainname[UTS_LEN];
+};
+
+long sys_uname(unsigned long buf)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Keel", UTS_LEN);
+	strlcpy(u.nodename, "keel", UTS_LEN);
+	strlcpy(u.release, KEEL_VERSION, UTS_LEN);
+	strlcpy(u.version, "#1", UTS_LEN);
+	strlcpy(u.machine, "x86_64", UTS_LEN);
+	strlcpy(u.domainname, "(none)", UTS_LEN);
+	if (copy_to_user((void __user *)buf, &u, sizeof(u)))
+		return -EFAULT;
+	return 0;
+}
+
+/* STUB (docs/user.md): no handlers are installed; the old action reads as SIG_DFL. */
+long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
+		      unsigned long sigsetsize)
+{
+	if (sigsetsize != KERNEL_SIGSET_SIZE || sig == 0 || sig > 64)
+		return -EINVAL;
+	if (oact && clear_user((void __user *)oact, SIGACTION_SIZE))
+		return -EFAULT;
+	return 0;
+}
+
+/* STUB (docs/user.md): the mask is not kept; the old mask reads as empty. */
+long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
+			unsigned long sigsetsize)
+{
+	if (sigsetsize != KERNEL_SIGSET_SIZE)
+		return -EINVAL;
+	if (oset && clear_user((void __user *)oset, KERNEL_SIGSET_SIZE))
+		return -EFAULT;
+	return 0;
+}
