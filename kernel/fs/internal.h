@@ -46,12 +46,18 @@ int path_buf_finish(char *buf, size_t size, size_t pos);
 int mount_root(const char *type);
 
 /* super.c */
+/* The block device a mount names ("/dev/hda1" or "hda1"), with a reference (blkdev_put).
+ * 0, -ENODEV, -ENOTBLK or the path lookup's error. */
+int mount_get_bdev(const char *dev_name, struct block_device **bdev);
 struct dentry *vfs_kern_mount_type(struct file_system_type *type, int flags,
 				   const char *dev_name, void *data);
 void deactivate_super(struct super_block *sb);
 int sync_filesystem(struct super_block *sb);
 /* Calls fn for every superblock (sb_lock held); the first nonzero result, all still called. */
 int super_for_each(int (*fn)(struct super_block *sb));
+
+/* fs_probe.c: the filesystem type a device's magic numbers name ("vfat"), or NULL. Sleeps. */
+const char *fs_probe_type(const char *dev_name);
 
 /* dcache.c */
 bool is_subdir(struct dentry *d, struct dentry *ancestor);

@@ -217,9 +217,15 @@ static struct dentry *mount_fs(const char *type, const char *dev_name, int flags
 	struct probe p = { .dev_name = dev_name, .flags = flags, .data = data };
 	struct dentry *root;
 
-	if (!type)
-		return probe_mount(&p, &t);
-	t = get_fs_type(type);
+	if (!type) {
+		/* the superblock names the type, whose module then loads as with -t */
+		type = fs_probe_type(dev_name);
+		t = type ? get_fs_type(type) : NULL;
+		if (!t)
+			return probe_mount(&p, &t);
+	} else {
+		t = get_fs_type(type);
+	}
 	if (!t)
 		return ERR_PTR(-ENODEV);
 	root = t->mount(t, flags, dev_name, data);

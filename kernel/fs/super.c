@@ -158,7 +158,7 @@ static bool bdev_in_use(struct block_device *bdev)
  * or a bare device name ("hda1", what lsblk shows). 0 with a reference in *bdev; -ENODEV,
  * -ENOTBLK (a path to something else) or the path lookup's error.
  */
-static int mount_get_bdev(const char *dev_name, struct block_device **bdev)
+int mount_get_bdev(const char *dev_name, struct block_device **bdev)
 {
 	dev_t dev;
 	int ret;

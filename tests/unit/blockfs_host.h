@@ -13,7 +13,7 @@
  *   host_disk_detach();                    drops fake0's cache; image holds what was written
  *   host_module_unload();
  */
-/* UNIT_SOURCES: kernel/fs/dcache.c kernel/fs/inode.c kernel/fs/namei.c kernel/fs/namei_ops.c kernel/fs/rename.c kernel/fs/open.c kernel/fs/read_write.c kernel/fs/readdir.c kernel/fs/stat.c kernel/fs/libfs.c kernel/fs/ramfs.c kernel/fs/super.c kernel/fs/namespace.c kernel/fs/filesystems.c kernel/fs/rootfs.c kernel/fs/generic_file.c kernel/fs/mpage.c kernel/mm/filemap.c kernel/mm/filemap_rw.c kernel/mm/cache_pool.c kernel/mm/page-writeback.c kernel/block/buffer.c kernel/block/bdev_cache.c */
+/* UNIT_SOURCES: kernel/fs/dcache.c kernel/fs/inode.c kernel/fs/namei.c kernel/fs/namei_ops.c kernel/fs/rename.c kernel/fs/open.c kernel/fs/read_write.c kernel/fs/readdir.c kernel/fs/stat.c kernel/fs/libfs.c kernel/fs/ramfs.c kernel/fs/super.c kernel/fs/namespace.c kernel/fs/filesystems.c kernel/fs/rootfs.c kernel/fs/fs_probe.c kernel/fs/generic_file.c kernel/fs/mpage.c kernel/mm/filemap.c kernel/mm/filemap_rw.c kernel/mm/cache_pool.c kernel/mm/page-writeback.c kernel/block/buffer.c kernel/block/bdev_cache.c */
 #ifndef KEEL_TESTS_BLOCKFS_HOST_H
 #define KEEL_TESTS_BLOCKFS_HOST_H
 
