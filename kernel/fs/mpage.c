@@ -110,39 +110,6 @@ static int read_blocks(struct inode *inode, u64 first, unsigned int nblocks, u8 
 	return 0;
 }
 
-int block_read_full_page(struct address_space *m, struct cache_page *page,
-			 get_block_t get_block)
-{
-	u64 first;
-	unsigned int nr;
-	int err = page_blocks(m->host, page, &first, &nr);
-
-	return err ? err : read_blocks(m->host, first, nr, page->data, get_block);
-}
-EXPORT_SYMBOL_GPL(block_read_full_page);
-
-int block_readahead(struct address_space *m, struct cache_page **pages, unsigned int nr,
-		    get_block_t get_block)
-{
-	unsigned int per_page;
-	u64 first;
-	u8 *bounce;
-	int err = page_blocks(m->host, pages[0], &first, &per_page);
-
-	if (err)
-		return err;
-	/* one buffer for the whole range, so runs cross page boundaries in one request */
-	bounce = kmalloc((size_t)nr * FS_PAGE_SIZE, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	err = read_blocks(m->host, first, nr * per_page, bounce, get_block);
-	for (unsigned int i = 0; !err && i < nr; i++)
-		memcpy(pages[i]->data, bounce + (size_t)i * FS_PAGE_SIZE, FS_PAGE_SIZE);
-	kfree(bounce);
-	return err;
-}
-EXPORT_SYMBOL_GPL(block_readahead);
-
 /* The device block of a page's block at iblock for writing; 0 keeps a zero block a hole. */
 static int map_for_write(struct inode *inode, u64 iblock, const u8 *data, u64 *blocknr,
 			 get_block_t get_block)
@@ -178,35 +145,61 @@ static int write_blocks(struct inode *inode, u64 first, unsigned int nblocks, u8
 	return err ? err : ret;
 }
 
+/*
+ * Moves nr pages of consecutive indexes to or from the device. Several pages go through one
+ * bounce buffer, so a run of blocks crossing page boundaries is one request.
+ */
+static int pages_io(struct address_space *m, struct cache_page **pages, unsigned int nr,
+		    get_block_t get_block, bool write)
+{
+	unsigned int per_page;
+	u64 first;
+	u8 *buf;
+	int err = page_blocks(m->host, pages[0], &first, &per_page);
+
+	if (err)
+		return err;
+	buf = nr == 1 ? pages[0]->data : kmalloc((size_t)nr * FS_PAGE_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (unsigned int i = 0; write && nr > 1 && i < nr; i++)
+		memcpy(buf + (size_t)i * FS_PAGE_SIZE, pages[i]->data, FS_PAGE_SIZE);
+	if (write)
+		err = write_blocks(m->host, first, nr * per_page, buf, get_block);
+	else
+		err = read_blocks(m->host, first, nr * per_page, buf, get_block);
+	for (unsigned int i = 0; !write && !err && nr > 1 && i < nr; i++)
+		memcpy(pages[i]->data, buf + (size_t)i * FS_PAGE_SIZE, FS_PAGE_SIZE);
+	if (nr > 1)
+		kfree(buf);
+	return err;
+}
+
+int block_read_full_page(struct address_space *m, struct cache_page *page,
+			 get_block_t get_block)
+{
+	return pages_io(m, &page, 1, get_block, false);
+}
+EXPORT_SYMBOL_GPL(block_read_full_page);
+
+int block_readahead(struct address_space *m, struct cache_page **pages, unsigned int nr,
+		    get_block_t get_block)
+{
+	return pages_io(m, pages, nr, get_block, false);
+}
+EXPORT_SYMBOL_GPL(block_readahead);
+
 int block_write_full_page(struct address_space *m, struct cache_page *page,
 			  get_block_t get_block)
 {
-	u64 first;
-	unsigned int nr;
-	int err = page_blocks(m->host, page, &first, &nr);
-
-	return err ? err : write_blocks(m->host, first, nr, page->data, get_block);
+	return pages_io(m, &page, 1, get_block, true);
 }
 EXPORT_SYMBOL_GPL(block_write_full_page);
 
 int block_writepages(struct address_space *m, struct cache_page **pages, unsigned int nr,
 		     get_block_t get_block)
 {
-	unsigned int per_page;
-	u64 first;
-	u8 *bounce;
-	int err = page_blocks(m->host, pages[0], &first, &per_page);
-
-	if (err)
-		return err;
-	bounce = kmalloc((size_t)nr * FS_PAGE_SIZE, GFP_KERNEL);
-	if (!bounce)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < nr; i++)
-		memcpy(bounce + (size_t)i * FS_PAGE_SIZE, pages[i]->data, FS_PAGE_SIZE);
-	err = write_blocks(m->host, first, nr * per_page, bounce, get_block);
-	kfree(bounce);
-	return err;
+	return pages_io(m, pages, nr, get_block, true);
 }
 EXPORT_SYMBOL_GPL(block_writepages);
 
