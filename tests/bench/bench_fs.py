@@ -21,7 +21,7 @@ COMMAND_TIMEOUT = 900
 KEEL_REAL = re.compile(r"^real (\d+\.\d+) s$", re.M)
 # busybox time: "real\t0m 1.23s"
 LINUX_REAL = re.compile(r"^real\s+(?:(\d+)h\s*)?(\d+)m\s*(\d+\.\d+)s$", re.M)
-FILESYSTEMS = (("vfat", ["mkfs.fat", "-F", "32"]), ("ext2", ["mke2fs", "-q", "-t", "ext2",
+FILESYSTEMS = (("vfat", ["mkfs.fat", "-F", "32"]), ("ext2", ["mke2fs", "-q", "-F", "-t", "ext2",
                                                               "-b", "4096"]))
 
 
