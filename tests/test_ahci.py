@@ -91,6 +91,20 @@ def host_crc(data, start, count, sector=SECTOR):
     return zlib.crc32(data[start * sector:(start + count) * sector])
 
 
+def test_uefi_boot(boot_machine, default_iso, images, tmp_path):
+    """OVMF on q35: the firmware leaves the HBA differently; the HBA reset makes it alike."""
+    disk = tmp_path / "disk.img"
+    disk.write_bytes(images["bytes"]["sda"])
+    m = boot_machine(default_iso, mode="uefi-cd", machine="q35",
+                     extra_args=["-drive", f"if=none,id=d0,format=raw,file={disk}",
+                                 "-device", "ide-hd,drive=d0,bus=ide.4"])
+    listing = m.run("ahci")
+    assert re.search(r"(?m)^\s+4 \S+ Gb/s disk\s+sda\s+QEMU", listing), listing
+    assert re.search(r"(?m)^\s+2 \S+ Gb/s cdrom\s+sr0\s+QEMU", listing), listing
+    data = images["bytes"]["sda"]
+    assert guest_crc(m, "blk read sda 100 700") == host_crc(data, 100, 700)
+
+
 def test_detected_and_numbered(q35):
     assert re.search(r"ahci: 0000:00:1f\.2: AHCI 1\.0, 6 ports", q35.boot_text)
     listing = q35.run("ahci")
@@ -171,6 +185,20 @@ def test_rmmod_and_modprobe(q35, images):
     assert {"sda", "sdb", "sdb1", "sr0", "sr1"} <= set(q35.run("ls /dev").split())
     data = images["bytes"]["sdb"]
     assert guest_crc(q35, "blk read sdb 300 500") == host_crc(data, 300, 500)
+
+
+def test_polling_without_the_interrupt(q35, images):
+    q35.run("rmmod ahci")
+    out = q35.run("modprobe ahci polling=1")
+    assert "polling=1: commands complete by polling" in out, out
+    listing = q35.run("ahci")
+    assert re.search(r"0 interrupts on IRQ \d+ \(polling\)", listing), listing
+    data = images["bytes"]["sdb"]
+    for start, count in ((0, 1), (250, 300)):
+        assert guest_crc(q35, f"blk read sdb {start} {count}") == host_crc(data, start, count)
+    q35.run("rmmod ahci")
+    q35.run("modprobe ahci")
+    assert "(polling)" not in q35.run("ahci")
 
 
 def test_writes_reach_the_images(q35, images):

@@ -129,7 +129,7 @@ enum ahci_wait_result { AHCI_DONE, AHCI_FAILED, AHCI_TIMEOUT };
 
 static void ahci_note_polling(struct ahci_port_priv *pp)
 {
-	if (pp->host->polling_logged)
+	if (pp->host->polling_logged || !pp->host->irq_requested)
 		return;
 	pp->host->polling_logged = true;
 	pr_warn("ahci: %s: no interrupt from IRQ %u, completing commands by polling\n", pp->name,
@@ -186,6 +186,7 @@ static int ahci_issue(struct ahci_port_priv *pp, struct ahci_qc *qc, u64 addr)
 	if (ret)
 		return ret;
 	reinit_completion(&pp->done);
+	port_writel(pp, PORT_IRQ_STAT, ~0u); /* polled, nobody else clears it */
 	pp->irq_stat = 0;
 	wmb(); /* the table and header are in memory before the HBA fetches them */
 	port_writel(pp, PORT_CMD_ISSUE, 1);

@@ -20,6 +20,10 @@
 #define AHCI_HBA_RESET_MS 1000
 #define AHCI_NR_IRQS 16 /* the 8259's lines: without an IO-APIC, INTx lands on one of them */
 
+static bool ahci_polling;
+module_param_named(polling, ahci_polling, bool, 0444);
+MODULE_PARM_DESC(polling, "Complete commands by polling, without the interrupt (default 0)");
+
 static struct ahci_host *ahci_hosts;
 static unsigned int ahci_next_disk, ahci_next_cd;
 
@@ -186,6 +190,10 @@ static void ahci_request_irq(struct ahci_host *host)
 	int ret;
 
 	host->irq = pdev->irq;
+	if (ahci_polling) {
+		pr_info("ahci: %s: polling=1: commands complete by polling\n", pci_name(pdev));
+		return;
+	}
 	if (!pdev->pin || !pdev->irq || pdev->irq >= AHCI_NR_IRQS) {
 		pr_warn("ahci: %s: no usable interrupt line (%u), polling\n", pci_name(pdev),
 			pdev->irq);
@@ -214,7 +222,9 @@ static int ahci_host_init(struct ahci_host *host)
 		host->cap & HOST_CAP_S64A ? "64-bit" : "32-bit");
 	ahci_request_irq(host);
 	host_writel(host, HOST_IRQ_STAT, ~0u);
-	host_writel(host, HOST_CTL, HOST_AHCI_EN | HOST_IRQ_EN);
+	/* Without a handler the HBA keeps its interrupt to itself: a shared line stays quiet. */
+	if (host->irq_requested)
+		host_writel(host, HOST_CTL, HOST_AHCI_EN | HOST_IRQ_EN);
 	return 0;
 }
 
