@@ -105,6 +105,22 @@ def test_uefi_boot(boot_machine, default_iso, images, tmp_path):
     assert guest_crc(m, "blk read sda 100 700") == host_crc(data, 100, 700)
 
 
+def test_timeout_resets_the_port(boot_machine, default_iso, images, tmp_path):
+    """QEMU's I/O throttling (8 KiB/s) makes a 64 KiB read outlast the 5 s command timeout:
+    one line, COMRESET, -EIO; once the throttle's debt is paid, reads work again."""
+    disk = tmp_path / "slow.img"
+    disk.write_bytes(images["bytes"]["sda"])
+    m = boot_machine(default_iso, machine="q35",
+                     extra_args=["-drive", f"if=none,id=d0,format=raw,file={disk},"
+                                 "throttling.bps-read=8192", "-device", "ide-hd,drive=d0,bus=ide.0"])
+    out = m.run("blk read sda 0 512", timeout=120)  # 64 KiB chunks; the first is a burst
+    assert re.search(r"ahci: sda: READ DMA EXT lba \d+ timed out \(5000 ms\)", out), out
+    assert "Input/output error" in out
+    m.run("sleep 15", timeout=60)
+    data = images["bytes"]["sda"]
+    assert guest_crc(m, "blk read sda 100 8") == host_crc(data, 100, 8)
+
+
 def test_detected_and_numbered(q35):
     assert re.search(r"ahci: 0000:00:1f\.2: AHCI 1\.0, 6 ports", q35.boot_text)
     listing = q35.run("ahci")

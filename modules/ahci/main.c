@@ -136,6 +136,23 @@ static void ahci_port_delete(struct ahci_port_priv *pp)
 	kfree(pp);
 }
 
+/* Stops what firmware left running and starts the port: 0, or -errno with a line unless the
+ * port is simply empty. */
+static int ahci_port_link_up(struct ahci_port_priv *pp)
+{
+	int ret = ahci_port_stop(pp);
+
+	if (ret) {
+		pr_err("ahci: port %d: command engine does not stop, skipped\n", pp->index);
+		return ret;
+	}
+	ret = ahci_port_start(pp);
+	if (ret && ret != -ENODEV)
+		pr_err("ahci: port %d: device stays busy (PxTFD 0x%x), skipped\n", pp->index,
+		       readl((u8 *)pp->mmio + PORT_TFDATA));
+	return ret;
+}
+
 /* Starts port index; registers what answers on it. Ports without a device are let go. */
 static void ahci_port_bring_up(struct ahci_host *host, int index)
 {
@@ -147,7 +164,7 @@ static void ahci_port_bring_up(struct ahci_host *host, int index)
 		return;
 	}
 	host->ports[index] = pp;
-	if (ahci_port_stop(pp) || ahci_port_start(pp))
+	if (ahci_port_link_up(pp))
 		goto out_delete;
 	pp->class = ahci_port_classify(pp);
 	if (pp->class == AHCI_DEV_NONE)
