@@ -20,6 +20,7 @@ import zlib
 import pytest
 
 from conftest import SharedMachine, shared_machine_fixture
+from atadev import make_iso
 from fatimg import make_disk, make_partition, put_tree
 from test_ata import xorshift_pattern
 
@@ -168,10 +169,17 @@ def test_boot_cd_through_atapi(q35, default_iso, tmp_path):
     assert q35.run("umount /mnt/cd").strip() == ""
 
 
-def test_empty_cd_drive(q35):
+def test_empty_cd_drive_then_a_medium(q35, tmp_path):
     out = q35.run("blk read sr1 0 1")
     assert "sr1: No medium found" in out
     assert "sr1" not in q35.run("cat /proc/partitions")
+    iso = make_iso(tmp_path / "inserted.iso", 300 * 1024)
+    q35.qmp().execute("blockdev-change-medium", device="cd1", filename=str(iso), format="raw",
+                      **{"read-only-mode": "read-only"})
+    data = iso.read_bytes()
+    sectors = len(data) // CD_SECTOR
+    out = q35.run(f"blk read sr1 0 {sectors}")  # opening revalidates: the new size
+    assert CRC.search(out) and int(CRC.search(out).group(1), 16) == zlib.crc32(data), out
 
 
 def test_failed_read_is_reported_and_the_port_recovers(q35, images):

@@ -6,6 +6,7 @@
  * fails with -ENOMEDIUM (the block layer checks no_medium).
  */
 #include <keel/ata_id.h>
+#include <keel/delay.h>
 #include <keel/errno.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -21,7 +22,9 @@
 #define SENSE_LEN 18
 #define ATAPI_DMA 0x01 /* feature bit: the data phase is DMA */
 #define ATAPI_MAX_SECTORS 32 /* 64 KiB per READ(10): well within a PRDT or the bounce buffer */
-#define ATAPI_TUR_TRIES 3
+#define ATAPI_TUR_TRIES 6
+#define ASC_BECOMING_READY 0x04
+#define ATAPI_BECOMING_READY_MS 100
 
 /* One PACKET command; the caller holds the lock. buf receives up to bytes (DMA, read). */
 static int atapi_exec(struct ahci_port_priv *pp, const u8 *cdb, void *buf, u32 bytes,
@@ -57,23 +60,36 @@ static void atapi_request_sense(struct ahci_port_priv *pp)
 	kfree(sense);
 }
 
-/* TEST UNIT READY, retried past unit attentions (a new medium): 0 ready, -ENOMEDIUM, -EIO. */
+/*
+ * TEST UNIT READY until the answer settles: 0 ready, -ENOMEDIUM, -EIO. Unit attentions (a new
+ * medium, a reset) are consumed and noted; "medium not present" counts only when said twice in
+ * a row, as QEMU says it once right after a change, before the unit attention (ata.ko's rule).
+ */
 static int atapi_test_unit_ready(struct ahci_port_priv *pp)
 {
 	u8 cdb[12] = { SCSI_TEST_UNIT_READY };
+	bool absent = false;
 
 	for (int i = 0; i < ATAPI_TUR_TRIES; i++) {
 		if (!atapi_exec(pp, cdb, NULL, 0, "TEST UNIT READY", 0, true))
 			return 0;
 		atapi_request_sense(pp);
-		if (pp->sense_key == SENSE_UNIT_ATTENTION) {
-			pp->cd_changed = true;
+		if (pp->sense_key == SENSE_NOT_READY && pp->asc == ASC_MEDIUM_NOT_PRESENT) {
+			if (absent)
+				return -ENOMEDIUM;
+			absent = true;
 			continue;
 		}
-		if (pp->sense_key == SENSE_NOT_READY && pp->asc == ASC_MEDIUM_NOT_PRESENT)
-			return -ENOMEDIUM;
-		return -EIO;
+		absent = false;
+		if (pp->sense_key == SENSE_UNIT_ATTENTION)
+			pp->cd_changed = true;
+		else if (pp->sense_key == SENSE_NOT_READY && pp->asc == ASC_BECOMING_READY)
+			msleep(ATAPI_BECOMING_READY_MS);
+		else
+			break;
 	}
+	pr_err("ahci: %s: TEST UNIT READY failed: sense key 0x%x asc 0x%02x\n", pp->name,
+	       pp->sense_key, pp->asc);
 	return -EIO;
 }
 
