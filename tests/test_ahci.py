@@ -150,6 +150,16 @@ def test_read_crcs(q35, images, dev):
             host_crc(data, start, count), (dev, start, count)
 
 
+def test_one_8mib_request(q35, images):
+    """`ahci read` hands the driver 8 MiB in one contiguous buffer: one command, two PRDs."""
+    crc = host_crc(images["bytes"]["sdb"], 0, 16384)
+    out = q35.run("ahci read sdb 0 16384", timeout=120)
+    assert f"sdb: 16384 sectors at 0 in 1 command(s): crc32 0x{crc:08x}" in out, out
+    out = q35.run("ahci read sdb 100 9000", timeout=120)
+    assert f"crc32 0x{host_crc(images['bytes']['sdb'], 100, 9000):08x}" in out, out
+    assert "no AHCI disk" in q35.run("ahci read sr0 0 1")
+
+
 def test_boot_cd_through_atapi(q35, default_iso, tmp_path):
     iso = default_iso.read_bytes()
     sectors = len(iso) // CD_SECTOR

@@ -200,6 +200,7 @@ struct ahci_port_priv {
 	struct completion done; /* completed by the IRQ handler on each port interrupt */
 	volatile u32 irq_stat;  /* PxIS bits the handler saw (and cleared) */
 	unsigned long irq_count;
+	unsigned long cmd_count; /* commands issued */
 	bool started, lba48, cd_changed;
 	u8 sense_key, asc;
 	struct block_device bdev;

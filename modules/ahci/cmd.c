@@ -188,6 +188,7 @@ static int ahci_issue(struct ahci_port_priv *pp, struct ahci_qc *qc, u64 addr)
 	reinit_completion(&pp->done);
 	port_writel(pp, PORT_IRQ_STAT, ~0u); /* polled, nobody else clears it */
 	pp->irq_stat = 0;
+	pp->cmd_count++;
 	wmb(); /* the table and header are in memory before the HBA fetches them */
 	port_writel(pp, PORT_CMD_ISSUE, 1);
 	r = ahci_wait(pp, qc->timeout_ms);
