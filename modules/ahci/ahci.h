@@ -74,9 +74,13 @@ struct pci_dev;
 #define PORT_IRQ_TF_ERR (1u << 30)
 #define PORT_IRQ_FATAL (PORT_IRQ_TF_ERR | PORT_IRQ_HBUS_ERR | PORT_IRQ_HBUS_DATA_ERR | \
 			PORT_IRQ_IF_ERR)
-#define PORT_IRQ_DEFAULT (PORT_IRQ_FATAL | PORT_IRQ_IF_NONFATAL | PORT_IRQ_PHYRDY |    \
-			  PORT_IRQ_CONNECT | PORT_IRQ_UNK_FIS | PORT_IRQ_SDB_FIS |         \
-			  PORT_IRQ_DMAS_FIS | PORT_IRQ_PIOS_FIS | PORT_IRQ_D2H_REG_FIS)
+/*
+ * The interrupts a port raises. Not PCS/PRCS (hot plug, not handled yet): those mirror PxSERR
+ * bits and stay set until PxSERR is cleared, which would hold the level-triggered line.
+ */
+#define PORT_IRQ_DEFAULT (PORT_IRQ_FATAL | PORT_IRQ_IF_NONFATAL | PORT_IRQ_UNK_FIS |       \
+			  PORT_IRQ_SDB_FIS | PORT_IRQ_DMAS_FIS | PORT_IRQ_PIOS_FIS |       \
+			  PORT_IRQ_D2H_REG_FIS)
 
 /* PxSSTS: DET (3: device present, phy up) and SPD (1, 2, 3: 1.5, 3, 6 Gb/s). */
 #define SSTS_DET(s) ((s) & 0xf)
@@ -134,8 +138,8 @@ struct ahci_sg {
 
 /*
  * The command table: the command FIS, the ATAPI command (CDB), then the PRDT. 56 entries make
- * it 1 KiB; a command moves at most AHCI_MAX_BYTES (8 MiB: two PRDs of a contiguous buffer, or
- * one per page of a scattered one needs the bounce buffer, see cmd.c).
+ * it 1 KiB. A command moves at most AHCI_MAX_BYTES (8 MiB, two PRDs): buffers are physically
+ * contiguous (direct map, kernel image) or go through the bounce buffer, see cmd.c.
  */
 #define AHCI_MAX_SG 56
 #define AHCI_MAX_BYTES (8u << 20)

@@ -8,6 +8,7 @@
 #include <keel/delay.h>
 #include <keel/errno.h>
 #include <keel/io.h>
+#include <keel/irqflags.h>
 #include <keel/jiffies.h>
 #include <keel/module.h>
 #include <keel/pci.h>
@@ -128,10 +129,15 @@ static struct ahci_port_priv *ahci_port_new(struct ahci_host *host, int index)
 
 static void ahci_port_delete(struct ahci_port_priv *pp)
 {
+	unsigned long flags;
+
 	writel(0, (u8 *)pp->mmio + PORT_IRQ_MASK);
 	if (ahci_port_stop(pp))
 		pr_warn("ahci: %s: port %d did not stop\n", pp->name, pp->index);
+	/* Not while the interrupt handler may be looking at it (uniprocessor: irqs off). */
+	local_irq_save(flags);
 	pp->host->ports[pp->index] = NULL;
+	local_irq_restore(flags);
 	ahci_port_free(pp);
 	kfree(pp);
 }
