@@ -113,7 +113,8 @@ def test_timeout_resets_the_port(boot_machine, default_iso, images, tmp_path):
     disk.write_bytes(images["bytes"]["sda"])
     m = boot_machine(default_iso, machine="q35",
                      extra_args=["-drive", f"if=none,id=d0,format=raw,file={disk},"
-                                 "throttling.bps-read=8192", "-device", "ide-hd,drive=d0,bus=ide.0"])
+                                 "throttling.bps-read=8192",
+                                 "-device", "ide-hd,drive=d0,bus=ide.0"])
     out = m.run("blk read sda 0 512", timeout=120)  # 64 KiB chunks; the first is a burst
     assert re.search(r"ahci: sda: READ DMA EXT lba \d+ timed out \(5000 ms\)", out), out
     assert "Input/output error" in out
