@@ -171,6 +171,7 @@ def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine.run("rmmod pcitest")  # autoloaded or not: it must go before pci can
     machine.run("rmmod serial")  # loaded at boot, a PCI driver too
     machine.run("rmmod ata")     # so must ata.ko, autoloaded for the PIIX IDE function
+    machine.run("rmmod ahci")    # and ahci.ko, autoloaded for the -device ahci controller
     machine.run("rmmod pci")
     assert "command not found" in machine.run("lspci").lower()
     machine.run("modprobe pci")
@@ -197,9 +198,11 @@ def test_driver_autoloaded_at_boot(default_iso, boot_machine):
     for name in ("0000:00:03.0", "0000:01:01.0"):
         assert f"pcitest: probe {name} (8086:100e)" in log, log[-3000:]
     lsmod = machine.run("lsmod")
-    # serial.ko (loaded at boot) and ata.ko (autoloaded for the PIIX IDE function) use pci too.
-    users = re.search(r"^pci\s+\d+\s+3 (\S+)$", lsmod, re.M)
-    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata"}, lsmod
+    # serial.ko (loaded at boot), ata.ko (autoloaded for the PIIX IDE function) and ahci.ko
+    # (for the AHCI controller) use pci too.
+    users = re.search(r"^pci\s+\d+\s+4 (\S+)$", lsmod, re.M)
+    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata", "ahci"}, \
+        lsmod
     refused = machine.run("rmmod pci")
     assert "rmmod: pci is in use by: " in refused, refused
     assert "pci " in machine.run("lsmod")
