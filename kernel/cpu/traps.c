@@ -11,6 +11,7 @@
 #include <keel/sched.h>
 #include "cpu/cpu.h"
 #include "cpu/traps.h"
+#include "process/process_tree.h"
 
 #define PF_WRITE (1 << 1)
 #define PF_INSTR (1 << 4)
@@ -106,10 +107,9 @@ bool handle_exception(struct pt_regs *regs)
 
 void exit_to_user_mode(struct pt_regs *regs)
 {
-	int sig = current->mm ? process_fatal_signal(current) : 0;
-
-	if (sig) {
-		local_irq_enable();
-		do_group_exit(sig);
+	if (current->mm && signal_pending(current)) {
+		local_irq_enable(); /* acting on a signal may exit, which may sleep */
+		do_signal(regs);
+		local_irq_disable();
 	}
 }

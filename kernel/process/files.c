@@ -52,6 +52,22 @@ void exit_files(struct task_struct *t)
 	kfree(files);
 }
 
+int copy_files(struct task_struct *t)
+{
+	struct files_struct *old = current->files;
+
+	if (!old)
+		return 0;
+	t->files = kmalloc(sizeof(*t->files), GFP_KERNEL);
+	if (!t->files)
+		return -ENOMEM;
+	*t->files = *old;
+	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
+		if (t->files->fd[i].file)
+			get_file(t->files->fd[i].file); /* the child's fd is a new reference */
+	return 0;
+}
+
 static struct fd_slot *fd_lookup(unsigned long fd)
 {
 	struct fd_slot *s;

@@ -34,6 +34,11 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 	{                                                                                   \
 		return name(r->rdi, r->rsi, r->rdx, r->r10);                                \
 	}
+#define WRAP5(name)                                                                         \
+	static long __x64_##name(const struct pt_regs *r)                                   \
+	{                                                                                   \
+		return name(r->rdi, r->rsi, r->rdx, r->r10, r->r8);                         \
+	}
 #define WRAP6(name)                                                                         \
 	static long __x64_##name(const struct pt_regs *r)                                   \
 	{                                                                                   \
@@ -59,6 +64,18 @@ WRAP0(sys_getuid)
 WRAP2(sys_arch_prctl)
 WRAP1(sys_set_tid_address)
 WRAP1(sys_exit_group)
+WRAP0(sys_fork)
+WRAP0(sys_vfork)
+WRAP5(sys_clone)
+WRAP3(sys_execve)
+WRAP4(sys_wait4)
+WRAP2(sys_kill)
+WRAP0(sys_getppid)
+WRAP0(sys_getpgrp)
+WRAP1(sys_getpgid)
+WRAP1(sys_getsid)
+WRAP0(sys_setsid)
+WRAP2(sys_setpgid)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[0] = __x64_sys_read,
@@ -84,6 +101,19 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[186] = __x64_sys_getpid, /* gettid: one thread per process */
 	[218] = __x64_sys_set_tid_address,
 	[231] = __x64_sys_exit_group,
+	/* processes and signals (fork.c, exit.c, signal.c) */
+	[56] = __x64_sys_clone,
+	[57] = __x64_sys_fork,
+	[58] = __x64_sys_vfork,
+	[59] = __x64_sys_execve,
+	[61] = __x64_sys_wait4,
+	[62] = __x64_sys_kill,
+	[109] = __x64_sys_setpgid,
+	[110] = __x64_sys_getppid,
+	[111] = __x64_sys_getpgrp,
+	[112] = __x64_sys_setsid,
+	[121] = __x64_sys_getpgid,
+	[124] = __x64_sys_getsid,
 };
 
 static unsigned long logged[LOGGED_MAX / (8 * sizeof(unsigned long))];

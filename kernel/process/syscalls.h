@@ -38,4 +38,20 @@ long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset
 			unsigned long sigsetsize);
 long sys_getuid(void);
 
+/* fork.c, execve.c, wait.c, pgrp.c, signal.c: processes and signals */
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(unsigned long clone_flags, unsigned long newsp, unsigned long parent_tid,
+	       unsigned long child_tid, unsigned long tls);
+long sys_execve(unsigned long filename, unsigned long argv, unsigned long envp);
+long sys_wait4(unsigned long pid, unsigned long stat_addr, unsigned long options,
+	       unsigned long ru);
+long sys_kill(unsigned long pid, unsigned long sig);
+long sys_getppid(void);
+long sys_getpgrp(void);
+long sys_getpgid(unsigned long pid);
+long sys_getsid(unsigned long pid);
+long sys_setsid(void);
+long sys_setpgid(unsigned long pid, unsigned long pgid);
+
 #endif

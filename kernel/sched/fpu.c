@@ -5,6 +5,7 @@
  * saved (FXSAVE) and the task's restored (FXRSTOR) or initialized. A task's 512-byte save area
  * is allocated on its first use.
  */
+#include <keel/errno.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -116,4 +117,22 @@ void fpu_init(void)
 	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4) : "memory");
 	fpu_trap_hook = fpu_trap;
 	stts(); /* nobody owns the FPU yet */
+}
+
+int fpu_copy(struct task_struct *dst, struct task_struct *src)
+{
+	unsigned long flags;
+
+	if (!src->fpu)
+		return 0;
+	dst->fpu = kmalloc(sizeof(*dst->fpu), GFP_KERNEL);
+	if (!dst->fpu)
+		return -ENOMEM;
+	local_irq_save(flags);
+	if (fpu_owner == src)
+		fxsave(src->fpu); /* the live registers are newer than the save area */
+	memcpy(dst->fpu, src->fpu, sizeof(*dst->fpu));
+	local_irq_restore(flags);
+	dst->flags |= PF_USED_FPU;
+	return 0;
 }
