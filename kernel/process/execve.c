@@ -12,6 +12,7 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
+#include "process/process_tree.h"
 #include "process/syscalls.h"
 
 #define PATH_MAX 4096
@@ -82,6 +83,7 @@ static long exec_copied(const char *path, struct user_strings *argv, struct user
 	if (err)
 		return err;
 	strlcpy(current->comm, base_name(path), sizeof(current->comm));
+	flush_signal_handlers(current); /* the old image's handlers are gone */
 	if (vfork) {
 		current->vfork_done = NULL; /* the parent's address space is its own again */
 		complete(vfork);

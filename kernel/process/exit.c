@@ -10,6 +10,7 @@
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include "process/process_tree.h"
+#include "process/signal_types.h"
 
 DEFINE_SPINLOCK(tasklist_lock);
 unsigned int nr_processes;
@@ -77,8 +78,27 @@ static void release_dead(struct list_head *dead)
 	}
 }
 
-/* Makes t a zombie with status and tells its parent; a kernel parent that is not waiting for
- * it (init adopting orphans) reaps it at once. */
+/* SIGCHLD's si_code for a wait status. */
+static int child_code(int status)
+{
+	if (!WIFSIGNALED_STATUS(status))
+		return CLD_EXITED;
+	return (status & WCOREFLAG) ? CLD_DUMPED : CLD_KILLED;
+}
+
+/* Whether the parent of t lets its zombie go at once: a kernel parent not waiting for it (init
+ * adopting orphans), or a process ignoring SIGCHLD or with SA_NOCLDWAIT (Linux's rule). */
+static bool parent_autoreaps(struct task_struct *t)
+{
+	struct sighand_struct *sh = t->parent->sighand;
+
+	if (t->parent->flags & PF_KTHREAD)
+		return !t->kernel_waited;
+	return sh && (sh->action[SIGCHLD - 1].handler == SIG_IGN ||
+		      (sh->action[SIGCHLD - 1].flags & SA_NOCLDWAIT));
+}
+
+/* Makes t a zombie with status and tells its parent, which may let it go at once. */
 static void exit_notify(struct task_struct *t, int status)
 {
 	unsigned long flags;
@@ -88,13 +108,15 @@ static void exit_notify(struct task_struct *t, int status)
 	forget_original_parent(t, &dead);
 	t->exit_code = status;
 	t->exit_state = EXIT_ZOMBIE;
-	if ((t->parent->flags & PF_KTHREAD) && !t->kernel_waited) {
+	if (parent_autoreaps(t)) {
 		list_del(&t->sibling);
 		nr_processes--;
 		t->exit_state = EXIT_DEAD;
 		list_add(&t->sibling, &dead); /* the scheduler's reference keeps t until it is gone */
 	} else if (t->exit_signal) {
-		send_sig(t->exit_signal, t->parent, 1);
+		send_sig_info(t->exit_signal, t->parent, child_code(status), t->pid,
+			      WIFSIGNALED_STATUS(status) ? WTERMSIG_STATUS(status)
+							 : WEXITSTATUS_STATUS(status));
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	wake_up_all(&child_exit_wq);
@@ -107,6 +129,7 @@ void do_group_exit(int status)
 
 	exit_files(t);
 	exit_mm(t);
+	exit_sighand(t);
 	exit_notify(t, status);
 	do_exit(status);
 }

@@ -93,8 +93,14 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 	err = copy_mm(clone_flags, p);
 	if (err)
 		goto out_files;
+	err = copy_sighand(p);
+	if (err)
+		goto out_mm;
 	return 0;
 
+out_mm:
+	mmput(p->mm);
+	p->mm = NULL;
 out_files:
 	exit_files(p);
 	return err;
@@ -127,6 +133,7 @@ static int copy_process(unsigned long clone_flags, unsigned long newsp, unsigned
 	return 0;
 
 out_release_state:
+	exit_sighand(p);
 	exit_files(p);
 	mmput(p->mm);
 	p->mm = NULL;

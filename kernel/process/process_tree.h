@@ -23,8 +23,13 @@ struct task_struct *find_process(pid_t pid);
  * session, and counts it. 0 or -EAGAIN (too many processes). */
 int attach_child(struct task_struct *p);
 
-/* signal.c: acts on the current process's pending signals before it returns to user mode
- * (only default actions exist in this slice: ignore, or terminate). Interrupts on. */
-void do_signal(struct pt_regs *regs);
+/* signal.c: fork copies the current process's signal actions to p (0 or -ENOMEM), exec
+ * resets the handled ones to SIG_DFL, exit frees them. */
+int copy_sighand(struct task_struct *p);
+void flush_signal_handlers(struct task_struct *t);
+void exit_sighand(struct task_struct *t);
+/* signal.c: sends sig to t recording who sent it (code SI_USER, SI_TKILL or CLD_*, the
+ * sender's pid and for SIGCHLD the status) for the handler's siginfo. Any context. */
+int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status);
 
 #endif

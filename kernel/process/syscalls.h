@@ -32,10 +32,6 @@ long sys_madvise(unsigned long addr, unsigned long len, unsigned long advice);
 long sys_arch_prctl(unsigned long code, unsigned long addr);
 long sys_set_tid_address(unsigned long tidptr);
 long sys_uname(unsigned long buf);
-long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
-		      unsigned long sigsetsize);
-long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
-			unsigned long sigsetsize);
 long sys_getuid(void);
 
 /* fork.c, execve.c, wait.c, pgrp.c, signal.c: processes and signals */
@@ -53,5 +49,15 @@ long sys_getpgid(unsigned long pid);
 long sys_getsid(unsigned long pid);
 long sys_setsid(void);
 long sys_setpgid(unsigned long pid, unsigned long pgid);
+long sys_tkill(unsigned long tid, unsigned long sig);
+long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig);
+long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
+		      unsigned long sigsetsize);
+long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
+			unsigned long sigsetsize);
+long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize);
+long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize);
+long sys_pause(void);
+long sys_rt_sigreturn(void);
 
 #endif

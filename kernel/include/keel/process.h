@@ -64,6 +64,27 @@ void kill_process(struct task_struct *t, int sig);
  * Any context. Follows Linux's kill_pgrp(). */
 int kill_pgrp(pid_t pgrp, int sig);
 
+/*
+ * A fault in user mode raises sig (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP) for the current
+ * process with si_code code and si_addr addr: unblocked, its handler reset to SIG_DFL if it
+ * was ignored or blocked (a fault cannot be ignored), and pending. Delivered on the way back
+ * to user mode: a handler that returns runs the faulting instruction again. Any context of
+ * the current process. Follows Linux's force_sig_fault().
+ */
+void force_sig_fault(int sig, int code, unsigned long addr);
+
+/*
+ * On the way back to user mode with a signal pending: delivers the current process's
+ * unblocked pending signals (a handler's rt_sigframe on the user stack, or the default action,
+ * which may end the process) and restarts or fails an interrupted system call as Linux does
+ * (-ERESTARTSYS and SA_RESTART, -ERESTARTNOHAND...). Interrupts on; may not return. Follows
+ * Linux's arch_do_signal_or_restart(). kernel/process/signal_frame.c.
+ */
+void do_signal(struct pt_regs *regs);
+
+/* Whether process p has a handler installed for sig (not SIG_DFL or SIG_IGN). Any context. */
+bool sig_handled(struct task_struct *p, int sig);
+
 /* Whether process p ignores sig (SIG_IGN, or a default action of "ignore"), unless p blocks
  * it: such a signal is not queued. Interrupts off is fine. Follows Linux's sig_ignored(). */
 bool sig_ignored(struct task_struct *p, int sig);
