@@ -53,3 +53,23 @@ def test_signals_same_output_as_host(guest, name):
     out = guest.run(f"run /bin/{name}", timeout=120)
     assert_no_oops(out)
     assert program_output(out) == expected
+
+
+def test_fork_bomb_stops_at_the_process_limit(guest):
+    guest.run("run /bin/hello")
+    before = meminfo(guest)
+    out = guest.run("run /bin/forkbomb", timeout=600)
+    assert_no_oops(out)
+    assert "fork failed with EAGAIN: 1 after 255 children" in out  # 256 with forkbomb
+    assert "reaped 255 of 255" in out
+    assert program_output(guest.run("run /bin/hello")) == "hello, world\n"  # the shell lives
+    assert_no_leak(before, meminfo(guest))
+
+
+def test_ctrl_c_reaches_the_whole_process_group(guest):
+    guest.send_line("run /bin/pgspin")
+    guest.expect("spinning in a group of 3")
+    guest.send(test_user.CTRL_C)
+    guest.expect(r"run: /bin/pgspin killed by signal 2 \(SIGINT\)")
+    guest.wait_prompt()
+    assert any("pgspin" not in guest.run("ps") for _ in range(5))
