@@ -1,7 +1,8 @@
 """Processes proper (issue 14, docs/user.md): fork with copy-on-write, vfork, posix_spawn,
 execve from user space and its errors, wait4 and its statuses, orphans reaped by init,
-process groups and kill with default signal actions. Each program's output is compared with
-the same binary run on the host Linux; plus a leak check over 300 fork + exec + exit cycles."""
+process groups, kill, signal handlers and frames (forged frames refused). Each program's output
+is compared with the same binary run on the host Linux; plus the process limit against a fork
+bomb, Ctrl-C reaching a whole process group and a leak check over 300 fork + exec cycles."""
 
 import pytest
 
@@ -21,6 +22,7 @@ HELLO_HOST = str(USER_BUILD / "hello")
     ("orphan", (), ()),
     ("killpg", (), ()),
     ("vforkexec", (HELLO_HOST,), ("/bin/hello",)),
+    ("badframe", (), ()),
 ])
 def test_same_output_as_host(guest, name, host_args, guest_args):
     expected, code = host_run(name, host_args)
@@ -31,10 +33,17 @@ def test_same_output_as_host(guest, name, host_args, guest_args):
 
 
 def test_orphan_reparented_to_init(guest):
-    out = guest.run("run /bin/orphan", timeout=120)
+    out = guest.run("run /bin/orphan ppid", timeout=120)
     assert "grandchild reparented: 1" in out
+    assert "grandchild ppid: 1\n" in out
     # Reaped: no zombie left (a task that just exited may still be on its way out).
     assert any("orphan" not in guest.run("ps") for _ in range(5))
+
+
+def test_forged_kernel_segments_still_run_in_ring_3(guest):
+    out = guest.run("run /bin/badframe cs")
+    assert_no_oops(out)
+    assert "cs forged: exited 7" in out
 
 
 def test_no_leak_after_300_fork_exec_cycles(guest):

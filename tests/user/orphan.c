@@ -1,14 +1,17 @@
 /* Orphans: a child forks a grandchild and exits at once; the grandchild sees its parent change
  * (to init, or on the host a subreaper) and is reaped by it. The main process waits until the
- * grandchild's process group is empty. Also the process-group calls. */
+ * grandchild's process group is empty. Also the process-group calls. With an argument "ppid",
+ * the grandchild prints its new parent's pid (not compared with the host). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int show_ppid = argc > 1 && argv[1][0] == 'p';
+
 	pid_t child, first_parent;
 	int status, r;
 
@@ -21,6 +24,8 @@ int main(void)
 			while (getppid() == first_parent)
 				;
 			printf("grandchild reparented: %d\n", getppid() != first_parent);
+			if (show_ppid) /* 1 in Keel; a subreaper's pid on some hosts */
+				printf("grandchild ppid: %d\n", (int)getppid());
 			_exit(0);
 		}
 		_exit(7);
