@@ -55,7 +55,7 @@ def test_no_leak_after_300_fork_exec_cycles(guest):
     assert_no_leak(before, meminfo(guest))
 
 
-@pytest.mark.parametrize("name", ["signals", "sigframe"])
+@pytest.mark.parametrize("name", ["signals", "sigframe", "altstack"])
 def test_signals_same_output_as_host(guest, name):
     expected, code = host_run(name)
     assert code == 0

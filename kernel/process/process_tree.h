@@ -28,6 +28,9 @@ int attach_child(struct task_struct *p);
 int copy_sighand(struct task_struct *p);
 void flush_signal_handlers(struct task_struct *t);
 void exit_sighand(struct task_struct *t);
+/* signal.c: the current process's sighand, made on first use (all SIG_DFL); NULL when out of
+ * memory. Task context. */
+struct sighand_struct *sighand_get(void);
 /* signal.c: sends sig to t recording who sent it (code SI_USER, SI_TKILL or CLD_*, the
  * sender's pid and for SIGCHLD the status) for the handler's siginfo. Any context. */
 int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status);

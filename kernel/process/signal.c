@@ -45,6 +45,7 @@ void flush_signal_handlers(struct task_struct *t)
 		sh->action[i].restorer = 0;
 		sh->action[i].mask = 0;
 	}
+	sh->sas_ss_sp = sh->sas_ss_size = 0; /* the stack was the old image's memory */
 }
 
 void exit_sighand(struct task_struct *t)
@@ -58,8 +59,7 @@ void exit_sighand(struct task_struct *t)
 	kfree(sh);
 }
 
-/* The current process's sighand, made on first use (all SIG_DFL); NULL when out of memory. */
-static struct sighand_struct *get_sighand(void)
+struct sighand_struct *sighand_get(void)
 {
 	if (!current->sighand)
 		current->sighand = kzalloc(sizeof(*current->sighand), GFP_KERNEL);
@@ -122,7 +122,7 @@ long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
 		return -EINVAL; /* SIGKILL and SIGSTOP keep their default action */
 	if (act && copy_from_user(&new, (const void __user *)act, sizeof(new)))
 		return -EFAULT;
-	sh = get_sighand();
+	sh = sighand_get();
 	if (!sh)
 		return -ENOMEM;
 	if (oact && copy_to_user((void __user *)oact, &sh->action[sig - 1], sizeof(new)))
@@ -200,7 +200,7 @@ long sys_pause(void)
 
 long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize)
 {
-	struct sighand_struct *sh = get_sighand();
+	struct sighand_struct *sh = sighand_get();
 	unsigned long mask;
 
 	if (sigsetsize != KERNEL_SIGSET_SIZE)

@@ -46,12 +46,6 @@ struct sigcontext_64 {
 	u64 reserved1[8];
 };
 
-struct user_stack {
-	u64 ss_sp;
-	int ss_flags;
-	u64 ss_size;
-};
-
 struct ucontext_64 {
 	u64 uc_flags;
 	u64 uc_link;
@@ -157,6 +151,64 @@ static unsigned long push_fpstate(unsigned long sp, u64 *fp)
 	return sp;
 }
 
+/* Whether sp lies on the current process's alternate signal stack. */
+static bool on_sig_stack(unsigned long sp)
+{
+	struct sighand_struct *sh = current->sighand;
+
+	return sh && sh->sas_ss_size && sp > sh->sas_ss_sp &&
+	       sp - sh->sas_ss_sp <= sh->sas_ss_size;
+}
+
+/* Where the frame goes: the alternate stack for SA_ONSTACK (unless already on it), else
+ * under the interrupted stack's red zone. */
+static unsigned long frame_top(const struct k_sigaction *ka, const struct pt_regs *regs)
+{
+	struct sighand_struct *sh = current->sighand;
+
+	if ((ka->flags & SA_ONSTACK) && sh->sas_ss_size && !on_sig_stack(regs->rsp))
+		return sh->sas_ss_sp + sh->sas_ss_size;
+	return regs->rsp - RED_ZONE;
+}
+
+static void save_altstack(struct user_stack *st, unsigned long sp)
+{
+	struct sighand_struct *sh = current->sighand;
+
+	st->ss_sp = sh->sas_ss_sp;
+	st->ss_size = sh->sas_ss_size;
+	st->ss_flags = !sh->sas_ss_size ? SS_DISABLE : on_sig_stack(sp) ? SS_ONSTACK : 0;
+}
+
+long sys_sigaltstack(unsigned long uss, unsigned long uoss)
+{
+	struct sighand_struct *sh = current->sighand;
+	struct user_stack old = { .ss_flags = SS_DISABLE }, new;
+
+	if (sh)
+		save_altstack(&old, current_pt_regs()->rsp);
+	if (uss) {
+		if (copy_from_user(&new, (const void __user *)uss, sizeof(new)))
+			return -EFAULT;
+		if (old.ss_flags == SS_ONSTACK)
+			return -EPERM; /* not while running on it */
+		if (new.ss_flags != 0 && new.ss_flags != SS_DISABLE)
+			return -EINVAL;
+		if (new.ss_flags == 0 && new.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+		if (!sh && new.ss_flags == SS_DISABLE)
+			goto out_old;
+		if (!sh && !(sh = sighand_get()))
+			return -ENOMEM;
+		sh->sas_ss_sp = new.ss_flags ? 0 : new.ss_sp;
+		sh->sas_ss_size = new.ss_flags ? 0 : new.ss_size;
+	}
+out_old:
+	if (uoss && copy_to_user((void __user *)uoss, &old, sizeof(old)))
+		return -EFAULT;
+	return 0;
+}
+
 /* Builds the frame for sig on the user stack and points regs at the handler. */
 static int setup_rt_frame(int sig, const struct k_sigaction *ka, struct pt_regs *regs,
 			  unsigned long oldmask)
@@ -167,12 +219,13 @@ static int setup_rt_frame(int sig, const struct k_sigaction *ka, struct pt_regs 
 
 	if (!(ka->flags & SA_RESTORER))
 		return -EFAULT; /* x86_64 has no vDSO trampoline here: the C library must give one */
-	sp = push_fpstate(regs->rsp - RED_ZONE, &fp);
+	sp = push_fpstate(frame_top(ka, regs), &fp);
 	if (!sp)
 		return -EFAULT;
 	sp = ((sp - sizeof(frame)) & ~15UL) - 8; /* as after a call: (sp + 8) 16-aligned */
 	memset(&frame, 0, sizeof(frame));
 	frame.pretcode = ka->restorer;
+	save_altstack(&frame.uc.uc_stack, regs->rsp);
 	fill_sigcontext(&frame.uc.uc_mcontext, regs);
 	frame.uc.uc_mcontext.fpstate = fp;
 	frame.uc.uc_mcontext.oldmask = oldmask;

@@ -63,8 +63,20 @@ struct sig_sender {
 #define CLD_KILLED 2
 #define CLD_DUMPED 3
 
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
+
+/* stack_t as sigaltstack(2) passes it. */
+struct user_stack {
+	u64 ss_sp;
+	int ss_flags;
+	u64 ss_size;
+};
+
 struct sighand_struct {
 	struct k_sigaction action[_NSIG];
+	u64 sas_ss_sp, sas_ss_size; /* the alternate signal stack; size 0: none */
 	struct fault_info fault;
 	struct sig_sender sender[_NSIG];
 	unsigned long saved_sigmask; /* rt_sigsuspend's: restored once a signal is handled */

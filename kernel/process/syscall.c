@@ -82,6 +82,7 @@ WRAP2(sys_rt_sigpending)
 WRAP2(sys_rt_sigsuspend)
 WRAP0(sys_pause)
 WRAP0(sys_rt_sigreturn)
+WRAP2(sys_sigaltstack)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[0] = __x64_sys_read,
@@ -124,6 +125,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[124] = __x64_sys_getsid,
 	[127] = __x64_sys_rt_sigpending,
 	[130] = __x64_sys_rt_sigsuspend,
+	[131] = __x64_sys_sigaltstack,
 	[200] = __x64_sys_tkill,
 	[234] = __x64_sys_tgkill,
 };

@@ -59,5 +59,6 @@ long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize);
 long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize);
 long sys_pause(void);
 long sys_rt_sigreturn(void);
+long sys_sigaltstack(unsigned long uss, unsigned long uoss);
 
 #endif
