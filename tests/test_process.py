@@ -6,6 +6,8 @@ bomb, Ctrl-C reaching a whole process group and a leak check over 300 fork + exe
 
 import pytest
 
+import keel
+
 import test_user
 from test_user import USER_BUILD, assert_no_leak, assert_no_oops, host_run, meminfo
 from test_user import program_output
@@ -82,3 +84,27 @@ def test_ctrl_c_reaches_the_whole_process_group(guest):
     guest.expect(r"run: /bin/pgspin killed by signal 2 \(SIGINT\)")
     guest.wait_prompt()
     assert any("pgspin" not in guest.run("ps") for _ in range(5))
+
+
+@pytest.mark.parametrize("restart", [False, True])
+def test_ctrl_c_interrupts_console_read(guest, restart):
+    guest.send_line("run /bin/sigread" + (" restart" if restart else ""))
+    guest.expect("reading")
+    if restart:  # SA_RESTART: the read starts again and gets the next line
+        guest.send(test_user.CTRL_C)
+        guest.send_line("again")
+        guest.expect("read 6 bytes: again")
+        guest.expect("handler ran: 1")
+    else:
+        # A Ctrl-C typed before the program is inside read() only runs the handler (as on
+        # Linux) and the read goes on waiting: type it again until the read fails.
+        for _ in range(10):
+            guest.send(test_user.CTRL_C)
+            try:
+                guest.expect("read: Interrupted system call, handler ran: 1", timeout=3)
+                break
+            except keel.KeelError:
+                continue
+        else:
+            pytest.fail("the console read never returned EINTR")
+    guest.wait_prompt()
