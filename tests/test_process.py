@@ -16,6 +16,7 @@ guest = test_user.guest
 _user_holder = test_user._user_holder
 
 HELLO_HOST = str(USER_BUILD / "hello")
+NOT_ELF_HOST = str(keel.ROOT / "tests/fixtures/notelf")  # a text file with x bits: ENOEXEC
 
 
 @pytest.mark.parametrize("name,host_args,guest_args", [
@@ -23,7 +24,7 @@ HELLO_HOST = str(USER_BUILD / "hello")
     ("cow", (), ()),
     ("orphan", (), ()),
     ("killpg", (), ()),
-    ("vforkexec", (HELLO_HOST,), ("/bin/hello",)),
+    ("vforkexec", (HELLO_HOST, NOT_ELF_HOST), ("/bin/hello", "/etc/modules")),
     ("badframe", (), ()),
 ])
 def test_same_output_as_host(guest, name, host_args, guest_args):

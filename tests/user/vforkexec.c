@@ -1,6 +1,6 @@
 /* vfork + execve of argv[1] (a hello program) + wait (posix_spawn waits for pipe2), then the
- * execve errors: ENOENT, E2BIG (one 200 KiB argument), EFAULT (a bad argv), each leaving this image
- * intact. */
+ * execve errors: ENOENT, E2BIG (one 200 KiB argument), EFAULT (a bad argv), and with a second
+ * argument, ENOEXEC for that (text) file; each leaves this image intact. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +43,8 @@ int main(int argc, char **argv)
 	exec_error("ENOENT", "/no/such/file", hv);
 	exec_error("E2BIG", argv[1], bigv);
 	exec_error("EFAULT", argv[1], (char **)(volatile unsigned long){ 1 });
+	if (argc > 2)
+		exec_error("not an executable", argv[2], hv);
 	printf("still here\n");
 	return 0;
 }
