@@ -71,7 +71,10 @@ int process_run(const char *path, char *const argv[], char *const envp[], int *s
 	if (err)
 		goto out_free_task;
 	spin_lock_irqsave(&tasklist_lock, flags);
-	t->pgrp = t->session = t->pid; /* a job of its own, as an interactive shell makes it */
+	/* A job of its own in init's session, as a job-control shell makes it: the program is
+	 * a group leader (setsid fails with EPERM) but not a session leader (setpgid works). */
+	t->pgrp = t->pid;
+	t->session = current->pid;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	wake_up_process(t);
 	wait_for_child(t->pid, status);

@@ -115,6 +115,8 @@ static void fill_sigcontext(struct sigcontext_64 *sc, const struct pt_regs *regs
 		sc->trapno = regs->vector;
 		sc->err = regs->error_code;
 	}
+	if (regs->vector == VEC_PAGE_FAULT && current->sighand->fault.sig)
+		sc->cr2 = current->sighand->fault.addr;
 }
 
 static void fill_siginfo(struct siginfo_64 *info, int sig)

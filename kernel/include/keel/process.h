@@ -30,7 +30,8 @@
 
 /*
  * Runs the executable at path (kernel strings; argv and envp NULL-terminated) as a new process,
- * a child of the caller in a process group of its own, and waits for it. Ctrl-C (SIGINT to the
+ * a child of the caller in a process group of its own (in the caller's session, named after
+ * the caller's pid), and waits for it. Ctrl-C (SIGINT to the
  * caller) is passed on to that process group. Returns 0 with *status the wait status, or a
  * negative errno when it could not start: -ENOMEM, -EAGAIN (PID_MAX_PROCESSES reached), or
  * kernel_execve's errors (-ENOENT, -EACCES, -ENOEXEC, -E2BIG...). Task context. No Linux
