@@ -1,5 +1,5 @@
 /* Signal handlers: SIGUSR1 sent by kill to itself, blocked then delivered once on unblock,
- * SIGCHLD's handler at a child's exit, a default SIGTERM killing a child (status signal 15),
+ * SIGCHLD's handler at a child's exit (si_code, si_pid, si_status), a default SIGTERM killing a child (status signal 15),
  * SIGKILL refused by sigaction (EINVAL), raise(SIGSEGV) and a real NULL dereference caught and
  * left with siglongjmp, SA_RESETHAND, and pause() ended by a handler. Output is compared with
  * the host's. */
@@ -15,7 +15,16 @@ static volatile sig_atomic_t usr1_count, chld_count, segv_count, alarm_count;
 static sigjmp_buf env;
 
 static void on_usr1(int sig) { usr1_count += sig == SIGUSR1; }
-static void on_chld(int sig) { chld_count += sig == SIGCHLD; }
+static volatile int chld_code, chld_pid, chld_status;
+
+static void on_chld(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	chld_count += sig == SIGCHLD;
+	chld_code = info->si_code;
+	chld_pid = info->si_pid;
+	chld_status = info->si_status;
+}
 static void on_alarm(int sig) { alarm_count += sig == SIGUSR2; }
 
 static void on_segv(int sig, siginfo_t *info, void *uc)
@@ -60,13 +69,20 @@ static void test_children(void)
 	int status, r;
 	pid_t pid;
 
-	install(SIGCHLD, on_chld, SA_RESTART);
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_chld;
+	sa.sa_flags = SA_RESTART | SA_SIGINFO;
+	sigaction(SIGCHLD, &sa, NULL);
 	pid = fork();
 	if (pid == 0)
 		_exit(3);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	printf("sigchld handled: %d status %d\n", (int)chld_count, WEXITSTATUS(status));
+	printf("sigchld info: exited %d, pid %d, status %d\n", chld_code == CLD_EXITED,
+	       chld_pid == pid, chld_status);
 	pid = fork();
 	if (pid == 0)
 		for (;;)
@@ -75,6 +91,7 @@ static void test_children(void)
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	printf("SIGTERM: signaled %d sig %d\n", WIFSIGNALED(status), WTERMSIG(status));
+	printf("sigchld info: killed %d, status %d\n", chld_code == CLD_KILLED, chld_status);
 	r = sigaction(SIGKILL, &(struct sigaction){ .sa_handler = on_usr1 }, NULL);
 	printf("sigaction(SIGKILL): %d %s\n", r, strerror(errno));
 	r = sigaction(SIGSTOP, &(struct sigaction){ .sa_handler = on_usr1 }, NULL);
