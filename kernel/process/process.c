@@ -6,6 +6,7 @@
 #include <keel/binfmts.h>
 #include <keel/completion.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
@@ -44,6 +45,7 @@ void do_group_exit(int status)
 	struct task_struct *t = current;
 
 	exit_files(t);
+	exit_fs(t);
 	exit_mm(t);
 	t->exit_code = status;
 	if (t->exit_waiter)
@@ -64,6 +66,8 @@ static void process_entry(void *arg)
 
 	current->flags &= ~PF_KTHREAD;
 	err = files_init_console(current);
+	if (!err)
+		err = copy_fs_struct(current); /* its own cwd: chdir must not move the shell */
 	if (!err)
 		err = kernel_execve(req->path, req->argv, req->envp);
 	if (err) {

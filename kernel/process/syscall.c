@@ -11,8 +11,9 @@
 #include <keel/mm_types.h>
 #include "cpu/traps.h"
 #include "process/syscalls.h"
+#include "fs/fs_syscalls.h"
 
-#define NR_syscalls 335
+#define NR_syscalls 448 /* up to faccessat2 (439) and a little room */
 #define LOGGED_MAX 1024 /* numbers below this are logged once each; above, once in all */
 #define X86_EFLAGS_TF (1UL << 8)
 #define X86_EFLAGS_RF (1UL << 16)
@@ -34,23 +35,85 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 	{                                                                                   \
 		return name(r->rdi, r->rsi, r->rdx, r->r10);                                \
 	}
+#define WRAP5(name)                                                                         \
+	static long __x64_##name(const struct pt_regs *r)                                   \
+	{                                                                                   \
+		return name(r->rdi, r->rsi, r->rdx, r->r10, r->r8);                         \
+	}
 #define WRAP6(name)                                                                         \
 	static long __x64_##name(const struct pt_regs *r)                                   \
 	{                                                                                   \
 		return name(r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);                  \
 	}
 
+WRAP6(sys_mmap)
+WRAP2(sys_munmap)
+WRAP1(sys_brk)
+/* files, terminals, time, system (fs_syscalls*.c, ...) */
 WRAP3(sys_read)
 WRAP3(sys_write)
 WRAP3(sys_open)
 WRAP1(sys_close)
-WRAP6(sys_mmap)
-WRAP2(sys_munmap)
-WRAP1(sys_brk)
+WRAP2(sys_stat)
+WRAP2(sys_fstat)
+WRAP2(sys_lstat)
+WRAP3(sys_lseek)
+WRAP3(sys_ioctl)
+WRAP4(sys_pread64)
+WRAP4(sys_pwrite64)
+WRAP3(sys_readv)
+WRAP3(sys_writev)
+WRAP2(sys_access)
+WRAP1(sys_pipe)
+WRAP1(sys_dup)
+WRAP2(sys_dup2)
+WRAP3(sys_fcntl)
+WRAP1(sys_fsync)
+WRAP2(sys_truncate)
+WRAP2(sys_ftruncate)
+WRAP2(sys_getcwd)
+WRAP1(sys_chdir)
+WRAP1(sys_fchdir)
+WRAP2(sys_rename)
+WRAP2(sys_mkdir)
+WRAP1(sys_rmdir)
+WRAP2(sys_creat)
+WRAP2(sys_link)
+WRAP1(sys_unlink)
+WRAP2(sys_symlink)
+WRAP3(sys_readlink)
+WRAP2(sys_chmod)
+WRAP2(sys_fchmod)
+WRAP3(sys_chown)
+WRAP3(sys_fchown)
+WRAP1(sys_umask)
+WRAP3(sys_mknod)
+WRAP2(sys_statfs)
+WRAP2(sys_fstatfs)
+WRAP0(sys_sync)
+WRAP5(sys_mount)
+WRAP2(sys_umount2)
+WRAP3(sys_getdents64)
+WRAP4(sys_openat)
+WRAP3(sys_mkdirat)
+WRAP4(sys_mknodat)
+WRAP5(sys_fchownat)
+WRAP4(sys_newfstatat)
+WRAP3(sys_unlinkat)
+WRAP4(sys_renameat)
+WRAP5(sys_linkat)
+WRAP3(sys_symlinkat)
+WRAP4(sys_readlinkat)
+WRAP3(sys_fchmodat)
+WRAP3(sys_faccessat)
+WRAP4(sys_utimensat)
+WRAP3(sys_dup3)
+WRAP2(sys_pipe2)
+WRAP1(sys_syncfs)
+WRAP5(sys_renameat2)
+/* end of files, terminals, time, system */
 WRAP4(sys_rt_sigaction)
 WRAP4(sys_rt_sigprocmask)
-WRAP3(sys_ioctl)
-WRAP3(sys_writev)
 WRAP3(sys_madvise)
 WRAP0(sys_getpid)
 WRAP1(sys_exit)
@@ -61,17 +124,76 @@ WRAP1(sys_set_tid_address)
 WRAP1(sys_exit_group)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
+	/* files, terminals, time, system (fs_syscalls*.c, ...) */
 	[0] = __x64_sys_read,
 	[1] = __x64_sys_write,
 	[2] = __x64_sys_open,
 	[3] = __x64_sys_close,
+	[4] = __x64_sys_stat,
+	[5] = __x64_sys_fstat,
+	[6] = __x64_sys_lstat,
+	[8] = __x64_sys_lseek,
+	[16] = __x64_sys_ioctl,
+	[17] = __x64_sys_pread64,
+	[18] = __x64_sys_pwrite64,
+	[19] = __x64_sys_readv,
+	[20] = __x64_sys_writev,
+	[21] = __x64_sys_access,
+	[22] = __x64_sys_pipe,
+	[32] = __x64_sys_dup,
+	[33] = __x64_sys_dup2,
+	[72] = __x64_sys_fcntl,
+	[74] = __x64_sys_fsync,
+	[75] = __x64_sys_fsync, /* fdatasync: data and metadata alike */
+	[76] = __x64_sys_truncate,
+	[77] = __x64_sys_ftruncate,
+	[79] = __x64_sys_getcwd,
+	[80] = __x64_sys_chdir,
+	[81] = __x64_sys_fchdir,
+	[82] = __x64_sys_rename,
+	[83] = __x64_sys_mkdir,
+	[84] = __x64_sys_rmdir,
+	[85] = __x64_sys_creat,
+	[86] = __x64_sys_link,
+	[87] = __x64_sys_unlink,
+	[88] = __x64_sys_symlink,
+	[89] = __x64_sys_readlink,
+	[90] = __x64_sys_chmod,
+	[91] = __x64_sys_fchmod,
+	[92] = __x64_sys_chown,
+	[93] = __x64_sys_fchown,
+	[94] = __x64_sys_chown, /* lchown: nothing is stored either way */
+	[95] = __x64_sys_umask,
+	[133] = __x64_sys_mknod,
+	[137] = __x64_sys_statfs,
+	[138] = __x64_sys_fstatfs,
+	[162] = __x64_sys_sync,
+	[165] = __x64_sys_mount,
+	[166] = __x64_sys_umount2,
+	[217] = __x64_sys_getdents64,
+	[257] = __x64_sys_openat,
+	[258] = __x64_sys_mkdirat,
+	[259] = __x64_sys_mknodat,
+	[260] = __x64_sys_fchownat,
+	[262] = __x64_sys_newfstatat,
+	[263] = __x64_sys_unlinkat,
+	[264] = __x64_sys_renameat,
+	[265] = __x64_sys_linkat,
+	[266] = __x64_sys_symlinkat,
+	[267] = __x64_sys_readlinkat,
+	[268] = __x64_sys_fchmodat,
+	[269] = __x64_sys_faccessat,
+	[280] = __x64_sys_utimensat,
+	[292] = __x64_sys_dup3,
+	[293] = __x64_sys_pipe2,
+	[306] = __x64_sys_syncfs,
+	[316] = __x64_sys_renameat2,
+	/* end of files, terminals, time, system */
 	[9] = __x64_sys_mmap,
 	[11] = __x64_sys_munmap,
 	[12] = __x64_sys_brk,
 	[13] = __x64_sys_rt_sigaction,
 	[14] = __x64_sys_rt_sigprocmask,
-	[16] = __x64_sys_ioctl,
-	[20] = __x64_sys_writev,
 	[28] = __x64_sys_madvise,
 	[39] = __x64_sys_getpid,
 	[60] = __x64_sys_exit,

@@ -1,0 +1,127 @@
+/*
+ * The file, terminal, time and system system calls (kernel/fs/syscalls_*.c, pipe.c,
+ * kernel/tty/tty_ioctl.c, kernel/time/syscalls.c, kernel/process/sys_info.c): Linux's sys_*
+ * with the argument registers as unsigned longs, each returning a value or a negative errno,
+ * plus the helpers they share. docs/user.md lists them and their limits.
+ */
+#ifndef KEEL_FS_SYSCALLS_H
+#define KEEL_FS_SYSCALLS_H
+
+#include <keel/fdtable.h>
+#include <keel/fs.h>
+#include <keel/types.h>
+
+#define AT_FDCWD (-100)
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_REMOVEDIR 0x200
+#define AT_SYMLINK_FOLLOW 0x400
+#define AT_EACCESS 0x200
+#define AT_EMPTY_PATH 0x1000
+
+typedef unsigned long ul;
+
+/* syscalls_at.c: a user path as a kmalloc'd name the VFS resolves as the *at call means it:
+ * unchanged when absolute or dfd is AT_FDCWD, else the directory's absolute name, '/', path.
+ * ERR_PTR: -EFAULT, -ENAMETOOLONG, -ENOENT (empty, unless empty_ok), -EBADF, -ENOTDIR. */
+char *getname_at(long dfd, ul upath, bool empty_ok);
+void putname(char *name);
+/* The fd's file with a reference (fdput), or -EBADF; console fds are refused with -EBADF
+ * unless console_ok (their file is then NULL). */
+int fdget_file(ul fd, struct fd *f, bool console_ok);
+
+/* syscalls_rw.c: I/O on an fd object (console, pipe or VFS file), kernel buffers. */
+ssize_t fd_object_read(unsigned int fd, struct fd *f, char *kbuf, size_t n);
+ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t n);
+
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+
+/* pipe.c */
+bool is_pipe(const struct file *f);
+/* poll support: bits POLLIN/POLLOUT/POLLHUP/POLLERR ready now on a pipe end. */
+unsigned int pipe_poll(struct file *f);
+unsigned int pipe_nread(struct file *f);
+/* Adds (removes) poll's wait entries to the pipe's reader and writer wait queues. */
+struct wait_queue_entry;
+void pipe_poll_wait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr);
+void pipe_poll_unwait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr);
+
+long sys_read(ul fd, ul buf, ul count);
+long sys_write(ul fd, ul buf, ul count);
+long sys_pread64(ul fd, ul buf, ul count, ul pos);
+long sys_pwrite64(ul fd, ul buf, ul count, ul pos);
+long sys_readv(ul fd, ul iov, ul iovcnt);
+long sys_writev(ul fd, ul iov, ul iovcnt);
+long sys_lseek(ul fd, ul offset, ul whence);
+long sys_open(ul path, ul flags, ul mode);
+long sys_openat(ul dfd, ul path, ul flags, ul mode);
+long sys_creat(ul path, ul mode);
+long sys_close(ul fd);
+long sys_dup(ul fd);
+long sys_dup2(ul oldfd, ul newfd);
+long sys_dup3(ul oldfd, ul newfd, ul flags);
+long sys_fcntl(ul fd, ul cmd, ul arg);
+long sys_pipe(ul fds);
+long sys_pipe2(ul fds, ul flags);
+long sys_stat(ul path, ul buf);
+long sys_lstat(ul path, ul buf);
+long sys_fstat(ul fd, ul buf);
+long sys_newfstatat(ul dfd, ul path, ul buf, ul flags);
+long sys_statfs(ul path, ul buf);
+long sys_fstatfs(ul fd, ul buf);
+long sys_getdents64(ul fd, ul dirent, ul count);
+long sys_readlink(ul path, ul buf, ul size);
+long sys_readlinkat(ul dfd, ul path, ul buf, ul size);
+long sys_mkdir(ul path, ul mode);
+long sys_mkdirat(ul dfd, ul path, ul mode);
+long sys_rmdir(ul path);
+long sys_unlink(ul path);
+long sys_unlinkat(ul dfd, ul path, ul flags);
+long sys_rename(ul oldpath, ul newpath);
+long sys_renameat(ul olddfd, ul oldpath, ul newdfd, ul newpath);
+long sys_renameat2(ul olddfd, ul oldpath, ul newdfd, ul newpath, ul flags);
+long sys_link(ul oldpath, ul newpath);
+long sys_linkat(ul olddfd, ul oldpath, ul newdfd, ul newpath, ul flags);
+long sys_symlink(ul target, ul path);
+long sys_symlinkat(ul target, ul dfd, ul path);
+long sys_mknod(ul path, ul mode, ul dev);
+long sys_mknodat(ul dfd, ul path, ul mode, ul dev);
+long sys_chmod(ul path, ul mode);
+long sys_fchmod(ul fd, ul mode);
+long sys_fchmodat(ul dfd, ul path, ul mode);
+long sys_chown(ul path, ul uid, ul gid);
+long sys_fchown(ul fd, ul uid, ul gid);
+long sys_fchownat(ul dfd, ul path, ul uid, ul gid, ul flags);
+long sys_truncate(ul path, ul length);
+long sys_ftruncate(ul fd, ul length);
+long sys_fsync(ul fd);
+long sys_access(ul path, ul mode);
+long sys_faccessat(ul dfd, ul path, ul mode);
+long sys_faccessat2(ul dfd, ul path, ul mode, ul flags);
+long sys_chdir(ul path);
+long sys_fchdir(ul fd);
+long sys_getcwd(ul buf, ul size);
+long sys_umask(ul mask);
+long sys_utimensat(ul dfd, ul path, ul times, ul flags);
+long sys_sync(void);
+long sys_syncfs(ul fd);
+long sys_mount(ul dev, ul dir, ul type, ul flags, ul data);
+long sys_umount2(ul dir, ul flags);
+long sys_ioctl(ul fd, ul cmd, ul arg);
+
+/* kernel/tty/tty_ioctl.c: the console's user termios as the read path needs it. True when
+ * ICANON is off (raw reads), with c_cc[VMIN] and c_cc[VTIME]. */
+#define VMIN_INDEX 6
+#define VTIME_INDEX 5
+#define ICANON_FLAG 0x2
+bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
+/* run: a process that left the console raw (killed in vi) must not leave the shell so. */
+void console_termios_reset(void);
+/* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
+int console_foreground_pgrp(void);
+
+#endif

@@ -1,0 +1,255 @@
+/*
+ * read, write, pread64, pwrite64, readv, writev and lseek on a process's fds. An fd is the
+ * console, a pipe end or a VFS file; user bytes pass through a one-page kernel bounce buffer
+ * with copy_from_user/copy_to_user, so a bad pointer is -EFAULT, never an oops, and a pipe
+ * write of up to PIPE_BUF bytes reaches the pipe in one piece (atomic, as POSIX wants).
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/process.h>
+#include <keel/slab.h>
+#include <keel/tty.h>
+#include <keel/uaccess.h>
+#include "fs/fs_syscalls.h"
+
+#define BOUNCE_SIZE 4096
+#define IOV_MAX 1024
+
+/* Canonical mode: the console gives one line, which ends in '\n' as a canonical read's does;
+ * Ctrl-C typed while the process reads is SIGINT for it, as for a foreground process. */
+static ssize_t console_read_line(char *kbuf, size_t n)
+{
+	ssize_t r = tty_read_line(console_tty(), kbuf, n);
+
+	if (r == -EINTR)
+		kill_process(current, SIGINT);
+	if (r >= 0 && (size_t)r < n)
+		kbuf[r++] = '\n';
+	return r;
+}
+
+/* ICANON off: the bytes as they come, no echo. VMIN > 0 waits for the first byte (more are
+ * not awaited: what is queued then is returned); VMIN 0 waits VTIME tenths at most. */
+static ssize_t console_read_raw(char *kbuf, size_t n, unsigned int vmin, unsigned int vtime,
+				bool nonblock)
+{
+	unsigned int wait_ms = nonblock ? 0 : vtime ? vtime * 100 : vmin ? 1000 : 0;
+	int got;
+
+	for (;;) {
+		got = tty_read_raw(console_tty(), kbuf, n, wait_ms);
+		if (got > 0)
+			return got;
+		if (signal_pending(current))
+			return -EINTR;
+		if (nonblock)
+			return -EAGAIN;
+		if (!vmin)
+			return 0;
+	}
+}
+
+static ssize_t console_read(unsigned int fd, char *kbuf, size_t n)
+{
+	unsigned int vmin, vtime;
+
+	if (console_raw_mode(&vmin, &vtime))
+		return console_read_raw(kbuf, n, vmin, vtime,
+					console_fd_flags(fd) & O_NONBLOCK);
+	return console_read_line(kbuf, n);
+}
+
+/* Pipes bypass vfs_read/vfs_write: they have no superblock, size or position to lock. */
+ssize_t fd_object_read(unsigned int fd, struct fd *f, char *kbuf, size_t n)
+{
+	if (f->console)
+		return console_read(fd, kbuf, n);
+	if (is_pipe(f->file))
+		return f->file->f_op->read(f->file, kbuf, n, NULL);
+	return vfs_read(f->file, kbuf, n);
+}
+
+ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t n)
+{
+	(void)fd;
+	if (f->console) {
+		console_write(kbuf, n);
+		return n;
+	}
+	if (is_pipe(f->file))
+		return f->file->f_op->write(f->file, kbuf, n, NULL);
+	return vfs_write(f->file, kbuf, n);
+}
+
+/* Writes n user bytes in bounce-buffer chunks; a short write ends the loop. */
+static ssize_t write_user(unsigned int fd, struct fd *f, const char __user *buf, size_t n)
+{
+	char *kbuf;
+	size_t done = 0;
+	ssize_t r = 0;
+
+	if (!access_ok(buf, n))
+		return -EFAULT;
+	kbuf = kmalloc(BOUNCE_SIZE, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	while (done < n) {
+		size_t chunk = n - done < BOUNCE_SIZE ? n - done : BOUNCE_SIZE;
+
+		r = copy_from_user(kbuf, buf + done, chunk) ? -EFAULT : 0;
+		if (!r)
+			r = fd_object_write(fd, f, kbuf, chunk);
+		if (r <= 0)
+			break;
+		done += r;
+		if ((size_t)r < chunk)
+			break;
+	}
+	kfree(kbuf);
+	return done ? (ssize_t)done : r;
+}
+
+/* One chunk per call: a short read is allowed, and the console gives a line at most. */
+static ssize_t read_user(unsigned int fd, struct fd *f, char __user *buf, size_t n)
+{
+	char *kbuf;
+	ssize_t r;
+
+	if (!access_ok(buf, n))
+		return -EFAULT;
+	if (!n)
+		return 0;
+	kbuf = kmalloc(BOUNCE_SIZE, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	r = fd_object_read(fd, f, kbuf, n < BOUNCE_SIZE ? n : BOUNCE_SIZE);
+	if (r > 0 && copy_to_user(buf, kbuf, r))
+		r = -EFAULT;
+	kfree(kbuf);
+	return r;
+}
+
+long sys_write(ul fd, ul buf, ul count)
+{
+	struct fd f;
+	long ret = fdget_file(fd, &f, true);
+
+	if (ret)
+		return ret;
+	ret = write_user(fd, &f, (const char __user *)buf, count);
+	fdput(f);
+	return ret;
+}
+
+long sys_read(ul fd, ul buf, ul count)
+{
+	struct fd f;
+	long ret = fdget_file(fd, &f, true);
+
+	if (ret)
+		return ret;
+	ret = read_user(fd, &f, (char __user *)buf, count);
+	fdput(f);
+	return ret;
+}
+
+struct iovec_user {
+	unsigned long iov_base, iov_len;
+};
+
+/* readv/writev: one iovec at a time; a short transfer ends the call. */
+static long do_rw_vec(ul fd, ul iov, ul iovcnt, bool write)
+{
+	struct iovec_user v;
+	struct fd f;
+	long total = 0, r = fdget_file(fd, &f, true);
+
+	if (r)
+		return r;
+	if (iovcnt > IOV_MAX)
+		r = -EINVAL;
+	for (unsigned long i = 0; !r && i < iovcnt; i++) {
+		if (copy_from_user(&v, (void __user *)(iov + i * sizeof(v)), sizeof(v))) {
+			r = -EFAULT;
+			break;
+		}
+		r = write ? write_user(fd, &f, (const char __user *)v.iov_base, v.iov_len)
+			  : read_user(fd, &f, (char __user *)v.iov_base, v.iov_len);
+		if (r < 0)
+			break;
+		total += r;
+		r = (size_t)r < v.iov_len ? 1 : 0; /* short: stop */
+	}
+	fdput(f);
+	return total ? total : (r < 0 ? r : 0);
+}
+
+long sys_writev(ul fd, ul iov, ul iovcnt)
+{
+	return do_rw_vec(fd, iov, iovcnt, true);
+}
+
+long sys_readv(ul fd, ul iov, ul iovcnt)
+{
+	return do_rw_vec(fd, iov, iovcnt, false);
+}
+
+/* A file that can seek: not the console, not a pipe (-ESPIPE, as Linux). */
+static int seekable_file(ul fd, struct fd *f)
+{
+	int ret = fdget_file(fd, f, true);
+
+	if (!ret && (f->console || is_pipe(f->file))) {
+		fdput(*f);
+		ret = -ESPIPE;
+	}
+	return ret;
+}
+
+/* pread64/pwrite64: the transfer at pos, leaving the file position where it was. */
+static long do_positional(ul fd, ul buf, ul count, ul pos, bool write)
+{
+	struct fd f;
+	loff_t saved;
+	long ret = seekable_file(fd, &f);
+
+	if (ret)
+		return ret;
+	if ((long)pos < 0) {
+		fdput(f);
+		return -EINVAL;
+	}
+	mutex_lock(&f.file->f_pos_lock);
+	saved = f.file->f_pos;
+	f.file->f_pos = (loff_t)pos;
+	mutex_unlock(&f.file->f_pos_lock);
+	ret = write ? write_user(fd, &f, (const char __user *)buf, count)
+		    : read_user(fd, &f, (char __user *)buf, count);
+	mutex_lock(&f.file->f_pos_lock);
+	f.file->f_pos = saved;
+	mutex_unlock(&f.file->f_pos_lock);
+	fdput(f);
+	return ret;
+}
+
+long sys_pread64(ul fd, ul buf, ul count, ul pos)
+{
+	return do_positional(fd, buf, count, pos, false);
+}
+
+long sys_pwrite64(ul fd, ul buf, ul count, ul pos)
+{
+	return do_positional(fd, buf, count, pos, true);
+}
+
+long sys_lseek(ul fd, ul offset, ul whence)
+{
+	struct fd f;
+	long ret = seekable_file(fd, &f);
+
+	if (ret)
+		return ret;
+	ret = vfs_llseek(f.file, (loff_t)offset, (int)whence);
+	fdput(f);
+	return ret;
+}
