@@ -31,8 +31,17 @@ def guest_run(guest, name, args=()):
     return program_output(out)
 
 
-@pytest.mark.parametrize("name", ["fsfiles"])
+@pytest.mark.parametrize("name", ["fsfiles", "fds", "pipes", "errors"])
 def test_same_output_as_host(guest, name):
     expected, code = host_run(name)
     assert code == 0, expected
     assert guest_run(guest, name) == expected
+
+
+def test_ctrl_c_ends_blocked_pipe_read(guest):
+    guest.send_line("run /bin/pipes block")
+    guest.expect("blocking")
+    guest.send("\x03")
+    guest.expect(r"run: /bin/pipes killed by signal 2 \(SIGINT\)")
+    guest.wait_prompt()
+    assert "hello pipe" in guest_run(guest, "pipes")

@@ -81,6 +81,8 @@ static ssize_t pipe_read(struct file *f, char *buf, size_t n, loff_t *pos)
 	ssize_t ret = 0;
 
 	(void)pos;
+	if (!(f->f_mode & FMODE_READ))
+		return -EBADF; /* the write end */
 	mutex_lock(&p->mutex);
 	while (!p->len && p->writers && !ret) {
 		ret = (f->f_flags & O_NONBLOCK) ? -EAGAIN : pipe_wait(p, &p->rd_wait, readable);
@@ -122,6 +124,8 @@ static ssize_t pipe_write(struct file *f, const char *buf, size_t n, loff_t *pos
 	int err = 0;
 
 	(void)pos;
+	if (!(f->f_mode & FMODE_WRITE))
+		return -EBADF; /* the read end */
 	mutex_lock(&p->mutex);
 	while (done < n && !err) {
 		if (!p->readers) {

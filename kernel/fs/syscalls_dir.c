@@ -11,6 +11,7 @@
 #include "fs/fs_syscalls.h"
 
 #define DIRENT_BUF_MAX 65536
+#define RENAME_NOREPLACE 1
 
 struct linux_dirent64 {
 	u64 d_ino;
@@ -137,11 +138,24 @@ long sys_rmdir(ul path)
 	return sys_unlinkat((ul)AT_FDCWD, path, AT_REMOVEDIR);
 }
 
+/* RENAME_NOREPLACE: refuse an existing new name (checked just before; one process, no race
+ * worth a lock). RENAME_EXCHANGE and RENAME_WHITEOUT are not supported (-EINVAL). */
+static int do_rename_noreplace(const char *oldname, const char *newname)
+{
+	struct kstat k;
+	int ret = vfs_lstat(newname, &k);
+
+	if (ret != -ENOENT)
+		return ret ? ret : -EEXIST;
+	return vfs_rename(oldname, newname);
+}
+
 long sys_renameat2(ul olddfd, ul oldpath, ul newdfd, ul newpath, ul flags)
 {
-	if (flags)
-		return -EINVAL; /* RENAME_NOREPLACE, RENAME_EXCHANGE: not supported */
-	return with_names_at(olddfd, oldpath, newdfd, newpath, vfs_rename);
+	if (flags & ~(ul)RENAME_NOREPLACE)
+		return -EINVAL;
+	return with_names_at(olddfd, oldpath, newdfd, newpath,
+			     flags ? do_rename_noreplace : vfs_rename);
 }
 
 long sys_renameat(ul olddfd, ul oldpath, ul newdfd, ul newpath)
