@@ -4,6 +4,8 @@ their outputs compared (the host Linux is the oracle). Programs print only what 
 must agree on; what the host cannot show the same way (the console as a terminal, the guest's
 clock against the host's) is asserted on the guest's output directly."""
 
+import time
+
 import pytest
 
 import conftest
@@ -31,7 +33,7 @@ def guest_run(guest, name, args=()):
     return program_output(out)
 
 
-@pytest.mark.parametrize("name", ["fsfiles", "fds", "pipes", "errors"])
+@pytest.mark.parametrize("name", ["fsfiles", "fds", "pipes", "errors", "sysinfo"])
 def test_same_output_as_host(guest, name):
     expected, code = host_run(name)
     assert code == 0, expected
@@ -45,3 +47,77 @@ def test_ctrl_c_ends_blocked_pipe_read(guest):
     guest.expect(r"run: /bin/pipes killed by signal 2 \(SIGINT\)")
     guest.wait_prompt()
     assert "hello pipe" in guest_run(guest, "pipes")
+
+
+def test_time_calls(guest):
+    """The host's clock at test start is argv[1]: CLOCK_REALTIME (from the RTC) must be
+    near it in both kernels; the rest is the same on both."""
+    now = str(int(time.time()))
+    expected, code = host_run("timecalls", (now,))
+    assert code == 0 and "realtime near the host's: 1" in expected, expected
+    assert guest_run(guest, "timecalls", (now,)) == expected
+
+
+def test_syslog_reads_kernel_log(guest):
+    out = guest_run(guest, "sysinfo", ("syslog",))
+    assert "size buffer positive: 1" in out
+    assert "read all: 1, mentions cpu: 1" in out
+    assert "last 10 bytes: 10, ends in newline: 1" in out
+    assert "syscall(SYS_syslog, 3, (void *)16, 100) = -1 errno 14" in out
+    assert "syscall(SYS_syslog, 77, buf, 10) = -1 errno 22" in out
+
+
+def test_module_calls(guest):
+    out = guest_run(guest, "modcalls")
+    expected = [
+        "fd = 3",
+        'syscall(SYS_finit_module, fd, "", 0) = 0',
+        'syscall(SYS_finit_module, fd, "", 0) = -1 errno 17',
+        'syscall(SYS_delete_module, "hello", O_NONBLOCK) = 0',
+        'syscall(SYS_delete_module, "hello", O_NONBLOCK) = -1 errno 2',
+        "fstat(fd, &st) = 0",
+        "read(fd, image, st.st_size) == st.st_size = 1",
+        'syscall(SYS_init_module, image, st.st_size, "who=syscall") = 0',
+        'syscall(SYS_init_module, image, st.st_size, "") = -1 errno 17',
+        'syscall(SYS_delete_module, "hello", O_NONBLOCK) = 0',
+        'syscall(SYS_init_module, (void *)16, st.st_size, "") = -1 errno 14',
+        'syscall(SYS_finit_module, 99, "", 0) = -1 errno 9',
+        "syscall(SYS_delete_module, (void *)16, 0) = -1 errno 14",
+        'syscall(SYS_delete_module, "nosuchmodule", 0) = -1 errno 2',
+    ]
+    lines = [l for l in out.splitlines() if not l.startswith("hello:")]
+    assert len(lines) == len(expected), out
+    for want, got in zip(expected, lines):
+        assert got.startswith(want), out
+    assert "hello: loaded (who=syscall, count=1)" in guest.run("dmesg")
+    assert "hello" not in guest.run("lsmod")
+
+
+def test_termios(guest):
+    out = guest_run(guest, "termios")
+    for want in [
+        "isatty 0 1 2: 1 1 1",
+        "icanon 1 echo 1 isig 1 vmin 1 vintr 3",
+        "after raw: icanon 0 echo 0",
+        "winsize 80x25\n", "winsize 132x50\n",
+        "pgrp is pid: 1",
+        "tcsetpgrp(0, getpid()) = 0",
+        "ioctl(0, TIOCSCTTY, 0) = 0",
+        "ioctl(0, TCGETS, (void *)16) = -1 errno 14",
+        "ioctl(fd, TCGETS, &t) = -1 errno 25",
+        "isatty(fd) = 0",
+        "ioctl(p[0], TIOCGWINSZ, &ws) = -1 errno 25",
+        "ioctl(99, TCGETS, &t) = -1 errno 9",
+    ]:
+        assert want in out, out
+
+
+def test_raw_mode_reads_one_byte(guest):
+    guest.send_line("run /bin/termios raw")
+    guest.expect("raw>")
+    guest.send("x")
+    guest.expect(r"got 1 byte\(s\), first 120")
+    guest.expect(r"read\(0, c, sizeof\(c\)\) = 0")
+    guest.wait_prompt()
+    # the shell got its canonical mode back
+    assert "hello, world" in guest_run(guest, "hello")

@@ -102,6 +102,7 @@ long sys_fsync(ul fd);
 long sys_access(ul path, ul mode);
 long sys_faccessat(ul dfd, ul path, ul mode);
 long sys_faccessat2(ul dfd, ul path, ul mode, ul flags);
+long sys_faccessat2(ul dfd, ul path, ul mode, ul flags);
 long sys_chdir(ul path);
 long sys_fchdir(ul fd);
 long sys_getcwd(ul buf, ul size);
@@ -112,6 +113,28 @@ long sys_syncfs(ul fd);
 long sys_mount(ul dev, ul dir, ul type, ul flags, ul data);
 long sys_umount2(ul dir, ul flags);
 long sys_ioctl(ul fd, ul cmd, ul arg);
+long sys_clock_gettime(ul clk, ul tp);
+long sys_clock_getres(ul clk, ul res);
+long sys_gettimeofday(ul tv, ul tz);
+long sys_time(ul tloc);
+long sys_nanosleep(ul req, ul rem);
+long sys_clock_nanosleep(ul clk, ul flags, ul req, ul rem);
+
+/* kernel/process/sys_info.c */
+long sys_sysinfo(ul info);
+long sys_getrandom(ul buf, ul count, ul flags);
+long sys_sched_yield(void);
+long sys_getcpu(ul cpu, ul node, ul unused);
+long sys_prlimit64(ul pid, ul resource, ul new_rlim, ul old_rlim);
+long sys_getrlimit(ul resource, ul rlim);
+long sys_setrlimit(ul resource, ul rlim);
+long sys_syslog(ul type, ul buf, ul len);
+long sys_reboot(ul magic1, ul magic2, ul cmd, ul arg);
+
+/* kernel/module/syscalls.c */
+long sys_init_module(ul umod, ul len, ul uargs);
+long sys_finit_module(ul fd, ul uargs, ul flags);
+long sys_delete_module(ul name, ul flags);
 
 /* kernel/tty/tty_ioctl.c: the console's user termios as the read path needs it. True when
  * ICANON is off (raw reads), with c_cc[VMIN] and c_cc[VTIME]. */

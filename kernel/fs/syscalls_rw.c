@@ -109,24 +109,34 @@ static ssize_t write_user(unsigned int fd, struct fd *f, const char __user *buf,
 	return done ? (ssize_t)done : r;
 }
 
-/* One chunk per call: a short read is allowed, and the console gives a line at most. */
+/* Regular files fill the whole buffer, chunk by chunk, as Linux's reads do; the console (a
+ * line at most) and pipes (what is there) give one chunk per call, a short read. */
 static ssize_t read_user(unsigned int fd, struct fd *f, char __user *buf, size_t n)
 {
+	bool whole = !f->console && !is_pipe(f->file);
+	size_t done = 0;
+	ssize_t r = 0;
 	char *kbuf;
-	ssize_t r;
 
 	if (!access_ok(buf, n))
 		return -EFAULT;
-	if (!n)
-		return 0;
 	kbuf = kmalloc(BOUNCE_SIZE, GFP_KERNEL);
 	if (!kbuf)
 		return -ENOMEM;
-	r = fd_object_read(fd, f, kbuf, n < BOUNCE_SIZE ? n : BOUNCE_SIZE);
-	if (r > 0 && copy_to_user(buf, kbuf, r))
-		r = -EFAULT;
+	while (done < n) {
+		size_t chunk = n - done < BOUNCE_SIZE ? n - done : BOUNCE_SIZE;
+
+		r = fd_object_read(fd, f, kbuf, chunk);
+		if (r > 0 && copy_to_user(buf + done, kbuf, r))
+			r = -EFAULT;
+		if (r <= 0)
+			break;
+		done += r;
+		if (!whole || (size_t)r < chunk)
+			break;
+	}
 	kfree(kbuf);
-	return r;
+	return done ? (ssize_t)done : r;
 }
 
 long sys_write(ul fd, ul buf, ul count)

@@ -111,6 +111,25 @@ WRAP3(sys_dup3)
 WRAP2(sys_pipe2)
 WRAP1(sys_syncfs)
 WRAP5(sys_renameat2)
+WRAP0(sys_sched_yield)
+WRAP2(sys_nanosleep)
+WRAP2(sys_gettimeofday)
+WRAP2(sys_getrlimit)
+WRAP1(sys_sysinfo)
+WRAP3(sys_syslog)
+WRAP2(sys_setrlimit)
+WRAP4(sys_reboot)
+WRAP3(sys_init_module)
+WRAP2(sys_delete_module)
+WRAP1(sys_time)
+WRAP2(sys_clock_gettime)
+WRAP2(sys_clock_getres)
+WRAP4(sys_clock_nanosleep)
+WRAP4(sys_prlimit64)
+WRAP3(sys_getcpu)
+WRAP3(sys_finit_module)
+WRAP3(sys_getrandom)
+WRAP4(sys_faccessat2)
 /* end of files, terminals, time, system */
 WRAP4(sys_rt_sigaction)
 WRAP4(sys_rt_sigprocmask)
@@ -140,8 +159,10 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[20] = __x64_sys_writev,
 	[21] = __x64_sys_access,
 	[22] = __x64_sys_pipe,
+	[24] = __x64_sys_sched_yield,
 	[32] = __x64_sys_dup,
 	[33] = __x64_sys_dup2,
+	[35] = __x64_sys_nanosleep,
 	[72] = __x64_sys_fcntl,
 	[74] = __x64_sys_fsync,
 	[75] = __x64_sys_fsync, /* fdatasync: data and metadata alike */
@@ -164,13 +185,25 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[93] = __x64_sys_fchown,
 	[94] = __x64_sys_chown, /* lchown: nothing is stored either way */
 	[95] = __x64_sys_umask,
+	[96] = __x64_sys_gettimeofday,
+	[97] = __x64_sys_getrlimit,
+	[99] = __x64_sys_sysinfo,
+	[103] = __x64_sys_syslog,
 	[133] = __x64_sys_mknod,
 	[137] = __x64_sys_statfs,
 	[138] = __x64_sys_fstatfs,
+	[160] = __x64_sys_setrlimit,
 	[162] = __x64_sys_sync,
 	[165] = __x64_sys_mount,
 	[166] = __x64_sys_umount2,
+	[169] = __x64_sys_reboot,
+	[175] = __x64_sys_init_module,
+	[176] = __x64_sys_delete_module,
+	[201] = __x64_sys_time,
 	[217] = __x64_sys_getdents64,
+	[228] = __x64_sys_clock_gettime,
+	[229] = __x64_sys_clock_getres,
+	[230] = __x64_sys_clock_nanosleep,
 	[257] = __x64_sys_openat,
 	[258] = __x64_sys_mkdirat,
 	[259] = __x64_sys_mknodat,
@@ -186,8 +219,13 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[280] = __x64_sys_utimensat,
 	[292] = __x64_sys_dup3,
 	[293] = __x64_sys_pipe2,
+	[302] = __x64_sys_prlimit64,
 	[306] = __x64_sys_syncfs,
+	[309] = __x64_sys_getcpu,
+	[313] = __x64_sys_finit_module,
 	[316] = __x64_sys_renameat2,
+	[318] = __x64_sys_getrandom,
+	[439] = __x64_sys_faccessat2,
 	/* end of files, terminals, time, system */
 	[9] = __x64_sys_mmap,
 	[11] = __x64_sys_munmap,
