@@ -33,7 +33,7 @@ def guest_run(guest, name, args=()):
     return program_output(out)
 
 
-@pytest.mark.parametrize("name", ["fsfiles", "fds", "pipes", "errors", "sysinfo"])
+@pytest.mark.parametrize("name", ["fsfiles", "fds", "pipes", "errors", "sysinfo", "polls"])
 def test_same_output_as_host(guest, name):
     expected, code = host_run(name)
     assert code == 0, expected

@@ -42,13 +42,20 @@ ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t 
 
 /* pipe.c */
 bool is_pipe(const struct file *f);
-/* poll support: bits POLLIN/POLLOUT/POLLHUP/POLLERR ready now on a pipe end. */
-unsigned int pipe_poll(struct file *f);
+/* select.c: poll's registration. poll_wait queues the polling task on head (pt NULL: after
+ * the first pass, nothing to do); a wake-up on head then ends the poll's sleep. */
+struct poll_table;
+struct wait_queue_head;
+void poll_wait(struct poll_table *pt, struct wait_queue_head *head);
+long sys_poll(ul ufds, ul nfds, ul timeout_ms);
+long sys_ppoll(ul ufds, ul nfds, ul tsp, ul sigmask, ul sigsetsize);
+long sys_select(ul n, ul inp, ul outp, ul exp, ul tvp);
+long sys_pselect6(ul n, ul inp, ul outp, ul exp, ul tsp, ul sig);
+
+/* pipe.c: the POLL* bits ready now on a pipe end, registering on its queues. */
+unsigned int pipe_poll(struct file *f, struct poll_table *pt);
+/* The bytes a read would get now (FIONREAD). */
 unsigned int pipe_nread(struct file *f);
-/* Adds (removes) poll's wait entries to the pipe's reader and writer wait queues. */
-struct wait_queue_entry;
-void pipe_poll_wait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr);
-void pipe_poll_unwait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr);
 
 long sys_read(ul fd, ul buf, ul count);
 long sys_write(ul fd, ul buf, ul count);
@@ -119,6 +126,33 @@ long sys_gettimeofday(ul tv, ul tz);
 long sys_time(ul tloc);
 long sys_nanosleep(ul req, ul rem);
 long sys_clock_nanosleep(ul clk, ul flags, ul req, ul rem);
+
+/* kernel/process/sys_info.c */
+long sys_sysinfo(ul info);
+long sys_getrandom(ul buf, ul count, ul flags);
+long sys_sched_yield(void);
+long sys_getcpu(ul cpu, ul node, ul unused);
+long sys_prlimit64(ul pid, ul resource, ul new_rlim, ul old_rlim);
+long sys_getrlimit(ul resource, ul rlim);
+long sys_setrlimit(ul resource, ul rlim);
+long sys_syslog(ul type, ul buf, ul len);
+long sys_reboot(ul magic1, ul magic2, ul cmd, ul arg);
+
+/* kernel/module/syscalls.c */
+long sys_init_module(ul umod, ul len, ul uargs);
+long sys_finit_module(ul fd, ul uargs, ul flags);
+long sys_delete_module(ul name, ul flags);
+
+/* kernel/tty/tty_ioctl.c: the console's user termios as the read path needs it. True when
+ * ICANON is off (raw reads), with c_cc[VMIN] and c_cc[VTIME]. */
+#define VMIN_INDEX 6
+#define VTIME_INDEX 5
+#define ICANON_FLAG 0x2
+bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
+/* run: a process that left the console raw (killed in vi) must not leave the shell so. */
+void console_termios_reset(void);
+/* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
+int console_foreground_pgrp(void);
 
 /* kernel/process/sys_info.c */
 long sys_sysinfo(ul info);

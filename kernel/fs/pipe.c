@@ -180,38 +180,24 @@ unsigned int pipe_nread(struct file *f)
 	return (unsigned int)p->len;
 }
 
-unsigned int pipe_poll(struct file *f)
+/* Read without the mutex: poll may run with the task already marked as sleeping, and a
+ * stale answer only means one more pass (every change wakes the queues it registered on). */
+unsigned int pipe_poll(struct file *f, struct poll_table *pt)
 {
 	struct pipe_inode_info *p = f->private_data;
 	unsigned int mask = 0;
 
-	mutex_lock(&p->mutex);
-	if ((f->f_mode & FMODE_READ) && p->len)
+	poll_wait(pt, &p->rd_wait);
+	poll_wait(pt, &p->wr_wait);
+	if ((f->f_mode & FMODE_READ) && READ_ONCE(p->len))
 		mask |= POLLIN;
-	if ((f->f_mode & FMODE_READ) && !p->writers)
+	if ((f->f_mode & FMODE_READ) && !READ_ONCE(p->writers))
 		mask |= POLLHUP;
-	if ((f->f_mode & FMODE_WRITE) && p->len <= PIPE_SIZE - PIPE_BUF)
+	if ((f->f_mode & FMODE_WRITE) && READ_ONCE(p->len) <= PIPE_SIZE - PIPE_BUF)
 		mask |= POLLOUT;
-	if ((f->f_mode & FMODE_WRITE) && !p->readers)
+	if ((f->f_mode & FMODE_WRITE) && !READ_ONCE(p->readers))
 		mask |= POLLERR;
-	mutex_unlock(&p->mutex);
 	return mask;
-}
-
-void pipe_poll_wait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr)
-{
-	struct pipe_inode_info *p = f->private_data;
-
-	add_wait_queue(&p->rd_wait, rd);
-	add_wait_queue(&p->wr_wait, wr);
-}
-
-void pipe_poll_unwait(struct file *f, struct wait_queue_entry *rd, struct wait_queue_entry *wr)
-{
-	struct pipe_inode_info *p = f->private_data;
-
-	remove_wait_queue(&p->rd_wait, rd);
-	remove_wait_queue(&p->wr_wait, wr);
 }
 
 static struct pipe_inode_info *alloc_pipe_info(void)

@@ -130,6 +130,10 @@ WRAP3(sys_getcpu)
 WRAP3(sys_finit_module)
 WRAP3(sys_getrandom)
 WRAP4(sys_faccessat2)
+WRAP3(sys_poll)
+WRAP5(sys_select)
+WRAP6(sys_pselect6)
+WRAP5(sys_ppoll)
 /* end of files, terminals, time, system */
 WRAP4(sys_rt_sigaction)
 WRAP4(sys_rt_sigprocmask)
@@ -151,6 +155,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[4] = __x64_sys_stat,
 	[5] = __x64_sys_fstat,
 	[6] = __x64_sys_lstat,
+	[7] = __x64_sys_poll,
 	[8] = __x64_sys_lseek,
 	[16] = __x64_sys_ioctl,
 	[17] = __x64_sys_pread64,
@@ -159,6 +164,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[20] = __x64_sys_writev,
 	[21] = __x64_sys_access,
 	[22] = __x64_sys_pipe,
+	[23] = __x64_sys_select,
 	[24] = __x64_sys_sched_yield,
 	[32] = __x64_sys_dup,
 	[33] = __x64_sys_dup2,
@@ -216,6 +222,8 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[267] = __x64_sys_readlinkat,
 	[268] = __x64_sys_fchmodat,
 	[269] = __x64_sys_faccessat,
+	[270] = __x64_sys_pselect6,
+	[271] = __x64_sys_ppoll,
 	[280] = __x64_sys_utimensat,
 	[292] = __x64_sys_dup3,
 	[293] = __x64_sys_pipe2,
