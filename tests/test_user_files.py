@@ -108,6 +108,8 @@ def test_termios(guest):
         "isatty(fd) = 0",
         "ioctl(p[0], TIOCGWINSZ, &ws) = -1 errno 25",
         "ioctl(99, TCGETS, &t) = -1 errno 9",
+        "/dev/tty is a tty: 1",
+        "/dev/console is a tty: 1",
     ]:
         assert want in out, out
 

@@ -4,6 +4,7 @@
  * table itself is kernel/process/files.c (<keel/fdtable.h>).
  */
 #include <keel/errno.h>
+#include <keel/kdev_t.h>
 #include "fs/fs_syscalls.h"
 
 #define F_DUPFD 0
@@ -16,6 +17,18 @@
 #define O_LARGEFILE 0100000
 /* What a file's f_flags keep: the access mode and the flags F_GETFL reports. */
 #define OPEN_KEEP_MASK (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOFOLLOW)
+
+/* /dev/console and /dev/tty (5:1, 5:0) become console fds like 0-2, so a process that opens
+ * its terminal gets the termios and window size ioctls, raw reads and poll that those have. */
+static struct fd open_console_alias(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	if (!S_ISCHR(inode->i_mode) || MAJOR(inode->i_rdev) != 5 || MINOR(inode->i_rdev) > 1)
+		return (struct fd){ .file = file };
+	fput(file);
+	return (struct fd){ .console = true };
+}
 
 /* Linux's do_sys_openat2: the name resolved against dfd, then an fd for the file. */
 static long do_sys_openat2(long dfd, ul upath, unsigned int flags, umode_t mode)
@@ -36,7 +49,7 @@ static long do_sys_openat2(long dfd, ul upath, unsigned int flags, umode_t mode)
 		goto put_name;
 	}
 	file->f_flags &= OPEN_KEEP_MASK;
-	fd_install(fd, (struct fd){ .file = file });
+	fd_install(fd, open_console_alias(file));
 put_name:
 	putname(name);
 	return fd;

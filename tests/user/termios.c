@@ -71,5 +71,9 @@ int main(int argc, char **argv)
 	CHECK(pipe(p));
 	CHECK(ioctl(p[0], TIOCGWINSZ, &ws));
 	CHECK(ioctl(99, TCGETS, &t));
+	fd = open("/dev/tty", O_RDWR);
+	printf("/dev/tty is a tty: %d\n", isatty(fd));
+	fd = open("/dev/console", O_WRONLY);
+	printf("/dev/console is a tty: %d\n", isatty(fd));
 	return 0;
 }
