@@ -123,3 +123,10 @@ def test_raw_mode_reads_one_byte(guest):
     guest.wait_prompt()
     # the shell got its canonical mode back
     assert "hello, world" in guest_run(guest, "hello")
+
+
+def test_fuzz_file_calls(guest):
+    out = guest.run("run /bin/fsfuzz", timeout=300)
+    assert_no_oops(out)
+    assert "fsfuzz: 20000 calls, still alive" in out, out
+    assert "hello, world" in guest_run(guest, "hello")
