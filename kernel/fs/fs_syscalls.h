@@ -64,6 +64,7 @@ long sys_pwrite64(ul fd, ul buf, ul count, ul pos);
 long sys_readv(ul fd, ul iov, ul iovcnt);
 long sys_writev(ul fd, ul iov, ul iovcnt);
 long sys_lseek(ul fd, ul offset, ul whence);
+long sys_sendfile(ul out_fd, ul in_fd, ul offset, ul count);
 long sys_open(ul path, ul flags, ul mode);
 long sys_openat(ul dfd, ul path, ul flags, ul mode);
 long sys_creat(ul path, ul mode);

@@ -263,3 +263,68 @@ long sys_lseek(ul fd, ul offset, ul whence)
 	fdput(f);
 	return ret;
 }
+
+/* One sendfile chunk: in's bytes at *pos (advanced) into out. Bytes moved, 0 at end, -errno. */
+static ssize_t sendfile_chunk(struct fd *in, ul out_fd, struct fd *out, loff_t *pos,
+			      char *kbuf, size_t n)
+{
+	ssize_t r, w;
+
+	mutex_lock(&in->file->f_pos_lock);
+	in->file->f_pos = *pos;
+	mutex_unlock(&in->file->f_pos_lock);
+	r = vfs_read(in->file, kbuf, n);
+	if (r <= 0)
+		return r;
+	w = fd_object_write((unsigned int)out_fd, out, kbuf, (size_t)r);
+	if (w > 0)
+		*pos += w;
+	return w;
+}
+
+/* sendfile(2): in must be a regular file (as Linux wants something it can map); with offset
+ * the file position stays and *offset advances, else the file position does. */
+long sys_sendfile(ul out_fd, ul in_fd, ul uoffset, ul count)
+{
+	struct fd in, out;
+	loff_t pos, saved;
+	size_t done = 0;
+	ssize_t r = 0;
+	char *kbuf;
+	long ret = fdget_file(in_fd, &in, false);
+
+	if (ret)
+		return ret;
+	ret = fdget_file(out_fd, &out, true);
+	if (ret)
+		goto put_in;
+	ret = -EINVAL;
+	if (!S_ISREG(file_inode(in.file)->i_mode))
+		goto put_out;
+	ret = -EFAULT;
+	saved = in.file->f_pos;
+	pos = saved;
+	if (uoffset && copy_from_user(&pos, (const void __user *)uoffset, sizeof(pos)))
+		goto put_out;
+	ret = -ENOMEM;
+	kbuf = kmalloc(BOUNCE_SIZE, GFP_KERNEL);
+	if (!kbuf)
+		goto put_out;
+	while (done < count) {
+		r = sendfile_chunk(&in, out_fd, &out, &pos, kbuf,
+				   count - done < BOUNCE_SIZE ? count - done : BOUNCE_SIZE);
+		if (r <= 0)
+			break;
+		done += (size_t)r;
+	}
+	kfree(kbuf);
+	in.file->f_pos = uoffset ? saved : pos;
+	ret = done ? (long)done : r;
+	if (uoffset && copy_to_user((void __user *)uoffset, &pos, sizeof(pos)))
+		ret = -EFAULT;
+put_out:
+	fdput(out);
+put_in:
+	fdput(in);
+	return ret;
+}

@@ -134,6 +134,7 @@ WRAP3(sys_poll)
 WRAP5(sys_select)
 WRAP6(sys_pselect6)
 WRAP5(sys_ppoll)
+WRAP4(sys_sendfile)
 /* end of files, terminals, time, system */
 WRAP4(sys_rt_sigaction)
 WRAP4(sys_rt_sigprocmask)
@@ -169,6 +170,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[32] = __x64_sys_dup,
 	[33] = __x64_sys_dup2,
 	[35] = __x64_sys_nanosleep,
+	[40] = __x64_sys_sendfile,
 	[72] = __x64_sys_fcntl,
 	[74] = __x64_sys_fsync,
 	[75] = __x64_sys_fsync, /* fdatasync: data and metadata alike */

@@ -68,15 +68,28 @@ int console_foreground_pgrp(void)
 	return console_pgrp;
 }
 
+/* TCSETSF (tcsetattr's TCSAFLUSH): input typed but not read yet is dropped. */
+static void flush_console_input(void)
+{
+	char junk[64];
+
+	while (tty_read_raw(console_tty(), junk, sizeof(junk), 0) > 0)
+		;
+}
+
 static long console_ioctl(ul cmd, void __user *arg)
 {
 	switch (cmd) {
 	case TCGETS:
 		return copy_to_user(arg, &console_termios, sizeof(console_termios)) ? -EFAULT : 0;
 	case TCSETS:
-	case TCSETSW:
-	case TCSETSF: /* output is written synchronously: nothing to drain or flush first */
-		return copy_from_user(&console_termios, arg, sizeof(console_termios)) ? -EFAULT : 0;
+	case TCSETSW: /* output is written synchronously: nothing to drain first */
+	case TCSETSF:
+		if (copy_from_user(&console_termios, arg, sizeof(console_termios)))
+			return -EFAULT;
+		if (cmd == TCSETSF)
+			flush_console_input();
+		return 0;
 	case TIOCGWINSZ:
 		return copy_to_user(arg, &console_winsize, sizeof(console_winsize)) ? -EFAULT : 0;
 	case TIOCSWINSZ:

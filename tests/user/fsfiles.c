@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -165,6 +166,23 @@ int main(void)
 		CHECK(utimensat(AT_FDCWD, "c", ts, 0));
 		CHECK(stat("c", &st));
 		printf("mtime %ld atime %ld\n", (long)st.st_mtime, (long)st.st_atime);
+	}
+	{
+		int in = open("c", O_RDWR), out = open("copy", O_CREAT | O_WRONLY, 0644);
+		off_t off = 1;
+
+		CHECK(write(in, "sendfile", 8));
+		CHECK(lseek(in, 0, SEEK_SET));
+		CHECK(sendfile(out, in, &off, 100));
+		printf("offset after %ld, position %ld\n", (long)off, (long)lseek(in, 0, SEEK_CUR));
+		CHECK(sendfile(out, in, NULL, 3));
+		printf("position %ld\n", (long)lseek(in, 0, SEEK_CUR));
+		CHECK(fstat(out, &st));
+		printf("copy size %ld\n", (long)st.st_size);
+		CHECK(sendfile(in, out, NULL, 3));
+		CHECK(close(in));
+		CHECK(close(out));
+		CHECK(unlink("copy"));
 	}
 	CHECK(umask(077));
 	CHECK(umask(022));
