@@ -130,3 +130,13 @@ def test_fuzz_file_calls(guest):
     assert_no_oops(out)
     assert "fsfuzz: 20000 calls, still alive" in out, out
     assert "hello, world" in guest_run(guest, "hello")
+
+
+def test_canonical_read_without_echo(guest):
+    guest.send_line("run /bin/termios noecho")
+    guest.expect("secret>")
+    start = len(guest.text)
+    guest.send("hunter2x\x7f\r")
+    guest.expect(r"line \[hunter2\]")
+    assert "hunter2" not in guest.text[start:guest.text.index("read(0, line", start)], guest.text
+    guest.wait_prompt()

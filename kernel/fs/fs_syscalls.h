@@ -149,7 +149,10 @@ long sys_delete_module(ul name, ul flags);
 #define VMIN_INDEX 6
 #define VTIME_INDEX 5
 #define ICANON_FLAG 0x2
+#define ECHO_FLAG 0x8
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
+/* ECHO: canonical reads echo (the line discipline's) or not (a password prompt). */
+bool console_echo(void);
 /* run: a process that left the console raw (killed in vi) must not leave the shell so. */
 void console_termios_reset(void);
 /* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
@@ -176,7 +179,10 @@ long sys_delete_module(ul name, ul flags);
 #define VMIN_INDEX 6
 #define VTIME_INDEX 5
 #define ICANON_FLAG 0x2
+#define ECHO_FLAG 0x8
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
+/* ECHO: canonical reads echo (the line discipline's) or not (a password prompt). */
+bool console_echo(void);
 /* run: a process that left the console raw (killed in vi) must not leave the shell so. */
 void console_termios_reset(void);
 /* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */

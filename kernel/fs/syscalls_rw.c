@@ -49,6 +49,35 @@ static ssize_t console_read_raw(char *kbuf, size_t n, unsigned int vmin, unsigne
 	}
 }
 
+/* Canonical mode with ECHO off (a password prompt): a line edited without echo; CR ends it as
+ * NL does (ICRNL), DEL/BS erase a byte, Ctrl-U the line, Ctrl-D at its start is end of file. */
+static ssize_t console_read_noecho(char *kbuf, size_t n)
+{
+	size_t len = 0;
+	char c;
+
+	while (len < n) {
+		if (tty_read_raw(console_tty(), &c, 1, 1000) != 1) {
+			if (signal_pending(current))
+				return -EINTR;
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			kbuf[len++] = '\n';
+			break;
+		}
+		if (c == 0x7f || c == '\b')
+			len -= len > 0;
+		else if (c == 0x15)
+			len = 0;
+		else if (c == 0x04 && !len)
+			return 0;
+		else if (c != 0x04)
+			kbuf[len++] = c;
+	}
+	return (ssize_t)len;
+}
+
 static ssize_t console_read(unsigned int fd, char *kbuf, size_t n)
 {
 	unsigned int vmin, vtime;
@@ -56,6 +85,8 @@ static ssize_t console_read(unsigned int fd, char *kbuf, size_t n)
 	if (console_raw_mode(&vmin, &vtime))
 		return console_read_raw(kbuf, n, vmin, vtime,
 					console_fd_flags(fd) & O_NONBLOCK);
+	if (!console_echo())
+		return console_read_noecho(kbuf, n);
 	return console_read_line(kbuf, n);
 }
 

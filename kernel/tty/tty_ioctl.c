@@ -57,6 +57,11 @@ bool console_raw_mode(unsigned int *vmin, unsigned int *vtime)
 	return !(console_termios.c_lflag & ICANON_FLAG);
 }
 
+bool console_echo(void)
+{
+	return console_termios.c_lflag & ECHO_FLAG;
+}
+
 void console_termios_reset(void)
 {
 	console_termios = default_termios;

@@ -34,6 +34,24 @@ static int raw_read(void)
 	return 0;
 }
 
+/* "noecho": a canonical read with ECHO off, as a password prompt makes. */
+static int noecho_read(void)
+{
+	struct termios saved, t;
+	char line[64] = { 0 };
+
+	CHECK(tcgetattr(0, &saved));
+	t = saved;
+	t.c_lflag &= ~ECHO;
+	CHECK(tcsetattr(0, TCSANOW, &t));
+	printf("secret>\n");
+	fflush(stdout);
+	CHECK(read(0, line, sizeof(line) - 1));
+	printf("line [%s]\n", strtok(line, "\n"));
+	CHECK(tcsetattr(0, TCSANOW, &saved));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct termios t;
@@ -42,6 +60,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "raw"))
 		return raw_read();
+	if (argc > 1 && !strcmp(argv[1], "noecho"))
+		return noecho_read();
 	printf("isatty 0 1 2: %d %d %d\n", isatty(0), isatty(1), isatty(2));
 	CHECK(tcgetattr(0, &t));
 	printf("icanon %d echo %d isig %d vmin %d vintr %d\n", !!(t.c_lflag & ICANON),
