@@ -79,6 +79,7 @@ long sys_stat(ul path, ul buf);
 long sys_lstat(ul path, ul buf);
 long sys_fstat(ul fd, ul buf);
 long sys_newfstatat(ul dfd, ul path, ul buf, ul flags);
+long sys_statx(ul dfd, ul path, ul flags, ul mask, ul buf);
 long sys_statfs(ul path, ul buf);
 long sys_fstatfs(ul fd, ul buf);
 long sys_getdents64(ul fd, ul dirent, ul count);

@@ -1,7 +1,7 @@
 /*
  * The calls that describe files: stat, lstat, fstat, newfstatat (x86_64's struct stat, 144
- * bytes), statfs/fstatfs (struct statfs, 120 bytes), getdents64 (struct linux_dirent64) and
- * readlink/readlinkat. Kernel structures are converted field by field into Linux's layouts.
+ * bytes), statx (struct statx, 256), statfs/fstatfs (struct statfs, 120) and readlink/
+ * readlinkat. Kernel structures are converted field by field into Linux's layouts.
  */
 #include <keel/errno.h>
 #include <keel/kdev_t.h>
@@ -28,6 +28,10 @@ struct statfs_user {
 	s64 f_namelen, f_frsize, f_flags, f_spare[4];
 };
 _Static_assert(sizeof(struct statfs_user) == 120, "x86_64 struct statfs");
+
+#define AT_NO_AUTOMOUNT 0x800
+#define AT_STATX_SYNC_TYPE 0x6000
+#define STATX_BASIC_STATS 0x7ffU
 
 /* Linux's new_encode_dev: the 32-bit user form of a device number. */
 static u64 encode_dev(unsigned int major, unsigned int minor)
@@ -73,43 +77,119 @@ static void console_stat(struct kstat *k)
 	k->rdev = MKDEV(5, 1);
 }
 
-long sys_fstat(ul fd, ul buf)
+/* fstat's kstat: the console and pipes describe themselves, files ask the VFS. */
+static long fd_kstat(ul fd, struct kstat *k)
 {
-	struct kstat k;
 	struct fd f;
 	long ret = fdget_file(fd, &f, true);
 
 	if (ret)
 		return ret;
 	if (f.console)
-		console_stat(&k);
+		console_stat(k);
 	else if (is_pipe(f.file))
-		pipe_stat(f.file, &k);
+		pipe_stat(f.file, k);
 	else
-		ret = vfs_fstat(f.file, &k);
+		ret = vfs_fstat(f.file, k);
 	fdput(f);
+	return ret;
+}
+
+long sys_fstat(ul fd, ul buf)
+{
+	struct kstat k;
+	long ret = fd_kstat(fd, &k);
+
 	return ret ? ret : put_stat(&k, buf);
+}
+
+/* The kstat of dfd/path (the fd itself for an empty path with AT_EMPTY_PATH), fstatat's and
+ * statx's common part. */
+static long do_fstatat(ul dfd, ul path, ul flags, struct kstat *k)
+{
+	char *name;
+	long ret;
+
+	name = getname_at((long)dfd, path, flags & AT_EMPTY_PATH);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
+	if (!name[0] && (int)dfd != AT_FDCWD) {
+		putname(name);
+		return fd_kstat(dfd, k);
+	}
+	if (!name[0])
+		strlcpy(name, ".", PATH_MAX);
+	ret = (flags & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(name, k) : vfs_stat(name, k);
+	putname(name);
+	return ret;
 }
 
 long sys_newfstatat(ul dfd, ul path, ul buf, ul flags)
 {
 	struct kstat k;
-	char *name;
 	long ret;
 
-	if (flags & ~(ul)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+	if (flags & ~(ul)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	name = getname_at((long)dfd, path, flags & AT_EMPTY_PATH);
-	if (IS_ERR(name))
-		return PTR_ERR(name);
-	if (!name[0]) {
-		putname(name);
-		return (int)dfd == AT_FDCWD ? sys_newfstatat(dfd, (ul)".", buf, 0)
-					    : sys_fstat(dfd, buf);
-	}
-	ret = (flags & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(name, &k) : vfs_stat(name, &k);
-	putname(name);
+	ret = do_fstatat(dfd, path, flags, &k);
 	return ret ? ret : put_stat(&k, buf);
+}
+
+struct statx_timestamp_user {
+	s64 tv_sec;
+	u32 tv_nsec;
+	s32 pad;
+};
+
+struct statx_user {
+	u32 stx_mask, stx_blksize;
+	u64 stx_attributes;
+	u32 stx_nlink, stx_uid, stx_gid;
+	u16 stx_mode, pad0;
+	u64 stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_timestamp_user stx_atime, stx_btime, stx_ctime, stx_mtime;
+	u32 stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	u64 spare[14];
+};
+_Static_assert(sizeof(struct statx_user) == 256, "Linux's struct statx");
+
+static struct statx_timestamp_user statx_time(struct timespec64 t)
+{
+	return (struct statx_timestamp_user){ .tv_sec = t.tv_sec, .tv_nsec = (u32)t.tv_nsec };
+}
+
+/* statx(2): the basic fields whatever the mask asks (Linux may give more than asked); no
+ * birth time, so STATX_BTIME is never in stx_mask. */
+long sys_statx(ul dfd, ul path, ul flags, ul mask, ul buf)
+{
+	struct statx_user sx;
+	struct kstat k;
+	long ret;
+
+	(void)mask;
+	if (flags & ~(ul)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+			  AT_STATX_SYNC_TYPE))
+		return -EINVAL;
+	ret = do_fstatat(dfd, path, flags, &k);
+	if (ret)
+		return ret;
+	memset(&sx, 0, sizeof(sx));
+	sx.stx_mask = STATX_BASIC_STATS;
+	sx.stx_blksize = (u32)k.blksize;
+	sx.stx_nlink = k.nlink;
+	sx.stx_uid = k.uid;
+	sx.stx_gid = k.gid;
+	sx.stx_mode = (u16)k.mode;
+	sx.stx_ino = k.ino;
+	sx.stx_size = (u64)k.size;
+	sx.stx_blocks = k.blocks;
+	sx.stx_atime = statx_time(k.atime);
+	sx.stx_ctime = statx_time(k.ctime);
+	sx.stx_mtime = statx_time(k.mtime);
+	sx.stx_rdev_major = MAJOR(k.rdev);
+	sx.stx_rdev_minor = MINOR(k.rdev);
+	sx.stx_dev_minor = k.dev;
+	return copy_to_user((void __user *)buf, &sx, sizeof(sx)) ? -EFAULT : 0;
 }
 
 long sys_stat(ul path, ul buf)

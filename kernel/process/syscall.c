@@ -135,6 +135,7 @@ WRAP5(sys_select)
 WRAP6(sys_pselect6)
 WRAP5(sys_ppoll)
 WRAP4(sys_sendfile)
+WRAP5(sys_statx)
 /* end of files, terminals, time, system */
 WRAP4(sys_rt_sigaction)
 WRAP4(sys_rt_sigprocmask)
@@ -235,6 +236,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[313] = __x64_sys_finit_module,
 	[316] = __x64_sys_renameat2,
 	[318] = __x64_sys_getrandom,
+	[332] = __x64_sys_statx,
 	[439] = __x64_sys_faccessat2,
 	/* end of files, terminals, time, system */
 	[9] = __x64_sys_mmap,

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,24 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "check.h"
+
+/* Linux's struct statx and call: this musl has no wrapper. */
+#define STATX_BASIC_STATS 0x7ffU
+struct kstatx {
+	uint32_t stx_mask, stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink, stx_uid, stx_gid;
+	uint16_t stx_mode, pad0;
+	uint64_t stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	uint64_t times[8];
+	uint32_t devs[4];
+	uint64_t spare[14];
+};
+
+static long statx(int dfd, const char *path, int flags, unsigned int mask, struct kstatx *sx)
+{
+	return syscall(SYS_statx, dfd, path, flags, mask, sx);
+}
 
 static int cmp(const void *a, const void *b)
 {
@@ -131,6 +150,18 @@ int main(void)
 	CHECK(close(fd));
 	CHECK(fstatat(dfd, "f", &st, 0));
 	printf("fstatat: size %ld\n", (long)st.st_size);
+	{
+		struct kstatx sx;
+
+		CHECK(statx(dfd, "f", 0, STATX_BASIC_STATS, &sx));
+		printf("statx: mask %#x mode %o size %llu nlink %u\n",
+		       sx.stx_mask & STATX_BASIC_STATS, sx.stx_mode,
+		       (unsigned long long)sx.stx_size, sx.stx_nlink);
+		CHECK(statx(AT_FDCWD, "s", AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &sx));
+		printf("statx link: type %o\n", sx.stx_mode & S_IFMT);
+		CHECK(statx(AT_FDCWD, "nope", 0, STATX_BASIC_STATS, &sx));
+		CHECK(statx(AT_FDCWD, "s", 0x12345678, STATX_BASIC_STATS, &sx));
+	}
 	CHECK(fstatat(dfd, "", &st, AT_EMPTY_PATH));
 	printf("empty path: type %o\n", st.st_mode & S_IFMT);
 	CHECK(renameat(dfd, "f", AT_FDCWD, "moved"));
