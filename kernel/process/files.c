@@ -175,3 +175,18 @@ void files_close_on_exec(struct files_struct *files)
 		if (files->fd[i].cloexec && (files->fd[i].file || files->fd[i].console))
 			slot_clear(&files->fd[i]);
 }
+
+struct files_struct *dup_fd(struct files_struct *oldf)
+{
+	struct files_struct *newf = kmalloc(sizeof(*newf), GFP_KERNEL);
+
+	if (!newf)
+		return NULL;
+	for (int i = 0; i < NR_OPEN_DEFAULT; i++) {
+		newf->fd[i] = oldf->fd[i];
+		newf->fd[i].reserved = false; /* an fd being opened is not the child's */
+		if (newf->fd[i].file)
+			get_file(newf->fd[i].file);
+	}
+	return newf;
+}

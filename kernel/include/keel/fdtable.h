@@ -53,6 +53,9 @@ int set_close_on_exec(unsigned int fd, bool on);
 /* The console slot's O_NONBLOCK/O_APPEND flags (F_GETFL/F_SETFL on fds bound to it). */
 unsigned int console_fd_flags(unsigned int fd);
 void console_fd_set_flags(unsigned int fd, unsigned int flags);
+/* fork: a copy of oldf for the child, each file shared (another reference), close-on-exec
+ * bits kept (Linux's dup_fd without CLONE_FILES). NULL without memory. Sleeps. */
+struct files_struct *dup_fd(struct files_struct *oldf);
 /* exec: closes every fd whose close-on-exec bit is set (Linux's do_close_on_exec). The exec
  * path calls it after the new program is installed. */
 void files_close_on_exec(struct files_struct *files);
