@@ -119,10 +119,18 @@ def test_raw_mode_reads_one_byte(guest):
     guest.expect("raw>")
     guest.send("x")
     guest.expect(r"got 1 byte\(s\), first 120")
+    guest.expect("raw2>")
+    guest.send("\x03")
+    guest.expect(r"got 1 byte\(s\), first 3\r?\n")
     guest.expect(r"read\(0, c, sizeof\(c\)\) = 0")
     guest.wait_prompt()
-    # the shell got its canonical mode back
+    # the shell got its canonical mode back, and Ctrl-C interrupts programs again
     assert "hello, world" in guest_run(guest, "hello")
+    guest.send_line("run /bin/spin")
+    guest.expect("spinning")
+    guest.send("\x03")
+    guest.expect(r"run: /bin/spin killed by signal 2 \(SIGINT\)")
+    guest.wait_prompt()
 
 
 def test_fuzz_file_calls(guest):

@@ -151,6 +151,7 @@ long sys_delete_module(ul name, ul flags);
 #define VTIME_INDEX 5
 #define ICANON_FLAG 0x2
 #define ECHO_FLAG 0x8
+#define ISIG_FLAG 0x1
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
 /* ECHO: canonical reads echo (the line discipline's) or not (a password prompt). */
 bool console_echo(void);
@@ -181,6 +182,7 @@ long sys_delete_module(ul name, ul flags);
 #define VTIME_INDEX 5
 #define ICANON_FLAG 0x2
 #define ECHO_FLAG 0x8
+#define ISIG_FLAG 0x1
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
 /* ECHO: canonical reads echo (the line discipline's) or not (a password prompt). */
 bool console_echo(void);

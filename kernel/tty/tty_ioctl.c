@@ -3,7 +3,7 @@
  * fs/ioctl.c). The console fds carry Linux's user-visible struct termios (36 bytes, c_line and
  * 19 c_cc), kept here: Keel's struct ktermios describes only a serial line's speed and framing.
  * ICANON off makes console reads raw (tty_read_raw, VMIN/VTIME honoured, no echo), which
- * busybox's line editing needs; ICANON on gives the line discipline's lines. The window size
+ * busybox's line editing needs, and ISIG off makes Ctrl-C a byte like any other; ICANON on gives the line discipline's lines. The window size
  * and the foreground process group are stored for the process to read back. Pipes answer
  * FIONREAD; files and pipes answer -ENOTTY to terminal requests, as on Linux.
  */
@@ -49,6 +49,22 @@ static const struct termios_user default_termios = DEFAULT_TERMIOS;
 static struct termios_user console_termios = DEFAULT_TERMIOS;
 static struct winsize_user console_winsize = { .ws_row = 25, .ws_col = 80 };
 static int console_pgrp; /* TIOCSPGRP's value; 0: the reading process's own */
+/* ISIG off: the console's foreground task (the shell, which passes Ctrl-C on as SIGINT) is
+ * set aside so that Ctrl-C reaches the reader as byte 3; restored with ISIG or at exit. */
+static struct task_struct *isig_saved_fg;
+
+static void apply_isig(void)
+{
+	struct tty_struct *tty = console_tty();
+
+	if (!(console_termios.c_lflag & ISIG_FLAG) && !isig_saved_fg && tty->pgrp) {
+		isig_saved_fg = tty->pgrp;
+		tty_set_foreground(tty, NULL);
+	} else if ((console_termios.c_lflag & ISIG_FLAG) && isig_saved_fg) {
+		tty_set_foreground(tty, isig_saved_fg);
+		isig_saved_fg = NULL;
+	}
+}
 
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime)
 {
@@ -66,6 +82,7 @@ void console_termios_reset(void)
 {
 	console_termios = default_termios;
 	console_pgrp = 0;
+	apply_isig();
 }
 
 int console_foreground_pgrp(void)
@@ -94,6 +111,7 @@ static long console_ioctl(ul cmd, void __user *arg)
 			return -EFAULT;
 		if (cmd == TCSETSF)
 			flush_console_input();
+		apply_isig();
 		return 0;
 	case TIOCGWINSZ:
 		return copy_to_user(arg, &console_winsize, sizeof(console_winsize)) ? -EFAULT : 0;

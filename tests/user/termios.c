@@ -26,6 +26,10 @@ static int raw_read(void)
 	fflush(stdout);
 	n = read(0, c, sizeof(c));
 	printf("got %ld byte(s), first %d\n", n, n > 0 ? c[0] : -1);
+	printf("raw2>\n"); /* ISIG is off (cfmakeraw): Ctrl-C is byte 3, no signal */
+	fflush(stdout);
+	n = read(0, c, sizeof(c));
+	printf("got %ld byte(s), first %d\n", n, n > 0 ? c[0] : -1);
 	raw.c_cc[VMIN] = 0;
 	raw.c_cc[VTIME] = 1;
 	CHECK(tcsetattr(0, TCSANOW, &raw));
