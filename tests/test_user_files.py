@@ -122,6 +122,11 @@ def test_raw_mode_reads_one_byte(guest):
     guest.expect("raw2>")
     guest.send("\x03")
     guest.expect(r"got 1 byte\(s\), first 3\r?\n")
+    guest.expect("raw3>")
+    for c in "abc":  # VMIN 3: one read for three bytes typed one by one
+        guest.send(c)
+        time.sleep(0.2)
+    guest.expect(r"got 3 byte\(s\): abc")
     guest.expect(r"read\(0, c, sizeof\(c\)\) = 0")
     guest.wait_prompt()
     # the shell got its canonical mode back, and Ctrl-C interrupts programs again

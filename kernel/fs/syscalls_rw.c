@@ -28,24 +28,29 @@ static ssize_t console_read_line(char *kbuf, size_t n)
 	return r;
 }
 
-/* ICANON off: the bytes as they come, no echo. VMIN > 0 waits for the first byte (more are
- * not awaited: what is queued then is returned); VMIN 0 waits VTIME tenths at most. */
+/* ICANON off: the bytes as they come, no echo, with POSIX's VMIN/VTIME: VMIN > 0 waits for
+ * that many bytes (VTIME > 0: or until VTIME tenths pass after a byte without another); VMIN 0
+ * waits VTIME tenths at most for any byte (VTIME 0: not at all). */
 static ssize_t console_read_raw(char *kbuf, size_t n, unsigned int vmin, unsigned int vtime,
 				bool nonblock)
 {
-	unsigned int wait_ms = nonblock ? 0 : vtime ? vtime * 100 : vmin ? 1000 : 0;
-	int got;
+	size_t want = vmin ? (vmin < n ? vmin : n) : 1, got = 0;
+	bool timed;
+	int r;
 
 	for (;;) {
-		got = tty_read_raw(console_tty(), kbuf, n, wait_ms);
-		if (got > 0)
-			return got;
+		timed = vtime && (got || !vmin); /* the VTIME timer runs now */
+		r = tty_read_raw(console_tty(), kbuf + got, n - got,
+				 nonblock ? 0 : timed ? vtime * 100 : vmin ? 1000 : 0);
+		got += r > 0 ? (size_t)r : 0;
+		if (got >= want)
+			return (ssize_t)got;
 		if (signal_pending(current))
-			return -EINTR;
+			return got ? (ssize_t)got : -EINTR;
 		if (nonblock)
-			return -EAGAIN;
-		if (!vmin)
-			return 0;
+			return got ? (ssize_t)got : -EAGAIN;
+		if (r <= 0 && (timed || !vmin))
+			return (ssize_t)got; /* the timer ran out, or VMIN 0 VTIME 0 */
 	}
 }
 

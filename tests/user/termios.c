@@ -30,6 +30,12 @@ static int raw_read(void)
 	fflush(stdout);
 	n = read(0, c, sizeof(c));
 	printf("got %ld byte(s), first %d\n", n, n > 0 ? c[0] : -1);
+	raw.c_cc[VMIN] = 3;
+	CHECK(tcsetattr(0, TCSANOW, &raw));
+	printf("raw3>\n");
+	fflush(stdout);
+	n = read(0, c, sizeof(c));
+	printf("got %ld byte(s): %.3s\n", n, c);
 	raw.c_cc[VMIN] = 0;
 	raw.c_cc[VTIME] = 1;
 	CHECK(tcsetattr(0, TCSANOW, &raw));
