@@ -165,3 +165,25 @@ def test_no_leak(guest, name):
     out = guest.run(f"repeat 20 run /bin/{name}", timeout=600)
     assert_no_oops(out)
     assert_no_leak(before, meminfo(guest))
+
+
+def test_mount_sync_reboot_calls(guest):
+    out = guest_run(guest, "sysadmin")
+    for want in [
+        'mount("none", "/tmp/kmnt", "ramfs", 0, NULL) = 0',
+        "f_type 0x858458f6 namelen 255",
+        "fstatfs f_type 0x858458f6",
+        'umount2("/tmp/kmnt", 0) = -1 errno 16',
+        "syncfs(1) = 0",
+        'umount("/tmp/kmnt") = 0\n',
+        'umount("/tmp/kmnt") = -1 errno 22',
+        'mount("none", "/tmp/kmnt", "nosuchfs", 0, NULL) = -1 errno 19',
+        'mount("none", (char *)16, "ramfs", 0, NULL) = -1 errno 14',
+        'mount("none", "/tmp/kmnt", "ramfs", MS_BIND, NULL) = -1 errno 22',
+        'rmdir("/tmp/kmnt") = 0',
+        "syscall(SYS_reboot, 0, 0, RB_POWER_OFF, 0) = -1 errno 22",
+        "syscall(SYS_reboot, 0xfee1dead, 12345, RB_POWER_OFF, 0) = -1 errno 22",
+        "syscall(SYS_reboot, 0xfee1dead, 672274793, 0x12345678, 0) = -1 errno 22",
+        "reboot(RB_ENABLE_CAD) = 0",
+    ]:
+        assert want in out, out
