@@ -8,6 +8,7 @@
 #include <keel/binfmts.h>
 #include <keel/completion.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/process.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -84,6 +85,8 @@ static long exec_copied(const char *path, struct user_strings *argv, struct user
 		return err;
 	strlcpy(current->comm, base_name(path), sizeof(current->comm));
 	flush_signal_handlers(current); /* the old image's handlers are gone */
+	if (current->files)
+		files_close_on_exec(current->files); /* FD_CLOEXEC, O_CLOEXEC */
 	if (vfork) {
 		current->vfork_done = NULL; /* the parent's address space is its own again */
 		complete(vfork);

@@ -6,6 +6,7 @@
  * for a parent that ignores SIGCHLD.
  */
 #include <keel/completion.h>
+#include <keel/fs.h>
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
@@ -128,6 +129,7 @@ void do_group_exit(int status)
 	struct task_struct *t = current;
 
 	exit_files(t);
+	exit_fs(t);
 	exit_mm(t);
 	exit_sighand(t);
 	exit_notify(t, status);

@@ -1,28 +1,20 @@
 /*
- * A process's file descriptors, reduced to what this slice needs: a fixed table whose slots
- * hold a VFS file or the console (fds 0, 1, 2 at start), and read(0)/write(1)/open(2)/
- * close(3)/writev(20)/ioctl(16) on them. User buffers pass through a small kernel bounce
- * buffer with copy_from_user/copy_to_user, so a bad pointer is -EFAULT, never an oops.
+ * A process's file descriptor table (Linux's files_struct and fdtable): fixed slots holding a
+ * VFS file or the console (fds 0, 1, 2 at start), each with a close-on-exec bit. The system
+ * calls built on it live in kernel/fs/syscalls_*.c and use <keel/fdtable.h>.
  */
-#include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/process.h>
 #include <keel/slab.h>
-#include <keel/stat.h>
-#include <keel/tty.h>
-#include <keel/uaccess.h>
-#include "process/syscalls.h"
-
-#define NR_OPEN_DEFAULT 32
-#define BOUNCE_SIZE 256
-#define PATH_MAX_USER 4096
-#define IOV_MAX 1024
-#define TIOCGWINSZ 0x5413
 
 struct fd_slot {
-	struct file *file; /* a VFS file, or NULL */
-	bool console;      /* bound to the console tty instead */
+	struct file *file;  /* a VFS file, or NULL */
+	bool console;       /* bound to the console tty instead */
+	bool reserved;      /* handed out by get_unused_fd_flags, not installed yet */
+	bool cloexec;       /* FD_CLOEXEC: closed by files_close_on_exec */
+	unsigned int flags; /* console slots: O_APPEND/O_NONBLOCK as F_SETFL left them */
 };
 
 struct files_struct {
@@ -39,6 +31,14 @@ int files_init_console(struct task_struct *t)
 	return 0;
 }
 
+static void slot_clear(struct fd_slot *s)
+{
+	struct file *f = s->file;
+
+	*s = (struct fd_slot){ 0 };
+	fput(f); /* last: ->release may sleep, and the slot is already free */
+}
+
 void exit_files(struct task_struct *t)
 {
 	struct files_struct *files = t->files;
@@ -47,28 +47,11 @@ void exit_files(struct task_struct *t)
 		return;
 	t->files = NULL;
 	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
-		if (files->fd[i].file)
-			fput(files->fd[i].file);
+		slot_clear(&files->fd[i]);
 	kfree(files);
 }
 
-int copy_files(struct task_struct *t)
-{
-	struct files_struct *old = current->files;
-
-	if (!old)
-		return 0;
-	t->files = kmalloc(sizeof(*t->files), GFP_KERNEL);
-	if (!t->files)
-		return -ENOMEM;
-	*t->files = *old;
-	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
-		if (t->files->fd[i].file)
-			get_file(t->files->fd[i].file); /* the child's fd is a new reference */
-	return 0;
-}
-
-static struct fd_slot *fd_lookup(unsigned long fd)
+static struct fd_slot *slot_lookup(unsigned int fd)
 {
 	struct fd_slot *s;
 
@@ -78,179 +61,140 @@ static struct fd_slot *fd_lookup(unsigned long fd)
 	return (s->file || s->console) ? s : NULL;
 }
 
-/* One chunk (at most BOUNCE_SIZE bytes) from kbuf to the slot's file or the console. */
-static ssize_t slot_write(struct fd_slot *s, const char *kbuf, size_t n)
+int fdget(unsigned int fd, struct fd *f)
 {
-	if (s->console) {
-		console_write(kbuf, n);
-		return n;
-	}
-	return vfs_write(s->file, kbuf, n);
-}
-
-/* The console gives one line, which ends in '\n' as a canonical-mode read's does; Ctrl-C
- * typed while the process reads is SIGINT for its process group, as for a foreground job on
- * Linux. Either way a signal ends the read with -ERESTARTSYS: SA_RESTART reads again. */
-static ssize_t console_read(char *kbuf, size_t n)
-{
-	ssize_t r = tty_read_line(console_tty(), kbuf, n);
-
-	if (r == -EINTR && !signal_pending(current))
-		kill_pgrp(current->pgrp, SIGINT); /* the Ctrl-C itself */
-	if (r == -EINTR)
-		return -ERESTARTSYS;
-	if (r >= 0 && (size_t)r < n)
-		kbuf[r++] = '\n';
-	return r;
-}
-
-static ssize_t slot_read(struct fd_slot *s, char *kbuf, size_t n)
-{
-	if (s->console)
-		return console_read(kbuf, n);
-	return vfs_read(s->file, kbuf, n);
-}
-
-/* Writes n user bytes in bounce-buffer chunks; a short write ends the loop. */
-static ssize_t write_user(struct fd_slot *s, const char __user *buf, size_t n)
-{
-	char kbuf[BOUNCE_SIZE];
-	size_t done = 0;
-	ssize_t r;
-
-	if (!access_ok(buf, n))
-		return -EFAULT;
-	while (done < n) {
-		size_t chunk = n - done < BOUNCE_SIZE ? n - done : BOUNCE_SIZE;
-
-		if (copy_from_user(kbuf, buf + done, chunk))
-			return done ? (ssize_t)done : -EFAULT;
-		r = slot_write(s, kbuf, chunk);
-		if (r < 0)
-			return done ? (ssize_t)done : r;
-		done += r;
-		if ((size_t)r < chunk)
-			break;
-	}
-	return done;
-}
-
-long sys_write(unsigned long fd, unsigned long buf, unsigned long count)
-{
-	struct fd_slot *s = fd_lookup(fd);
+	struct fd_slot *s = slot_lookup(fd);
 
 	if (!s)
 		return -EBADF;
-	return write_user(s, (const char __user *)buf, count);
+	f->console = s->console;
+	f->file = s->file ? get_file(s->file) : NULL;
+	return 0;
 }
 
-long sys_read(unsigned long fd, unsigned long buf, unsigned long count)
+void fdput(struct fd f)
 {
-	struct fd_slot *s = fd_lookup(fd);
-	char kbuf[BOUNCE_SIZE];
-	ssize_t r;
-
-	if (!s)
-		return -EBADF;
-	if (!access_ok((void __user *)buf, count))
-		return -EFAULT;
-	if (!count)
-		return 0;
-	/* One chunk per call: a short read is allowed, and the console gives a line at most. */
-	r = slot_read(s, kbuf, count < BOUNCE_SIZE ? count : BOUNCE_SIZE);
-	if (r > 0 && copy_to_user((void __user *)buf, kbuf, r))
-		return -EFAULT;
-	return r;
+	fput(f.file);
 }
 
-struct iovec_user {
-	unsigned long iov_base, iov_len;
-};
-
-long sys_writev(unsigned long fd, unsigned long iov, unsigned long iovcnt)
+int get_unused_fd_flags(unsigned int start, bool cloexec)
 {
-	struct fd_slot *s = fd_lookup(fd);
-	struct iovec_user v;
-	ssize_t total = 0, r;
-
-	if (!s)
-		return -EBADF;
-	if (iovcnt > IOV_MAX)
-		return -EINVAL;
-	for (unsigned long i = 0; i < iovcnt; i++) {
-		if (copy_from_user(&v, (void __user *)(iov + i * sizeof(v)), sizeof(v)))
-			return total ? total : -EFAULT;
-		r = write_user(s, (const char __user *)v.iov_base, v.iov_len);
-		if (r < 0)
-			return total ? total : r;
-		total += r;
-		if ((size_t)r < v.iov_len)
-			break;
-	}
-	return total;
-}
-
-static int alloc_fd(void)
-{
-	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
-		if (!current->files->fd[i].file && !current->files->fd[i].console)
-			return i;
-	return -EMFILE;
-}
-
-long sys_open(unsigned long path, unsigned long flags, unsigned long mode)
-{
-	struct file *f;
-	char *kpath;
-	long len;
-	int fd;
+	struct fd_slot *s;
 
 	if (!current->files)
 		return -EBADF;
-	kpath = kmalloc(PATH_MAX_USER, GFP_KERNEL);
-	if (!kpath)
-		return -ENOMEM;
-	len = strncpy_from_user(kpath, (const char __user *)path, PATH_MAX_USER);
-	fd = len < 0 ? (int)len : len == PATH_MAX_USER ? -ENAMETOOLONG : alloc_fd();
-	if (fd >= 0) {
-		f = vfs_open(kpath, flags, mode);
-		if (IS_ERR(f))
-			fd = PTR_ERR(f);
-		else
-			current->files->fd[fd].file = f;
+	if (start >= NR_OPEN_DEFAULT)
+		return -EINVAL;
+	for (unsigned int i = start; i < NR_OPEN_DEFAULT; i++) {
+		s = &current->files->fd[i];
+		if (!s->file && !s->console && !s->reserved) {
+			s->reserved = true;
+			s->cloexec = cloexec;
+			return (int)i;
+		}
 	}
-	kfree(kpath);
-	return fd;
+	return -EMFILE;
 }
 
-long sys_close(unsigned long fd)
+void put_unused_fd(unsigned int fd)
 {
-	struct fd_slot *s = fd_lookup(fd);
+	current->files->fd[fd] = (struct fd_slot){ 0 };
+}
+
+void fd_install(unsigned int fd, struct fd f)
+{
+	struct fd_slot *s = &current->files->fd[fd];
+
+	s->reserved = false;
+	s->file = f.file;
+	s->console = f.console;
+	s->flags = 0;
+}
+
+int close_fd(unsigned int fd)
+{
+	struct fd_slot *s = slot_lookup(fd);
 
 	if (!s)
 		return -EBADF;
-	if (s->file)
-		fput(s->file);
-	s->file = NULL;
-	s->console = false;
+	slot_clear(s);
 	return 0;
 }
 
-struct winsize_user {
-	unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-/* TIOCGWINSZ on the console (80x25, the VGA text size); nothing else is a terminal ioctl. */
-long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg)
+int replace_fd(unsigned int newfd, struct fd f, bool cloexec)
 {
-	struct fd_slot *s = fd_lookup(fd);
-	struct winsize_user ws = { .ws_row = 25, .ws_col = 80 };
+	struct fd_slot *s;
+
+	if (!current->files || newfd >= NR_OPEN_DEFAULT)
+		return -EBADF;
+	s = &current->files->fd[newfd];
+	slot_clear(s);
+	s->file = f.file ? get_file(f.file) : NULL;
+	s->console = f.console;
+	s->cloexec = cloexec;
+	return (int)newfd;
+}
+
+int get_close_on_exec(unsigned int fd)
+{
+	struct fd_slot *s = slot_lookup(fd);
+
+	return s ? s->cloexec : -EBADF;
+}
+
+int set_close_on_exec(unsigned int fd, bool on)
+{
+	struct fd_slot *s = slot_lookup(fd);
 
 	if (!s)
 		return -EBADF;
-	if (!s->console || cmd != TIOCGWINSZ)
-		return -ENOTTY;
-	if (copy_to_user((void __user *)arg, &ws, sizeof(ws)))
-		return -EFAULT;
+	s->cloexec = on;
 	return 0;
+}
+
+unsigned int console_fd_flags(unsigned int fd)
+{
+	struct fd_slot *s = slot_lookup(fd);
+
+	return s ? s->flags : 0;
+}
+
+void console_fd_set_flags(unsigned int fd, unsigned int flags)
+{
+	struct fd_slot *s = slot_lookup(fd);
+
+	if (s)
+		s->flags = flags;
+}
+
+void files_close_on_exec(struct files_struct *files)
+{
+	if (!files)
+		return;
+	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
+		if (files->fd[i].cloexec && (files->fd[i].file || files->fd[i].console))
+			slot_clear(&files->fd[i]);
+}
+
+struct files_struct *dup_fd(struct files_struct *oldf)
+{
+	struct files_struct *newf = kmalloc(sizeof(*newf), GFP_KERNEL);
+
+	if (!newf)
+		return NULL;
+	for (int i = 0; i < NR_OPEN_DEFAULT; i++) {
+		newf->fd[i] = oldf->fd[i];
+		newf->fd[i].reserved = false; /* an fd being opened is not the child's */
+		if (newf->fd[i].file)
+			get_file(newf->fd[i].file);
+	}
+	return newf;
+}
+
+int copy_files(struct task_struct *t)
+{
+	if (!current->files)
+		return 0;
+	t->files = dup_fd(current->files);
+	return t->files ? 0 : -ENOMEM;
 }

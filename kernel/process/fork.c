@@ -7,6 +7,7 @@
  */
 #include <keel/completion.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include "process/process_tree.h"
@@ -90,9 +91,12 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 	err = copy_files(p);
 	if (err)
 		return err;
-	err = copy_mm(clone_flags, p);
+	err = copy_fs_struct(p); /* root, working directory and umask */
 	if (err)
 		goto out_files;
+	err = copy_mm(clone_flags, p);
+	if (err)
+		goto out_fs;
 	err = copy_sighand(p);
 	if (err)
 		goto out_mm;
@@ -101,6 +105,8 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 out_mm:
 	mmput(p->mm);
 	p->mm = NULL;
+out_fs:
+	exit_fs(p);
 out_files:
 	exit_files(p);
 	return err;

@@ -6,6 +6,7 @@
  */
 #include <keel/binfmts.h>
 #include <keel/errno.h>
+#include <keel/fs.h>
 #include <keel/process.h>
 #include <keel/string.h>
 #include "process/process_tree.h"
@@ -26,6 +27,8 @@ static void process_entry(void *arg)
 	int err;
 
 	err = files_init_console(current);
+	if (!err)
+		err = copy_fs_struct(current); /* its own cwd: chdir must not move the shell */
 	if (!err)
 		err = kernel_execve(req->path, req->argv, req->envp);
 	if (err) {

@@ -7,6 +7,7 @@
 #include <keel/errno.h>
 #include <keel/process.h>
 #include <keel/shell.h>
+#include "fs/fs_syscalls.h"
 #include "process/process_init.h"
 
 /* The environment every program gets (no shell variables exist yet). */
@@ -38,6 +39,7 @@ static int cmd_run(int argc, char **argv)
 	if (argc < 2)
 		return shell_usage(&run_command);
 	err = process_run(argv[1], argv + 1, default_envp, &status);
+	console_termios_reset(); /* a program killed in raw mode must not leave the shell so */
 	if (err)
 		return err;
 	if (WIFSIGNALED_STATUS(status)) {

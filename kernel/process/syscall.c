@@ -11,8 +11,9 @@
 #include <keel/mm_types.h>
 #include "cpu/traps.h"
 #include "process/syscalls.h"
+#include "fs/fs_syscalls.h"
 
-#define NR_syscalls 335
+#define NR_syscalls 448 /* up to faccessat2 (439) and a little room */
 #define LOGGED_MAX 1024 /* numbers below this are logged once each; above, once in all */
 #define X86_EFLAGS_TF (1UL << 8)
 #define X86_EFLAGS_RF (1UL << 16)
@@ -45,15 +46,97 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 		return name(r->rdi, r->rsi, r->rdx, r->r10, r->r8, r->r9);                  \
 	}
 
+WRAP6(sys_mmap)
+WRAP2(sys_munmap)
+WRAP1(sys_brk)
+/* files, terminals, time, system (fs_syscalls*.c, ...) */
 WRAP3(sys_read)
 WRAP3(sys_write)
 WRAP3(sys_open)
 WRAP1(sys_close)
-WRAP6(sys_mmap)
-WRAP2(sys_munmap)
-WRAP1(sys_brk)
+WRAP2(sys_stat)
+WRAP2(sys_fstat)
+WRAP2(sys_lstat)
+WRAP3(sys_lseek)
 WRAP3(sys_ioctl)
+WRAP4(sys_pread64)
+WRAP4(sys_pwrite64)
+WRAP3(sys_readv)
 WRAP3(sys_writev)
+WRAP2(sys_access)
+WRAP1(sys_pipe)
+WRAP1(sys_dup)
+WRAP2(sys_dup2)
+WRAP3(sys_fcntl)
+WRAP1(sys_fsync)
+WRAP2(sys_truncate)
+WRAP2(sys_ftruncate)
+WRAP2(sys_getcwd)
+WRAP1(sys_chdir)
+WRAP1(sys_fchdir)
+WRAP2(sys_rename)
+WRAP2(sys_mkdir)
+WRAP1(sys_rmdir)
+WRAP2(sys_creat)
+WRAP2(sys_link)
+WRAP1(sys_unlink)
+WRAP2(sys_symlink)
+WRAP3(sys_readlink)
+WRAP2(sys_chmod)
+WRAP2(sys_fchmod)
+WRAP3(sys_chown)
+WRAP3(sys_fchown)
+WRAP1(sys_umask)
+WRAP3(sys_mknod)
+WRAP2(sys_statfs)
+WRAP2(sys_fstatfs)
+WRAP0(sys_sync)
+WRAP5(sys_mount)
+WRAP2(sys_umount2)
+WRAP3(sys_getdents64)
+WRAP4(sys_openat)
+WRAP3(sys_mkdirat)
+WRAP4(sys_mknodat)
+WRAP5(sys_fchownat)
+WRAP4(sys_newfstatat)
+WRAP3(sys_unlinkat)
+WRAP4(sys_renameat)
+WRAP5(sys_linkat)
+WRAP3(sys_symlinkat)
+WRAP4(sys_readlinkat)
+WRAP3(sys_fchmodat)
+WRAP3(sys_faccessat)
+WRAP4(sys_utimensat)
+WRAP3(sys_dup3)
+WRAP2(sys_pipe2)
+WRAP1(sys_syncfs)
+WRAP5(sys_renameat2)
+WRAP0(sys_sched_yield)
+WRAP2(sys_nanosleep)
+WRAP2(sys_gettimeofday)
+WRAP2(sys_getrlimit)
+WRAP1(sys_sysinfo)
+WRAP3(sys_syslog)
+WRAP2(sys_setrlimit)
+WRAP4(sys_reboot)
+WRAP3(sys_init_module)
+WRAP2(sys_delete_module)
+WRAP1(sys_time)
+WRAP2(sys_clock_gettime)
+WRAP2(sys_clock_getres)
+WRAP4(sys_clock_nanosleep)
+WRAP4(sys_prlimit64)
+WRAP3(sys_getcpu)
+WRAP3(sys_finit_module)
+WRAP3(sys_getrandom)
+WRAP4(sys_faccessat2)
+WRAP3(sys_poll)
+WRAP5(sys_select)
+WRAP6(sys_pselect6)
+WRAP5(sys_ppoll)
+WRAP4(sys_sendfile)
+WRAP5(sys_statx)
+/* end of files, terminals, time, system */
 WRAP3(sys_madvise)
 WRAP0(sys_getpid)
 WRAP1(sys_exit)
@@ -85,15 +168,99 @@ WRAP0(sys_rt_sigreturn)
 WRAP2(sys_sigaltstack)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
+	/* files, terminals, time, system (fs_syscalls*.c, ...) */
 	[0] = __x64_sys_read,
 	[1] = __x64_sys_write,
 	[2] = __x64_sys_open,
 	[3] = __x64_sys_close,
+	[4] = __x64_sys_stat,
+	[5] = __x64_sys_fstat,
+	[6] = __x64_sys_lstat,
+	[7] = __x64_sys_poll,
+	[8] = __x64_sys_lseek,
+	[16] = __x64_sys_ioctl,
+	[17] = __x64_sys_pread64,
+	[18] = __x64_sys_pwrite64,
+	[19] = __x64_sys_readv,
+	[20] = __x64_sys_writev,
+	[21] = __x64_sys_access,
+	[22] = __x64_sys_pipe,
+	[23] = __x64_sys_select,
+	[24] = __x64_sys_sched_yield,
+	[32] = __x64_sys_dup,
+	[33] = __x64_sys_dup2,
+	[35] = __x64_sys_nanosleep,
+	[40] = __x64_sys_sendfile,
+	[72] = __x64_sys_fcntl,
+	[74] = __x64_sys_fsync,
+	[75] = __x64_sys_fsync, /* fdatasync: data and metadata alike */
+	[76] = __x64_sys_truncate,
+	[77] = __x64_sys_ftruncate,
+	[79] = __x64_sys_getcwd,
+	[80] = __x64_sys_chdir,
+	[81] = __x64_sys_fchdir,
+	[82] = __x64_sys_rename,
+	[83] = __x64_sys_mkdir,
+	[84] = __x64_sys_rmdir,
+	[85] = __x64_sys_creat,
+	[86] = __x64_sys_link,
+	[87] = __x64_sys_unlink,
+	[88] = __x64_sys_symlink,
+	[89] = __x64_sys_readlink,
+	[90] = __x64_sys_chmod,
+	[91] = __x64_sys_fchmod,
+	[92] = __x64_sys_chown,
+	[93] = __x64_sys_fchown,
+	[94] = __x64_sys_chown, /* lchown: nothing is stored either way */
+	[95] = __x64_sys_umask,
+	[96] = __x64_sys_gettimeofday,
+	[97] = __x64_sys_getrlimit,
+	[99] = __x64_sys_sysinfo,
+	[103] = __x64_sys_syslog,
+	[133] = __x64_sys_mknod,
+	[137] = __x64_sys_statfs,
+	[138] = __x64_sys_fstatfs,
+	[160] = __x64_sys_setrlimit,
+	[162] = __x64_sys_sync,
+	[165] = __x64_sys_mount,
+	[166] = __x64_sys_umount2,
+	[169] = __x64_sys_reboot,
+	[175] = __x64_sys_init_module,
+	[176] = __x64_sys_delete_module,
+	[201] = __x64_sys_time,
+	[217] = __x64_sys_getdents64,
+	[228] = __x64_sys_clock_gettime,
+	[229] = __x64_sys_clock_getres,
+	[230] = __x64_sys_clock_nanosleep,
+	[257] = __x64_sys_openat,
+	[258] = __x64_sys_mkdirat,
+	[259] = __x64_sys_mknodat,
+	[260] = __x64_sys_fchownat,
+	[262] = __x64_sys_newfstatat,
+	[263] = __x64_sys_unlinkat,
+	[264] = __x64_sys_renameat,
+	[265] = __x64_sys_linkat,
+	[266] = __x64_sys_symlinkat,
+	[267] = __x64_sys_readlinkat,
+	[268] = __x64_sys_fchmodat,
+	[269] = __x64_sys_faccessat,
+	[270] = __x64_sys_pselect6,
+	[271] = __x64_sys_ppoll,
+	[280] = __x64_sys_utimensat,
+	[292] = __x64_sys_dup3,
+	[293] = __x64_sys_pipe2,
+	[302] = __x64_sys_prlimit64,
+	[306] = __x64_sys_syncfs,
+	[309] = __x64_sys_getcpu,
+	[313] = __x64_sys_finit_module,
+	[316] = __x64_sys_renameat2,
+	[318] = __x64_sys_getrandom,
+	[332] = __x64_sys_statx,
+	[439] = __x64_sys_faccessat2,
+	/* end of files, terminals, time, system */
 	[9] = __x64_sys_mmap,
 	[11] = __x64_sys_munmap,
 	[12] = __x64_sys_brk,
-	[16] = __x64_sys_ioctl,
-	[20] = __x64_sys_writev,
 	[28] = __x64_sys_madvise,
 	[39] = __x64_sys_getpid,
 	[60] = __x64_sys_exit,

@@ -12,14 +12,6 @@ extern const char *const syscall_names[NR_SYSCALL_NAMES];
 /* syscall_module.c: runs a module's system call nr into *ret; false when none is there. */
 bool module_syscall(unsigned long nr, const struct pt_regs *regs, long *ret);
 
-/* files.c */
-long sys_read(unsigned long fd, unsigned long buf, unsigned long count);
-long sys_write(unsigned long fd, unsigned long buf, unsigned long count);
-long sys_open(unsigned long path, unsigned long flags, unsigned long mode);
-long sys_close(unsigned long fd);
-long sys_writev(unsigned long fd, unsigned long iov, unsigned long iovcnt);
-long sys_ioctl(unsigned long fd, unsigned long cmd, unsigned long arg);
-
 /* sys.c */
 long sys_exit(unsigned long code);
 long sys_exit_group(unsigned long code);

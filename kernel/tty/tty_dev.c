@@ -20,6 +20,7 @@
 #define TTYS_MINOR_BASE 64
 #define TTYS_COUNT 32
 #define TTYAUX_MAJOR 5
+#define TTY_MINOR 0 /* /dev/tty */
 #define CONSOLE_MINOR 1
 
 static struct cdev ttys_cdev, console_cdev;
@@ -128,18 +129,19 @@ void tty_dev_init(void)
 	int ret = register_chrdev_region(MKDEV(TTY_MAJOR, TTYS_MINOR_BASE), TTYS_COUNT, "ttyS");
 
 	if (!ret)
-		ret = register_chrdev_region(MKDEV(TTYAUX_MAJOR, CONSOLE_MINOR), 1,
-					     "/dev/console");
+		ret = register_chrdev_region(MKDEV(TTYAUX_MAJOR, TTY_MINOR), 2, "/dev/console");
 	cdev_init(&ttys_cdev, &tty_fops);
 	cdev_init(&console_cdev, &tty_fops);
 	if (!ret)
 		ret = cdev_add(&ttys_cdev, MKDEV(TTY_MAJOR, TTYS_MINOR_BASE), TTYS_COUNT);
 	if (!ret)
-		ret = cdev_add(&console_cdev, MKDEV(TTYAUX_MAJOR, CONSOLE_MINOR), 1);
+		ret = cdev_add(&console_cdev, MKDEV(TTYAUX_MAJOR, TTY_MINOR), 2);
 	if (ret) {
 		pr_err("cannot register the tty devices: %s\n", errno_name(ret));
 		return;
 	}
 	devtmpfs_create_node("console", S_IFCHR | 0600, MKDEV(TTYAUX_MAJOR, CONSOLE_MINOR));
+	/* /dev/tty, "the process's controlling terminal": always the console here. */
+	devtmpfs_create_node("tty", S_IFCHR | 0666, MKDEV(TTYAUX_MAJOR, TTY_MINOR));
 	tty_for_each(tty_devnode_add_one, NULL); /* serial ttys registered before /dev was up */
 }

@@ -595,13 +595,22 @@ int ksys_sync(void);
 
 struct fs_struct {
 	struct path root, pwd; /* references */
+	unsigned int umask;    /* umask(2): bits the system calls clear from new files' modes */
 };
 /* The calling task's fs_struct (the shell's, kernel threads share init's). Never sleeps. */
 struct fs_struct *current_fs(void);
+static inline unsigned int current_umask(void) { return current_fs()->umask; }
 /* chdir(2): pwd becomes path (a directory). -ENOTDIR, -ENOENT... */
 int vfs_chdir(const char *path);
 /* getcwd(2): the absolute name of pwd into buf; length or -ENAMETOOLONG. */
 int vfs_getcwd(char *buf, size_t size);
+/* Gives task t (a new process) its own fs_struct, a copy of the caller's (the shell's): its
+ * chdir no longer moves the shell. 0 or -ENOMEM. exit_fs drops it at the process's exit. */
+struct task_struct;
+int copy_fs_struct(struct task_struct *t);
+void exit_fs(struct task_struct *t);
+/* fchdir(2): pwd becomes path (a directory the caller checked; a new reference is taken). */
+void set_fs_pwd(const struct path *path);
 
 /* ---- path lookup (fs/namei.c) ------------------------------------------------------------ */
 

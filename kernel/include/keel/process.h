@@ -100,8 +100,8 @@ static inline struct pt_regs *current_pt_regs(void)
 /* First entry into ring 3 from regs (at the kernel stack's top); entry_syscall.S. */
 void __noreturn ret_to_user_mode(struct pt_regs *regs);
 
-/* File descriptors (kernel/process/files.c). A minimal table: fds 0, 1 and 2 start bound to
- * the console, open(2) adds VFS files. */
+/* File descriptors (kernel/process/files.c, <keel/fdtable.h>): a new process's table has fds
+ * 0, 1 and 2 bound to the console (-ENOMEM); exit_files closes every fd. */
 int files_init_console(struct task_struct *t);
 void exit_files(struct task_struct *t);
 /* fork: t gets a copy of the current task's table (each open file gains a reference).
