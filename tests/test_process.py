@@ -22,6 +22,8 @@ NOT_ELF_HOST = str(keel.ROOT / "tests/fixtures/notelf")  # a text file with x bi
 @pytest.mark.parametrize("name,host_args,guest_args", [
     ("forktest", (), ()),
     ("cow", (), ()),
+    ("mprot", (), ()),
+    ("mprot", ("edges",), ("edges",)),
     ("orphan", (), ()),
     ("killpg", (), ()),
     ("vforkexec", (HELLO_HOST, NOT_ELF_HOST), ("/bin/hello", "/etc/modules")),

@@ -6,18 +6,12 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/minmax.h>
+#include <keel/mman.h>
 #include <keel/mm_user.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "mm/mm.h"
 #include "mm/pgtable.h"
-
-#define PROT_READ 0x1
-#define PROT_WRITE 0x2
-#define PROT_EXEC 0x4
-#define MAP_PRIVATE 0x02
-#define MAP_FIXED 0x10
-#define MAP_ANONYMOUS 0x20
 
 static bool page_aligned(unsigned long a) { return (a & (PAGE_SIZE - 1)) == 0; }
 

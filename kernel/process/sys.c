@@ -43,6 +43,11 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 	return mm_mmap_anon(current->mm, addr, len, prot, flags);
 }
 
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
+{
+	return mm_mprotect(current->mm, addr, len, prot);
+}
+
 long sys_munmap(unsigned long addr, unsigned long len)
 {
 	if ((addr & (PAGE_SIZE - 1)) || !len || len > TASK_SIZE || addr > TASK_SIZE - len)

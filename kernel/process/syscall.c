@@ -47,6 +47,7 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 	}
 
 WRAP6(sys_mmap)
+WRAP3(sys_mprotect)
 WRAP2(sys_munmap)
 WRAP1(sys_brk)
 /* files, terminals, time, system (fs_syscalls*.c, ...) */
@@ -259,6 +260,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[439] = __x64_sys_faccessat2,
 	/* end of files, terminals, time, system */
 	[9] = __x64_sys_mmap,
+	[10] = __x64_sys_mprotect,
 	[11] = __x64_sys_munmap,
 	[12] = __x64_sys_brk,
 	[28] = __x64_sys_madvise,

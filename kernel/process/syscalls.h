@@ -17,6 +17,7 @@ long sys_exit(unsigned long code);
 long sys_exit_group(unsigned long code);
 long sys_getpid(void);
 long sys_brk(unsigned long brk);
+long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off);
 long sys_munmap(unsigned long addr, unsigned long len);

@@ -62,5 +62,13 @@ unsigned long mm_brk(struct mm_struct *mm, unsigned long brk);
  */
 long mm_mmap_anon(struct mm_struct *mm, unsigned long addr, unsigned long len,
 		  unsigned long prot, unsigned long flags);
+/*
+ * mprotect(2): [start, start + len) (len rounded up to pages) gets prot's rights (PROT_READ,
+ * PROT_WRITE, PROT_EXEC); VMAs are split at the ends. 0, -EINVAL (start unaligned, unknown
+ * prot bits), -ENOMEM (part of the range is not mapped, or no memory to split a VMA; the
+ * rights are then unchanged). Task context. Follows Linux's do_mprotect_pkey().
+ */
+long mm_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
+		 unsigned long prot);
 
 #endif
