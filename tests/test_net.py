@@ -236,6 +236,33 @@ def netecho_counters(machine):
     return {key: int(value) for key, value in re.findall(r"(\w+) (\d+)", text)}
 
 
+def test_peer_promiscuous(default_iso, boot_machine):
+    """A frame for another MAC reaches the driver only in promiscuous mode (RCTL.UPE), and
+    netecho does not answer it even though the IP address is ours."""
+    peer, machine = start_peer_machine(default_iso, boot_machine)
+    other = bytes.fromhex("020000000099")
+    frame = eth(other, 0x0800, ipv4(icmp_echo(0x1234, 77, b"not for you")))
+
+    # QEMU's e1000 holds received frames for a second after each RCTL write (its
+    # flush_queue_timer), so every check waits that long.
+    def rx_after_sending():
+        peer.send(frame)
+        time.sleep(1.5)
+        return proc_net_dev(machine)["eth0"][1]
+
+    start = proc_net_dev(machine)["eth0"][1]
+    assert rx_after_sending() == start
+    machine.run("ip link set eth0 promisc on")
+    assert "<BROADCAST,MULTICAST,PROMISC,UP,LOWER_UP>" in machine.run("ip link")
+    assert rx_after_sending() == start + 1
+    machine.run("ip link set eth0 promisc off")
+    assert "PROMISC" not in machine.run("ip link")
+    assert rx_after_sending() == start + 1
+    with pytest.raises(AssertionError):
+        peer.expect(echo_reply_for(77), timeout=0.5)
+    ping_from_peer(peer, 78, b"for you")
+
+
 def test_peer_arp_icmp_and_malformed(default_iso, boot_machine):
     peer, machine = start_peer_machine(default_iso, boot_machine)
     for seq, size in enumerate([0, 1, 17, 56, 100, 511, 1000, 1471, 1472]):

@@ -149,8 +149,6 @@ int dev_open(struct net_device *dev)
 	if (err)
 		return err;
 	dev->flags |= IFF_UP;
-	if (netif_carrier_ok(dev))
-		dev->flags |= IFF_RUNNING;
 	if (dev->netdev_ops->ndo_set_rx_mode)
 		dev->netdev_ops->ndo_set_rx_mode(dev);
 	return 0;
@@ -165,7 +163,7 @@ int dev_close(struct net_device *dev)
 		return 0;
 	/* Clear IFF_UP under tx_lock first: no transmit starts while the driver stops. */
 	spin_lock_irqsave(&dev->tx_lock, flags);
-	dev->flags &= ~(unsigned int)(IFF_UP | IFF_RUNNING);
+	dev->flags &= ~(unsigned int)IFF_UP;
 	spin_unlock_irqrestore(&dev->tx_lock, flags);
 	if (dev->netdev_ops->ndo_stop)
 		dev->netdev_ops->ndo_stop(dev);
@@ -242,14 +240,21 @@ EXPORT_SYMBOL_GPL(netif_carrier_ok);
 void netif_carrier_on(struct net_device *dev)
 {
 	__atomic_fetch_and(&dev->state, ~(1UL << __LINK_STATE_NOCARRIER), __ATOMIC_SEQ_CST);
-	if (dev->flags & IFF_UP)
-		dev->flags |= IFF_RUNNING;
 }
 EXPORT_SYMBOL_GPL(netif_carrier_on);
 
 void netif_carrier_off(struct net_device *dev)
 {
 	__atomic_fetch_or(&dev->state, 1UL << __LINK_STATE_NOCARRIER, __ATOMIC_SEQ_CST);
-	dev->flags &= ~(unsigned int)IFF_RUNNING;
 }
 EXPORT_SYMBOL_GPL(netif_carrier_off);
+
+unsigned int dev_get_flags(const struct net_device *dev)
+{
+	unsigned int flags = READ_ONCE(dev->flags) & ~(unsigned int)IFF_RUNNING;
+
+	if ((flags & IFF_UP) && netif_carrier_ok(dev))
+		flags |= IFF_RUNNING;
+	return flags;
+}
+EXPORT_SYMBOL_GPL(dev_get_flags);

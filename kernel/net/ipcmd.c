@@ -21,11 +21,12 @@ static void ip_print_flags(const struct net_device *dev)
 		{ IFF_MULTICAST, "MULTICAST" }, { IFF_PROMISC, "PROMISC" }, { IFF_UP, "UP" },
 		{ IFF_RUNNING, "LOWER_UP" },
 	};
+	unsigned int flags = dev_get_flags(dev);
 	const char *sep = "";
 
 	console_printf("<");
 	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (dev->flags & names[i].flag) {
+		if (flags & names[i].flag) {
 			console_printf("%s%s", sep, names[i].name);
 			sep = ",";
 		}

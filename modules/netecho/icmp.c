@@ -37,7 +37,8 @@ static const struct iphdr *ip_check(struct sk_buff *skb, struct net_device *dev)
 		netecho_stats.ip_fragments++;
 		return NULL;
 	}
-	if (!dev->ip_addr || iph->daddr != dev->ip_addr) {
+	/* PACKET_OTHERHOST: seen only in promiscuous mode, meant for another station */
+	if (!dev->ip_addr || iph->daddr != dev->ip_addr || skb->pkt_type == PACKET_OTHERHOST) {
 		netecho_stats.ip_not_ours++;
 		return NULL;
 	}

@@ -23,7 +23,7 @@
 #define IFF_UP 0x1
 #define IFF_BROADCAST 0x2
 #define IFF_LOOPBACK 0x8
-#define IFF_RUNNING 0x40  /* up and the carrier is on (Linux: operstate) */
+#define IFF_RUNNING 0x40  /* up with carrier: only in dev_get_flags(), never in dev->flags */
 #define IFF_PROMISC 0x100
 #define IFF_ALLMULTI 0x200
 #define IFF_MULTICAST 0x1000
@@ -122,6 +122,12 @@ extern struct list_head net_device_list;
  */
 int dev_open(struct net_device *dev);
 int dev_close(struct net_device *dev);
+/*
+ * dev->flags plus IFF_RUNNING when the device is up and has carrier, computed rather than
+ * stored (as Linux's dev_get_flags) so the interrupt handler never writes dev->flags. Any
+ * context.
+ */
+unsigned int dev_get_flags(const struct net_device *dev);
 /* Sets or clears IFF_PROMISC and tells the driver (ndo_set_rx_mode). rtnl held. */
 void dev_set_promiscuity(struct net_device *dev, bool on);
 
