@@ -151,7 +151,8 @@ static int netrx_thread(void *unused)
 	struct net_device *dev;
 
 	while (!kthread_should_stop()) {
-		wait_event(netrx_wait, netrx_pending());
+		/* interruptible: an idle thread is not a hung one (the hung task detector) */
+		wait_event_interruptible(netrx_wait, netrx_pending());
 		mutex_lock(&netrx_mutex);
 		while ((dev = netrx_next_device()))
 			netrx_poll(dev);
