@@ -172,7 +172,12 @@ static bool e1000_rx_frame_ok(struct e1000_adapter *adapter, const struct e1000_
 		stats->rx_errors++;
 		return false;
 	}
-	return desc->length >= ETH_HLEN;
+	if (desc->length < ETH_HLEN) {
+		stats->rx_length_errors++;
+		stats->rx_errors++;
+		return false;
+	}
+	return true;
 }
 
 /* Passes the frame in slot i up, replacing its buffer; keeps it when none is to be had. */
