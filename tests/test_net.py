@@ -226,9 +226,11 @@ def malformed_frames(count):
 
 
 def assert_no_leak(before, after):
-    """One leaked receive buffer is over 2 KiB; the shell's history may take a few bytes."""
+    """One leaked receive buffer is over 2 KiB, a lost ring 1 MiB; the shell's history may
+    take a few bytes, and reloading a module a few pages (page tables, slab pages kept for
+    reuse: test_user.py allows 64 KiB too)."""
     assert after["HeapUsed"] - before["HeapUsed"] < 1024, (before, after)
-    assert before["MemFree"] - after["MemFree"] <= 16, (before, after)
+    assert before["MemFree"] - after["MemFree"] <= 64, (before, after)
 
 
 def netecho_counters(machine):

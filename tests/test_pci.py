@@ -174,6 +174,7 @@ def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine.run("rmmod pcitest")  # autoloaded or not: it must go before pci can
     machine.run("rmmod serial")  # loaded at boot, a PCI driver too
     machine.run("rmmod ata")     # so must ata.ko, autoloaded for the PIIX IDE function
+    machine.run("rmmod ahci")    # and ahci.ko, autoloaded for the -device ahci controller
     machine.run("rmmod e1000")   # and e1000.ko, autoloaded for the e1000s
     machine.run("rmmod pci")
     assert "command not found" in machine.run("lspci").lower()
@@ -204,9 +205,11 @@ def test_driver_autoloaded_at_boot(default_iso, boot_machine):
     for name in TESTDEVS:
         assert f"pcitest: probe {name} (1b36:0005)" in log, log[-3000:]
     lsmod = machine.run("lsmod")
-    # serial.ko (loaded at boot), ata.ko (for the PIIX IDE function) and e1000.ko use pci too.
-    users = re.search(r"^pci\s+\d+\s+4 (\S+)$", lsmod, re.M)
-    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata", "e1000"}, lsmod
+    # serial.ko (loaded at boot), ata.ko (autoloaded for the PIIX IDE function), ahci.ko (for
+    # the AHCI controller) and e1000.ko use pci too.
+    users = re.search(r"^pci\s+\d+\s+5 (\S+)$", lsmod, re.M)
+    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata", "ahci",
+                                                       "e1000"}, lsmod
     refused = machine.run("rmmod pci")
     assert "rmmod: pci is in use by: " in refused, refused
     assert "pci " in machine.run("lsmod")

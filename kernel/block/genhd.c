@@ -1,7 +1,7 @@
 /*
  * Block device numbers and the block layer's /proc files (Linux's block/genhd.c): the dev_t
- * a disk or partition gets at registration (Linux's majors for the IDE and RAM disk names,
- * major 259 "blkext" for the rest), /proc/partitions, and the block half of /proc/devices.
+ * a disk or partition gets at registration (Linux's majors for the IDE, SCSI/SATA disk, CD
+ * and RAM disk names, major 259 "blkext" for the rest), /proc/partitions, and the block half of /proc/devices.
  */
 #include <keel/errno.h>
 #include <keel/export.h>
@@ -15,6 +15,10 @@
 #define IDE1_MAJOR 22
 #define RAMDISK_MAJOR 1
 #define BLOCK_EXT_MAJOR 259
+#define SCSI_DISK0_MAJOR 8
+#define SCSI_DISK_MINORS 16 /* per sd disk: the disk and partitions 1..15 */
+#define SCSI_DISK_MAX 16    /* sda..sdp: the disks major 8 holds */
+#define SCSI_CDROM_MAJOR 11
 #define IDE_MINORS 64 /* per IDE disk: the disk and partitions 1..63 */
 
 static unsigned int blkext_next_minor;
@@ -48,6 +52,26 @@ static bool ram_devt(const char *name, dev_t *dev)
 	return true;
 }
 
+/* sda..sdp -> 8:16*N (ahci.ko's disks, as Linux's sd numbers them); srN -> 11:N (N < 256). */
+static bool scsi_devt(const char *name, dev_t *dev)
+{
+	unsigned int n = 0;
+	const char *p = name + 2;
+
+	if (!strncmp(name, "sd", 2) && p[0] >= 'a' && p[0] < 'a' + SCSI_DISK_MAX && !p[1]) {
+		*dev = MKDEV(SCSI_DISK0_MAJOR, (unsigned int)(p[0] - 'a') * SCSI_DISK_MINORS);
+		return true;
+	}
+	if (strncmp(name, "sr", 2) || !*p)
+		return false;
+	for (; *p >= '0' && *p <= '9' && n < 256; p++)
+		n = n * 10 + (unsigned int)(*p - '0');
+	if (*p || n >= 256)
+		return false;
+	*dev = MKDEV(SCSI_CDROM_MAJOR, n);
+	return true;
+}
+
 dev_t blk_disk_devt(const char *name)
 {
 	dev_t dev;
@@ -55,6 +79,8 @@ dev_t blk_disk_devt(const char *name)
 	for (unsigned int i = 0; i < ARRAY_SIZE(ide_disks); i++)
 		if (!strcmp(name, ide_disks[i].name))
 			return MKDEV(ide_disks[i].major, ide_disks[i].minor);
+	if (scsi_devt(name, &dev))
+		return dev;
 	return ram_devt(name, &dev) ? dev : blkext_devt();
 }
 
@@ -63,6 +89,8 @@ dev_t blk_partition_devt(const struct block_device *disk, int number)
 	unsigned int major = MAJOR(disk->bd_dev);
 
 	if ((major == IDE0_MAJOR || major == IDE1_MAJOR) && number > 0 && number < IDE_MINORS)
+		return disk->bd_dev + (dev_t)number;
+	if (major == SCSI_DISK0_MAJOR && number > 0 && number < SCSI_DISK_MINORS)
 		return disk->bd_dev + (dev_t)number;
 	return blkext_devt();
 }
@@ -99,6 +127,8 @@ static const char *blk_major_name(unsigned int major)
 	case RAMDISK_MAJOR: return "ramdisk";
 	case IDE0_MAJOR: return "ide0";
 	case IDE1_MAJOR: return "ide1";
+	case SCSI_DISK0_MAJOR: return "sd";
+	case SCSI_CDROM_MAJOR: return "sr";
 	case BLOCK_EXT_MAJOR: return "blkext";
 	default: return "unknown";
 	}

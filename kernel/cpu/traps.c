@@ -1,8 +1,9 @@
 /*
  * Exceptions that are not kernel bugs. A page fault on a user address inside a VMA maps a page
- * (demand paging), from ring 3 or from a uaccess helper. Any other exception from ring 3 kills
- * only the process, with the one line Linux prints (show_signal_msg / do_trap's "traps:"), and
- * a fault in a uaccess helper resumes at its exception-table fixup. Everything else oopses.
+ * (demand paging, copy-on-write), from ring 3 or from a uaccess helper. Any other exception
+ * from ring 3 raises a signal for the process (SIGSEGV, SIGILL, SIGFPE, SIGBUS): its handler
+ * runs, or it dies with the one line Linux prints (show_signal_msg / do_trap's "traps:"). A
+ * fault in a uaccess helper resumes at its exception-table fixup. Everything else oopses.
  */
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
@@ -11,6 +12,7 @@
 #include <keel/sched.h>
 #include "cpu/cpu.h"
 #include "cpu/traps.h"
+#include "process/process_tree.h"
 
 #define PF_WRITE (1 << 1)
 #define PF_INSTR (1 << 4)
@@ -76,19 +78,39 @@ static int trap_signal(unsigned long v)
 	}
 }
 
-/* An exception in ring 3 ends the process: one line, then exit as killed by the signal. */
-static void __noreturn kill_on_user_exception(struct pt_regs *regs, unsigned long addr)
+/* The si_code of a user exception's signal (Linux's SEGV_MAPERR/ACCERR, ILL_ILLOPN,
+ * FPE_INTDIV; SI_KERNEL for a #GP). */
+static int trap_code(const struct pt_regs *regs, unsigned long addr)
+{
+	switch (regs->vector) {
+	case VEC_PAGE_FAULT:
+		return find_vma(current->mm, addr) ? 2 : 1;
+	case VEC_INVALID_OPCODE:
+		return 2;
+	case VEC_DIVIDE_ERROR:
+		return 1;
+	default:
+		return 0x80;
+	}
+}
+
+/* An exception in ring 3 raises its signal; with no handler to run, the process dies of it
+ * with the one line Linux prints (show_signal_msg / do_trap's "traps:"). */
+static void user_exception_signal(struct pt_regs *regs, unsigned long addr)
 {
 	struct task_struct *t = current;
+	int sig = trap_signal(regs->vector);
+	bool vector_pf = regs->vector == VEC_PAGE_FAULT;
 
-	if (regs->vector == VEC_PAGE_FAULT)
+	force_sig_fault(sig, trap_code(regs, addr), vector_pf ? addr : regs->rip);
+	if (sig_handled(t, sig))
+		return;
+	if (vector_pf)
 		pr_info("%s[%d]: segfault at %lx ip %016lx sp %016lx error %lx\n", t->comm, t->pid,
 			addr, regs->rip, regs->rsp, regs->error_code);
 	else
 		pr_info("traps: %s[%d] %s ip:%lx sp:%lx error:%lx\n", t->comm, t->pid,
 			trap_name(regs->vector), regs->rip, regs->rsp, regs->error_code);
-	local_irq_enable(); /* ring 3 ran with interrupts on; exiting may sleep */
-	do_group_exit(trap_signal(regs->vector));
 }
 
 bool handle_exception(struct pt_regs *regs)
@@ -97,8 +119,10 @@ bool handle_exception(struct pt_regs *regs)
 
 	if (regs->vector == VEC_PAGE_FAULT && user_page_fault(regs, addr))
 		return true;
-	if (user_mode(regs) && current->mm)
-		kill_on_user_exception(regs, addr);
+	if (user_mode(regs) && current->mm) {
+		user_exception_signal(regs, addr); /* acted on by exit_to_user_mode */
+		return true;
+	}
 	if (regs->vector == VEC_PAGE_FAULT || regs->vector == VEC_GENERAL_PROTECTION)
 		return fixup_exception(regs);
 	return false;
@@ -106,10 +130,9 @@ bool handle_exception(struct pt_regs *regs)
 
 void exit_to_user_mode(struct pt_regs *regs)
 {
-	int sig = current->mm ? process_fatal_signal(current) : 0;
-
-	if (sig) {
-		local_irq_enable();
-		do_group_exit(sig);
+	if (current->mm && signal_pending(current)) {
+		local_irq_enable(); /* acting on a signal may exit, which may sleep */
+		do_signal(regs);
+		local_irq_disable();
 	}
 }

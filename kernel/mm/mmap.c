@@ -33,6 +33,7 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	INIT_LIST_HEAD(&mm->mmap);
+	mm->mm_users = 1;
 	return mm;
 }
 
@@ -40,7 +41,7 @@ void mmput(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *next;
 
-	if (!mm)
+	if (!mm || --mm->mm_users > 0)
 		return;
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		list_del(&vma->vm_list);
@@ -165,6 +166,8 @@ int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool e
 	    !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
 		return -EACCES;
 	pte = user_pte(mm, addr, false);
+	if (pte && (*pte & PTE_PRESENT) && write && !(*pte & PTE_WRITE))
+		return do_wp_page(mm, addr, pte); /* copy-on-write after fork (cow.c) */
 	if (pte && (*pte & PTE_PRESENT))
 		return -EACCES; /* present and still faulting: a protection violation */
 	return map_zeroed_page(mm, addr, vma->vm_flags);

@@ -28,6 +28,14 @@ void user_pgd_free(u64 *pgd);
 u64 *user_pte(struct mm_struct *mm, unsigned long va, bool create);
 /* Maps page (direct-map address) at va with the VMA flags' rights; -ENOMEM, -EEXIST. */
 int user_map_page(struct mm_struct *mm, unsigned long va, void *page, unsigned long vm_flags);
+/* Flushes the TLB entries of mm (of one page of it) when mm is loaded in CR3. */
+void flush_tlb_mm(struct mm_struct *mm);
+void flush_tlb_page(struct mm_struct *mm, unsigned long va);
+/* cow.c: drops one address space's use of a user page; frees it with the last. */
+void user_page_free(void *page);
+/* cow.c: a write fault on the present read-only pte of addr in a writable VMA: copies a
+ * shared page, or makes the last user's writable. 0 or -ENOMEM. */
+int do_wp_page(struct mm_struct *mm, unsigned long addr, u64 *pte);
 /* Unmaps and frees the user pages in [start, end); page tables stay until teardown. */
 void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 

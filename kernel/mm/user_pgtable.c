@@ -1,7 +1,8 @@
 /*
  * The user half of a process's page tables: PML4s that share the kernel's upper half, 4 KiB
  * user mappings (U/S set, NX unless executable), lookups, unmapping and the full teardown that
- * gives back every page-table page and user page. VMAs live in mmap.c.
+ * gives back every page-table page and user page (pages fork shares go through cow.c's count).
+ * VMAs live in mmap.c.
  */
 #include <keel/errno.h>
 #include <keel/irqflags.h>
@@ -84,10 +85,16 @@ int user_map_page(struct mm_struct *mm, unsigned long va, void *page, unsigned l
 	return 0;
 }
 
-static void flush_user_page(struct mm_struct *mm, unsigned long va)
+void flush_tlb_page(struct mm_struct *mm, unsigned long va)
 {
 	if (loaded_pgd == mm->pgd)
 		__asm__ __volatile__("invlpg (%0)" ::"r"(va) : "memory");
+}
+
+void flush_tlb_mm(struct mm_struct *mm)
+{
+	if (loaded_pgd == mm->pgd)
+		__asm__ __volatile__("mov %0, %%cr3" ::"r"(virt_to_phys(mm->pgd)) : "memory");
 }
 
 void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
@@ -98,10 +105,10 @@ void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long e
 		pte = user_pte(mm, va, false);
 		if (!pte || !(*pte & PTE_PRESENT))
 			continue;
-		free_page(table_at(*pte));
+		user_page_free(table_at(*pte));
 		*pte = 0;
 		mm->nr_pages--;
-		flush_user_page(mm, va);
+		flush_tlb_page(mm, va);
 	}
 }
 
@@ -112,7 +119,7 @@ static void free_table(u64 *table, int level)
 		if (!(table[i] & PTE_PRESENT))
 			continue;
 		if (level == 1)
-			free_page(table_at(table[i]));
+			user_page_free(table_at(table[i])); /* a page fork shares may live on */
 		else
 			free_table(table_at(table[i]), level - 1);
 	}

@@ -52,6 +52,22 @@ void exit_files(struct task_struct *t)
 	kfree(files);
 }
 
+int copy_files(struct task_struct *t)
+{
+	struct files_struct *old = current->files;
+
+	if (!old)
+		return 0;
+	t->files = kmalloc(sizeof(*t->files), GFP_KERNEL);
+	if (!t->files)
+		return -ENOMEM;
+	*t->files = *old;
+	for (int i = 0; i < NR_OPEN_DEFAULT; i++)
+		if (t->files->fd[i].file)
+			get_file(t->files->fd[i].file); /* the child's fd is a new reference */
+	return 0;
+}
+
 static struct fd_slot *fd_lookup(unsigned long fd)
 {
 	struct fd_slot *s;
@@ -73,13 +89,16 @@ static ssize_t slot_write(struct fd_slot *s, const char *kbuf, size_t n)
 }
 
 /* The console gives one line, which ends in '\n' as a canonical-mode read's does; Ctrl-C
- * typed while the process reads is SIGINT for it, as for a foreground process on Linux. */
+ * typed while the process reads is SIGINT for its process group, as for a foreground job on
+ * Linux. Either way a signal ends the read with -ERESTARTSYS: SA_RESTART reads again. */
 static ssize_t console_read(char *kbuf, size_t n)
 {
 	ssize_t r = tty_read_line(console_tty(), kbuf, n);
 
+	if (r == -EINTR && !signal_pending(current))
+		kill_pgrp(current->pgrp, SIGINT); /* the Ctrl-C itself */
 	if (r == -EINTR)
-		kill_process(current, SIGINT);
+		return -ERESTARTSYS;
 	if (r >= 0 && (size_t)r < n)
 		kbuf[r++] = '\n';
 	return r;

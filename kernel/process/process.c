@@ -1,23 +1,17 @@
 /*
- * Process lifetime: starting one as a new task that executes a program and enters ring 3,
- * waiting for it, killing it, and its exit (files, address space, status to the waiter). The
- * pieces Linux spreads over kernel/fork.c, kernel/exit.c and fs/exec.c's callers.
+ * Starting a process from the kernel: the shell's `run` makes a new task, a child of the
+ * caller in a process group of its own, which execs the program and enters ring 3; the
+ * caller waits for it with do_wait() like a shell's fork + execve + wait4. The rest of a
+ * process's life is in fork.c, exit.c, wait.c and signal.c.
  */
 #include <keel/binfmts.h>
-#include <keel/completion.h>
 #include <keel/errno.h>
-#include <keel/irqflags.h>
-#include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/string.h>
+#include "process/process_tree.h"
 #include "sched/sched.h"
 
-/* The task waiting for a process's exit (Linux's vfork_done, in spirit). */
-struct process_waiter {
-	struct completion done;
-};
-
-/* What the starter hands to the new task; lives on the starter's stack until it exits. */
+/* What the starter hands to the new task; lives on the starter's stack until it is reaped. */
 struct exec_request {
 	const char *path;
 	char *const *argv;
@@ -25,44 +19,12 @@ struct exec_request {
 	int err; /* kernel_execve's error, 0 when the program ran */
 };
 
-static void exit_mm(struct task_struct *t)
-{
-	struct mm_struct *mm = t->mm;
-	unsigned long flags;
-
-	if (!mm)
-		return;
-	local_irq_save(flags);
-	t->mm = NULL;
-	switch_mm(NULL); /* never free the tables CR3 points at */
-	local_irq_restore(flags);
-	mmput(mm);
-}
-
-void do_group_exit(int status)
-{
-	struct task_struct *t = current;
-
-	exit_files(t);
-	exit_mm(t);
-	t->exit_code = status;
-	if (t->exit_waiter)
-		complete(&t->exit_waiter->done);
-	do_exit(status);
-}
-
-void kill_process(struct task_struct *t, int sig)
-{
-	send_sig(sig, t, 1);
-}
-
 /* The new task's first code: it becomes the program, then enters ring 3 for good. */
 static void process_entry(void *arg)
 {
 	struct exec_request *req = arg;
 	int err;
 
-	current->flags &= ~PF_KTHREAD;
 	err = files_init_console(current);
 	if (!err)
 		err = kernel_execve(req->path, req->argv, req->envp);
@@ -80,32 +42,46 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Waits for t's exit. Ctrl-C reaches the waiter (the console's foreground task) as SIGINT;
- * it passes it on, as a terminal would to the foreground process group. */
-static void wait_for_exit(struct task_struct *t, struct completion *done)
+/* Waits for child pid. Ctrl-C reaches the waiter (the console's foreground task) as SIGINT;
+ * it passes it on to the child's process group, as a terminal does to its foreground group. */
+static void wait_for_child(pid_t pid, int *status)
 {
-	if (wait_for_completion_interruptible(done) == 0)
-		return;
-	kill_process(t, SIGINT);
-	wait_for_completion(done);
-	flush_signals(current);
+	while (do_wait(pid, status, 0) == -ERESTARTSYS) {
+		flush_signals(current);
+		kill_pgrp(pid, SIGINT);
+	}
 }
 
 int process_run(const char *path, char *const argv[], char *const envp[], int *status)
 {
 	struct exec_request req = { .path = path, .argv = argv, .envp = envp };
-	struct process_waiter waiter = { .done = COMPLETION_INITIALIZER(waiter.done) };
 	struct task_struct *t;
+	unsigned long flags;
+	int err;
 
 	t = task_alloc(base_name(path), process_entry, &req);
 	if (!t)
 		return -ENOMEM;
-	task_reserve_pt_regs(t, process_entry, &req);
-	t->exit_waiter = &waiter;
 	task_list_add(t);
+	task_reserve_pt_regs(t, process_entry, &req);
+	t->flags &= ~PF_KTHREAD;
+	t->exit_signal = SIGCHLD;
+	t->kernel_waited = true;
+	err = attach_child(t);
+	if (err)
+		goto out_free_task;
+	spin_lock_irqsave(&tasklist_lock, flags);
+	/* A job of its own in init's session, as a job-control shell makes it: the program is
+	 * a group leader (setsid fails with EPERM) but not a session leader (setpgid works). */
+	t->pgrp = t->pid;
+	t->session = current->pid;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
 	wake_up_process(t);
-	wait_for_exit(t, &waiter.done);
-	*status = t->exit_code;
-	put_task_struct(t);
+	wait_for_child(t->pid, status);
 	return req.err;
+
+out_free_task:
+	put_task_struct(t); /* the creator's reference */
+	put_task_struct(t); /* and the scheduler's: it never ran */
+	return err;
 }

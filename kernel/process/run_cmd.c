@@ -12,26 +12,20 @@
 /* The environment every program gets (no shell variables exist yet). */
 static char *const default_envp[] = { "HOME=/", "PATH=/bin:/usr/test", "TERM=linux", NULL };
 
+/* Names of the signals a program is likely to die of (Linux's numbers). */
+static const char *const signal_names[] = {
+	[SIGHUP] = "SIGHUP",   [SIGINT] = "SIGINT",   [SIGQUIT] = "SIGQUIT",
+	[SIGILL] = "SIGILL",   [SIGTRAP] = "SIGTRAP", [SIGABRT] = "SIGABRT",
+	[SIGBUS] = "SIGBUS",   [SIGFPE] = "SIGFPE",   [SIGKILL] = "SIGKILL",
+	[SIGUSR1] = "SIGUSR1", [SIGSEGV] = "SIGSEGV", [SIGUSR2] = "SIGUSR2",
+	[SIGPIPE] = "SIGPIPE", [SIGALRM] = "SIGALRM", [SIGTERM] = "SIGTERM",
+};
+
 static const char *signal_name(int sig)
 {
-	switch (sig) {
-	case SIGINT:
-		return "SIGINT";
-	case SIGILL:
-		return "SIGILL";
-	case SIGTRAP:
-		return "SIGTRAP";
-	case SIGBUS:
-		return "SIGBUS";
-	case SIGFPE:
-		return "SIGFPE";
-	case SIGKILL:
-		return "SIGKILL";
-	case SIGSEGV:
-		return "SIGSEGV";
-	default:
-		return "?";
-	}
+	if (sig < (int)ARRAY_SIZE(signal_names) && signal_names[sig])
+		return signal_names[sig];
+	return "?";
 }
 
 static const struct shell_command run_command;

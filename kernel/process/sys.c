@@ -1,7 +1,6 @@
 /*
- * The small system calls: exit, ids, memory (brk, mmap, munmap), TLS (arch_prctl), uname,
- * and the signal calls that are stubs in this slice (no signal handlers exist yet: they
- * succeed and report an empty old state, enough for musl's start-up and exit paths).
+ * The small system calls: exit, ids, memory (brk, mmap, munmap), TLS (arch_prctl) and uname.
+ * (The signal calls are kernel/process/signal.c's.)
  */
 #include <keel/errno.h>
 #include <keel/mm_user.h>
@@ -17,8 +16,6 @@
 #define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define UTS_LEN 65
-#define KERNEL_SIGSET_SIZE 8
-#define SIGACTION_SIZE 32 /* struct sigaction as the x86_64 kernel sees it */
 
 long sys_exit(unsigned long code)
 {
@@ -105,28 +102,6 @@ long sys_uname(unsigned long buf)
 	strlcpy(u.machine, "x86_64", UTS_LEN);
 	strlcpy(u.domainname, "(none)", UTS_LEN);
 	if (copy_to_user((void __user *)buf, &u, sizeof(u)))
-		return -EFAULT;
-	return 0;
-}
-
-/* STUB (docs/user.md): no handlers are installed; the old action reads as SIG_DFL. */
-long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
-		      unsigned long sigsetsize)
-{
-	if (sigsetsize != KERNEL_SIGSET_SIZE || sig == 0 || sig > 64)
-		return -EINVAL;
-	if (oact && clear_user((void __user *)oact, SIGACTION_SIZE))
-		return -EFAULT;
-	return 0;
-}
-
-/* STUB (docs/user.md): the mask is not kept; the old mask reads as empty. */
-long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
-			unsigned long sigsetsize)
-{
-	if (sigsetsize != KERNEL_SIGSET_SIZE)
-		return -EINVAL;
-	if (oset && clear_user((void __user *)oset, KERNEL_SIGSET_SIZE))
 		return -EFAULT;
 	return 0;
 }

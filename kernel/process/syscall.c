@@ -34,6 +34,11 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 	{                                                                                   \
 		return name(r->rdi, r->rsi, r->rdx, r->r10);                                \
 	}
+#define WRAP5(name)                                                                         \
+	static long __x64_##name(const struct pt_regs *r)                                   \
+	{                                                                                   \
+		return name(r->rdi, r->rsi, r->rdx, r->r10, r->r8);                         \
+	}
 #define WRAP6(name)                                                                         \
 	static long __x64_##name(const struct pt_regs *r)                                   \
 	{                                                                                   \
@@ -47,8 +52,6 @@ WRAP1(sys_close)
 WRAP6(sys_mmap)
 WRAP2(sys_munmap)
 WRAP1(sys_brk)
-WRAP4(sys_rt_sigaction)
-WRAP4(sys_rt_sigprocmask)
 WRAP3(sys_ioctl)
 WRAP3(sys_writev)
 WRAP3(sys_madvise)
@@ -59,6 +62,27 @@ WRAP0(sys_getuid)
 WRAP2(sys_arch_prctl)
 WRAP1(sys_set_tid_address)
 WRAP1(sys_exit_group)
+WRAP0(sys_fork)
+WRAP0(sys_vfork)
+WRAP5(sys_clone)
+WRAP3(sys_execve)
+WRAP4(sys_wait4)
+WRAP2(sys_kill)
+WRAP0(sys_getppid)
+WRAP0(sys_getpgrp)
+WRAP1(sys_getpgid)
+WRAP1(sys_getsid)
+WRAP0(sys_setsid)
+WRAP2(sys_setpgid)
+WRAP2(sys_tkill)
+WRAP3(sys_tgkill)
+WRAP4(sys_rt_sigaction)
+WRAP4(sys_rt_sigprocmask)
+WRAP2(sys_rt_sigpending)
+WRAP2(sys_rt_sigsuspend)
+WRAP0(sys_pause)
+WRAP0(sys_rt_sigreturn)
+WRAP2(sys_sigaltstack)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[0] = __x64_sys_read,
@@ -68,8 +92,6 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[9] = __x64_sys_mmap,
 	[11] = __x64_sys_munmap,
 	[12] = __x64_sys_brk,
-	[13] = __x64_sys_rt_sigaction,
-	[14] = __x64_sys_rt_sigprocmask,
 	[16] = __x64_sys_ioctl,
 	[20] = __x64_sys_writev,
 	[28] = __x64_sys_madvise,
@@ -84,6 +106,28 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[186] = __x64_sys_getpid, /* gettid: one thread per process */
 	[218] = __x64_sys_set_tid_address,
 	[231] = __x64_sys_exit_group,
+	/* processes and signals (fork.c, exit.c, signal.c) */
+	[13] = __x64_sys_rt_sigaction,
+	[14] = __x64_sys_rt_sigprocmask,
+	[15] = __x64_sys_rt_sigreturn,
+	[34] = __x64_sys_pause,
+	[56] = __x64_sys_clone,
+	[57] = __x64_sys_fork,
+	[58] = __x64_sys_vfork,
+	[59] = __x64_sys_execve,
+	[61] = __x64_sys_wait4,
+	[62] = __x64_sys_kill,
+	[109] = __x64_sys_setpgid,
+	[110] = __x64_sys_getppid,
+	[111] = __x64_sys_getpgrp,
+	[112] = __x64_sys_setsid,
+	[121] = __x64_sys_getpgid,
+	[124] = __x64_sys_getsid,
+	[127] = __x64_sys_rt_sigpending,
+	[130] = __x64_sys_rt_sigsuspend,
+	[131] = __x64_sys_sigaltstack,
+	[200] = __x64_sys_tkill,
+	[234] = __x64_sys_tgkill,
 };
 
 static unsigned long logged[LOGGED_MAX / (8 * sizeof(unsigned long))];
@@ -120,11 +164,14 @@ static long invoke_syscall(unsigned long nr, const struct pt_regs *regs)
 	return -ENOSYS;
 }
 
-/* SYSRET is safe: a canonical user RIP, no single-stepping flags (Linux's checks). */
+/* SYSRET is safe: a canonical user RIP, no single-stepping flags, and RCX/R11 hold what SYSRET
+ * would load anyway (Linux's checks): after rt_sigreturn or a signal frame they hold user
+ * values that SYSRET would clobber, so IRET returns. */
 static bool can_sysret(const struct pt_regs *regs)
 {
 	return regs->rip < TASK_SIZE && regs->cs == USER_CS && regs->ss == USER_DS &&
-	       !(regs->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF));
+	       !(regs->rflags & (X86_EFLAGS_TF | X86_EFLAGS_RF)) && regs->rcx == regs->rip &&
+	       regs->r11 == regs->rflags;
 }
 
 bool do_syscall_64(struct pt_regs *regs);

@@ -32,10 +32,33 @@ long sys_madvise(unsigned long addr, unsigned long len, unsigned long advice);
 long sys_arch_prctl(unsigned long code, unsigned long addr);
 long sys_set_tid_address(unsigned long tidptr);
 long sys_uname(unsigned long buf);
+long sys_getuid(void);
+
+/* fork.c, execve.c, wait.c, pgrp.c, signal.c: processes and signals */
+long sys_fork(void);
+long sys_vfork(void);
+long sys_clone(unsigned long clone_flags, unsigned long newsp, unsigned long parent_tid,
+	       unsigned long child_tid, unsigned long tls);
+long sys_execve(unsigned long filename, unsigned long argv, unsigned long envp);
+long sys_wait4(unsigned long pid, unsigned long stat_addr, unsigned long options,
+	       unsigned long ru);
+long sys_kill(unsigned long pid, unsigned long sig);
+long sys_getppid(void);
+long sys_getpgrp(void);
+long sys_getpgid(unsigned long pid);
+long sys_getsid(unsigned long pid);
+long sys_setsid(void);
+long sys_setpgid(unsigned long pid, unsigned long pgid);
+long sys_tkill(unsigned long tid, unsigned long sig);
+long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig);
 long sys_rt_sigaction(unsigned long sig, unsigned long act, unsigned long oact,
 		      unsigned long sigsetsize);
 long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
 			unsigned long sigsetsize);
-long sys_getuid(void);
+long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize);
+long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize);
+long sys_pause(void);
+long sys_rt_sigreturn(void);
+long sys_sigaltstack(unsigned long uss, unsigned long uoss);
 
 #endif

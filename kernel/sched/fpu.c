@@ -5,6 +5,7 @@
  * saved (FXSAVE) and the task's restored (FXRSTOR) or initialized. A task's 512-byte save area
  * is allocated on its first use.
  */
+#include <keel/errno.h>
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/slab.h>
@@ -19,6 +20,8 @@
 #define CR4_OSFXSR (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
 #define MXCSR_DEFAULT 0x1f80 /* every SIMD exception masked, round to nearest */
+#define FXSAVE_MXCSR_OFFSET 24
+#define MXCSR_VALID_BITS 0xffbfU /* all but DAZ, which old CPUs lack */
 
 struct fpu_state {
 	u8 fxsave[512];
@@ -116,4 +119,56 @@ void fpu_init(void)
 	__asm__ __volatile__("mov %0, %%cr4" : : "r"(cr4) : "memory");
 	fpu_trap_hook = fpu_trap;
 	stts(); /* nobody owns the FPU yet */
+}
+
+int fpu_copy(struct task_struct *dst, struct task_struct *src)
+{
+	unsigned long flags;
+
+	if (!src->fpu)
+		return 0;
+	dst->fpu = kmalloc(sizeof(*dst->fpu), GFP_KERNEL);
+	if (!dst->fpu)
+		return -ENOMEM;
+	local_irq_save(flags);
+	if (fpu_owner == src)
+		fxsave(src->fpu); /* the live registers are newer than the save area */
+	memcpy(dst->fpu, src->fpu, sizeof(*dst->fpu));
+	local_irq_restore(flags);
+	dst->flags |= PF_USED_FPU;
+	return 0;
+}
+
+bool fpu_get_state(struct task_struct *t, void *buf)
+{
+	unsigned long flags;
+
+	if (!t->fpu)
+		return false;
+	local_irq_save(flags);
+	if (fpu_owner == t)
+		fxsave(t->fpu);
+	memcpy(buf, t->fpu, sizeof(*t->fpu));
+	local_irq_restore(flags);
+	return true;
+}
+
+int fpu_set_state(struct task_struct *t, const void *buf)
+{
+	unsigned long flags;
+	u32 *mxcsr;
+
+	if (!t->fpu)
+		t->fpu = kmalloc(sizeof(*t->fpu), GFP_KERNEL);
+	if (!t->fpu)
+		return -ENOMEM;
+	local_irq_save(flags);
+	memcpy(t->fpu, buf, sizeof(*t->fpu));
+	mxcsr = (u32 *)(t->fpu->fxsave + FXSAVE_MXCSR_OFFSET);
+	*mxcsr &= MXCSR_VALID_BITS; /* a reserved bit would make FXRSTOR fault in the kernel */
+	t->flags |= PF_USED_FPU;
+	if (fpu_owner == t)
+		fxrstor(t->fpu);
+	local_irq_restore(flags);
+	return 0;
 }

@@ -44,6 +44,14 @@ void schedule_tail(struct task_struct *prev);
 void fpu_init(void);
 void fpu_switch(struct task_struct *prev, struct task_struct *next);
 void fpu_release(struct task_struct *t);
+/* fork: dst (new, never run) gets a copy of src's FPU/SSE state, if src has one. 0 or
+ * -ENOMEM. Task context (src is current). */
+int fpu_copy(struct task_struct *dst, struct task_struct *src);
+/* Signal frames: t's FPU/SSE state as a 512-byte FXSAVE image into buf (false: t never used
+ * the FPU, nothing written), and back from one (MXCSR's reserved bits cleared so FXRSTOR
+ * cannot fault; 0 or -ENOMEM). t is current. Task context. */
+bool fpu_get_state(struct task_struct *t, void *buf);
+int fpu_set_state(struct task_struct *t, const void *buf);
 
 /* kthread.c: do_exit's last word for a kernel thread (wakes kthread_stop). IRQs off. */
 void kthread_exit_notify(struct task_struct *t);

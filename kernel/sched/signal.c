@@ -1,11 +1,13 @@
 /*
- * Pending signals, the minimal form (see <keel/sched/signal.h>): a bit per signal in the task,
- * set from any context (the tty's IRQ path for Ctrl-C) and a wake-up for an interruptible
- * sleeper, which then sees signal_pending() and returns -ERESTARTSYS.
+ * Pending signals: a bit per signal in the task, set from any context (the tty's IRQ path for
+ * Ctrl-C, kill(2), the exit of a child) and a wake-up for an interruptible sleeper, which then
+ * sees signal_pending() and returns -ERESTARTSYS. What a process does with them is
+ * kernel/process/signal.c's business.
  */
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/irqflags.h>
+#include <keel/process.h>
 #include <keel/sched/signal.h>
 
 int send_sig(int sig, struct task_struct *p, int priv)
@@ -13,11 +15,15 @@ int send_sig(int sig, struct task_struct *p, int priv)
 	unsigned long flags;
 
 	(void)priv;
-	if ((sig != SIGINT && sig != SIGKILL) || !p)
+	if (sig < 1 || sig > _NSIG || !p)
 		return -EINVAL;
+	if ((p->flags & PF_KTHREAD) && sig != SIGINT && sig != SIGKILL)
+		return -EINVAL;
+	if (!(p->flags & PF_KTHREAD) && sig_ignored(p, sig))
+		return 0; /* Linux drops ignored signals at once: they wake nobody */
 	/* Interrupts off: flush_signals' read-modify-write must not lose this bit. */
 	local_irq_save(flags);
-	p->sigpending |= 1UL << sig;
+	p->sigpending |= sigmask(sig);
 	local_irq_restore(flags);
 	wake_up_state(p, TASK_INTERRUPTIBLE); /* Linux's signal_wake_up() */
 	return 0;

@@ -22,6 +22,7 @@ struct task_struct init_task = {
 	.comm = "idle",
 	.run_list = LIST_HEAD_INIT(init_task.run_list),
 	.tasks = LIST_HEAD_INIT(init_task.tasks),
+	.children = LIST_HEAD_INIT(init_task.children),
 	.usage = 1,
 };
 
@@ -68,6 +69,8 @@ struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *ar
 	t->saved_preempt_count = PREEMPT_OFFSET; /* as if it had called schedule() */
 	t->usage = 2; /* the scheduler's, and the creator's */
 	INIT_LIST_HEAD(&t->run_list);
+	INIT_LIST_HEAD(&t->children);
+	INIT_LIST_HEAD(&t->sibling);
 	strlcpy(t->comm, name, sizeof(t->comm));
 	task_prepare_stack(t, entry, arg, 0);
 	local_irq_save(flags);

@@ -3,6 +3,7 @@
  * leaves in its registers (ATA 00/00, ATAPI 14/EB, SATA 3C/C3 and 69/96), then IDENTIFY
  * (PACKET) DEVICE for model, serial, firmware, LBA28/LBA48 capacity and DMA support.
  */
+#include <keel/ata_id.h>
 #include <keel/errno.h>
 #include <keel/io.h>
 #include <keel/printk.h>
@@ -10,36 +11,14 @@
 #include <keel/string.h>
 #include "ata.h"
 
-/* IDENTIFY words. */
+/* IDENTIFY words ata.ko reads beyond <keel/ata_id.h>'s. */
 #define ID_CONFIG 0
-#define ID_SERIAL 10
-#define ID_FIRMWARE 23
-#define ID_MODEL 27
-#define ID_CAPABILITY 49
-#define  ID_CAP_DMA (1 << 8)
-#define  ID_CAP_LBA (1 << 9)
-#define ID_LBA28_CAPACITY 60
-#define ID_COMMAND_SET_2 83
-#define  ID_CMD2_LBA48 (1 << 10)
-#define ID_LBA48_CAPACITY 100
-
-/* IDENTIFY strings hold two characters per word, the first in the high byte; space padded. */
-static void ata_id_string(const u16 *id, int word, int words, char *out)
-{
-	int len = 0, start = 0;
-
-	for (int i = 0; i < words; i++) {
-		out[2 * i] = id[word + i] >> 8;
-		out[2 * i + 1] = id[word + i] & 0xff;
-	}
-	len = 2 * words;
-	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\0'))
-		len--;
-	while (start < len && out[start] == ' ')
-		start++;
-	memmove(out, out + start, len - start);
-	out[len - start] = '\0';
-}
+#define ID_SERIAL ATA_ID_SERNO
+#define ID_FIRMWARE ATA_ID_FW_REV
+#define ID_MODEL ATA_ID_PROD
+#define ID_CAPABILITY ATA_ID_CAPABILITY
+#define  ID_CAP_DMA ATA_ID_CAP_DMA
+#define  ID_CAP_LBA ATA_ID_CAP_LBA
 
 static void ata_parse_identify(struct ata_device *dev, const u16 *id)
 {
@@ -49,15 +28,8 @@ static void ata_parse_identify(struct ata_device *dev, const u16 *id)
 	dev->dma_capable = id[ID_CAPABILITY] & ID_CAP_DMA;
 	if (dev->type != ATA_DEV_ATA)
 		return;
-	dev->lba48 = id[ID_COMMAND_SET_2] & ID_CMD2_LBA48;
-	if (dev->lba48)
-		dev->bdev.nr_sectors = (u64)id[ID_LBA48_CAPACITY] |
-				       (u64)id[ID_LBA48_CAPACITY + 1] << 16 |
-				       (u64)id[ID_LBA48_CAPACITY + 2] << 32 |
-				       (u64)id[ID_LBA48_CAPACITY + 3] << 48;
-	if (!dev->lba48 || !dev->bdev.nr_sectors)
-		dev->bdev.nr_sectors = (u32)id[ID_LBA28_CAPACITY] |
-				       (u32)id[ID_LBA28_CAPACITY + 1] << 16;
+	dev->lba48 = ata_id_has_lba48(id);
+	dev->bdev.nr_sectors = ata_id_n_sectors(id);
 	/* 64 (or 32) bits of capacity, but commands reach 2^48 (2^28): no size may pass that. */
 	if (dev->bdev.nr_sectors >= ata_lba_limit(dev)) {
 		pr_warn("ata: %s: capacity %llu sectors is past the %s limit; using %llu\n",

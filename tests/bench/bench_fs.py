@@ -21,7 +21,7 @@ COMMAND_TIMEOUT = 900
 KEEL_REAL = re.compile(r"^real (\d+\.\d+) s$", re.M)
 # busybox time: "real\t0m 1.23s"
 LINUX_REAL = re.compile(r"^real\s+(?:(\d+)h\s*)?(\d+)m\s*(\d+\.\d+)s$", re.M)
-FILESYSTEMS = (("vfat", ["mkfs.fat", "-F", "32"]), ("ext2", ["mke2fs", "-q", "-t", "ext2",
+FILESYSTEMS = (("vfat", ["mkfs.fat", "-F", "32"]), ("ext2", ["mke2fs", "-q", "-F", "-t", "ext2",
                                                               "-b", "4096"]))
 
 
@@ -106,52 +106,64 @@ def measure_all(guest):
     return figures
 
 
-def keel_figures(disks, runs):
+def keel_run(disks):
+    """One boot of Keel on freshly made images: its figures."""
     directory = benchlib.workdir("fs")
     machine = keel.Machine(benchlib.default_iso(), directory, mode="bios-cd",
                            extra_args=["-boot", "d"] + drive_args(disks))
-    results = []
     try:
         machine.start()
         machine.wait_prompt()
         for dev in ("hda", "hdb"):
             machine.run(f"ata mode {dev} dma")
-        for _ in range(runs):
-            results.append(measure_all(Guest(machine, linux=False)))
-            reset_disks(disks)
+        return measure_all(Guest(machine, linux=False))
     finally:
         machine.close()
         shutil.rmtree(directory, ignore_errors=True)
-    return results
+
+
+def linux_run(disks, kernel, initrd):
+    machine = linuxguest.LinuxMachine(kernel, initrd, benchlib.workdir("fs-linux"),
+                                      extra_args=drive_args(disks))
+    try:
+        machine.start()
+        machine.wait_prompt()
+        return measure_all(Guest(machine, linux=True))
+    except keel.KeelError as error:
+        raise linuxguest.Unavailable(f"the guest did not answer: {error}") from None
+    finally:
+        machine.close()
+        shutil.rmtree(machine.workdir, ignore_errors=True)
 
 
 def reset_disks(disks):
-    """A fresh filesystem for the next run: both guests start from the same empty images."""
+    """Fresh filesystems: every run, in either guest, starts from the same empty images (a
+    guest is never running while they are remade: its caches would not know)."""
     for image, (_, mkfs) in zip(disks, FILESYSTEMS):
         subprocess.run(mkfs + [str(image)], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, input=b"y\n")
+                       stderr=subprocess.DEVNULL)
+
+
+def keel_figures(disks, runs):
+    results = []
+    for _ in range(runs):
+        reset_disks(disks)
+        results.append(keel_run(disks))
+    return results
 
 
 def linux_figures(disks, runs):
     extra = benchlib.workdir("fs-linux-extra")
-    machine = None
     try:
-        kernel, initrd = linuxguest.prepare(extra, mods="ata_piix sd_mod nls_cp437 nls_ascii vfat crc32c_generic ext2")
-        machine = linuxguest.LinuxMachine(kernel, initrd, benchlib.workdir("fs-linux"),
-                                          extra_args=drive_args(disks))
-        machine.start()
-        machine.wait_prompt()
-        results = []
-        for _ in range(runs):
-            results.append(measure_all(Guest(machine, linux=True)))
-        return results
-    except keel.KeelError as error:
-        raise linuxguest.Unavailable(f"the guest did not answer: {error}") from None
+        kernel, initrd = linuxguest.prepare(
+            extra, mods="ata_piix sd_mod nls_cp437 nls_ascii vfat crc32c_generic ext2")
     finally:
-        if machine:
-            machine.close()
-            shutil.rmtree(machine.workdir, ignore_errors=True)
         shutil.rmtree(extra, ignore_errors=True)
+    results = []
+    for _ in range(runs):
+        reset_disks(disks)
+        results.append(linux_run(disks, kernel, initrd))
+    return results
 
 
 def collect(results):
@@ -180,7 +192,6 @@ def main():
             print(f"bench_fs: {error}", file=sys.stderr)
             return 1
         print_figures("Keel", keel_results)
-        reset_disks(disks)
         try:
             linux_results = collect(linux_figures(disks, runs))
         except linuxguest.Unavailable as why:

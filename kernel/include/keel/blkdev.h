@@ -64,7 +64,8 @@ struct blk_partition_info {
 struct block_device {
 	char name[BDEV_NAME_MAX]; /* "hda", "hda1" */
 	/* Its number (/dev node, /proc/partitions). 0 at registration: the block layer gives
-	 * Linux's (hda 3:0, hdb 3:64, hdc 22:0, hdd 22:64, ramN 1:N, partitions disk + number),
+	 * Linux's (hda 3:0, hdb 3:64, hdc 22:0, hdd 22:64, sda.. 8:16*N, srN 11:N, ramN 1:N,
+	 * partitions disk + number),
 	 * else one of major 259 ("blkext", Linux's for numbers beyond a driver's range). */
 	dev_t bd_dev;
 	u32 sector_size;          /* 512, 2048 for ATAPI */

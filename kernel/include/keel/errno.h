@@ -57,6 +57,9 @@
 #define EHOSTUNREACH 113
 /* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
 #define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTARTNOHAND 514 /* restart only when no handler ran */
+#define ERESTART_RESTARTBLOCK 516
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110

@@ -37,6 +37,7 @@ struct vm_area_struct {
 
 struct mm_struct {
 	u64 *pgd;               /* the PML4 (direct-map address); upper half = kernel's */
+	int mm_users;           /* tasks using it: 1, 2 while a vfork child borrows it */
 	struct list_head mmap;  /* the VMAs, sorted */
 	unsigned long start_brk, brk; /* the heap: [start_brk, brk) is valid */
 	unsigned long start_stack;    /* the initial stack pointer */

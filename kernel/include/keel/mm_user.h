@@ -11,9 +11,15 @@
 /* A new address space with no VMAs: a PML4 whose kernel half is the kernel's. NULL when out
  * of memory. Follows Linux's mm_alloc(). */
 struct mm_struct *mm_alloc(void);
-/* Frees every user page, every page-table page, every VMA and the PML4. mm must not be
- * loaded in CR3 (switch away first). Follows Linux's mmput() (one user only here). */
+/* Drops one user (mm_users) of mm; the last frees every user page (shared ones through their
+ * count), every page-table page, every VMA and the PML4. The last user's mm must not be loaded
+ * in CR3 (switch away first). Follows Linux's mmput(). */
 void mmput(struct mm_struct *mm);
+/* A copy of oldmm for fork: the same VMAs, every present page shared copy-on-write (mapped
+ * read-only in both; the first write copies it, kernel/mm/cow.c). NULL when out of memory
+ * (oldmm is then intact, though some of its pages may be read-only until written). Task
+ * context. Follows Linux's dup_mm(). */
+struct mm_struct *dup_mm(struct mm_struct *oldmm);
 /* Loads next's PML4 into CR3 when it differs from the loaded one; NULL next loads the
  * kernel's. Interrupts off. Follows Linux's switch_mm_irqs_off(). */
 void switch_mm(struct mm_struct *next);
@@ -30,7 +36,7 @@ int mm_remove_range(struct mm_struct *mm, unsigned long start, unsigned long end
 
 /*
  * Demand paging: maps a zeroed page at addr when addr lies in a VMA allowing the access
- * (write: VM_WRITE, exec: VM_EXEC). 0, -EFAULT (outside any VMA: SIGSEGV), -EACCES (the VMA
+ * (write: VM_WRITE, exec: VM_EXEC); a write to a copy-on-write page copies it. 0, -EFAULT (outside any VMA: SIGSEGV), -EACCES (the VMA
  * forbids the access: SIGSEGV), -ENOMEM. Interrupts off is fine (GFP-free page allocator).
  * Follows Linux's handle_mm_fault().
  */

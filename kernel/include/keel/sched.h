@@ -40,7 +40,8 @@ struct thread_struct {
 
 struct fs_struct;
 struct files_struct;     /* opaque outside kernel/process/files.c */
-struct process_waiter;   /* opaque outside kernel/process/process.c */
+struct sighand_struct;   /* opaque outside kernel/process/signal.c */
+struct completion;
 
 struct task_struct {
 	struct thread_struct thread; /* first: __switch_to_asm finds sp at offset 0 */
@@ -68,9 +69,12 @@ struct task_struct {
 	unsigned long last_switch_count; /* hung task detector: nvcsw + nivcsw when last seen */
 	unsigned long hung_since;        /* ... and jiffies then */
 	bool hung_reported;
-	/* Signals sent and not yet handled, one bit each (1UL << SIGINT); only SIGINT exists so
-	 * far (<keel/sched/signal.h>). Changed with interrupts off: the tty sets it from its IRQ. */
+	/* Signals sent and not yet handled, bit sig - 1 for signal sig (Linux's sigset_t), and
+	 * those the task blocks (<keel/sched/signal.h>). Changed with interrupts off: the tty
+	 * sets sigpending from its IRQ. */
 	unsigned long sigpending;
+	unsigned long blocked;
+	struct sighand_struct *sighand; /* a process's signal actions (kernel/process/signal.c) */
 	/* Root and working directory (<keel/fs.h>); NULL: the shared init_fs (every task today). */
 	struct fs_struct *fs;
 	/* Processes (docs/user.md); all NULL/0 for kernel threads. */
@@ -78,7 +82,16 @@ struct task_struct {
 	struct files_struct *files;    /* file descriptors */
 	unsigned long fsbase;          /* user FS base (arch_prctl ARCH_SET_FS), loaded on switch */
 	unsigned long clear_child_tid; /* set_tid_address(); recorded only */
-	struct process_waiter *exit_waiter; /* told when the process has exited */
+	/* The process tree (kernel/process/fork.c, exit.c, wait.c); kernel threads have no
+	 * parent. A process stays on its parent's children list as a zombie until reaped. */
+	struct task_struct *parent;
+	struct list_head children;
+	struct list_head sibling;   /* in parent->children */
+	int exit_state;             /* EXIT_ZOMBIE once exited, until wait4 reaps it */
+	int exit_signal;            /* sent to the parent at exit (SIGCHLD, or 0) */
+	bool kernel_waited;         /* started by process_run(), whose caller waits for it */
+	pid_t pgrp, session;        /* process group and session ids */
+	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
 };
 
 extern struct task_struct *current_task;
@@ -130,14 +143,14 @@ static inline int wake_up_process(struct task_struct *t)
 }
 
 /*
- * Whether t has a signal pending (only SIGINT exists so far: Ctrl-C on the console, sent to
- * the shell's task; see <keel/sched/signal.h>). Interruptible sleeps end early on it with
- * -ERESTARTSYS or -EINTR, and long loops should check it and return -EINTR. Any context.
- * Follows Linux's signal_pending().
+ * Whether t has a signal pending that it does not block (Ctrl-C on the console is SIGINT to
+ * the shell's task; processes get kill(2)'s; see <keel/sched/signal.h>). Interruptible sleeps
+ * end early on it with -ERESTARTSYS or -EINTR, and long loops should check it and return
+ * -EINTR. Any context. Follows Linux's signal_pending().
  */
 static inline int signal_pending(const struct task_struct *t)
 {
-	return READ_ONCE(t->sigpending) != 0;
+	return (READ_ONCE(t->sigpending) & ~READ_ONCE(t->blocked)) != 0;
 }
 
 /*
