@@ -1,6 +1,6 @@
 """pci.ko in QEMU: lspci and lspci -v against QEMU's own view (QMP query-pci) on -M pc and
--M q35 with extra devices (e1000, AHCI, virtio-rng, a PCI bridge with an e1000 behind it),
-pcitest.ko's probe/remove, unloading pci.ko, autoload aliases, and a machine without PCI.
+-M q35 with extra devices (e1000, AHCI, virtio-rng, a PCI bridge with an e1000 behind it, and
+QEMU's pci-testdev at 00:10.0 and behind the bridge at 01:02.0), pcitest.ko's probe/remove, unloading pci.ko, autoload aliases, and a machine without PCI.
 
 pci.ko is loaded with `modprobe pci` unless the boot already did (lspci exists).
 """
@@ -12,7 +12,9 @@ import pytest
 
 EXTRA_DEVICES = ["-nic", "none", "-device", "e1000", "-device", "ahci",
                  "-device", "virtio-rng-pci",
-                 "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "e1000,bus=br1,addr=1"]
+                 "-device", "pci-bridge,id=br1,chassis_nr=1", "-device", "e1000,bus=br1,addr=1",
+                 "-device", "pci-testdev,addr=0x10", "-device", "pci-testdev,bus=br1,addr=2"]
+TESTDEVS = ("0000:00:10.0", "0000:01:02.0")  # what pcitest.ko claims (1b36:0005)
 
 LINE = re.compile(r"^([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) ([0-9a-f]{4}): ([0-9a-f]{4}):([0-9a-f]{4})"
                   r" \(rev ([0-9a-f]{2})\)(?: \(prog-if ([0-9a-f]{2})\))?$")
@@ -151,18 +153,19 @@ def test_pcitest_probe_and_remove(default_iso, boot_machine):
     ensure_pci_loaded(machine)
     machine.run("modprobe pcitest")
     log = machine.run("dmesg")
-    for name in ("0000:00:03.0", "0000:01:01.0"):
-        assert f"pcitest: probe {name} (8086:100e)" in log, log[-3000:]
+    for name in TESTDEVS:
+        assert f"pcitest: probe {name} (1b36:0005)" in log, log[-3000:]
     verbose = parse_lspci(machine.run("lspci -v"))
-    assert "Kernel driver in use: pcitest" in verbose[(0, 3, 0)]["lines"]
-    assert "Kernel driver in use: pcitest" in verbose[(1, 1, 0)]["lines"]
+    assert "Kernel driver in use: pcitest" in verbose[(0, 0x10, 0)]["lines"]
+    assert "Kernel driver in use: pcitest" in verbose[(1, 2, 0)]["lines"]
+    assert "Kernel driver in use: e1000" in verbose[(0, 3, 0)]["lines"]  # not pcitest
     assert not any("Kernel driver" in line for line in verbose[(0, 0, 0)]["lines"])
     machine.run("rmmod pcitest")
     log = machine.run("dmesg")
-    assert "pcitest: remove 0000:00:03.0 (8086:100e)" in log, log[-3000:]
-    assert "pcitest: remove 0000:01:01.0 (8086:100e)" in log, log[-3000:]
+    for name in TESTDEVS:
+        assert f"pcitest: remove {name} (1b36:0005)" in log, log[-3000:]
     verbose = parse_lspci(machine.run("lspci -v"))
-    assert not any("Kernel driver" in line for line in verbose[(0, 3, 0)]["lines"])
+    assert not any("Kernel driver" in line for line in verbose[(0, 0x10, 0)]["lines"])
 
 def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
@@ -172,6 +175,7 @@ def test_unloading_pci_removes_lspci(default_iso, boot_machine):
     machine.run("rmmod serial")  # loaded at boot, a PCI driver too
     machine.run("rmmod ata")     # so must ata.ko, autoloaded for the PIIX IDE function
     machine.run("rmmod ahci")    # and ahci.ko, autoloaded for the -device ahci controller
+    machine.run("rmmod e1000")   # and e1000.ko, autoloaded for the e1000s
     machine.run("rmmod pci")
     assert "command not found" in machine.run("lspci").lower()
     machine.run("modprobe pci")
@@ -180,7 +184,10 @@ def test_unloading_pci_removes_lspci(default_iso, boot_machine):
 def test_modules_alias_has_pcitest(default_iso, boot_machine):
     machine = boot_machine(default_iso)
     aliases = machine.run("cat /lib/modules/modules.alias")
-    assert "alias pci:v00008086d0000100Esv*sd*bc*sc*i* pcitest" in aliases, aliases
+    assert "alias pci:v00001B36d00000005sv*sd*bc*sc*i* pcitest" in aliases, aliases
+    assert "alias pci:v00008086d0000100Esv*sd*bc*sc*i* e1000" in aliases, aliases
+    assert "pcitest" not in [line.split()[-1] for line in aliases.splitlines()
+                             if "v00008086d0000100E" in line], aliases
 
 def test_no_pci_machine(default_iso, boot_machine):
     """-M isapc has no PCI host bridge: pci.ko refuses to load, and says why."""
@@ -191,27 +198,27 @@ def test_no_pci_machine(default_iso, boot_machine):
     assert machine.run("echo alive").strip() == "alive"
 
 def test_driver_autoloaded_at_boot(default_iso, boot_machine):
-    """/etc/modules loads pci; the e1000s it finds make the kernel load pcitest by itself."""
+    """/etc/modules loads pci; the devices it finds make the kernel load pcitest and e1000."""
     machine = boot_machine(default_iso, extra_args=EXTRA_DEVICES)
     log = machine.run("dmesg")
     assert "modules: loaded pci (from /etc/modules)" in log, log[-3000:]
-    for name in ("0000:00:03.0", "0000:01:01.0"):
-        assert f"pcitest: probe {name} (8086:100e)" in log, log[-3000:]
+    for name in TESTDEVS:
+        assert f"pcitest: probe {name} (1b36:0005)" in log, log[-3000:]
     lsmod = machine.run("lsmod")
-    # serial.ko (loaded at boot), ata.ko (autoloaded for the PIIX IDE function) and ahci.ko
-    # (for the AHCI controller) use pci too.
-    users = re.search(r"^pci\s+\d+\s+4 (\S+)$", lsmod, re.M)
-    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata", "ahci"}, \
-        lsmod
+    # serial.ko (loaded at boot), ata.ko (autoloaded for the PIIX IDE function), ahci.ko (for
+    # the AHCI controller) and e1000.ko use pci too.
+    users = re.search(r"^pci\s+\d+\s+5 (\S+)$", lsmod, re.M)
+    assert users and set(users.group(1).split(",")) == {"pcitest", "serial", "ata", "ahci",
+                                                       "e1000"}, lsmod
     refused = machine.run("rmmod pci")
     assert "rmmod: pci is in use by: " in refused, refused
     assert "pci " in machine.run("lsmod")
     machine.run("rmmod pcitest")
     log = machine.run("dmesg")
-    assert "pcitest: remove 0000:00:03.0 (8086:100e)" in log, log[-3000:]
+    assert "pcitest: remove 0000:00:10.0 (1b36:0005)" in log, log[-3000:]
     assert "pcitest" not in machine.run("lsmod")
     # modprobe takes a device's modalias too, as Linux's does.
-    machine.run("modprobe pci:v00008086d0000100Esv00008086sd00001100bc02sc00i00")
+    machine.run("modprobe pci:v00001B36d00000005sv00001AF4sd00001100bc00scFFi00")
     assert re.search(r"^pcitest\s", machine.run("lsmod"), re.M)
 
 def test_device_without_driver_is_listed(default_iso, boot_machine):

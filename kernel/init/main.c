@@ -2,6 +2,7 @@
 #include <keel/cmdline.h>
 #include <keel/console.h>
 #include <keel/irqflags.h>
+#include <keel/netdevice.h>
 #include <keel/pagemap.h>
 #include <keel/printk.h>
 #include <keel/string.h>
@@ -68,6 +69,7 @@ static void kernel_init(void *unused)
 	process_init(); /* the `run` command */
 	hung_task_init();
 	workqueue_init(); /* modules may queue work from their init */
+	net_init(); /* lo and the netdev core, before NIC drivers load */
 	module_subsystem_init();
 	shell_run();
 	do_exit(0);

@@ -1,12 +1,14 @@
 /*
  * pcitest.ko: the smallest PCI driver, for tests and as the worked example in
- * docs/drivers.md. It claims QEMU's e1000 (8086:100e) and only says so on probe and remove.
+ * docs/drivers.md. It claims QEMU's PCI test device (1b36:0005, `-device pci-testdev`), which
+ * no machine has unless asked for, and only says so on probe and remove. (It used to claim the
+ * e1000, QEMU's default NIC; e1000.ko drives that now.)
  */
 #include <keel/module.h>
 #include <keel/pci.h>
 
 static const struct pci_device_id pcitest_ids[] = {
-	{ PCI_DEVICE(0x8086, 0x100e) }, /* Intel 82540EM (QEMU's -device e1000) */
+	{ PCI_DEVICE(0x1b36, 0x0005) }, /* Red Hat, Inc. QEMU PCI test device */
 	{ }
 };
 MODULE_DEVICE_TABLE(pci, pcitest_ids);
@@ -42,4 +44,4 @@ static void __exit pcitest_exit(void)
 module_init(pcitest_init);
 module_exit(pcitest_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("PCI test driver: reports probe and remove of QEMU's e1000");
+MODULE_DESCRIPTION("PCI test driver: reports probe and remove of QEMU's pci-testdev");

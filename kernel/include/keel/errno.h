@@ -48,6 +48,13 @@
 #define EOVERFLOW 75
 #define EBADMSG 74
 #define EILSEQ 84
+/* Networking (Linux's values). */
+#define EMSGSIZE 90
+#define EADDRNOTAVAIL 99
+#define ENETDOWN 100
+#define ENOBUFS 105
+#define ENETUNREACH 101
+#define EHOSTUNREACH 113
 /* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513

@@ -1,0 +1,181 @@
+/*
+ * Network devices, after Linux's <linux/netdevice.h>: what a NIC driver fills in and
+ * registers, how frames go out (dev_queue_xmit -> ndo_start_xmit) and come in (netif_rx ->
+ * the backlog thread -> the handler dev_add_pack registered for the ethertype). See docs/net.md.
+ *
+ * Locking: rtnl_lock() (a mutex, task context) serialises registration, configuration and
+ * walking the device list; the transmit path takes the device's tx_lock (IRQ-safe spinlock);
+ * receive handlers run one at a time in the "netrx" kernel thread.
+ */
+#ifndef KEEL_NETDEVICE_H
+#define KEEL_NETDEVICE_H
+
+#include <keel/if_ether.h>
+#include <keel/list.h>
+#include <keel/skbuff.h>
+#include <keel/spinlock.h>
+#include <keel/types.h>
+#include <keel/wait.h>
+
+#define IFNAMSIZ 16
+
+/* dev->flags, Linux's values. */
+#define IFF_UP 0x1
+#define IFF_BROADCAST 0x2
+#define IFF_LOOPBACK 0x8
+#define IFF_RUNNING 0x40  /* up with carrier: only in dev_get_flags(), never in dev->flags */
+#define IFF_PROMISC 0x100
+#define IFF_ALLMULTI 0x200
+#define IFF_MULTICAST 0x1000
+
+/* What ndo_start_xmit returns. */
+typedef enum netdev_tx {
+	NETDEV_TX_OK = 0,    /* the driver took the skb (sent, queued or freed) */
+	NETDEV_TX_BUSY = 16, /* ring full: the skb is still the caller's (a driver bug, really) */
+} netdev_tx_t;
+
+struct net_device_stats {
+	unsigned long rx_packets, tx_packets, rx_bytes, tx_bytes;
+	unsigned long rx_errors, tx_errors, rx_dropped, tx_dropped;
+	unsigned long rx_fifo_errors, tx_fifo_errors, rx_frame_errors, multicast;
+	unsigned long collisions, tx_carrier_errors, rx_length_errors, rx_crc_errors;
+};
+
+struct net_device;
+
+/* The driver's side. All are called with rtnl held, in task context, except ndo_start_xmit. */
+struct net_device_ops {
+	/* Brings the hardware up (rings, IRQ). 0 or -errno; the device stays down on error. */
+	int (*ndo_open)(struct net_device *dev);
+	/* Stops it: no interrupts, no DMA, every skb freed once it returns. 0 or -errno. */
+	int (*ndo_stop)(struct net_device *dev);
+	/* Sends skb (owns it from now on) under dev->tx_lock, IRQs off: must not sleep. */
+	netdev_tx_t (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
+	/* Applies dev->flags' IFF_PROMISC/IFF_ALLMULTI and the multicast list; may be NULL. */
+	void (*ndo_set_rx_mode)(struct net_device *dev);
+};
+
+struct net_device {
+	char name[IFNAMSIZ];           /* eth0, eth1, lo: given by register_netdev */
+	struct list_head dev_list;     /* on the global list, rtnl held */
+	unsigned int flags;            /* IFF_* */
+	unsigned int mtu;
+	unsigned short type;           /* ARPHRD_ETHER or ARPHRD_LOOPBACK */
+	u8 dev_addr[ETH_ALEN];
+	u8 broadcast[ETH_ALEN];
+	int ifindex;
+	const struct net_device_ops *netdev_ops;
+	struct net_device_stats stats; /* the driver counts; the core adds its drops */
+	spinlock_t tx_lock;            /* held around ndo_start_xmit */
+	unsigned long state;           /* __LINK_STATE_* bits, under tx_lock or atomic */
+	bool registered;
+	bool unregistering;            /* no new transmits or received frames */
+	struct sk_buff_head backlog;   /* received, waiting for the netrx thread */
+	struct list_head poll_list;    /* on the netrx thread's list while backlog has frames */
+	u32 ip_addr;                   /* until lwIP: the one IPv4 address (big-endian), 0: none */
+	u8 ip_prefixlen;
+	void *priv;                    /* netdev_priv(): the driver's area after this struct */
+};
+
+#define ARPHRD_ETHER 1
+#define ARPHRD_LOOPBACK 772
+
+/* dev->state bits. */
+#define __LINK_STATE_XOFF 0     /* netif_stop_queue */
+#define __LINK_STATE_NOCARRIER 1
+
+static inline void *netdev_priv(const struct net_device *dev) { return dev->priv; }
+
+/*
+ * A zeroed net_device with sizeof_priv bytes of driver data (netdev_priv()), set up by
+ * setup (e.g. ether_setup). Task context. NULL when memory is short.
+ */
+struct net_device *alloc_netdev(size_t sizeof_priv, void (*setup)(struct net_device *dev));
+/* Frees an unregistered (or never registered) device. Task context. */
+void free_netdev(struct net_device *dev);
+
+/*
+ * Names dev (the first free ethN, or lo for a loopback), adds it to the list and makes it
+ * visible to `ip link` and /proc/net/dev. Down until `ip link set NAME up`. Takes rtnl: task
+ * context, rtnl not held. 0, -EINVAL (no ops or no ndo_start_xmit), -EEXIST (registered
+ * already) or -ENFILE (no free name).
+ */
+int register_netdev(struct net_device *dev);
+/*
+ * Takes dev out: stops it (ndo_stop) when up, waits for transmits in flight and for the
+ * netrx thread to leave its frames, frees its backlog. After it returns nothing in the core
+ * refers to dev, so the driver may free_netdev(). Task context, rtnl not held.
+ */
+void unregister_netdev(struct net_device *dev);
+
+void rtnl_lock(void);
+void rtnl_unlock(void);
+/* The device named name, or NULL. rtnl must be held (the device may go once released). */
+struct net_device *__dev_get_by_name(const char *name);
+/* Iterates over registered devices in registration order, rtnl held. */
+extern struct list_head net_device_list;
+#define for_each_netdev(dev) list_for_each_entry(dev, &net_device_list, dev_list)
+
+/*
+ * Brings dev up or down (IFF_UP), as `ip link set` does. rtnl held. dev_open: 0 (also when up
+ * already) or what ndo_open returned. dev_close: 0.
+ */
+int dev_open(struct net_device *dev);
+int dev_close(struct net_device *dev);
+/*
+ * dev->flags plus IFF_RUNNING when the device is up and has carrier, computed rather than
+ * stored (as Linux's dev_get_flags) so the interrupt handler never writes dev->flags. Any
+ * context.
+ */
+unsigned int dev_get_flags(const struct net_device *dev);
+/* Sets or clears IFF_PROMISC and tells the driver (ndo_set_rx_mode). rtnl held. */
+void dev_set_promiscuity(struct net_device *dev, bool on);
+
+/*
+ * Sends skb (a complete frame with its Ethernet header, skb->dev set) through its device.
+ * Always consumes skb. Returns 0 when the driver took it; -ENETDOWN when the device is down
+ * or going away, -ENOBUFS when its queue is stopped (ring full), -EMSGSIZE when the frame is
+ * longer than the MTU allows; each drop counted in tx_dropped. Any context but hard IRQ.
+ */
+int dev_queue_xmit(struct sk_buff *skb);
+
+/* Queue control for drivers; any context (IRQ included). */
+void netif_stop_queue(struct net_device *dev);
+void netif_wake_queue(struct net_device *dev);
+bool netif_queue_stopped(const struct net_device *dev);
+
+/*
+ * Hands a received frame (skb->data at the Ethernet header, skb->dev set) to the core, which
+ * owns it from now on. Any context, IRQ included. Returns NET_RX_SUCCESS or NET_RX_DROP (the
+ * device is going away or its backlog is full: counted in rx_dropped, skb freed).
+ */
+int netif_rx(struct sk_buff *skb);
+#define NET_RX_SUCCESS 0
+#define NET_RX_DROP 1
+
+/* Link state from the driver's interrupt or poll (the driver prints the message). Any context. */
+void netif_carrier_on(struct net_device *dev);
+void netif_carrier_off(struct net_device *dev);
+bool netif_carrier_ok(const struct net_device *dev);
+
+/*
+ * Protocol handlers (Linux's struct packet_type): func gets every received frame whose
+ * ethertype is type (host order; ETH_P_ALL: every frame), skb->data past the Ethernet header,
+ * and owns the skb (must free it). Called in the netrx thread, one frame at a time: may take
+ * mutexes and call dev_queue_xmit, must not wait for other received frames.
+ */
+struct packet_type {
+	u16 type;
+	int (*func)(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt);
+	struct list_head list;
+};
+/* Task context. dev_remove_pack returns once func runs no more. */
+void dev_add_pack(struct packet_type *pt);
+void dev_remove_pack(struct packet_type *pt);
+
+/* Frames received and not taken by any handler, counted for `ip -s`-like reports. */
+extern unsigned long net_rx_unhandled;
+
+void net_init(void); /* boot: the netrx thread, lo, /proc/net/dev, the ip command */
+
+#endif

@@ -1,0 +1,14 @@
+/* Network start-up at boot: the receive thread, lo, /proc/net/dev and the ip command. */
+#include <keel/printk.h>
+#include "net_internal.h"
+
+void net_init(void)
+{
+	if (netrx_start()) {
+		pr_err("net: no netrx thread; networking disabled\n");
+		return;
+	}
+	loopback_init();
+	net_proc_init();
+	ip_command_init();
+}

@@ -1,0 +1,191 @@
+/*
+ * The shell's `ip` command, a small iproute2: `ip link` lists devices, `ip link set DEV
+ * up|down|promisc on|off` changes them, `ip addr` lists them with their IPv4 address and
+ * `ip addr add A.B.C.D/N dev DEV` sets it (one address per device until lwIP). The listing
+ * follows iproute2's layout, trimmed to fit 80 columns.
+ */
+#include <keel/console.h>
+#include <keel/errno.h>
+#include <keel/inet.h>
+#include <keel/netdevice.h>
+#include <keel/shell.h>
+#include <keel/string.h>
+#include "net_internal.h"
+
+static const struct shell_command ip_command;
+
+static void ip_print_flags(const struct net_device *dev)
+{
+	static const struct { unsigned int flag; const char *name; } names[] = {
+		{ IFF_LOOPBACK, "LOOPBACK" }, { IFF_BROADCAST, "BROADCAST" },
+		{ IFF_MULTICAST, "MULTICAST" }, { IFF_PROMISC, "PROMISC" }, { IFF_UP, "UP" },
+		{ IFF_RUNNING, "LOWER_UP" },
+	};
+	unsigned int flags = dev_get_flags(dev);
+	const char *sep = "";
+
+	console_printf("<");
+	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (flags & names[i].flag) {
+			console_printf("%s%s", sep, names[i].name);
+			sep = ",";
+		}
+	}
+	console_printf(">");
+}
+
+static const char *ip_state(const struct net_device *dev)
+{
+	if (dev->flags & IFF_LOOPBACK)
+		return (dev->flags & IFF_UP) ? "UNKNOWN" : "DOWN";
+	if (!(dev->flags & IFF_UP))
+		return "DOWN";
+	return netif_carrier_ok(dev) ? "UP" : "NO-CARRIER";
+}
+
+static void ip_print_mac(const u8 *a)
+{
+	console_printf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static void ip_print_link(const struct net_device *dev)
+{
+	console_printf("%d: %s: ", dev->ifindex, dev->name);
+	ip_print_flags(dev);
+	console_printf(" mtu %u state %s\n    link/%s ", dev->mtu, ip_state(dev),
+		       dev->type == ARPHRD_LOOPBACK ? "loopback" : "ether");
+	ip_print_mac(dev->dev_addr);
+	console_printf(" brd ");
+	ip_print_mac(dev->broadcast);
+	console_printf("\n");
+}
+
+static void ip_print_addr(const struct net_device *dev)
+{
+	char buf[16];
+
+	ip_print_link(dev);
+	if (dev->ip_addr)
+		console_printf("    inet %s/%u scope %s %s\n", inet_ntop4(dev->ip_addr, buf),
+			       dev->ip_prefixlen,
+			       dev->type == ARPHRD_LOOPBACK ? "host" : "global", dev->name);
+}
+
+static int ip_list(void (*print)(const struct net_device *dev))
+{
+	struct net_device *dev;
+
+	rtnl_lock();
+	for_each_netdev(dev)
+		print(dev);
+	rtnl_unlock();
+	return 0;
+}
+
+/* ip link set DEV up|down|promisc on|off; rtnl held. */
+static int ip_link_set(struct net_device *dev, int argc, char **argv)
+{
+	if (argc == 1 && !strcmp(argv[0], "up"))
+		return dev_open(dev);
+	if (argc == 1 && !strcmp(argv[0], "down"))
+		return dev_close(dev);
+	if (argc == 2 && !strcmp(argv[0], "promisc") &&
+	    (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+		dev_set_promiscuity(dev, !strcmp(argv[1], "on"));
+		return 0;
+	}
+	return shell_usage(&ip_command);
+}
+
+/* A.B.C.D/N into *addr and *prefix. 0 or -EINVAL. */
+static int ip_parse_prefix(char *s, u32 *addr, unsigned int *prefix)
+{
+	char *slash = strchr(s, '/');
+	int err;
+
+	*prefix = 32;
+	if (slash) {
+		*slash = '\0';
+		if (kstrtouint(slash + 1, 10, prefix) || *prefix > 32)
+			return -EINVAL;
+	}
+	err = inet_pton4(s, addr);
+	if (slash)
+		*slash = '/';
+	return err;
+}
+
+/* ip addr add A.B.C.D/N dev DEV; rtnl held. */
+static int ip_addr_add(int argc, char **argv)
+{
+	struct net_device *dev;
+	unsigned int prefix;
+	u32 addr;
+
+	if (argc != 3 || strcmp(argv[1], "dev"))
+		return shell_usage(&ip_command);
+	if (ip_parse_prefix(argv[0], &addr, &prefix)) {
+		console_printf("ip: %s: not an IPv4 address\n", argv[0]);
+		return 1;
+	}
+	dev = __dev_get_by_name(argv[2]);
+	if (!dev)
+		return -ENODEV;
+	dev->ip_addr = addr;
+	dev->ip_prefixlen = (u8)prefix;
+	return 0;
+}
+
+static int ip_set(int argc, char **argv, bool link)
+{
+	struct net_device *dev;
+	int err;
+
+	rtnl_lock();
+	if (link) {
+		dev = __dev_get_by_name(argv[0]);
+		err = dev ? ip_link_set(dev, argc - 1, argv + 1) : -ENODEV;
+	} else {
+		err = ip_addr_add(argc, argv);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static bool ip_is_show(int argc, char **argv)
+{
+	return argc == 2 || (argc == 3 && (!strcmp(argv[2], "show") || !strcmp(argv[2], "list")));
+}
+
+static int cmd_ip(int argc, char **argv)
+{
+	bool link = argc >= 2 && !strcmp(argv[1], "link");
+	bool addr = argc >= 2 && (!strcmp(argv[1], "addr") || !strcmp(argv[1], "address"));
+
+	if (!link && !addr)
+		return shell_usage(&ip_command);
+	if (ip_is_show(argc, argv))
+		return ip_list(link ? ip_print_link : ip_print_addr);
+	if (link && argc >= 5 && !strcmp(argv[2], "set"))
+		return ip_set(argc - 3, argv + 3, true);
+	if (addr && argc >= 4 && !strcmp(argv[2], "add"))
+		return ip_set(argc - 3, argv + 3, false);
+	return shell_usage(&ip_command);
+}
+
+static const struct shell_command ip_command = {
+	.name = "ip",
+	.usage = "ip link [show]\n"
+		 "ip link set DEV up|down\n"
+		 "ip link set DEV promisc on|off\n"
+		 "ip addr [show]\n"
+		 "ip addr add A.B.C.D/N dev DEV",
+	.help = "network devices and their addresses",
+	.run = cmd_ip,
+	.flags = SHELL_CMD_RAW_ARGS,
+};
+
+void ip_command_init(void)
+{
+	shell_register_command(&ip_command);
+}

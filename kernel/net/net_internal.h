@@ -1,0 +1,15 @@
+/* Shared between the files of kernel/net/ only. */
+#ifndef KEEL_NET_INTERNAL_H
+#define KEEL_NET_INTERNAL_H
+
+#include <keel/netdevice.h>
+
+/* Takes dev off the netrx thread's list and frees its backlog, waiting for a batch of its
+ * frames the thread is delivering. rtnl held, task context. */
+void netrx_forget_device(struct net_device *dev);
+int netrx_start(void);
+void loopback_init(void);
+void net_proc_init(void);
+void ip_command_init(void);
+
+#endif
