@@ -32,6 +32,8 @@ need /usr/share/consolefonts/Lat15-Terminus16.psf.gz console-setup-linux
 need modinfo kmod
 need clang clang
 need musl-gcc musl-tools
+# Debian's static busybox (a dynamic /bin/busybox from package busybox cannot run in Keel)
+dpkg -s busybox-static >/dev/null 2>&1 || missing="$missing busybox-static"
 need /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
 need_py pytest python3-pytest
 need_py pexpect python3-pexpect

@@ -10,6 +10,7 @@
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
+#include <keel/uaccess.h>
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 
@@ -124,12 +125,24 @@ static void exit_notify(struct task_struct *t, int status)
 	release_dead(&dead);
 }
 
+/* CLONE_CHILD_CLEARTID / set_tid_address: 0 at the address (Linux's mm_release; there are
+ * no threads to wake through a futex yet). */
+static void clear_child_tid(struct task_struct *t)
+{
+	int zero = 0;
+
+	if (t->clear_child_tid && t->mm &&
+	    copy_to_user((void __user *)t->clear_child_tid, &zero, sizeof(zero)))
+		t->clear_child_tid = 0;
+}
+
 void do_group_exit(int status)
 {
 	struct task_struct *t = current;
 
 	exit_files(t);
 	exit_fs(t);
+	clear_child_tid(t);
 	exit_mm(t);
 	exit_sighand(t);
 	exit_notify(t, status);

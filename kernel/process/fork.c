@@ -8,6 +8,7 @@
 #include <keel/completion.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/uaccess.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include "process/process_tree.h"
@@ -19,9 +20,13 @@
 #define CLONE_FS 0x00000200
 #define CLONE_VFORK 0x00004000
 #define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_CHILD_SETTID 0x01000000
 /* What this slice supports: fork and vfork (musl's fork, vfork and posix_spawn). CLONE_FS is
  * harmless: every task shares the one root and working directory anyway. */
-#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_SETTLS)
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_SETTLS | \
+			 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID)
 
 static struct pt_regs *task_pt_regs(struct task_struct *t)
 {
@@ -32,7 +37,13 @@ static struct pt_regs *task_pt_regs(struct task_struct *t)
  * (Linux's ret_from_fork). */
 static void ret_from_fork(void *unused)
 {
+	int tid = current->pid;
+
 	(void)unused;
+	/* CLONE_CHILD_SETTID (glibc's fork): in the child's own, copy-on-write memory */
+	if (current->set_child_tid &&
+	    copy_to_user((void __user *)current->set_child_tid, &tid, sizeof(tid)))
+		current->set_child_tid = 0; /* Linux ignores a bad pointer here too */
 	ret_to_user_mode(current_pt_regs());
 }
 
@@ -150,7 +161,24 @@ out_free_task:
 }
 
 /* Linux's kernel_clone: the new child runs; a vfork parent sleeps until it execs or exits. */
-static long kernel_clone(unsigned long clone_flags, unsigned long newsp, unsigned long tls)
+/* The CLONE_*TID pointers, recorded for the child or written for the parent (glibc's fork
+ * uses CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID). */
+static void clone_tids(struct task_struct *p, unsigned long clone_flags,
+		       unsigned long parent_tid, unsigned long child_tid)
+{
+	int tid = p->pid;
+
+	if (clone_flags & CLONE_CHILD_SETTID)
+		p->set_child_tid = child_tid;
+	if (clone_flags & CLONE_CHILD_CLEARTID)
+		p->clear_child_tid = child_tid;
+	if ((clone_flags & CLONE_PARENT_SETTID) &&
+	    copy_to_user((void __user *)parent_tid, &tid, sizeof(tid)))
+		return; /* as Linux: the clone still succeeds */
+}
+
+static long kernel_clone(unsigned long clone_flags, unsigned long newsp, unsigned long tls,
+			 unsigned long parent_tid, unsigned long child_tid)
 {
 	struct completion vfork;
 	struct task_struct *p;
@@ -163,6 +191,7 @@ static long kernel_clone(unsigned long clone_flags, unsigned long newsp, unsigne
 	if (err)
 		return err;
 	pid = p->pid; /* p may be reaped before we look again */
+	clone_tids(p, clone_flags, parent_tid, child_tid);
 	if (clone_flags & CLONE_VFORK) {
 		init_completion(&vfork);
 		p->vfork_done = &vfork;
@@ -175,24 +204,22 @@ static long kernel_clone(unsigned long clone_flags, unsigned long newsp, unsigne
 
 long sys_fork(void)
 {
-	return kernel_clone(SIGCHLD, 0, 0);
+	return kernel_clone(SIGCHLD, 0, 0, 0, 0);
 }
 
 long sys_vfork(void)
 {
-	return kernel_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0);
+	return kernel_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
 long sys_clone(unsigned long clone_flags, unsigned long newsp, unsigned long parent_tid,
 	       unsigned long child_tid, unsigned long tls)
 {
-	(void)parent_tid;
-	(void)child_tid;
 	if (clone_flags & ~CLONE_SUPPORTED)
 		return -EINVAL; /* threads and namespaces: not in this slice (docs/user.md) */
 	if ((clone_flags & CLONE_VM) && !(clone_flags & CLONE_VFORK))
 		return -EINVAL; /* a shared address space that runs alongside: a thread */
 	if ((clone_flags & CSIGNAL) > _NSIG)
 		return -EINVAL;
-	return kernel_clone(clone_flags, newsp, tls);
+	return kernel_clone(clone_flags, newsp, tls, parent_tid, child_tid);
 }

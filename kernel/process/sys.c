@@ -86,7 +86,7 @@ long sys_arch_prctl(unsigned long code, unsigned long addr)
 
 long sys_set_tid_address(unsigned long tidptr)
 {
-	current->clear_child_tid = tidptr; /* no threads yet: nothing uses it at exit */
+	current->clear_child_tid = tidptr; /* 0 is written there at exit (exit.c) */
 	return current->pid;
 }
 

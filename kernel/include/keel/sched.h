@@ -81,7 +81,8 @@ struct task_struct {
 	struct mm_struct *mm;          /* the user address space */
 	struct files_struct *files;    /* file descriptors */
 	unsigned long fsbase;          /* user FS base (arch_prctl ARCH_SET_FS), loaded on switch */
-	unsigned long clear_child_tid; /* set_tid_address(); recorded only */
+	unsigned long clear_child_tid; /* set_tid_address(), CLONE_CHILD_CLEARTID: 0 written at exit */
+	unsigned long set_child_tid;   /* CLONE_CHILD_SETTID: the child writes its tid there first */
 	/* The process tree (kernel/process/fork.c, exit.c, wait.c); kernel threads have no
 	 * parent. A process stays on its parent's children list as a zombie until reaped. */
 	struct task_struct *parent;
