@@ -160,35 +160,4 @@ void console_termios_reset(void);
 /* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
 int console_foreground_pgrp(void);
 
-/* kernel/process/sys_info.c */
-long sys_sysinfo(ul info);
-long sys_getrandom(ul buf, ul count, ul flags);
-long sys_sched_yield(void);
-long sys_getcpu(ul cpu, ul node, ul unused);
-long sys_prlimit64(ul pid, ul resource, ul new_rlim, ul old_rlim);
-long sys_getrlimit(ul resource, ul rlim);
-long sys_setrlimit(ul resource, ul rlim);
-long sys_syslog(ul type, ul buf, ul len);
-long sys_reboot(ul magic1, ul magic2, ul cmd, ul arg);
-
-/* kernel/module/syscalls.c */
-long sys_init_module(ul umod, ul len, ul uargs);
-long sys_finit_module(ul fd, ul uargs, ul flags);
-long sys_delete_module(ul name, ul flags);
-
-/* kernel/tty/tty_ioctl.c: the console's user termios as the read path needs it. True when
- * ICANON is off (raw reads), with c_cc[VMIN] and c_cc[VTIME]. */
-#define VMIN_INDEX 6
-#define VTIME_INDEX 5
-#define ICANON_FLAG 0x2
-#define ECHO_FLAG 0x8
-#define ISIG_FLAG 0x1
-bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
-/* ECHO: canonical reads echo (the line discipline's) or not (a password prompt). */
-bool console_echo(void);
-/* run: a process that left the console raw (killed in vi) must not leave the shell so. */
-void console_termios_reset(void);
-/* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
-int console_foreground_pgrp(void);
-
 #endif
