@@ -1,5 +1,6 @@
 """Networking in QEMU: the netdev core, the NIC drivers (e1000.ko, rtl8139.ko, virtio_net.ko;
-each test runs on every model in NICS) and netecho.ko (the ARP/ICMP test responder). (a) QEMU's restricted user network: ping the slirp gateway; (b) a UDP
+each test runs on every model in NICS) and netecho.ko (the ARP/ICMP test responder).
+(a) QEMU's restricted user network: ping the slirp gateway; (b) a UDP
 "dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies byte by byte and
 sends malformed frames; (c) rmmod of the driver during a flood; (d) pcitest leaves the
 e1000 alone.
