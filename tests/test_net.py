@@ -1,4 +1,4 @@
-"""Networking in QEMU: the netdev core, the NIC drivers (e1000.ko, rtl8139.ko, virtio_net.ko;
+"""Networking in QEMU: the netdev core, the NIC drivers (e1000, e1000e, rtl8139, virtio_net;
 each test runs on every model in NICS) and netecho.ko (the ARP/ICMP test responder).
 (a) QEMU's restricted user network: ping the slirp gateway; (b) a UDP
 "dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies byte by byte and
@@ -19,7 +19,7 @@ from modtest import mem
 
 MAC = "52:54:00:12:34:57"
 # QEMU device -> (driver module, its link-up line's speed in Mbps; None: no speed given)
-NICS = {"e1000": ("e1000", 1000), "rtl8139": ("rtl8139", 100),
+NICS = {"e1000": ("e1000", 1000), "e1000e": ("e1000e", 1000), "rtl8139": ("rtl8139", 100),
         "virtio-net-pci": ("virtio_net", None)}
 
 
@@ -385,3 +385,12 @@ def test_virtio_net_legacy_only_device_refused(default_iso, boot_machine):
                      r"device\), not supported", machine.text), machine.text
     assert "eth0" not in machine.run("ip link")
     assert "Oops" not in machine.text and "BUG" not in machine.text
+
+
+def test_q35_default_nic_is_e1000e(default_iso, boot_machine):
+    """-M q35's default NIC (no model given) is the 82574L: e1000e.ko autoloads and pings."""
+    machine = boot_machine(default_iso, machine="q35", extra_args=["-nic", "user,restrict=on"])
+    assert re.search(r"^e1000e\s", machine.run("lsmod"), re.M)
+    bring_up(machine)
+    out = machine.run("ping -c 2 10.0.2.2", timeout=30)
+    assert [int(m.group(1)) for m in PING_LINE.finditer(out)] == [0, 1], out
