@@ -257,7 +257,10 @@ void irq_dispatch(unsigned int irq)
 		ret |= a->handler((int)irq, a->dev_id);
 	if (ret == IRQ_NONE)
 		line->unhandled++;
-	chip->irq_eoi(irq, line->chip_data, line->hwirq);
+	if (chip->irq_eoi)
+		chip->irq_eoi(irq, line->chip_data, line->hwirq);
+	else
+		lapic_eoi(); /* MSI: straight to the Local APIC */
 }
 
 void irq_dispatch_vector(unsigned int vector)

@@ -37,8 +37,7 @@ void irq_show_stats(void (*out)(const char *line));
 /* For /proc/interrupts: line irq at one instant; false when the line has neither handlers
  * nor interrupts (or irq >= NR_IRQS). Never sleeps. */
 bool irq_snapshot(unsigned int irq, struct irq_info *info);
-/* True when the I/O APIC delivers the ISA IRQs and MSI is possible (false: the 8259). */
-bool irq_apic_mode(void);
+
 /* Interrupts no line claimed (spurious IRQ 7/15), for /proc/interrupts' ERR row. */
 u64 irq_spurious(void);
 /* Frees handlers whose code or dev_id lies in [start, end) (module teardown); returns the count. */

@@ -6,6 +6,7 @@
 #define pr_fmt(fmt) "irq: " fmt
 
 #include <keel/cmdline.h>
+#include <keel/export.h>
 #include <keel/printk.h>
 #include "acpi/madt.h"
 #include "irq/apic.h"
@@ -20,6 +21,7 @@ bool irq_apic_mode(void)
 {
 	return apic_mode;
 }
+EXPORT_SYMBOL(irq_apic_mode);
 
 /* Lines 0-47 that reach an I/O APIC pin get the pin programmed (masked) and the chip. */
 static unsigned int ioapic_attach_lines(void)

@@ -19,6 +19,7 @@ struct irq_chip {
 	const char *name; /* the /proc/interrupts column: "XT-PIC", "IO-APIC", "PCI-MSI" */
 	void (*irq_mask)(unsigned int irq, void *chip_data, u32 hwirq);
 	void (*irq_unmask)(unsigned int irq, void *chip_data, u32 hwirq);
+	/* NULL: the Local APIC's EOI is all it needs (MSI, edge triggered). */
 	void (*irq_eoi)(unsigned int irq, void *chip_data, u32 hwirq);
 	/* Optional: true when this interrupt was spurious; no handler runs and no EOI is sent. */
 	bool (*irq_is_spurious)(unsigned int irq, void *chip_data, u32 hwirq);
@@ -38,6 +39,10 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 void free_irq(unsigned int irq, void *dev_id);
 void enable_irq(unsigned int irq);
 void disable_irq(unsigned int irq);
+
+/* True when the I/O APIC delivers the ISA IRQs and MSI is available; false in 8259 mode
+ * (`noapic` on the command line, no usable MADT). Fixed after boot. */
+bool irq_apic_mode(void);
 
 /*
  * MSI support for pci.ko (Linux's irq domain allocation, reduced to one flat range):
