@@ -1,34 +1,14 @@
 /* Host test of the MADT decoder: QEMU's table, overrides and their flags, and malformed
  * tables (bad length, bad checksum, entries past the end), each refused with one line. */
 /* UNIT_SOURCES: kernel/acpi/madt.c */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <keel/errno.h>
 #include <keel/string.h>
 #include "acpi/acpi_internal.h"
 #include "acpi/madt.h"
+#include "host_printk.h"
 #include "unit.h"
-
-static char last_msg[512];
-static int messages;
-
-int vprintk(const char *fmt, va_list ap)
-{
-	messages++;
-	return vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
-}
-
-int printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
 
 static unsigned char table[512];
 static size_t table_len;
@@ -85,8 +65,8 @@ static int parse(size_t len, struct madt_info *info)
 	int ret;
 
 	memcpy(copy, table, len);
-	messages = 0;
-	last_msg[0] = '\0';
+	unit_msg_count = 0;
+	unit_last_msg[0] = '\0';
 	ret = madt_parse(copy, len, info);
 	free(copy);
 	return ret;
@@ -98,7 +78,7 @@ static void test_qemu(void)
 
 	build_qemu_madt();
 	CHECK_INT(parse(table_len, &info), 0);
-	CHECK_INT(messages, 0);
+	CHECK_INT(unit_msg_count, 0);
 	CHECK(info.lapic_address == 0xfee00000);
 	CHECK(info.pcat_compat);
 	CHECK_UINT(info.nr_cpus, 1);
@@ -132,9 +112,9 @@ static void check_refused(size_t len, const char *what)
 	struct madt_info info;
 
 	CHECK_INT(parse(len, &info), -EINVAL);
-	CHECK_INT(messages, 1);
-	CHECK(strstr(last_msg, what) != NULL);
-	CHECK(strchr(last_msg, '\n') == last_msg + strlen(last_msg) - 1);
+	CHECK_INT(unit_msg_count, 1);
+	CHECK(strstr(unit_last_msg, what) != NULL);
+	CHECK(strchr(unit_last_msg, '\n') == unit_last_msg + strlen(unit_last_msg) - 1);
 	CHECK_UINT(info.nr_ioapics, 0);
 	CHECK(!info.isa[0].present);
 }
@@ -202,7 +182,7 @@ static void test_ignored_overrides(void)
 	fix_checksum();
 	CHECK_INT(parse(table_len, &info), 0);
 	CHECK(!info.isa[3].present);
-	CHECK_INT(messages, 2);
+	CHECK_INT(unit_msg_count, 2);
 }
 
 int main(void)
