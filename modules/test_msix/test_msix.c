@@ -19,6 +19,7 @@
 #define E1000_IMS 0xd0
 #define E1000_IMC 0xd8
 #define E1000_IVAR 0xe4
+#define EITR_MAX_MS 20
 #define E1000_ICR_LSC (1u << 2)
 #define E1000_ICR_OTHER (1u << 24)
 #define IVAR_OTHER_SHIFT 16
@@ -62,8 +63,20 @@ static bool fire(struct msix_test *t, int v)
 	return true;
 }
 
+/*
+ * QEMU's e1000e throttles each MSI-X vector: after a message it arms a timer of EITR x 256 ns
+ * (at most 16.8 ms) and asserts, when that expires, that MSI-X is still on. So MSI-X may go
+ * off only once the last timer has run out.
+ */
+static void quiesce(struct msix_test *t)
+{
+	writel(~0u, (u8 *)t->regs + E1000_IMC);
+	mdelay(EITR_MAX_MS);
+}
+
 static void free_vectors(struct msix_test *t, int requested)
 {
+	quiesce(t);
 	while (requested-- > 0)
 		free_irq(pci_irq_vector(t->pdev, requested), &t->hits[requested]);
 	pci_free_irq_vectors(t->pdev);
@@ -93,11 +106,14 @@ static int run_test(struct msix_test *t)
 	err = request_all(t);
 	if (err)
 		return err;
+	/* Nothing left over from an earlier load: no route, no cause, no running timer. */
+	writel(0, (u8 *)t->regs + E1000_IVAR);
+	writel(~0u, (u8 *)t->regs + E1000_ICR);
+	mdelay(EITR_MAX_MS);
 	writel(E1000_ICR_LSC | E1000_ICR_OTHER, (u8 *)t->regs + E1000_IMS);
 	for (int v = 0; v < t->nvec && bad < 0; v++)
 		if (!fire(t, v))
 			bad = v;
-	writel(~0u, (u8 *)t->regs + E1000_IMC);
 	if (bad >= 0)
 		pr_err("test_msix: %s: vector %d (IRQ %d) did not fire alone\n", pci_name(t->pdev),
 		       bad, pci_irq_vector(t->pdev, bad));
