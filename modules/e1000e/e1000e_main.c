@@ -73,8 +73,9 @@ static irqreturn_t e1000e_intr(int irq, void *data)
 	u32 icr = er32(adapter, E1000E_ICR); /* reading clears it */
 
 	(void)irq;
-	if (!(icr & E1000E_ICR_INT_ASSERTED))
-		return IRQ_NONE; /* the line is shared: someone else's */
+	if (!icr || (adapter->pdev->irq_type == PCI_IRQ_LEGACY &&
+		     !(icr & E1000E_ICR_INT_ASSERTED)))
+		return IRQ_NONE; /* the INTx line is shared: someone else's */
 	if (icr & E1000E_ICR_LSC)
 		e1000e_check_link(adapter);
 	if (icr & E1000E_ICR_RXO)
@@ -126,15 +127,23 @@ static int e1000e_open(struct net_device *netdev)
 	if (err)
 		return err;
 	e1000e_configure(adapter);
-	err = request_irq(adapter->pdev->irq, e1000e_intr, IRQF_SHARED, "e1000e", adapter);
-	if (err)
+	/* MSI (one vector for every cause: MSI-X would need the IVAR routing), else INTx. */
+	err = pci_alloc_irq_vectors(adapter->pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (err < 0)
 		goto err_rings;
+	err = request_irq(pci_irq_vector(adapter->pdev, 0), e1000e_intr,
+			  adapter->pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "e1000e",
+			  adapter);
+	if (err)
+		goto err_vectors;
 	netif_wake_queue(netdev);
 	ew32(adapter, E1000E_IMS, E1000E_ICR_TXDW | E1000E_ICR_LSC | E1000E_ICR_RXDMT0 |
 		  E1000E_ICR_RXO | E1000E_ICR_RXT0);
 	e1000e_check_link(adapter);
 	return 0;
 
+err_vectors:
+	pci_free_irq_vectors(adapter->pdev);
 err_rings:
 	e1000e_reset_hw(adapter);
 	e1000e_free_rings(adapter);
@@ -151,7 +160,8 @@ static int e1000e_stop(struct net_device *netdev)
 	ew32(adapter, E1000E_TCTL, 0);
 	(void)er32(adapter, E1000E_STATUS); /* flush the posted writes */
 	mdelay(2); /* let a DMA burst under way finish */
-	free_irq(adapter->pdev->irq, adapter);
+	free_irq(pci_irq_vector(adapter->pdev, 0), adapter);
+	pci_free_irq_vectors(adapter->pdev);
 	e1000e_reset_hw(adapter);
 	netif_stop_queue(netdev);
 	e1000e_free_rings(adapter);

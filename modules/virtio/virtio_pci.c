@@ -103,6 +103,7 @@ int virtio_pci_init(struct virtio_device *vdev, struct pci_dev *pdev)
 	int err;
 
 	vdev->pdev = pdev;
+	vdev->msix_vector = VIRTIO_MSI_NO_VECTOR;
 	err = virtio_map_all(vdev);
 	if (!err)
 		err = virtio_reset(vdev);
@@ -194,6 +195,20 @@ failed:
 	return -ENODEV;
 }
 EXPORT_SYMBOL_GPL(virtio_negotiate);
+
+int virtio_set_msix_vector(struct virtio_device *vdev, u16 vector)
+{
+	u8 *msix = (u8 *)vdev->common + VIRTIO_PCI_COMMON_MSIX;
+
+	vdev->msix_vector = vector;
+	writew(vector, msix);
+	if (vector != VIRTIO_MSI_NO_VECTOR && readw(msix) != vector) {
+		vdev->msix_vector = VIRTIO_MSI_NO_VECTOR;
+		return -ENOSPC;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(virtio_set_msix_vector);
 
 void virtio_device_ready(struct virtio_device *vdev)
 {

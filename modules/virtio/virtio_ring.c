@@ -126,7 +126,11 @@ struct virtqueue *virtio_setup_vq(struct virtio_device *vdev, unsigned int index
 	write_addr(common, VIRTIO_PCI_COMMON_Q_DESCLO, vq->desc);
 	write_addr(common, VIRTIO_PCI_COMMON_Q_AVAILLO, vq->avail);
 	write_addr(common, VIRTIO_PCI_COMMON_Q_USEDLO, vq->used);
-	writew(VIRTIO_MSI_NO_VECTOR, common + VIRTIO_PCI_COMMON_Q_MSIX);
+	writew(vdev->msix_vector, common + VIRTIO_PCI_COMMON_Q_MSIX);
+	if (readw(common + VIRTIO_PCI_COMMON_Q_MSIX) != vdev->msix_vector) {
+		virtio_del_vq(vq);
+		return ERR_PTR(-ENOSPC);
+	}
 	writew(1, common + VIRTIO_PCI_COMMON_Q_ENABLE);
 	return vq;
 }

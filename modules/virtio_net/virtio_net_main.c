@@ -41,14 +41,18 @@ static void virtnet_check_link(struct virtnet_info *vi)
 	}
 }
 
+/*
+ * INTx: the ISR says why (and 0: the shared line is someone else's). MSI-X: one vector for
+ * the queues and configuration changes alike, and the ISR is not used (spec 4.1.4.5).
+ */
 static irqreturn_t virtnet_interrupt(int irq, void *data)
 {
 	struct virtnet_info *vi = data;
-	u8 isr = virtio_read_isr(&vi->vdev);
+	u8 isr = vi->vdev.msix_vector == VIRTIO_MSI_NO_VECTOR ? virtio_read_isr(&vi->vdev) : 3;
 
 	(void)irq;
 	if (!isr)
-		return IRQ_NONE; /* the line is shared: someone else's */
+		return IRQ_NONE;
 	if (isr & 2)
 		virtnet_check_link(vi);
 	if (isr & 1) {
@@ -98,19 +102,41 @@ static void virtnet_set_rx_mode(struct net_device *netdev)
 		pr_err("virtio_net: %s: receive mode command failed (%d)\n", netdev->name, err);
 }
 
+/* One MSI-X vector when the device has MSI-X (QEMU's has, and no MSI), else INTx. */
+static int virtnet_setup_irq(struct virtnet_info *vi)
+{
+	struct pci_dev *pdev = vi->vdev.pdev;
+	int err = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_LEGACY);
+
+	if (err < 0)
+		return err;
+	if (pdev->irq_type == PCI_IRQ_MSIX)
+		err = virtio_set_msix_vector(&vi->vdev, 0);
+	else
+		err = virtio_set_msix_vector(&vi->vdev, VIRTIO_MSI_NO_VECTOR);
+	if (err)
+		pci_free_irq_vectors(pdev);
+	return err;
+}
+
 static int virtnet_open(struct net_device *netdev)
 {
 	struct virtnet_info *vi = netdev_priv(netdev);
+	struct pci_dev *pdev = vi->vdev.pdev;
 	int err;
 
 	err = virtio_reset(&vi->vdev);
 	if (!err)
 		err = virtio_negotiate(&vi->vdev, VNET_FEATURES);
 	if (!err)
-		err = virtnet_alloc_queues(vi);
+		err = virtnet_setup_irq(vi);
 	if (err)
 		goto err_reset;
-	err = request_irq(vi->vdev.pdev->irq, virtnet_interrupt, IRQF_SHARED, "virtio_net", vi);
+	err = virtnet_alloc_queues(vi);
+	if (err)
+		goto err_vectors;
+	err = request_irq(pci_irq_vector(pdev, 0), virtnet_interrupt,
+			  pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "virtio_net", vi);
 	if (err)
 		goto err_queues;
 	virtio_device_ready(&vi->vdev);
@@ -122,7 +148,8 @@ static int virtnet_open(struct net_device *netdev)
 err_queues:
 	virtio_reset(&vi->vdev);
 	virtnet_free_queues(vi);
-	return err;
+err_vectors:
+	pci_free_irq_vectors(pdev);
 err_reset:
 	virtio_reset(&vi->vdev);
 	return err;
@@ -134,7 +161,8 @@ static int virtnet_stop(struct net_device *netdev)
 	struct virtnet_info *vi = netdev_priv(netdev);
 
 	virtio_reset(&vi->vdev);
-	free_irq(vi->vdev.pdev->irq, vi);
+	free_irq(pci_irq_vector(vi->vdev.pdev, 0), vi);
+	pci_free_irq_vectors(vi->vdev.pdev);
 	netif_stop_queue(netdev);
 	virtnet_free_queues(vi);
 	netif_carrier_off(netdev);

@@ -41,7 +41,10 @@ struct virtio_device {
 	u32 notify_len;               /* its length in bytes */
 	u32 notify_off_multiplier;
 	u64 features;                 /* negotiated */
+	u16 msix_vector;              /* the MSI-X entry for config and queues, or NO_VECTOR */
 };
+
+#define VIRTIO_MSI_NO_VECTOR 0xffff
 
 /*
  * Finds and maps the device's virtio PCI capabilities (common, notify, ISR, device config)
@@ -69,6 +72,13 @@ static inline bool virtio_has_feature(const struct virtio_device *vdev, unsigned
 {
 	return vdev->features & (1ULL << bit);
 }
+/*
+ * With MSI-X on (pci_alloc_irq_vectors), the device signals through table entry vector
+ * instead of the ISR: sets it for configuration changes now and for every queue set up from
+ * then on (spec 4.1.4.3, 4.1.5.1.2). After negotiation, before the queues. 0, or -ENOSPC when
+ * the device refused the vector (it reads back NO_VECTOR). VIRTIO_MSI_NO_VECTOR: INTx again.
+ */
+int virtio_set_msix_vector(struct virtio_device *vdev, u16 vector);
 /* Sets DRIVER_OK once the queues are set up: the device may use them from now on. */
 void virtio_device_ready(struct virtio_device *vdev);
 /* Reads and clears the ISR status (bit 0: a queue, bit 1: configuration change). Any context. */
@@ -79,8 +89,9 @@ u16 virtio_cread16(struct virtio_device *vdev, unsigned int offset);
 
 /*
  * Sets up virtqueue index with at most max_num entries (a power of two; the device's size is
- * used when smaller) in freshly allocated zeroed memory, and enables it. Before
- * virtio_device_ready. The queue, or ERR_PTR: -ENOENT (no such queue), -ENOMEM.
+ * used when smaller) in freshly allocated zeroed memory, with the MSI-X vector of
+ * virtio_set_msix_vector, and enables it. Before virtio_device_ready. The queue, or ERR_PTR:
+ * -ENOENT (no such queue), -ENOMEM, -ENOSPC (the device refused the vector).
  */
 struct virtqueue *virtio_setup_vq(struct virtio_device *vdev, unsigned int index,
 				  unsigned int max_num);
