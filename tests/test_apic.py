@@ -97,8 +97,22 @@ def test_q35_ahci_on_msi(default_iso, boot_machine, disk, mode):
     assert (chip, trigger) == ("PCI-MSI", "edge") and irq >= 48, interrupts(m)
     check_crcs(m, disk.read_bytes())
     assert interrupts(m)[irq][0] > count
+    assert "completing commands by polling" not in m.text
     listing = m.run("lspci -v")
     assert re.search(rf"Interrupt: pin A routed to IRQ 16, in use: MSI IRQ {irq}\n", listing)
+
+
+def test_q35_ahci_intx_on_pirq_gsi(default_iso, boot_machine, disk):
+    """ahci msi=0: INTA of 00:1f.2 is PIRQ A, GSI 16, level triggered, active low."""
+    m = boot_machine(default_iso, machine="q35", extra_args=ahci_args(disk))
+    m.run("rmmod ahci")
+    m.run("modprobe ahci msi=0")
+    assert "ahci: 0000:00:1f.2: IRQ 16 (INTx)" in m.text
+    irq, (count, chip, hw, trigger, _) = by_handler(interrupts(m), "ahci")
+    assert (irq, chip, hw, trigger) == (16, "IO-APIC", 16, "fasteoi")
+    check_crcs(m, disk.read_bytes())
+    assert interrupts(m)[16][0] > count
+    assert "completing commands by polling" not in m.text
 
 
 def test_q35_noapic_ahci_on_intx(boot_machine, disk):
@@ -107,6 +121,7 @@ def test_q35_noapic_ahci_on_intx(boot_machine, disk):
     assert (chip, trigger, irq) == ("XT-PIC", "edge", hw) and irq < 16
     assert re.search(rf"ahci: 0000:00:1f\.2: IRQ {irq} \(INTx\)", m.boot_text)
     check_crcs(m, disk.read_bytes())
+    assert "completing commands by polling" not in m.text
 
 
 def test_q35_e1000_intx_through_pirq_gsi(default_iso, boot_machine):
