@@ -18,7 +18,7 @@ NOAPIC = keel.Variant("noapic", cmdline="noapic")
 SECTOR = 512
 DISK_SECTORS = 8192
 CRC = re.compile(r"crc32 0x([0-9a-f]{8})")
-LINE = re.compile(r"^\s*(\d+):\s+(\d+)\s+(\S+)\s+(\d+)-(edge|fasteoi)\s*(.*)$", re.M)
+LINE = re.compile(r"^ *(\d+): +(\d+) +(\S+) +(\d+)-(edge|fasteoi) *([^\n]*)$", re.M)
 
 
 def interrupts(machine):
@@ -97,8 +97,22 @@ def test_q35_ahci_on_msi(default_iso, boot_machine, disk, mode):
     assert (chip, trigger) == ("PCI-MSI", "edge") and irq >= 48, interrupts(m)
     check_crcs(m, disk.read_bytes())
     assert interrupts(m)[irq][0] > count
+    assert "completing commands by polling" not in m.text
     listing = m.run("lspci -v")
     assert re.search(rf"Interrupt: pin A routed to IRQ 16, in use: MSI IRQ {irq}\n", listing)
+
+
+def test_q35_ahci_intx_on_pirq_gsi(default_iso, boot_machine, disk):
+    """ahci msi=0: INTA of 00:1f.2 is PIRQ A, GSI 16, level triggered, active low."""
+    m = boot_machine(default_iso, machine="q35", extra_args=ahci_args(disk))
+    m.run("rmmod ahci")
+    m.run("modprobe ahci msi=0")
+    assert "ahci: 0000:00:1f.2: IRQ 16 (INTx)" in m.text
+    irq, (count, chip, hw, trigger, _) = by_handler(interrupts(m), "ahci")
+    assert (irq, chip, hw, trigger) == (16, "IO-APIC", 16, "fasteoi")
+    check_crcs(m, disk.read_bytes())
+    assert interrupts(m)[16][0] > count
+    assert "completing commands by polling" not in m.text
 
 
 def test_q35_noapic_ahci_on_intx(boot_machine, disk):
@@ -107,6 +121,7 @@ def test_q35_noapic_ahci_on_intx(boot_machine, disk):
     assert (chip, trigger, irq) == ("XT-PIC", "edge", hw) and irq < 16
     assert re.search(rf"ahci: 0000:00:1f\.2: IRQ {irq} \(INTx\)", m.boot_text)
     check_crcs(m, disk.read_bytes())
+    assert "completing commands by polling" not in m.text
 
 
 def test_q35_e1000_intx_through_pirq_gsi(default_iso, boot_machine):
@@ -146,7 +161,9 @@ def test_ahci_reload_100_times(default_iso, boot_machine, disk):
 
 def test_msix_every_vector_fires(default_iso, boot_machine):
     """MSI-X on q35's default NIC (e1000e, 5 vectors; no Keel driver): test_msix.ko raises
-    each vector alone; unloading gives them back, 100 times without a leak."""
+    each vector alone; unloading gives them back, 20 times without a leak. The pause before
+    each rmmod is for QEMU: its e1000e aborts when a throttling timer it armed after the last
+    message expires with MSI-X off, and under host load its main loop runs timers late."""
     m = boot_machine(default_iso, machine="q35")
     out = m.run("modprobe test_msix")
     match = re.search(r"test_msix: 0000:00:02\.0: (\d+) MSI-X vectors \(IRQ (\d+)-(\d+)\), "
@@ -158,11 +175,12 @@ def test_msix_every_vector_fires(default_iso, boot_machine):
         assert table[irq][1] == "PCI-MSIX" and table[irq][4] == "test_msix", table
         assert table[irq][0] == 1, table  # raised once, by its own turn
     assert re.search(rf"in use: MSI-X IRQ {first}-{last}\n", m.run("lspci -v"))
+    m.run("sleep 0.5")
     m.run("rmmod test_msix")
     assert not [r for r in interrupts(m).values() if r[4] == "test_msix"]
-    m.run("modprobe test_msix ; rmmod test_msix")
+    m.run("repeat -q 1 modprobe test_msix ; sleep 0.5 ; rmmod test_msix")
     baseline = mem(m)
-    out = m.run("repeat -q 100 modprobe test_msix ; rmmod test_msix", timeout=900)
+    out = m.run("repeat -q 20 modprobe test_msix ; sleep 0.5 ; rmmod test_msix", timeout=900)
     assert "rror" not in out and "did not fire" not in m.text, out
     after = mem(m)
     assert after["HeapUsed"] - baseline["HeapUsed"] < 1024, (baseline, after)

@@ -24,6 +24,10 @@ static bool ahci_polling;
 module_param_named(polling, ahci_polling, bool, 0444);
 MODULE_PARM_DESC(polling, "Complete commands by polling, without the interrupt (default 0)");
 
+static bool ahci_msi = true;
+module_param_named(msi, ahci_msi, bool, 0444);
+MODULE_PARM_DESC(msi, "Use MSI when the HBA offers it (default 1; 0: the INTx line)");
+
 static struct ahci_host *ahci_hosts;
 static unsigned int ahci_next_disk, ahci_next_cd;
 
@@ -216,7 +220,7 @@ static void ahci_request_irq(struct ahci_host *host)
 		pr_info("ahci: %s: polling=1: commands complete by polling\n", pci_name(pdev));
 		return;
 	}
-	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, ahci_msi ? PCI_IRQ_ALL_TYPES : PCI_IRQ_LEGACY);
 	if (ret < 0) {
 		pr_warn("ahci: %s: no usable interrupt (%d), polling\n", pci_name(pdev), ret);
 		return;

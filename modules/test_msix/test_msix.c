@@ -66,7 +66,8 @@ static bool fire(struct msix_test *t, int v)
 /*
  * QEMU's e1000e throttles each MSI-X vector: after a message it arms a timer of EITR x 256 ns
  * (at most 16.8 ms) and asserts, when that expires, that MSI-X is still on. So MSI-X may go
- * off only once the last timer has run out.
+ * off only once the last timer has run out. QEMU runs timers from its main loop, late when
+ * the host is busy: tests/test_apic.py also pauses before each rmmod.
  */
 static void quiesce(struct msix_test *t)
 {
