@@ -10,6 +10,7 @@
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/process.h>
+#include <keel/sched/jobctl.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
 #include "cpu/traps.h"
@@ -89,6 +90,8 @@ static int dequeue_signal(void)
 	if (pending) {
 		sig = __builtin_ctzl(pending) + 1;
 		current->sigpending &= ~sigmask(sig);
+		if (sigmask(sig) & SIG_KERNEL_STOP_MASK)
+			current->jobctl |= JOBCTL_STOP_DEQUEUED; /* a SIGCONT from now cancels it */
 	}
 	local_irq_restore(flags);
 	return sig;
@@ -316,6 +319,10 @@ void do_signal(struct pt_regs *regs)
 		if (ka && ka->handler == SIG_IGN)
 			continue;
 		if (!ka || ka->handler == SIG_DFL) {
+			if (sigmask(sig) & SIG_KERNEL_STOP_MASK) {
+				jobctl_do_stop(sig); /* back here once continued */
+				continue;
+			}
 			if (sig_default_ignored(sig))
 				continue;
 			sig_default_kill(sig);

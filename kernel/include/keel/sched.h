@@ -92,6 +92,10 @@ struct task_struct {
 	int exit_signal;            /* sent to the parent at exit (SIGCHLD, or 0) */
 	bool kernel_waited;         /* started by process_run(), whose caller waits for it */
 	pid_t pgrp, session;        /* process group and session ids */
+	/* Job control (kernel/process/jobctl.c): JOBCTL_* state bits, and the signal that
+	 * stopped the process, for wait4's WUNTRACED report. Changed with interrupts off. */
+	unsigned int jobctl;
+	int stop_sig;
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
 };
 
