@@ -11,7 +11,9 @@
 #include "process/process_init.h"
 
 /* The environment every program gets (no shell variables exist yet). */
-static char *const default_envp[] = { "HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/test", "TERM=linux", NULL };
+static char *const default_envp[] = {
+	"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/test", "TERM=linux", NULL,
+};
 
 /* Names of the signals a program is likely to die of (Linux's numbers). */
 static const char *const signal_names[] = {
