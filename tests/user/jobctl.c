@@ -75,20 +75,36 @@ static void show_chld(const char *what)
 	nchld = 0;
 }
 
-/* A child that stops itself with sig, then exits with code once continued. */
+/* A child that stops itself with sig and, once continued, exits with code when the parent
+ * lets it (release_child): the WCONTINUED report must not race with its exit. */
+static int release_fd = -1;
+
 static pid_t self_stopper(int sig, int code, int own_group)
 {
-	pid_t pid = fork();
+	int p[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(p))
+		_exit(100);
+	pid = fork();
 	if (pid == 0) {
+		close(p[1]);
 		if (own_group)
 			setpgid(0, 0);
 		raise(sig);
-		_exit(code);
+		_exit(read(p[0], &c, 1) == 0 ? code : 101);
 	}
+	close(p[0]);
+	release_fd = p[1];
 	if (own_group)
 		setpgid(pid, pid);
 	return pid;
+}
+
+static void release_child(void)
+{
+	close(release_fd);
 }
 
 static void stop_continue_exit(void)
@@ -101,6 +117,7 @@ static void stop_continue_exit(void)
 	wait_show("reported once (WNOHANG)", pid, WUNTRACED | WNOHANG, 0);
 	kill(pid, SIGCONT);
 	wait_show("SIGCONT", pid, WCONTINUED, pid);
+	release_child();
 	wait_show("exit", pid, WUNTRACED | WCONTINUED, pid);
 }
 
@@ -112,6 +129,7 @@ static void tstp_own_group(void)
 	wait_show("SIGTSTP", pid, WUNTRACED, pid);
 	show_chld("SA_NOCLDSTOP, after the stop");
 	kill(-pid, SIGCONT);
+	release_child();
 	wait_show("exit after SIGCONT", pid, 0, pid);
 	show_chld("SA_NOCLDSTOP, after the exit");
 	signal(SIGCHLD, SIG_DFL);
