@@ -113,6 +113,26 @@ def test_kill_stop_and_cont_seen_by_wait(keel_sh):
     assert "status 143" in out, out  # 128 + SIGTERM, held while stopped
 
 
+def test_ctrl_backslash_quits(keel_sh):
+    keel_sh.start_job("sleep 100")
+    keel_sh.key("\x1c", r"Quit")  # SIGQUIT: killed, with the core flag
+    keel_sh.m.expect(re.escape(SH_PROMPT))
+    assert "alive" in keel_sh.run("echo alive")
+
+
+def test_background_read_and_tostop_write_stop(keel_sh):
+    keel_sh.run("busybox cat &")
+    out = keel_sh.run("sleep 1; jobs")
+    assert re.search(r"Stopped \(tty input\)\s+busybox cat", out), out  # SIGTTIN
+    keel_sh.run("kill -9 %busybox; sleep 1; jobs")
+    keel_sh.run("stty tostop; (echo from the background) &")
+    out = keel_sh.run("sleep 1; jobs")
+    assert re.search(r"Stopped \(tty output\)", out), out  # SIGTTOU
+    assert not re.search(r"(?m)^from the background$", out), out
+    out = keel_sh.run("stty -tostop; fg")  # foreground now: the write goes through
+    assert re.search(r"(?m)^from the background$", out), out
+
+
 def test_line_editing_and_ctrl_c_at_the_prompt(keel_sh):
     # Raw mode: the shell's line editor sees each key (Ctrl-A, left arrow...)
     keel_sh.m.pos = len(keel_sh.m.text)
