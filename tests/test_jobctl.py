@@ -85,7 +85,7 @@ def test_background_job_listed(keel_sh):
 
 def test_ctrl_z_bg_fg_ctrl_c(keel_sh):
     keel_sh.start_job("sleep 100")
-    keel_sh.key("\x1a", r"Stopped\s+sleep 100")
+    keel_sh.key("\x1a", r"\^Z\[\d\]\+\s+Stopped\s+sleep 100")  # echoed as Linux's ECHOCTL
     keel_sh.m.expect(re.escape(SH_PROMPT))
     out = keel_sh.run("jobs")
     assert re.search(r"\[(\d)\]\+\s+Stopped\s+sleep 100", out), out

@@ -148,6 +148,7 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 	unsigned long flags;
 	bool interrupt = false;
 	int job_sig = 0, sig;
+	bool echo_sig = false;
 
 	tty_spin_lock(&tty->lock, flags);
 	for (size_t i = 0; i < n; i++) {
@@ -155,6 +156,7 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 			/* ISIG for the foreground process group; Linux flushes typed-ahead input */
 			tty->input_tail = tty->input_head;
 			job_sig = sig;
+			echo_sig = !tty->reading_line; /* a line reader's discipline echoes it */
 			continue;
 		}
 		if (tty_is_interrupt(tty, buf[i])) {
@@ -171,7 +173,7 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 	}
 	tty_spin_unlock(&tty->lock, flags);
 	if (job_sig)
-		tty_job_signal_send(job_sig);
+		tty_job_signal_send(job_sig, echo_sig);
 	if (interrupt)
 		tty_isig(tty);
 	tty_wakeup_readers(tty);

@@ -24,9 +24,10 @@ void tty_wakeup_readers(struct tty_struct *tty);
 void tty_isig(struct tty_struct *tty);
 /* tty_jobctrl.c: the signal (SIGINT, SIGQUIT, SIGTSTP) byte c raises on tty, or 0: only on
  * the console, with ISIG on and a process group in its foreground; and the sending of it to
- * that group (host tests: never). IRQ-safe. */
+ * that group, with echo its key echoed as ^C, ^\ or ^Z under ECHO and ECHOCTL (host tests:
+ * never). IRQ-safe. */
 int tty_job_signal(struct tty_struct *tty, char c);
-void tty_job_signal_send(int sig);
+void tty_job_signal_send(int sig, bool echo);
 /* tty_ioctl.c: the console's user termios c_lflag, and c_cc[index]. Any context. */
 unsigned int console_lflag(void);
 unsigned char console_cc(unsigned int index);

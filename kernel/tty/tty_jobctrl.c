@@ -6,6 +6,7 @@
  * console is its session's with the program's group in the foreground; between programs no
  * user group is in the foreground and Ctrl-C goes to the shell's task as before.
  */
+#include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/irqflags.h>
 #include <keel/process.h>
@@ -25,6 +26,7 @@
 #define VQUIT_INDEX 1
 #define VSUSP_INDEX 10
 #define TOSTOP_FLAG 0x100
+#define ECHOCTL_FLAG 0x200
 
 static pid_t console_session = 0; /* the owning session's id; 0: none */
 static pid_t console_pgrp = 0;    /* the foreground process group; 0: none */
@@ -48,12 +50,26 @@ int tty_job_signal(struct tty_struct *tty, char c)
 	return 0;
 }
 
-void tty_job_signal_send(int sig)
+/* ECHOCTL: the key as ^X (console_write is fine in interrupt context, as printk's is). */
+static void echo_key(int sig)
+{
+	unsigned int index = sig == SIGINT ? VINTR_INDEX : sig == SIGQUIT ? VQUIT_INDEX
+									     : VSUSP_INDEX;
+	char echo[2] = { '^', (char)(console_cc(index) ^ 0x40) };
+
+	if ((console_lflag() & (ECHO_FLAG | ECHOCTL_FLAG)) == (ECHO_FLAG | ECHOCTL_FLAG))
+		console_write(echo, sizeof(echo));
+}
+
+void tty_job_signal_send(int sig, bool echo)
 {
 	pid_t pgrp = READ_ONCE(console_pgrp);
 
-	if (pgrp)
-		kill_pgrp(pgrp, sig);
+	if (!pgrp)
+		return;
+	if (echo)
+		echo_key(sig);
+	kill_pgrp(pgrp, sig);
 }
 
 /* Whether the console is current's controlling terminal. */

@@ -104,9 +104,10 @@ int tty_job_signal(struct tty_struct *tty, char c)
 	return 0; /* no processes on the host: the console has no foreground group */
 }
 
-void tty_job_signal_send(int sig)
+void tty_job_signal_send(int sig, bool echo)
 {
 	(void)sig;
+	(void)echo;
 }
 
 bool tty_reader_interrupted(void)
