@@ -34,6 +34,7 @@
 	(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |   \
 	 X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 #define RED_ZONE 128
+#define __NR_restart_syscall 219
 #define FPSTATE_SIZE 512
 #define FPSTATE_ALIGN 64
 
@@ -262,8 +263,14 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 	if (ret != -ERESTARTSYS && ret != -ERESTARTNOINTR && ret != -ERESTARTNOHAND &&
 	    ret != -ERESTART_RESTARTBLOCK)
 		return;
+	if (!ka && ret == -ERESTART_RESTARTBLOCK) {
+		regs->rax = __NR_restart_syscall; /* on with the time left (restart_block) */
+		regs->rip -= 2;
+		regs->error_code = (u64)-1;
+		return;
+	}
 	if (!ka)
-		restart = ret != -ERESTART_RESTARTBLOCK;
+		restart = true;
 	else if (ret == -ERESTARTSYS)
 		restart = ka->flags & SA_RESTART;
 	else
@@ -362,6 +369,15 @@ static bool restore_fpstate(u64 fp)
 	if (copy_from_user(buf, (const void __user *)fp, FPSTATE_SIZE))
 		return false;
 	return fpu_set_state(current, buf) == 0;
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *rb) = rb->fn;
+
+	rb->fn = NULL; /* once */
+	return fn ? fn(rb) : -EINTR;
 }
 
 long sys_rt_sigreturn(void)

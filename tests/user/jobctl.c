@@ -4,11 +4,12 @@
  * carries CLD_STOPPED, none with SA_NOCLDSTOP (signals do not queue, so only counts that
  * cannot depend on timing are printed); SIGCONT cancels a pending stop
  * signal and runs its handler; SIGKILL ends a stopped child; SIGTSTP in an orphaned process
- * group (a new session) does not stop. */
+ * group (a new session) does not stop; a nanosleep stopped and continued goes on. */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t chld_codes[8], nchld, conts;
@@ -109,9 +110,10 @@ static void release_child(void)
 
 static void stop_continue_exit(void)
 {
-	pid_t pid = self_stopper(SIGSTOP, 3, 0);
+	pid_t pid;
 
-	catch_chld(0);
+	catch_chld(0); /* before the fork: the stop may come first */
+	pid = self_stopper(SIGSTOP, 3, 0);
 	wait_show("SIGSTOP", pid, WUNTRACED, pid);
 	show_chld("after the stop");
 	wait_show("reported once (WNOHANG)", pid, WUNTRACED | WNOHANG, 0);
@@ -123,9 +125,10 @@ static void stop_continue_exit(void)
 
 static void tstp_own_group(void)
 {
-	pid_t pid = self_stopper(SIGTSTP, 4, 1);
+	pid_t pid;
 
 	catch_chld(SA_NOCLDSTOP);
+	pid = self_stopper(SIGTSTP, 4, 1);
 	wait_show("SIGTSTP", pid, WUNTRACED, pid);
 	show_chld("SA_NOCLDSTOP, after the stop");
 	kill(-pid, SIGCONT);
@@ -189,6 +192,24 @@ static void cont_cancels_stop(void)
 	wait_show("pending stop cancelled", pid, WUNTRACED, pid);
 }
 
+/* A sleep that a stop and SIGCONT interrupt goes on to its end (restart_syscall), with no
+ * EINTR. */
+static void stopped_sleep_restarts(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct timespec ts = { 0, 400000000 };
+
+		_exit(nanosleep(&ts, NULL) == 0 ? 8 : 9);
+	}
+	usleep(100000);
+	kill(pid, SIGSTOP);
+	wait_show("sleeper stopped", pid, WUNTRACED, pid);
+	kill(pid, SIGCONT);
+	wait_show("nanosleep went on after SIGCONT", pid, 0, pid);
+}
+
 /* A session leader's group has no parent in its session: orphaned, SIGTSTP does nothing. */
 static void orphaned_group(void)
 {
@@ -211,5 +232,6 @@ int main(void)
 	group_stop_and_kill();
 	cont_cancels_stop();
 	orphaned_group();
+	stopped_sleep_restarts();
 	return 0;
 }
