@@ -160,12 +160,12 @@ def test_ahci_reload_100_times(default_iso, boot_machine, disk):
 
 
 def test_msix_every_vector_fires(default_iso, boot_machine):
-    """MSI-X on q35's default NIC (e1000e, 5 vectors; e1000e.ko, which uses MSI, is unloaded
-    first so the device is free): test_msix.ko raises each vector alone; unloading gives them back, 20 times without a leak. The pause before
+    """MSI-X on q35's default NIC (82574L, 5 vectors; e1000e.ko unloaded): test_msix.ko raises
+    each vector alone; unloading gives them back, 20 times without a leak. The pause before
     each rmmod is for QEMU: its e1000e aborts when a throttling timer it armed after the last
     message expires with MSI-X off, and under host load its main loop runs timers late."""
     m = boot_machine(default_iso, machine="q35")
-    m.run("rmmod e1000e")
+    m.run("rmmod e1000e")  # autoloaded for the NIC; test_msix takes the function instead
     out = m.run("modprobe test_msix")
     match = re.search(r"test_msix: 0000:00:02\.0: (\d+) MSI-X vectors \(IRQ (\d+)-(\d+)\), "
                       r"each fired once: ok", m.text)

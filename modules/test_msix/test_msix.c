@@ -1,6 +1,6 @@
 /*
- * test_msix.ko: exercises MSI-X end to end on QEMU's e1000e (8086:10d3, q35's default NIC),
- * which Keel has no driver for. It allocates every MSI-X vector the function offers through
+ * test_msix.ko: exercises MSI-X end to end on QEMU's e1000e (8086:10d3, q35's default NIC;
+ * unload e1000e.ko first, which drives it with MSI or INTx). It allocates every MSI-X vector the function offers through
  * pci_alloc_irq_vectors(), points the NIC's "other" interrupt cause at each vector in turn
  * (the 82574's IVAR register) and raises it (ICS), and checks that exactly that vector's
  * handler ran. tests/test_apic.py loads it; no ID table alias, so nothing autoloads it.
