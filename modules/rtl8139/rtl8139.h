@@ -3,8 +3,8 @@
  * rtl8139, an RTL8139C+). Offsets and bits from Realtek's "RTL8139(A/B/C) Programming Guide"
  * and datasheet (section 6, register descriptions); only what the driver uses.
  *
- * The chip is simpler than a descriptor-ring NIC: it receives into one contiguous ring buffer
- * (each frame preceded by a 4-byte header) and transmits from four fixed slots, each one
+ * The chip is simpler than a descriptor-ring NIC: it receives into one ring buffer (each frame
+ * preceded by a 4-byte header) and transmits from four fixed slots, each one
  * physically contiguous buffer below 4 GiB with a status register.
  */
 #ifndef RTL8139_H
@@ -50,7 +50,6 @@
 #define  RTL_RCR_APM (1u << 1) /* our own address */
 #define  RTL_RCR_AM (1u << 2)  /* multicast through MAR */
 #define  RTL_RCR_AB (1u << 3)  /* broadcast */
-#define  RTL_RCR_WRAP (1u << 7) /* a frame at the end runs on past the ring, not wrapped */
 #define  RTL_RCR_MXDMA_UNLIM (7u << 8)
 #define  RTL_RCR_RBLEN_8K (0u << 11)
 #define  RTL_RCR_RXFTH_NONE (7u << 13)
@@ -76,9 +75,14 @@
 #define RTL_RX_EARLY 0xfff0     /* length field while the chip is still copying the frame */
 
 #define RTL_RX_RING_LEN 8192    /* RCR.RBLEN 00 */
-/* The ring plus the 16 bytes the chip reserves and room for a frame running past its end. */
-#define RTL_RX_BUF_LEN (RTL_RX_RING_LEN + 16 + 1536)
-#define RTL_RX_BUF_ORDER 2      /* 16 KiB of pages holds it */
+/*
+ * The ring plus the 16 bytes the chip reserves. RCR.WRAP stays clear: a frame reaching the end
+ * continues at the start, so nothing is ever written past the buffer. (With WRAP set the chip
+ * runs on past the end, which needs room for the longest frame; QEMU's model accepts frames of
+ * up to 64 KiB, which would then overrun any such slack.)
+ */
+#define RTL_RX_BUF_LEN (RTL_RX_RING_LEN + 16)
+#define RTL_RX_BUF_ORDER 2      /* 16 KiB of pages hold its 8 KiB + 16 */
 #define RTL_NUM_TX 4
 #define RTL_TX_BUF_SIZE 1536
 #define RTL_TX_BUF_ORDER 1      /* 4 x 1536 bytes */

@@ -8,6 +8,7 @@
 #include <keel/barrier.h>
 #include <keel/errno.h>
 #include <keel/etherdevice.h>
+#include <keel/minmax.h>
 #include <keel/mm.h>
 #include <keel/printk.h>
 #include <keel/ratelimit.h>
@@ -50,7 +51,7 @@ void rtl8139_free_buffers(struct rtl8139_priv *p)
 static void rtl8139_write_rcr(struct rtl8139_priv *p)
 {
 	unsigned int flags = p->netdev->flags;
-	u32 rcr = RTL_RCR_APM | RTL_RCR_AB | RTL_RCR_WRAP | RTL_RCR_MXDMA_UNLIM |
+	u32 rcr = RTL_RCR_APM | RTL_RCR_AB | RTL_RCR_MXDMA_UNLIM |
 		  RTL_RCR_RBLEN_8K | RTL_RCR_RXFTH_NONE;
 	u32 mar = 0;
 
@@ -183,18 +184,25 @@ static bool rtl8139_rx_header_ok(struct rtl8139_priv *p, u16 status, u16 size)
 	return false;
 }
 
-/* Copies the frame at data (len bytes, no CRC) into an skb and hands it up. */
-static void rtl8139_rx_frame(struct rtl8139_priv *p, const u8 *data, unsigned int len)
+/*
+ * Copies the frame at ring offset off (len bytes, no CRC) into an skb, in two pieces when it
+ * continues at the start of the ring, and hands it up.
+ */
+static void rtl8139_rx_frame(struct rtl8139_priv *p, unsigned int off, unsigned int len)
 {
 	struct net_device *netdev = p->netdev;
 	struct sk_buff *skb = alloc_skb(len + NET_IP_ALIGN, GFP_ATOMIC);
+	unsigned int first = min(len, RTL_RX_RING_LEN - off);
+	u8 *data;
 
 	if (!skb) {
 		netdev->stats.rx_dropped++;
 		return;
 	}
 	skb_reserve(skb, NET_IP_ALIGN);
-	memcpy(skb_put(skb, len), data, len);
+	data = skb_put(skb, len);
+	memcpy(data, p->rx_ring + off, first);
+	memcpy(data + first, p->rx_ring, len - first);
 	skb->dev = netdev;
 	netdev->stats.rx_packets++;
 	netdev->stats.rx_bytes += len;
@@ -227,7 +235,8 @@ void rtl8139_rx(struct rtl8139_priv *p)
 			return;
 		}
 		if (size - ETH_FCS_LEN >= ETH_HLEN) {
-			rtl8139_rx_frame(p, hdr + 4, size - ETH_FCS_LEN);
+			rtl8139_rx_frame(p, (p->rx_off + 4) % RTL_RX_RING_LEN,
+					 size - ETH_FCS_LEN);
 		} else {
 			p->netdev->stats.rx_length_errors++;
 			p->netdev->stats.rx_errors++;
