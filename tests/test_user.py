@@ -77,7 +77,8 @@ def bad_elves(good):
             lambda e: set_phdr(e, loads[-1], "vaddr", 0xffff800000000000 +
                                get_phdr(e, loads[-1], "vaddr") % 0x1000))
     variant("elftype", "not an executable (e_type)", lambda e: struct.pack_into("<H", e, 0x10, 1))
-    out["script"] = (b"#!/bin/sh\necho hi\n", "unknown executable format")
+    # binfmt_script refuses a `#!` line whose interpreter name is cut at 256 bytes
+    out["script"] = (b"#!/" + b"a" * 300 + b"\n", "unknown executable format")
     out["empty"] = (b"", "unknown executable format")
     return out
 
