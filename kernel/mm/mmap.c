@@ -10,6 +10,7 @@
 #include <keel/minmax.h>
 #include <keel/mman.h>
 #include <keel/mm_user.h>
+#include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "mm/mm.h"
@@ -193,15 +194,38 @@ void *mm_get_page_addr(struct mm_struct *mm, unsigned long addr)
 	return (char *)phys_to_virt(*pte & PTE_ADDR) + (addr & (PAGE_SIZE - 1));
 }
 
+/* Data memory as Linux counts it for RLIMIT_DATA: private, writable, not the stack. */
+static bool is_data_mapping(unsigned long flags)
+{
+	return (flags & (VM_WRITE | VM_SHARED | VM_GROWSDOWN)) == VM_WRITE;
+}
+
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long len)
+{
+	unsigned long total = 0, data = 0;
+	struct vm_area_struct *vma;
+
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		total += vma->vm_end - vma->vm_start;
+		if (is_data_mapping(vma->vm_flags))
+			data += vma->vm_end - vma->vm_start;
+	}
+	if (total + len > rlimit(RLIMIT_AS))
+		return false;
+	return !is_data_mapping(flags) || data + len <= rlimit(RLIMIT_DATA);
+}
+
 /* Linux's brk(): grows or shrinks the heap VMA; returns the new break, or the old one when
- * the request is refused (below start_brk, into another mapping, out of memory). */
+ * the request is refused (below start_brk, into another mapping, past RLIMIT_AS or
+ * RLIMIT_DATA, out of memory). */
 unsigned long mm_brk(struct mm_struct *mm, unsigned long brk)
 {
 	unsigned long old_end = ALIGN_UP(mm->brk, PAGE_SIZE), new_end = ALIGN_UP(brk, PAGE_SIZE);
 
 	if (brk < mm->start_brk || brk > MMAP_BASE)
 		return mm->brk;
-	if (new_end > old_end && mm_add_vma(mm, old_end, new_end, VM_READ | VM_WRITE))
+	if (new_end > old_end && (!may_expand_vm(mm, VM_READ | VM_WRITE, new_end - old_end) ||
+				  mm_add_vma(mm, old_end, new_end, VM_READ | VM_WRITE)))
 		return mm->brk;
 	if (new_end < old_end && mm_remove_range(mm, new_end, old_end))
 		return mm->brk;
@@ -276,6 +300,8 @@ long mm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, unsign
 	ret = mmap_vm_flags(file, prot, flags, pgoff, len, &vm_flags);
 	if (ret)
 		return ret;
+	if (!may_expand_vm(mm, vm_flags, len))
+		return -ENOMEM;
 	ret = mmap_place(mm, addr, len, flags);
 	if (ret < 0)
 		return ret;

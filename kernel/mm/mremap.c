@@ -91,6 +91,8 @@ long mm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len,
 			return -ENOMEM;
 		return (long)old;
 	}
+	if (!may_expand_vm(mm, vma->vm_flags, new_len - old_len))
+		return -ENOMEM;
 	if (old + old_len == vma->vm_end && can_grow_in_place(mm, vma, old + new_len)) {
 		vma->vm_end = old + new_len;
 		return (long)old;

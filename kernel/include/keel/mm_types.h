@@ -15,9 +15,11 @@ struct file;
 /* User addresses are below this (Linux's TASK_SIZE_MAX: one guard page under the canonical
  * hole, so no user access can run into non-canonical addresses). */
 #define TASK_SIZE 0x00007ffffffff000UL
-/* The initial stack's top, its VMA's size and the unmapped gap kept under it. */
+/* The initial stack's top, its VMA's size (RLIMIT_STACK within these) and the unmapped gap
+ * kept under it. */
 #define STACK_TOP TASK_SIZE
 #define STACK_SIZE_MAX (8UL << 20)
+#define STACK_SIZE_MIN (256UL << 10) /* RLIMIT_STACK below this still gets this much */
 #define STACK_GUARD_GAP (1UL << 20)
 /* Where mmap() searches downwards from: under the stack and its guard gap. */
 #define MMAP_BASE (STACK_TOP - STACK_SIZE_MAX - STACK_GUARD_GAP)

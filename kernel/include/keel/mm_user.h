@@ -51,8 +51,8 @@ void *mm_get_page_addr(struct mm_struct *mm, unsigned long addr);
 /*
  * brk(2) on mm: moves the end of the heap VMA to brk (grown pages appear zeroed on first
  * touch, shrunk ones are freed). Returns the new break, or the old one unchanged when brk is
- * below start_brk, past MMAP_BASE, meets another mapping or memory ran out (Linux's rule: no
- * errno). Task context. Follows Linux's sys_brk().
+ * below start_brk, past MMAP_BASE, meets another mapping, would pass RLIMIT_AS or RLIMIT_DATA
+ * or memory ran out (Linux's rule: no errno). Task context. Follows Linux's sys_brk().
  */
 unsigned long mm_brk(struct mm_struct *mm, unsigned long brk);
 /*
@@ -64,7 +64,8 @@ unsigned long mm_brk(struct mm_struct *mm, unsigned long brk);
  * address, or -EINVAL (len 0 or too large, addr unaligned, MAP_FIXED outside user space,
  * neither MAP_PRIVATE nor MAP_SHARED), -ENODEV (not a regular file; MAP_SHARED of a file
  * without a page cache), -EACCES (file not open for reading; MAP_SHARED with PROT_WRITE
- * and not open for writing), -EOVERFLOW (pgoff + len wraps), -ENOMEM (no gap, no memory).
+ * and not open for writing), -EOVERFLOW (pgoff + len wraps), -ENOMEM (no gap, no memory,
+ * RLIMIT_AS or, for private writable memory, RLIMIT_DATA reached).
  * Task context; sleeps. Follows Linux's do_mmap().
  */
 long mm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long prot,
@@ -82,12 +83,16 @@ long mm_msync(struct mm_struct *mm, unsigned long start, unsigned long len, int 
  * shrunk in place, grown in place when the pages above are free, else (MREMAP_MAYMOVE) moved
  * with its pages to a new gap. The new address, or -EINVAL (unaligned, len 0, unknown
  * flags, MREMAP_FIXED), -EFAULT (old range not one VMA), -ENOMEM (no room without
- * MREMAP_MAYMOVE, no memory). Task context. Follows Linux's sys_mremap() in part: file and
+ * MREMAP_MAYMOVE, no memory, RLIMIT_AS/RLIMIT_DATA). Task context. Follows Linux's sys_mremap() in part: file and
  * shared mappings are -EINVAL here.
  */
 long mm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len,
 	       unsigned long new_len, unsigned long flags);
 
+/* Whether len more bytes of memory with vm_flags fit the current process's RLIMIT_AS (all
+ * of mm's VMAs) and RLIMIT_DATA (private writable memory but the stack). Follows Linux's
+ * may_expand_vm(). kernel/mm only. */
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long len);
 /* VMA helpers for files of kernel/mm (filemap_fault.c, vma_set_start in mmap.c): a copy of
  * vma (another file reference), one freed (its file reference dropped), vma taking file (a
  * new reference, or NULL) at page pgoff, dst taking src's file and offset, and a VMA's start

@@ -10,6 +10,7 @@
 #include <keel/mm_types.h> /* in full too, for the same reason */
 #include <keel/mutex.h> /* in full: symbol CRCs see task_struct the same everywhere */
 #include <keel/preempt.h>
+#include <keel/resource.h>
 #include <keel/types.h>
 
 #define TASK_COMM_LEN 16
@@ -93,6 +94,7 @@ struct task_struct {
 	bool kernel_waited;         /* started by process_run(), whose caller waits for it */
 	pid_t pgrp, session;        /* process group and session ids */
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
+	struct rlimit rlim[RLIM_NLIMITS]; /* resource limits (<keel/resource.h>) */
 };
 
 extern struct task_struct *current_task;
