@@ -49,7 +49,9 @@ static void set(int resource, rlim_t cur, rlim_t max)
 static void calls_and_errors(void)
 {
 	struct rlimit r = { 10, 20 }, old;
+	int ready[2];
 	pid_t child;
+	char c;
 
 	CHECK(setrlimit(RLIMIT_NOFILE, &r));
 	CHECK(prlimit(0, RLIMIT_NOFILE, NULL, &old));
@@ -61,12 +63,17 @@ static void calls_and_errors(void)
 	CHECK(syscall(SYS_setrlimit, RLIMIT_NOFILE, (void *)1));
 	r.rlim_cur = r.rlim_max = 1UL << 40;
 	CHECK(setrlimit(RLIMIT_NOFILE, &r));
+	pipe(ready);
 	child = fork();
 	if (child == 0) {
 		show("child", RLIMIT_NOFILE);
+		write(ready[1], "r", 1);
 		pause();
 		_exit(0);
 	}
+	read(ready[0], &c, 1); /* the child has printed */
+	close(ready[0]);
+	close(ready[1]);
 	CHECK(prlimit(child, RLIMIT_NOFILE, NULL, &old));
 	printf("the child's, seen by its parent: %lld %lld\n", (long long)old.rlim_cur,
 	       (long long)old.rlim_max);
