@@ -6,6 +6,7 @@ by debugfs after poweroff); and 200 map/unmap rounds leave `mem` at its baseline
 
 import pytest
 
+from fatimg import extract, fsck, make_disk, make_partition, put_tree, read_tree
 from test_ata import drive
 from test_ext2 import assert_fsck_clean, debugfs, mkfs, poweroff
 from test_user import assert_no_leak, assert_no_oops, host_run, meminfo, program_output
@@ -65,6 +66,31 @@ def test_shared_writes_reach_the_disk(ext2_machine, tmp_path):
     want[5000:5004] = b"KEEL"
     want[13000:13004] = b"tail"
     assert (tmp_path / "out").read_bytes() == bytes(want)
+
+
+def test_vfat_mappings_same_as_host_and_on_disk(boot_machine, default_iso, tmp_path):
+    """The same on a FAT16 partition (vfat.ko), then bytes poked through a shared mapping
+    are in the partition mtools reads back after poweroff, and fsck.fat finds it clean."""
+    part = make_partition(tmp_path / "part.img", 16, 20 * 1024)
+    (tmp_path / "scratch").mkdir()
+    put_tree(part, {"data.bin": DATA}, tmp_path / "scratch")
+    disk = tmp_path / "hda.img"
+    (number,), starts = make_disk(disk, [part])
+    m = boot_machine(default_iso, extra_args=["-boot", "d"] + drive(disk, 0))
+    assert "mount:" not in m.run("mkdir /mnt/b; mount -t vfat hda1 /mnt/b")
+    for mode in ("", " shared"):
+        expected, code = host_run("mmapfile", (str(tmp_path),) + tuple(mode.split()))
+        assert code == 0, expected
+        assert guest_run(m, "/mnt/b" + mode) == expected
+    assert guest_run(m, "/mnt/b/data.bin poke 4095 fat!") == "poked 4 bytes\n"
+    assert "umount:" not in m.run("umount /mnt/b")
+    poweroff(m)
+    back = extract(disk, starts[number], 20 * 1024, tmp_path / "back.img")
+    clean, report = fsck(back)
+    assert clean, report
+    want = bytearray(DATA)
+    want[4095:4099] = b"fat!"
+    assert read_tree(back, tmp_path / "tree")["data.bin"] == bytes(want)
 
 
 def test_no_leak_after_200_rounds(ext2_machine):

@@ -158,19 +158,6 @@ int user_map_cache_page(struct mm_struct *mm, unsigned long va, struct cache_pag
 	return err;
 }
 
-bool user_page_is_cache(void *page)
-{
-	struct page_share *s;
-	unsigned long flags;
-	bool ret;
-
-	local_irq_save(flags);
-	s = share_find(page);
-	ret = s && s->cpage;
-	local_irq_restore(flags);
-	return ret;
-}
-
 void user_pte_sync_dirty(u64 *pte)
 {
 	struct cache_page *cpage = NULL;

@@ -43,8 +43,6 @@ struct vm_area_struct;
  * mapped there already: the reference stays the caller's). Any context. */
 int user_map_cache_page(struct mm_struct *mm, unsigned long va, struct cache_page *cpage,
 			unsigned long vm_flags);
-/* cow.c: whether a mapped user page is a page-cache page. */
-bool user_page_is_cache(void *page);
 /* cow.c: a present PTE whose dirty bit is set and that maps a cache page: the cache page is
  * marked dirty and the bit cleared (the caller flushes the TLB). Task context. */
 void user_pte_sync_dirty(u64 *pte);
