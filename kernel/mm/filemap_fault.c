@@ -68,7 +68,7 @@ int mmap_vm_flags(struct file *file, unsigned long prot, unsigned long flags, u6
 		return 0;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
-	if (S_ISDIR(file_inode(file)->i_mode) || !S_ISREG(file_inode(file)->i_mode))
+	if (!S_ISREG(file_inode(file)->i_mode))
 		return -ENODEV; /* Linux: no ->mmap for directories, pipes, most devices */
 	if (!(file->f_mode & FMODE_READ))
 		return -EACCES;

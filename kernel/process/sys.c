@@ -4,11 +4,14 @@
  */
 #include <keel/errno.h>
 #include <keel/fdtable.h>
+#include <keel/fs.h>
+#include <keel/kdev_t.h>
 #include <keel/mman.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
+#include "char/mem.h"
 #include "cpu/cpu.h"
 #include "init/version.h"
 #include "mm/pgtable.h"
@@ -37,8 +40,15 @@ long sys_brk(unsigned long brk)
 	return mm_brk(current->mm, brk);
 }
 
+static bool is_dev_zero(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISCHR(inode->i_mode) && inode->i_rdev == MKDEV(MEM_MAJOR, 5);
+}
+
 /* The file comes first, as in Linux's ksys_mmap_pgoff: a bad fd is -EBADF whatever else is
- * wrong; the console and pipes cannot be mapped (-ENODEV). */
+ * wrong; the console and pipes cannot be mapped (-ENODEV), /dev/zero is anonymous memory. */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off)
 {
@@ -51,8 +61,11 @@ long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigne
 		return mm_mmap(current->mm, addr, len, prot, flags, NULL, 0);
 	if (fdget((unsigned int)fd, &f))
 		return -EBADF;
-	ret = f.file ? mm_mmap(current->mm, addr, len, prot, flags, f.file, off >> PAGE_SHIFT)
-		     : -ENODEV;
+	if (f.file && is_dev_zero(f.file)) /* Linux: anonymous memory, private or shared */
+		ret = mm_mmap(current->mm, addr, len, prot, flags, NULL, 0);
+	else
+		ret = f.file ? mm_mmap(current->mm, addr, len, prot, flags, f.file,
+				       off >> PAGE_SHIFT) : -ENODEV;
 	fdput(f);
 	return ret;
 }

@@ -1,7 +1,7 @@
 /* User test program: file mappings (mmap(2) of files, msync, mremap). `mmapfile DIR`: a
  * file made in DIR mapped privately (contents, copy-on-write leaves the file alone, the tail
  * of the last page reads as zeros, the page past it is SIGBUS, page offsets), mmap's errors,
- * a shared anonymous mapping seen by a forked child and its parent, and mremap growing and
+ * a shared anonymous mapping seen by a forked child and its parent, /dev/zero, mremap growing and
  * moving memory. `mmapfile DIR shared`: MAP_SHARED of a file, written through the mapping
  * and read back with read(2), and the other way round, across fork, with msync.
  * `mmapfile FILE sum`: the bytes of FILE through a private mapping, as a checksum.
@@ -125,6 +125,25 @@ static void shared_anonymous(void)
 	wait(&status);
 	printf("shared anonymous after the child: %d %d\n", p[0], p[PG / 4]);
 	munmap(p, 2 * PG);
+}
+
+/* /dev/zero maps as anonymous memory: zeros, private, or shared with a child. */
+static void dev_zero(void)
+{
+	int fd = open("/dev/zero", O_RDWR), status;
+	int *p = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	int *q = mmap(NULL, PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	printf("/dev/zero: %d %d\n", p[0], q[5]);
+	if (fork() == 0) {
+		p[0] = q[0] = 3;
+		_exit(0);
+	}
+	wait(&status);
+	printf("/dev/zero after the child: private %d, shared %d\n", p[0], q[0]);
+	munmap(p, PG);
+	munmap(q, PG);
+	close(fd);
 }
 
 static void remap(void)
@@ -277,6 +296,7 @@ int main(int argc, char **argv)
 	close(fd);
 	unlink(path);
 	shared_anonymous();
+	dev_zero();
 	remap();
 	return 0;
 }
