@@ -29,6 +29,7 @@ NOT_ELF_HOST = str(keel.ROOT / "tests/fixtures/notelf")  # a text file with x bi
     ("jobctl", (), ()),
     ("vforkexec", (HELLO_HOST, NOT_ELF_HOST), ("/bin/hello", "/etc/modules")),
     ("badframe", (), ()),
+    ("rlimits", (), ()),
 ])
 def test_same_output_as_host(guest, name, host_args, guest_args):
     expected, code = host_run(name, host_args)
@@ -36,6 +37,19 @@ def test_same_output_as_host(guest, name, host_args, guest_args):
     out = guest.run(f"run /bin/{name} {' '.join(guest_args)}".rstrip(), timeout=120)
     assert_no_oops(out)
     assert program_output(out) == expected
+
+
+def test_rlimits_keel_only_parts(guest):
+    """RLIMIT_NPROC (Linux exempts root from it) and raising hard limits (the host running
+    the tests may lack CAP_SYS_RESOURCE): what Linux does for a capable root, resp. a user."""
+    out = guest.run("run /bin/rlimits nproc", timeout=120)
+    assert_no_oops(out)
+    assert "fork() = -1 errno 11 (Resource temporarily unavailable)" in out
+    assert "forks after raising it: 4" in out
+    out = guest.run("run /bin/rlimits raise")
+    assert "raised: resource 7: cur 20 max 200" in out
+    assert "raised: resource 4: cur 0 max -1" in out
+    assert "failed" not in out
 
 
 def test_orphan_reparented_to_init(guest):

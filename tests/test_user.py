@@ -77,7 +77,8 @@ def bad_elves(good):
             lambda e: set_phdr(e, loads[-1], "vaddr", 0xffff800000000000 +
                                get_phdr(e, loads[-1], "vaddr") % 0x1000))
     variant("elftype", "not an executable (e_type)", lambda e: struct.pack_into("<H", e, 0x10, 1))
-    out["script"] = (b"#!/bin/sh\necho hi\n", "unknown executable format")
+    # binfmt_script refuses a `#!` line whose interpreter name is cut at 256 bytes
+    out["script"] = (b"#!/" + b"a" * 300 + b"\n", "unknown executable format")
     out["empty"] = (b"", "unknown executable format")
     return out
 
@@ -295,7 +296,10 @@ def test_system_call_added_by_module(guest):
     guest.run("modprobe sysdemo")
     try:
         assert "syscall: 500 registered by sysdemo" in guest.run("dmesg")
-        assert re.search(r"^sysdemo\s", guest.run("lsmod"), re.M)
+        # the system call is the module's user, in lsmod's and /proc/modules' "Used by"
+        assert re.search(r"^sysdemo\s+\d+\s+0 \[syscall:500\]$", guest.run("lsmod"), re.M)
+        assert re.search(r"^sysdemo \d+ 0 \[syscall:500\], Live ",
+                         guest.run("cat /proc/modules"), re.M)
         out = program_output(guest.run("run /bin/sysdemo"))
         assert out == ('syscall 500: 20 "sysdemo: 40 + 2 = 42"\n'
                        "kernel buffer: -1 Bad address\n"

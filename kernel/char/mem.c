@@ -12,8 +12,6 @@
 #include "char/mem.h"
 #include "tty/tty_dev.h"
 
-#define MEM_MAJOR 1
-
 static ssize_t read_null(struct file *file, char *buf, size_t len, loff_t *pos)
 {
 	return 0;

@@ -4,6 +4,8 @@
 
 #include <keel/types.h>
 
+#define MEM_MAJOR 1 /* null 3, zero 5, full 7, random 8, urandom 9 */
+
 /* Seeds the generator and says from what; true when the CPU's RDSEED/RDRAND contributed.
  * Boot, once. */
 bool random_init(void);

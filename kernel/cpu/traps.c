@@ -5,6 +5,7 @@
  * runs, or it dies with the one line Linux prints (show_signal_msg / do_trap's "traps:"). A
  * fault in a uaccess helper resumes at its exception-table fixup. Everything else oopses.
  */
+#include <keel/errno.h>
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
 #include <keel/printk.h>
@@ -16,6 +17,8 @@
 
 #define PF_WRITE (1 << 1)
 #define PF_INSTR (1 << 4)
+#define RFLAGS_IF (1UL << 9)
+#define BUS_ADRERR 2
 #define VEC_DEVICE_NOT_AVAILABLE 7
 
 static unsigned long read_cr2(void)
@@ -26,17 +29,26 @@ static unsigned long read_cr2(void)
 	return v;
 }
 
-/* Demand paging for the current process; true when the access can be retried. */
-static bool user_page_fault(struct pt_regs *regs, unsigned long addr)
+/* Demand paging for the current process: 0 when the access can be retried, else
+ * handle_mm_fault's error (-EFAULT when it is not a user access at all). A file page may
+ * have to be read, which sleeps: interrupts go back on when the faulting code had them on,
+ * as Linux's do_user_addr_fault does. */
+static int user_page_fault(struct pt_regs *regs, unsigned long addr)
 {
 	struct mm_struct *mm = current->mm;
+	bool irqs_on = regs->rflags & RFLAGS_IF;
+	int err;
 
 	if (!mm || addr >= TASK_SIZE)
-		return false;
+		return -EFAULT;
 	if (!user_mode(regs) && !search_exception_tables(regs->rip))
-		return false; /* the kernel touched user memory outside uaccess: a bug */
-	return handle_mm_fault(mm, addr, regs->error_code & PF_WRITE,
-			       regs->error_code & PF_INSTR) == 0;
+		return -EFAULT; /* the kernel touched user memory outside uaccess: a bug */
+	if (irqs_on)
+		local_irq_enable();
+	err = handle_mm_fault(mm, addr, regs->error_code & PF_WRITE, regs->error_code & PF_INSTR);
+	if (irqs_on)
+		local_irq_disable();
+	return err;
 }
 
 static bool fixup_exception(struct pt_regs *regs)
@@ -95,13 +107,19 @@ static int trap_code(const struct pt_regs *regs, unsigned long addr)
 }
 
 /* An exception in ring 3 raises its signal; with no handler to run, the process dies of it
- * with the one line Linux prints (show_signal_msg / do_trap's "traps:"). */
-static void user_exception_signal(struct pt_regs *regs, unsigned long addr)
+ * with the one line Linux prints (show_signal_msg / do_trap's "traps:"). A file mapping's
+ * page past the end of its file, or one that could not be read, is SIGBUS (BUS_ADRERR),
+ * which Linux does not report. */
+static void user_exception_signal(struct pt_regs *regs, unsigned long addr, int fault)
 {
 	struct task_struct *t = current;
 	int sig = trap_signal(regs->vector);
 	bool vector_pf = regs->vector == VEC_PAGE_FAULT;
 
+	if (vector_pf && (fault == -EFBIG || fault == -EIO)) {
+		force_sig_fault(SIGBUS, BUS_ADRERR, addr);
+		return;
+	}
 	force_sig_fault(sig, trap_code(regs, addr), vector_pf ? addr : regs->rip);
 	if (sig_handled(t, sig))
 		return;
@@ -116,11 +134,15 @@ static void user_exception_signal(struct pt_regs *regs, unsigned long addr)
 bool handle_exception(struct pt_regs *regs)
 {
 	unsigned long addr = regs->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	int fault = 0;
 
-	if (regs->vector == VEC_PAGE_FAULT && user_page_fault(regs, addr))
-		return true;
+	if (regs->vector == VEC_PAGE_FAULT) {
+		fault = user_page_fault(regs, addr);
+		if (!fault)
+			return true;
+	}
 	if (user_mode(regs) && current->mm) {
-		user_exception_signal(regs, addr); /* acted on by exit_to_user_mode */
+		user_exception_signal(regs, addr, fault); /* acted on by exit_to_user_mode */
 		return true;
 	}
 	if (regs->vector == VEC_PAGE_FAULT || regs->vector == VEC_GENERAL_PROTECTION)

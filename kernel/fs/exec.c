@@ -1,7 +1,9 @@
 /*
  * exec: the list of executable formats (register_binfmt) and kernel_execve(), which reads the
  * file, builds a new address space through the first format that accepts it and points the
- * process's saved user registers at the program's entry. The old address space (if any) is
+ * process's saved user registers at the program's entry. A format may name an interpreter
+ * to load instead (a `#!` script): exec then reads that file and asks the formats again, up
+ * to BINPRM_MAX_DEPTH times (Linux's exec_binprm). The old address space (if any) is
  * dropped only once the new one is complete, so a failed exec leaves the caller as it was.
  */
 #include <keel/binfmts.h>
@@ -125,16 +127,50 @@ static void install_program(struct linux_binprm *bprm)
 	regs->rflags = RFLAGS_IF | RFLAGS_RESERVED1;
 }
 
-int kernel_execve(const char *filename, char *const argv[], char *const envp[])
+/* The argument limits, for the caller's argv and for each one an interpreter made. */
+static int count_args(struct linux_binprm *bprm)
 {
-	struct linux_binprm bprm = { .filename = filename, .argv = argv, .envp = envp };
-	size_t bytes = strlen(filename) + 1;
-	void *data;
+	size_t bytes = strlen(bprm->filename) + 1;
+	int err = count_strings(bprm->argv, &bprm->argc, &bytes);
+
+	return err ? err : count_strings(bprm->envp, &bprm->envc, &bytes);
+}
+
+/* Asks the formats, then follows the interpreters they name: each is read in place of the
+ * file before it. -ELOOP past BINPRM_MAX_DEPTH, as Linux's exec_binprm. */
+static int exec_binprm(struct linux_binprm *bprm, void **data)
+{
+	const char *next;
 	int err;
 
-	err = count_strings(argv, &bprm.argc, &bytes);
-	if (!err)
-		err = count_strings(envp, &bprm.envc, &bytes);
+	for (;;) {
+		err = try_formats(bprm);
+		if (err || !bprm->interpreter)
+			return err;
+		next = bprm->interpreter;
+		bprm->interpreter = NULL;
+		if (++bprm->depth > BINPRM_MAX_DEPTH)
+			return -ELOOP;
+		err = count_args(bprm);
+		if (err)
+			return err;
+		kfree(*data);
+		*data = NULL;
+		err = kernel_read_file_from_path(next, data, &bprm->size, MAX_EXEC_FILE_SIZE);
+		if (err)
+			return err;
+		bprm->buf = *data;
+	}
+}
+
+int kernel_execve(const char *filename, char *const argv[], char *const envp[])
+{
+	struct linux_binprm bprm = { .filename = filename, .argv = argv, .envp = envp,
+				     .interp = filename };
+	void *data = NULL;
+	int err;
+
+	err = count_args(&bprm);
 	if (err)
 		return err;
 	err = kernel_read_file_from_path(filename, &data, &bprm.size, MAX_EXEC_FILE_SIZE);
@@ -146,7 +182,7 @@ int kernel_execve(const char *filename, char *const argv[], char *const envp[])
 		err = -ENOMEM;
 		goto out_free_file;
 	}
-	err = try_formats(&bprm);
+	err = exec_binprm(&bprm, &data);
 	if (err)
 		goto out_free_mm;
 	install_program(&bprm);
@@ -156,5 +192,7 @@ out_free_mm:
 	mmput(bprm.mm); /* NULL once installed */
 out_free_file:
 	kfree(data);
+	for (unsigned int i = 0; i <= BINPRM_MAX_DEPTH; i++)
+		kfree(bprm.argv_owned[i]);
 	return err;
 }

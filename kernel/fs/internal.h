@@ -79,4 +79,10 @@ int unpack_initramfs(const void *archive, size_t size);
 static inline void inode_lock(struct inode *inode) { mutex_lock(&inode->i_rwsem); }
 static inline void inode_unlock(struct inode *inode) { mutex_unlock(&inode->i_rwsem); }
 
+/* read_write.c: RLIMIT_FSIZE for a write at pos of *len bytes (cut to the limit) or a size
+ * change whose last byte is at pos (len NULL) of a regular file: 0, or -EFBIG with SIGXFSZ sent to the writer
+ * when pos is at or past the limit. Follows Linux's generic_write_check_limits and
+ * inode_newsize_ok. */
+int file_size_limit_check(struct inode *inode, loff_t pos, size_t *len);
+
 #endif

@@ -19,6 +19,9 @@ int notify_change(struct dentry *dentry, struct iattr *attr)
 	if ((attr->ia_valid & ATTR_SIZE) && (attr->ia_size < 0 ||
 					     attr->ia_size > inode->i_sb->s_maxbytes))
 		return attr->ia_size < 0 ? -EINVAL : -EFBIG;
+	if ((attr->ia_valid & ATTR_SIZE) && attr->ia_size > inode->i_size &&
+	    file_size_limit_check(inode, attr->ia_size - 1, NULL))
+		return -EFBIG; /* its last byte past the limit: Linux's inode_newsize_ok */
 	attr->ia_valid |= ATTR_CTIME;
 	attr->ia_ctime = current_time(inode);
 	inode_lock(inode);

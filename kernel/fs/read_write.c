@@ -1,10 +1,11 @@
 /*
  * Reading, writing and seeking open files, and reading a whole file for the kernel (modules,
- * /etc/rc). A regular file's i_rwsem is held across ->write, so appends and size changes do
+ * /etc/rc), within the writer's RLIMIT_FSIZE. A regular file's i_rwsem is held across ->write, so appends and size changes do
  * not interleave; f_pos_lock serialises users of one struct file.
  */
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/process.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/internal.h"
@@ -31,12 +32,29 @@ ssize_t vfs_read(struct file *f, void *buf, size_t len)
 	return ret;
 }
 
+int file_size_limit_check(struct inode *inode, loff_t pos, size_t *len)
+{
+	u64 limit = current ? rlimit(RLIMIT_FSIZE) : RLIM_INFINITY;
+
+	if (!S_ISREG(inode->i_mode) || limit == RLIM_INFINITY)
+		return 0;
+	if ((u64)pos >= limit) {
+		kill_process(current, SIGXFSZ);
+		return -EFBIG;
+	}
+	if (len && *len > limit - (u64)pos)
+		*len = (size_t)(limit - (u64)pos);
+	return 0;
+}
+
 static ssize_t write_locked(struct file *f, const void *buf, size_t len)
 {
 	struct inode *inode = f->f_inode;
 	loff_t pos = (f->f_flags & O_APPEND) ? inode->i_size : f->f_pos;
 	ssize_t ret;
 
+	if (len && file_size_limit_check(inode, pos, &len))
+		return -EFBIG;
 	if (pos >= inode->i_sb->s_maxbytes)
 		return -EFBIG;
 	if ((loff_t)len > inode->i_sb->s_maxbytes - pos)

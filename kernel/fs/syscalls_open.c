@@ -109,7 +109,7 @@ long sys_dup3(ul oldfd, ul newfd, ul flags)
 	ret = fdget_file(oldfd, &f, true);
 	if (ret)
 		return ret;
-	ret = newfd >= NR_OPEN_DEFAULT ? -EBADF
+	ret = newfd >= fd_limit() ? -EBADF
 				       : replace_fd((unsigned int)newfd, f, flags & O_CLOEXEC);
 	fdput(f);
 	return ret;
@@ -162,7 +162,7 @@ long sys_fcntl(ul fd, ul cmd, ul arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= NR_OPEN_DEFAULT)
+		if (arg >= fd_limit())
 			return get_close_on_exec(fd) < 0 ? -EBADF : -EINVAL;
 		return dupfd(fd, (unsigned int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:

@@ -17,19 +17,20 @@
 /* Splits vma at addr (strictly inside it): vma keeps [start, addr), a new one [addr, end). */
 static int split_vma(struct vm_area_struct *vma, unsigned long addr)
 {
-	struct vm_area_struct *tail = kzalloc(sizeof(*tail), GFP_KERNEL);
+	struct vm_area_struct *tail = vm_area_dup(vma);
 
 	if (!tail)
 		return -ENOMEM;
-	*tail = *vma;
-	tail->vm_start = addr;
+	vma_set_start(tail, addr);
 	vma->vm_end = addr;
 	list_add(&tail->vm_list, &vma->vm_list);
 	return 0;
 }
 
-/* -ENOMEM when some page of [start, end) belongs to no VMA (Linux's answer). */
-static int range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end)
+/* -ENOMEM when some page of [start, end) belongs to no VMA (Linux's answer); -EACCES when
+ * write rights are asked of a shared mapping of a file not open for writing. */
+static int range_mapped(struct mm_struct *mm, unsigned long start, unsigned long end,
+			unsigned long rights)
 {
 	unsigned long addr = start;
 	struct vm_area_struct *vma;
@@ -38,6 +39,9 @@ static int range_mapped(struct mm_struct *mm, unsigned long start, unsigned long
 		vma = find_vma(mm, addr);
 		if (!vma)
 			return -ENOMEM;
+		if ((rights & VM_WRITE) && vma->vm_file && (vma->vm_flags & VM_SHARED) &&
+		    !(vma->vm_flags & VM_MAYWRITE))
+			return -EACCES;
 		addr = vma->vm_end;
 	}
 	return 0;
@@ -108,10 +112,10 @@ long mm_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 	if (!len)
 		return 0;
 	end = start + ALIGN_UP(len, PAGE_SIZE);
-	err = range_mapped(mm, start, end);
-	if (err)
-		return err;
 	rights = ((prot & PROT_READ) ? VM_READ : 0) | ((prot & PROT_WRITE) ? VM_WRITE : 0) |
 		 ((prot & PROT_EXEC) ? VM_EXEC : 0);
+	err = range_mapped(mm, start, end, rights);
+	if (err)
+		return err;
 	return apply_prot(mm, start, end, rights);
 }

@@ -10,6 +10,7 @@
 #define PTE_USER 0x4ULL
 #define PTE_PWT 0x8ULL
 #define PTE_PCD 0x10ULL
+#define PTE_DIRTY 0x40ULL /* set by the CPU at the first write through the entry */
 #define PTE_LARGE 0x80ULL
 #define PTE_NX (1ULL << 63)
 #define PTE_ADDR 0x000ffffffffff000ULL
@@ -31,11 +32,25 @@ int user_map_page(struct mm_struct *mm, unsigned long va, void *page, unsigned l
 /* Flushes the TLB entries of mm (of one page of it) when mm is loaded in CR3. */
 void flush_tlb_mm(struct mm_struct *mm);
 void flush_tlb_page(struct mm_struct *mm, unsigned long va);
-/* cow.c: drops one address space's use of a user page; frees it with the last. */
-void user_page_free(void *page);
+/* cow.c: drops one address space's use of a user page; frees an anonymous page with its
+ * last user; a cache page loses one reference (dirty: its PTE was written, the cache page
+ * is marked dirty first). */
+void user_page_free(void *page, bool dirty);
+struct cache_page;
+struct vm_area_struct;
+/* cow.c: maps the cache page at va (page aligned) with vm_flags' rights; the caller's page
+ * reference passes to the mapping (put by user_page_free). 0, -ENOMEM, -EEXIST (a page is
+ * mapped there already: the reference stays the caller's). Any context. */
+int user_map_cache_page(struct mm_struct *mm, unsigned long va, struct cache_page *cpage,
+			unsigned long vm_flags);
+/* cow.c: a present PTE whose dirty bit is set and that maps a cache page: the cache page is
+ * marked dirty and the bit cleared (the caller flushes the TLB). Task context. */
+void user_pte_sync_dirty(u64 *pte);
 /* cow.c: a write fault on the present read-only pte of addr in a writable VMA: copies a
- * shared page, or makes the last user's writable. 0 or -ENOMEM. */
-int do_wp_page(struct mm_struct *mm, unsigned long addr, u64 *pte);
+ * shared or cached page of a private mapping, or makes the page writable (its last user, or
+ * a shared mapping). 0 or -ENOMEM. Interrupts off is fine. */
+int do_wp_page(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+	       u64 *pte);
 /* Unmaps and frees the user pages in [start, end); page tables stay until teardown. */
 void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 

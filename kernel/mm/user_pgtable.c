@@ -105,7 +105,7 @@ void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long e
 		pte = user_pte(mm, va, false);
 		if (!pte || !(*pte & PTE_PRESENT))
 			continue;
-		user_page_free(table_at(*pte));
+		user_page_free(table_at(*pte), *pte & PTE_DIRTY);
 		*pte = 0;
 		mm->nr_pages--;
 		flush_tlb_page(mm, va);
@@ -119,7 +119,7 @@ static void free_table(u64 *table, int level)
 		if (!(table[i] & PTE_PRESENT))
 			continue;
 		if (level == 1)
-			user_page_free(table_at(table[i])); /* a page fork shares may live on */
+			user_page_free(table_at(table[i]), table[i] & PTE_DIRTY); /* may live on */
 		else
 			free_table(table_at(table[i]), level - 1);
 	}

@@ -5,6 +5,7 @@
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include <keel/syscall.h>
 #include <keel/fs.h>
 #include "module/module.h"
 
@@ -93,6 +94,9 @@ static void lsmod_used_by(const struct module *mod, char *buf, size_t size)
 	for (struct module *m = module_list_first(); m; m = m->next)
 		if (module_uses(m, mod))
 			n += scnprintf(buf + n, size - n, "%s%s", n ? "," : "", m->name);
+	for (int nr = module_syscall_next(mod, 0); nr >= 0;
+	     nr = module_syscall_next(mod, (unsigned int)nr + 1))
+		n += scnprintf(buf + n, size - n, "%s[syscall:%d]", n ? " " : "", nr);
 	if (mod->init && !mod->exit)
 		n += scnprintf(buf + n, size - n, "%s[permanent]", n ? " " : "");
 	if (mod->state != MODULE_STATE_LIVE)

@@ -2,9 +2,11 @@
  * /proc/modules, in Linux's format so busybox lsmod (and anything parsing Linux's file)
  * reads it: "name size refcount users state address", users as "a,b," or "-", e.g.
  * "ata 20480 1 - Live 0xffffffffc0002000", then " (P)" for a module that tainted the kernel.
+ * System calls a module added count among its users: "sysdemo 8192 0 [syscall:500], Live".
  * The address is the real one: there is no kernel pointer hiding.
  */
 #include <keel/proc_fs.h>
+#include <keel/syscall.h>
 #include "module/module.h"
 
 static void modules_print_users(struct seq_file *m, const struct module *mod)
@@ -16,6 +18,11 @@ static void modules_print_users(struct seq_file *m, const struct module *mod)
 			seq_printf(m, "%s,", u->name);
 			any = true;
 		}
+	}
+	for (int nr = module_syscall_next(mod, 0); nr >= 0;
+	     nr = module_syscall_next(mod, (unsigned int)nr + 1)) {
+		seq_printf(m, "[syscall:%d],", nr);
+		any = true;
 	}
 	if (mod->init && !mod->exit) {
 		seq_puts(m, "[permanent],");

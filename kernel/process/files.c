@@ -77,6 +77,12 @@ void fdput(struct fd f)
 	fput(f.file);
 }
 
+unsigned int fd_limit(void)
+{
+	return rlimit(RLIMIT_NOFILE) < NR_OPEN_DEFAULT ? (unsigned int)rlimit(RLIMIT_NOFILE)
+						       : NR_OPEN_DEFAULT;
+}
+
 int get_unused_fd_flags(unsigned int start, bool cloexec)
 {
 	struct fd_slot *s;
@@ -85,7 +91,7 @@ int get_unused_fd_flags(unsigned int start, bool cloexec)
 		return -EBADF;
 	if (start >= NR_OPEN_DEFAULT)
 		return -EINVAL;
-	for (unsigned int i = start; i < NR_OPEN_DEFAULT; i++) {
+	for (unsigned int i = start; i < fd_limit(); i++) {
 		s = &current->files->fd[i];
 		if (!s->file && !s->console && !s->reserved) {
 			s->reserved = true;

@@ -8,6 +8,7 @@
 #include <keel/completion.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/string.h>
 #include <keel/uaccess.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
@@ -98,6 +99,7 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 	int err;
 
 	p->blocked = current->blocked;
+	memcpy(p->rlim, current->rlim, sizeof(p->rlim));
 	err = fpu_copy(p, current);
 	if (err)
 		return err;
@@ -132,8 +134,9 @@ static int copy_process(unsigned long clone_flags, unsigned long newsp, unsigned
 	struct task_struct *p;
 	int err;
 
-	if (READ_ONCE(nr_processes) >= PID_MAX_PROCESSES)
-		return -EAGAIN;
+	if (READ_ONCE(nr_processes) >= PID_MAX_PROCESSES ||
+	    READ_ONCE(nr_processes) >= rlimit(RLIMIT_NPROC))
+		return -EAGAIN; /* one user (root) owns every process: NPROC counts them all */
 	p = task_alloc(current->comm, ret_from_fork, NULL);
 	if (!p)
 		return -ENOMEM;

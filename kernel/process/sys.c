@@ -1,12 +1,17 @@
 /*
- * The small system calls: exit, ids, memory (brk, mmap, munmap), TLS (arch_prctl) and uname.
+ * The small system calls: exit, ids, memory (brk, mmap, munmap, msync, mremap), TLS (arch_prctl) and uname.
  * (The signal calls are kernel/process/signal.c's.)
  */
 #include <keel/errno.h>
+#include <keel/fdtable.h>
+#include <keel/fs.h>
+#include <keel/kdev_t.h>
+#include <keel/mman.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
+#include "char/mem.h"
 #include "cpu/cpu.h"
 #include "init/version.h"
 #include "mm/pgtable.h"
@@ -35,12 +40,46 @@ long sys_brk(unsigned long brk)
 	return mm_brk(current->mm, brk);
 }
 
+static bool is_dev_zero(struct file *file)
+{
+	struct inode *inode = file_inode(file);
+
+	return S_ISCHR(inode->i_mode) && inode->i_rdev == MKDEV(MEM_MAJOR, 5);
+}
+
+/* The file comes first, as in Linux's ksys_mmap_pgoff: a bad fd is -EBADF whatever else is
+ * wrong; the console and pipes cannot be mapped (-ENODEV), /dev/zero is anonymous memory. */
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off)
 {
+	struct fd f;
+	long ret;
+
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
-	return mm_mmap_anon(current->mm, addr, len, prot, flags);
+	if (flags & MAP_ANONYMOUS)
+		return mm_mmap(current->mm, addr, len, prot, flags, NULL, 0);
+	if (fdget((unsigned int)fd, &f))
+		return -EBADF;
+	if (f.file && is_dev_zero(f.file)) /* Linux: anonymous memory, private or shared */
+		ret = mm_mmap(current->mm, addr, len, prot, flags, NULL, 0);
+	else
+		ret = f.file ? mm_mmap(current->mm, addr, len, prot, flags, f.file,
+				       off >> PAGE_SHIFT) : -ENODEV;
+	fdput(f);
+	return ret;
+}
+
+long sys_msync(unsigned long addr, unsigned long len, unsigned long flags)
+{
+	return mm_msync(current->mm, addr, len, (int)flags);
+}
+
+long sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len,
+		unsigned long flags, unsigned long new_addr)
+{
+	(void)new_addr; /* MREMAP_FIXED only: refused */
+	return mm_mremap(current->mm, addr, old_len, new_len, flags);
 }
 
 long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)

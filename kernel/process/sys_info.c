@@ -1,8 +1,7 @@
 /*
  * System calls about the whole system rather than one file: sysinfo, getrandom, syslog (the
- * kernel log for dmesg), reboot, getrlimit/prlimit64/setrlimit, sched_yield and getcpu. The
- * limits are fixed, Linux's usual values: nothing enforces them beyond the fd table's size and
- * the stack VMA's.
+ * kernel log for dmesg), reboot, sched_yield and getcpu. (The resource limits are
+ * resource.c's.)
  */
 #include <keel/errno.h>
 #include <keel/fdtable.h>
@@ -101,70 +100,6 @@ long sys_getcpu(ul cpu, ul node, ul unused)
 	if (node && copy_to_user((void __user *)node, &zero, sizeof(zero)))
 		return -EFAULT;
 	return 0;
-}
-
-#define RLIM_INFINITY (~0UL)
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_NPROC 6
-#define RLIMIT_NOFILE 7
-#define RLIMIT_MEMLOCK 8
-#define RLIMIT_MSGQUEUE 12
-#define RLIMIT_NICE 13
-#define RLIMIT_RTPRIO 14
-#define RLIM_NLIMITS 16
-
-struct rlimit_user {
-	u64 rlim_cur, rlim_max;
-};
-
-/* Linux's defaults for init (include/asm-generic/resource.h), NOFILE cut to the fd table.
- * One table for the system: setrlimit's values are seen by later programs too, until the
- * process work gives each process its own copy. */
-#define UNLIMITED { RLIM_INFINITY, RLIM_INFINITY }
-static struct rlimit_user rlimits[RLIM_NLIMITS] = {
-	[0] = UNLIMITED, [1] = UNLIMITED, [2] = UNLIMITED, [5] = UNLIMITED, [9] = UNLIMITED,
-	[10] = UNLIMITED, [11] = { 7823, 7823 }, [15] = UNLIMITED,
-	[RLIMIT_STACK] = { 8UL << 20, RLIM_INFINITY },
-	[RLIMIT_CORE] = { 0, RLIM_INFINITY },
-	[RLIMIT_NPROC] = { 4096, 4096 },
-	[RLIMIT_NOFILE] = { NR_OPEN_DEFAULT, NR_OPEN_DEFAULT },
-	[RLIMIT_MEMLOCK] = { 8UL << 20, 8UL << 20 },
-	[RLIMIT_MSGQUEUE] = { 819200, 819200 },
-	[RLIMIT_NICE] = { 0, 0 },
-	[RLIMIT_RTPRIO] = { 0, 0 },
-};
-
-long sys_prlimit64(ul pid, ul resource, ul new_rlim, ul old_rlim)
-{
-	struct rlimit_user new;
-
-	if (pid && pid != (ul)current->pid)
-		return -ESRCH; /* other processes' limits: none to see yet */
-	if (resource >= RLIM_NLIMITS)
-		return -EINVAL;
-	if (new_rlim && copy_from_user(&new, (const void __user *)new_rlim, sizeof(new)))
-		return -EFAULT;
-	if (new_rlim && new.rlim_cur > new.rlim_max)
-		return -EINVAL;
-	if (new_rlim && resource == RLIMIT_NOFILE && new.rlim_max > NR_OPEN_DEFAULT)
-		return -EPERM; /* Linux: above nr_open even root gets EPERM */
-	if (old_rlim && copy_to_user((void __user *)old_rlim, &rlimits[resource],
-				     sizeof(rlimits[resource])))
-		return -EFAULT;
-	if (new_rlim)
-		rlimits[resource] = new;
-	return 0;
-}
-
-long sys_getrlimit(ul resource, ul rlim)
-{
-	return sys_prlimit64(0, resource, 0, rlim);
-}
-
-long sys_setrlimit(ul resource, ul rlim)
-{
-	return sys_prlimit64(0, resource, rlim, 0);
 }
 
 #define SYSLOG_ACTION_CLOSE 0

@@ -49,6 +49,8 @@ typedef long (*sys_call_ptr_t)(const struct pt_regs *regs);
 WRAP6(sys_mmap)
 WRAP3(sys_mprotect)
 WRAP2(sys_munmap)
+WRAP3(sys_msync)
+WRAP5(sys_mremap)
 WRAP1(sys_brk)
 /* files, terminals, time, system (fs_syscalls*.c, ...) */
 WRAP3(sys_read)
@@ -265,6 +267,8 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[10] = __x64_sys_mprotect,
 	[11] = __x64_sys_munmap,
 	[12] = __x64_sys_brk,
+	[25] = __x64_sys_mremap,
+	[26] = __x64_sys_msync,
 	[28] = __x64_sys_madvise,
 	[39] = __x64_sys_getpid,
 	[60] = __x64_sys_exit,

@@ -2,7 +2,8 @@
  * The module part of the system call table (<keel/syscall.h>): numbers from
  * SYSCALL_MODULE_FIRST on, each a handler and its owner module. A call looks the slot up and
  * pins the owner under the lock, then runs with the lock dropped: the owner cannot finish its
- * exit (which unregisters) while the call runs.
+ * exit (which unregisters) while the call runs. lsmod and /proc/modules list a module's
+ * calls among its users.
  */
 #include <keel/errno.h>
 #include <keel/export.h>
@@ -57,6 +58,20 @@ void syscall_unregister(unsigned int nr)
 	spin_unlock(&module_calls_lock);
 }
 EXPORT_SYMBOL_GPL(syscall_unregister);
+
+int module_syscall_next(const struct module *mod, unsigned int from)
+{
+	int nr = -1;
+
+	spin_lock(&module_calls_lock);
+	for (unsigned int n = from < SYSCALL_MODULE_FIRST ? SYSCALL_MODULE_FIRST : from;
+	     nr < 0 && module_nr(n); n++)
+		if (module_calls[n - SYSCALL_MODULE_FIRST].handler &&
+		    module_calls[n - SYSCALL_MODULE_FIRST].owner == mod)
+			nr = (int)n;
+	spin_unlock(&module_calls_lock);
+	return nr;
+}
 
 bool module_syscall(unsigned long nr, const struct pt_regs *r, long *ret)
 {

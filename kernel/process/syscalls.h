@@ -21,6 +21,9 @@ long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot);
 long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
 	      unsigned long fd, unsigned long off);
 long sys_munmap(unsigned long addr, unsigned long len);
+long sys_msync(unsigned long addr, unsigned long len, unsigned long flags);
+long sys_mremap(unsigned long addr, unsigned long old_len, unsigned long new_len,
+		unsigned long flags, unsigned long new_addr);
 long sys_madvise(unsigned long addr, unsigned long len, unsigned long advice);
 long sys_arch_prctl(unsigned long code, unsigned long addr);
 long sys_set_tid_address(unsigned long tidptr);

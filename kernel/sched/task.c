@@ -72,6 +72,7 @@ struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *ar
 	INIT_LIST_HEAD(&t->children);
 	INIT_LIST_HEAD(&t->sibling);
 	strlcpy(t->comm, name, sizeof(t->comm));
+	rlimit_init_defaults(t->rlim); /* fork then copies the parent's */
 	task_prepare_stack(t, entry, arg, 0);
 	local_irq_save(flags);
 	t->pid = ++last_pid;

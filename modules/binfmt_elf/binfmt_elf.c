@@ -12,6 +12,7 @@
 #include <keel/module.h>
 #include <keel/mm_user.h>
 #include <keel/printk.h>
+#include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "binfmt_elf.h"
@@ -44,6 +45,16 @@ static int map_segment(struct linux_binprm *bprm, const Elf64_Phdr *ph, unsigned
 	if (err)
 		return err;
 	return copy_to_mm(bprm->mm, ph->p_vaddr + bias, bprm->buf + ph->p_offset, ph->p_filesz);
+}
+
+/* The stack VMA's size: RLIMIT_STACK's soft limit in pages, at least STACK_SIZE_MIN (room for
+ * the arguments) and at most STACK_SIZE_MAX (the mmap area starts under the largest). The
+ * stack does not grow: this is all of it (Linux grows it up to the limit). */
+static unsigned long stack_vma_size(void)
+{
+	u64 lim = rlimit(RLIMIT_STACK) & ~(u64)(PAGE_SIZE - 1);
+
+	return lim < STACK_SIZE_MIN ? STACK_SIZE_MIN : lim > STACK_SIZE_MAX ? STACK_SIZE_MAX : lim;
 }
 
 static unsigned long cpuid1_edx(void)
@@ -83,7 +94,7 @@ static int setup_stack(struct linux_binprm *bprm, const struct elf_info *info)
 	if (!buf)
 		return -ENOMEM;
 	fill_random(in.random);
-	err = mm_add_vma(bprm->mm, STACK_TOP - STACK_SIZE_MAX, STACK_TOP,
+	err = mm_add_vma(bprm->mm, STACK_TOP - stack_vma_size(), STACK_TOP,
 			 VM_READ | VM_WRITE | VM_GROWSDOWN | (info->exec_stack ? VM_EXEC : 0));
 	sp = err ? 0 : exec_build_stack(&in, buf, STACK_BUILD_SIZE);
 	if (!err && !sp)

@@ -1,8 +1,9 @@
 /*
  * Executable formats and exec (Linux's <linux/binfmts.h>): a struct linux_binfmt knows one
  * file format; kernel_execve() reads the file into a struct linux_binprm and asks each
- * registered format in turn to load it into a fresh address space. The only format so far is
- * ELF, the module binfmt_elf.ko (modules/binfmt_elf/). See docs/user.md.
+ * registered format in turn to load it into a fresh address space. The formats are modules:
+ * ELF (binfmt_elf.ko, modules/binfmt_elf/) and `#!` scripts (binfmt_script.ko), which name
+ * an interpreter for exec to load in their place. See docs/user.md.
  */
 #ifndef KEEL_BINFMTS_H
 #define KEEL_BINFMTS_H
@@ -19,6 +20,11 @@ struct module;
 #define MAX_ARG_STRINGS 4096
 /* The largest executable read (the whole file is read in this slice). */
 #define MAX_EXEC_FILE_SIZE (64UL << 20)
+/* Interpreters exec follows (a script run by a script...) before -ELOOP: Linux's 5 levels
+ * past the program itself (fs/exec.c exec_binprm). */
+#define BINPRM_MAX_DEPTH 5
+/* The bytes of a file's start formats look at for a `#!` line (Linux's BINPRM_BUF_SIZE). */
+#define BINPRM_BUF_SIZE 256
 
 struct linux_binprm {
 	const char *filename;     /* the path as given (AT_EXECFN, messages) */
@@ -32,13 +38,22 @@ struct linux_binprm {
 	unsigned long p;          /* filled by the format: the initial user stack pointer */
 	bool recognized;          /* set by a format that knew the file but refused it (and said
 				   * why): no other format is tried */
+	/* Interpreters (binfmt_script): interp is the name the next script passes its
+	 * interpreter, the program's path at first (Linux's bprm->interp). A format that wants
+	 * another file loaded in its place sets interpreter (a path) and may replace argv with
+	 * an array it allocated, handed over in argv_owned[depth] (exec kfrees them all). */
+	const char *interp;
+	const char *interpreter;
+	void *argv_owned[BINPRM_MAX_DEPTH + 1];
+	unsigned int depth;       /* interpreters followed so far */
 };
 
 struct linux_binfmt {
 	struct list_head lh;
 	const char *name;
-	/* 0 when bprm->mm now holds the program (entry and p set); -ENOEXEC when the file is
-	 * not this format (the next one is tried); any other errno ends the exec. */
+	/* 0 when bprm->mm now holds the program (entry and p set), or bprm->interpreter names
+	 * the file to load instead; -ENOEXEC when the file is not this format (the next one is
+	 * tried); any other errno ends the exec. */
 	int (*load_binary)(struct linux_binprm *bprm);
 	struct module *module;
 };

@@ -35,8 +35,11 @@ struct fd {
  * not open or the task has no table. */
 int fdget(unsigned int fd, struct fd *f);
 void fdput(struct fd f);
-/* The lowest free fd >= start, reserved for fd_install; -EMFILE when none, -EINVAL when start
- * is past the table. cloexec presets its close-on-exec bit. */
+/* The number of fds the current process may use: RLIMIT_NOFILE's soft limit, at most the
+ * table's size. Linux: rlimit(RLIMIT_NOFILE) against files->max_fds. */
+unsigned int fd_limit(void);
+/* The lowest free fd >= start, reserved for fd_install; -EMFILE when none below fd_limit(),
+ * -EINVAL when start is past the table. cloexec presets its close-on-exec bit. */
 int get_unused_fd_flags(unsigned int start, bool cloexec);
 /* Puts f in the reserved slot fd (the table takes over f's file reference). */
 void fd_install(unsigned int fd, struct fd f);

@@ -10,12 +10,16 @@
 #include <keel/list.h>
 #include <keel/types.h>
 
+struct file;
+
 /* User addresses are below this (Linux's TASK_SIZE_MAX: one guard page under the canonical
  * hole, so no user access can run into non-canonical addresses). */
 #define TASK_SIZE 0x00007ffffffff000UL
-/* The initial stack's top, its VMA's size and the unmapped gap kept under it. */
+/* The initial stack's top, its VMA's size (RLIMIT_STACK within these) and the unmapped gap
+ * kept under it. */
 #define STACK_TOP TASK_SIZE
 #define STACK_SIZE_MAX (8UL << 20)
+#define STACK_SIZE_MIN (256UL << 10) /* RLIMIT_STACK below this still gets this much */
 #define STACK_GUARD_GAP (1UL << 20)
 /* Where mmap() searches downwards from: under the stack and its guard gap. */
 #define MMAP_BASE (STACK_TOP - STACK_SIZE_MAX - STACK_GUARD_GAP)
@@ -26,12 +30,16 @@
 #define VM_READ 0x1
 #define VM_WRITE 0x2
 #define VM_EXEC 0x4
+#define VM_SHARED 0x8   /* MAP_SHARED: writes reach the file (or the other processes) */
+#define VM_MAYWRITE 0x20 /* mprotect may add VM_WRITE (a shared file opened read-only may not) */
 #define VM_GROWSDOWN 0x100 /* the stack: documents intent; it does not grow past its size */
 
 struct vm_area_struct {
 	unsigned long vm_start; /* first address, page aligned */
 	unsigned long vm_end;   /* one past the last, page aligned */
-	unsigned long vm_flags; /* VM_READ | VM_WRITE | VM_EXEC | VM_GROWSDOWN */
+	unsigned long vm_flags; /* VM_READ | VM_WRITE | VM_EXEC | VM_SHARED | ... */
+	struct file *vm_file;   /* a file mapping's file (a reference), NULL for anonymous */
+	u64 vm_pgoff;           /* the file page mapped at vm_start */
 	struct list_head vm_list; /* in mm_struct.mmap, sorted by address, never overlapping */
 };
 

@@ -35,9 +35,11 @@ int mm_add_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 int mm_remove_range(struct mm_struct *mm, unsigned long start, unsigned long end);
 
 /*
- * Demand paging: maps a zeroed page at addr when addr lies in a VMA allowing the access
- * (write: VM_WRITE, exec: VM_EXEC); a write to a copy-on-write page copies it. 0, -EFAULT (outside any VMA: SIGSEGV), -EACCES (the VMA
- * forbids the access: SIGSEGV), -ENOMEM. Interrupts off is fine (GFP-free page allocator).
+ * Demand paging: maps a zeroed page (a file page in a file VMA) at addr when addr lies in a
+ * VMA allowing the access (write: VM_WRITE, exec: VM_EXEC); a write to a copy-on-write page
+ * copies it. 0, -EFAULT (outside any VMA: SIGSEGV), -EACCES (the VMA forbids the access:
+ * SIGSEGV), -EFBIG and -EIO (file VMAs: SIGBUS), -ENOMEM. Interrupts off is fine for
+ * anonymous memory (GFP-free page allocator); file pages need to sleep (-EFAULT otherwise).
  * Follows Linux's handle_mm_fault().
  */
 int handle_mm_fault(struct mm_struct *mm, unsigned long addr, bool write, bool exec);
@@ -49,19 +51,67 @@ void *mm_get_page_addr(struct mm_struct *mm, unsigned long addr);
 /*
  * brk(2) on mm: moves the end of the heap VMA to brk (grown pages appear zeroed on first
  * touch, shrunk ones are freed). Returns the new break, or the old one unchanged when brk is
- * below start_brk, past MMAP_BASE, meets another mapping or memory ran out (Linux's rule: no
- * errno). Task context. Follows Linux's sys_brk().
+ * below start_brk, past MMAP_BASE, meets another mapping, would pass RLIMIT_AS or RLIMIT_DATA
+ * or memory ran out (Linux's rule: no errno). Task context. Follows Linux's sys_brk().
  */
 unsigned long mm_brk(struct mm_struct *mm, unsigned long brk);
 /*
- * mmap(2) for MAP_PRIVATE|MAP_ANONYMOUS: a VMA of len bytes (rounded up to pages) with prot's
- * rights, at addr exactly with MAP_FIXED (replacing what was there), else at the highest free
- * gap under MMAP_BASE. Returns the address, or -ENODEV (a file or shared mapping: not yet),
- * -EINVAL (len 0 or too large, addr unaligned, MAP_FIXED outside user space), -ENOMEM (no
- * gap, no memory). Task context. Follows Linux's do_mmap() for anonymous memory.
+ * mmap(2): a VMA of len bytes (rounded up to pages) with prot's rights, at addr exactly with
+ * MAP_FIXED (replacing what was there), else at the highest free gap under MMAP_BASE.
+ * file NULL: anonymous memory (MAP_SHARED: every page allocated now, shared with children
+ * after fork). Else file's pages from page pgoff on (the mapping takes a file reference):
+ * MAP_PRIVATE copies on write, MAP_SHARED writes through the page cache. Returns the
+ * address, or -EINVAL (len 0 or too large, addr unaligned, MAP_FIXED outside user space,
+ * neither MAP_PRIVATE nor MAP_SHARED), -ENODEV (not a regular file; MAP_SHARED of a file
+ * without a page cache), -EACCES (file not open for reading; MAP_SHARED with PROT_WRITE
+ * and not open for writing), -EOVERFLOW (pgoff + len wraps), -ENOMEM (no gap, no memory,
+ * RLIMIT_AS or, for private writable memory, RLIMIT_DATA reached).
+ * Task context; sleeps. Follows Linux's do_mmap().
  */
-long mm_mmap_anon(struct mm_struct *mm, unsigned long addr, unsigned long len,
-		  unsigned long prot, unsigned long flags);
+long mm_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, unsigned long prot,
+	     unsigned long flags, struct file *file, u64 pgoff);
+/*
+ * msync(2): the pages of shared file mappings in [start, start + len) written since the
+ * last msync go to the page cache as dirty; MS_SYNC also writes the files' dirty pages and
+ * waits. 0, -EINVAL (start unaligned, unknown flags, MS_ASYNC with MS_SYNC), -ENOMEM (part
+ * of the range is not mapped), -EIO (a write failed). Task context; sleeps. Follows Linux's
+ * sys_msync().
+ */
+long mm_msync(struct mm_struct *mm, unsigned long start, unsigned long len, int flags);
+/*
+ * mremap(2) of anonymous private memory: [old, old + old_len) becomes new_len bytes long,
+ * shrunk in place, grown in place when the pages above are free, else (MREMAP_MAYMOVE) moved
+ * with its pages to a new gap. The new address, or -EINVAL (unaligned, len 0, unknown
+ * flags, MREMAP_FIXED), -EFAULT (old range not one VMA), -ENOMEM (no room without
+ * MREMAP_MAYMOVE, no memory, RLIMIT_AS/RLIMIT_DATA). Task context. Follows Linux's sys_mremap() in part: file and
+ * shared mappings are -EINVAL here.
+ */
+long mm_mremap(struct mm_struct *mm, unsigned long old, unsigned long old_len,
+	       unsigned long new_len, unsigned long flags);
+
+/* Whether len more bytes of memory with vm_flags fit the current process's RLIMIT_AS (all
+ * of mm's VMAs) and RLIMIT_DATA (private writable memory but the stack). Follows Linux's
+ * may_expand_vm(). kernel/mm only. */
+bool may_expand_vm(struct mm_struct *mm, unsigned long flags, unsigned long len);
+/* VMA helpers for files of kernel/mm (filemap_fault.c, vma_set_start in mmap.c): a copy of
+ * vma (another file reference), one freed (its file reference dropped), vma taking file (a
+ * new reference, or NULL) at page pgoff, dst taking src's file and offset, and a VMA's start
+ * moved up with its file offset. */
+struct vm_area_struct *vm_area_dup(const struct vm_area_struct *vma);
+void vm_area_free(struct vm_area_struct *vma);
+void vma_set_file(struct vm_area_struct *vma, struct file *file, u64 pgoff);
+void vma_copy_file(struct vm_area_struct *dst, const struct vm_area_struct *src);
+void vma_set_start(struct vm_area_struct *vma, unsigned long start);
+/* filemap_fault.c: mmap's checks of file, prot and flags, adding VM_SHARED (MAP_SHARED) and
+ * dropping VM_MAYWRITE (shared, file not writable) in *vm_flags; mm_mmap's errors. A fault
+ * on a file VMA's page that is not present, and a write to a shared file VMA's read-only
+ * page: 0, -EFBIG (past the file's end: SIGBUS), -EIO (read failed: SIGBUS), -EFAULT (the
+ * faulting code may not sleep), -ENOMEM. Sleep. */
+int mmap_vm_flags(struct file *file, unsigned long prot, unsigned long flags, u64 pgoff,
+		  unsigned long len, unsigned long *vm_flags);
+int filemap_fault(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
+		  bool write);
+int filemap_page_mkwrite(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 /*
  * mprotect(2): [start, start + len) (len rounded up to pages) gets prot's rights (PROT_READ,
  * PROT_WRITE, PROT_EXEC); VMAs are split at the ends. 0, -EINVAL (start unaligned, unknown

@@ -1,5 +1,5 @@
 /*
- * mmap(2)/mprotect(2) protection and mapping flags, with Linux's x86_64 values (its
+ * mmap(2)/mprotect(2)/msync(2)/mremap(2) protection and mapping flags, with Linux's x86_64 values (its
  * <uapi/asm-generic/mman-common.h>): user programs pass them unchanged.
  */
 #ifndef KEEL_MMAN_H
@@ -10,8 +10,18 @@
 #define PROT_WRITE 0x2
 #define PROT_EXEC 0x4
 
+#define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+
+#define MS_ASYNC 1
+#define MS_INVALIDATE 2
+#define MS_SYNC 4
+
+#define MREMAP_MAYMOVE 1
+#define MREMAP_FIXED 2
 
 #endif

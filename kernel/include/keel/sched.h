@@ -10,6 +10,7 @@
 #include <keel/mm_types.h> /* in full too, for the same reason */
 #include <keel/mutex.h> /* in full: symbol CRCs see task_struct the same everywhere */
 #include <keel/preempt.h>
+#include <keel/resource.h>
 #include <keel/restart_block.h>
 #include <keel/types.h>
 
@@ -99,6 +100,7 @@ struct task_struct {
 	int stop_sig;
 	struct restart_block restart_block; /* <keel/restart_block.h>: restart_syscall's work */
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
+	struct rlimit rlim[RLIM_NLIMITS]; /* resource limits (<keel/resource.h>) */
 };
 
 extern struct task_struct *current_task;

@@ -29,4 +29,11 @@ int syscall_register(unsigned int nr, syscall_handler_t handler, struct module *
  * Task context. Exported GPL-only. */
 void syscall_unregister(unsigned int nr);
 
+/*
+ * For lsmod and /proc/modules (not exported): the lowest system call number >= from that
+ * mod owns, or -1. The calls are shown as the module's users ("[syscall:500]"), as Linux
+ * shows what holds a module in the "Used by" column. Any context but hard IRQ.
+ */
+int module_syscall_next(const struct module *mod, unsigned int from);
+
 #endif
