@@ -13,6 +13,7 @@
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 #define SIG_BLOCK 0
@@ -82,7 +83,9 @@ bool sig_ignored(struct task_struct *p, int sig)
 	return handler == SIG_DFL && sig_default_ignored(sig);
 }
 
-int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status)
+/* sig to thread t itself (tkill, tgkill). */
+static int send_sig_info_thread(int sig, struct task_struct *t, int code, pid_t pid,
+				int status)
 {
 	unsigned long flags;
 
@@ -95,9 +98,27 @@ int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int statu
 	return send_sig(sig, t, 0);
 }
 
+/* Process-directed: the thread that takes it is chosen with interrupts off, so it cannot
+ * exit between the choice and the sending. */
+int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = send_sig_info_thread(sig, sig >= 1 && sig <= _NSIG ? signal_target(t, sig) : t,
+				   code, pid, status);
+	local_irq_restore(flags);
+	return ret;
+}
+
 void kill_process(struct task_struct *t, int sig)
 {
-	send_sig(sig, t, 1);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	send_sig(sig, signal_target(t, sig), 1);
+	local_irq_restore(flags);
 }
 
 /* Forgets sig pending in t (it became ignored). */
@@ -246,11 +267,13 @@ static void kill_one(struct task_struct *t, void *ctx)
 
 	if ((t->flags & PF_KTHREAD) || t->pid <= 1 || t->exit_state == EXIT_DEAD)
 		return;
-	if (q->pgrp ? t->pgrp != q->pgrp : t == current)
+	if (t != t->group_leader)
+		return; /* a process counts once; send_sig_info picks its thread */
+	if (q->pgrp ? t->pgrp != q->pgrp : t == current->group_leader)
 		return;
 	q->sent++;
 	if (q->sig && !t->exit_state)
-		send_sig_info(q->sig, t, SI_USER, current->pid, 0);
+		send_sig_info(q->sig, t, SI_USER, current->tgid, 0);
 }
 
 /* Sends sig (0: only checks) to group pgrp, or with pgrp 0 to all; -ESRCH when none. */
@@ -269,8 +292,8 @@ int kill_pgrp(pid_t pgrp, int sig)
 	return pgrp > 0 ? kill_many(pgrp, sig) : -ESRCH;
 }
 
-/* kill to one process, code SI_USER or SI_TKILL. */
-static long kill_one_pid(pid_t pid, int sig, int code)
+/* kill to one process (any of its thread ids names it, as in Linux). */
+static long kill_one_pid(pid_t pid, int sig)
 {
 	struct task_struct *t = find_process(pid);
 
@@ -278,26 +301,38 @@ static long kill_one_pid(pid_t pid, int sig, int code)
 		return -EINVAL;
 	if (!t)
 		return -ESRCH; /* kernel threads (init, the shell's) are not for kill(2) */
+	t = t->group_leader;
 	if (sig && !t->exit_state)
-		send_sig_info(sig, t, code, current->pid, 0);
+		send_sig_info(sig, t, SI_USER, current->tgid, 0);
 	return 0;
 }
 
-/* tkill/tgkill: a thread is a process here (tid = pid). */
+/* tkill/tgkill: thread tid itself (of process tgid unless tgid is 0). */
+static long kill_one_thread(pid_t tgid, pid_t tid, int sig)
+{
+	struct task_struct *t = find_process(tid);
+
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if (!t || (tgid && t->tgid != tgid))
+		return -ESRCH;
+	if (sig && !t->exit_state)
+		send_sig_info_thread(sig, t, SI_TKILL, current->tgid, 0);
+	return 0;
+}
+
 long sys_tkill(unsigned long tid, unsigned long sig)
 {
 	if ((int)tid <= 0)
 		return -EINVAL;
-	return kill_one_pid((pid_t)tid, (int)sig, SI_TKILL);
+	return kill_one_thread(0, (pid_t)tid, (int)sig);
 }
 
 long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig)
 {
 	if ((int)tgid <= 0 || (int)tid <= 0)
 		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return kill_one_pid((pid_t)tid, (int)sig, SI_TKILL);
+	return kill_one_thread((pid_t)tgid, (pid_t)tid, (int)sig);
 }
 
 long sys_kill(unsigned long upid, unsigned long usig)
@@ -313,5 +348,5 @@ long sys_kill(unsigned long upid, unsigned long usig)
 		return kill_many(current->pgrp, sig);
 	if (pid < 0)
 		return pid == (pid_t)0x80000000 ? -ESRCH : kill_many(-pid, sig);
-	return kill_one_pid(pid, sig, SI_USER);
+	return kill_one_pid(pid, sig);
 }

@@ -35,7 +35,7 @@ static int wait_scan(pid_t pid, struct task_struct **reaped)
 	int ret = -ECHILD;
 
 	spin_lock_irqsave(&tasklist_lock, flags);
-	list_for_each_entry(p, &current->children, sibling) {
+	list_for_each_entry(p, &current->group_leader->children, sibling) {
 		if (!eligible_child(p, pid))
 			continue;
 		ret = -EAGAIN;

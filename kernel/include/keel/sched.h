@@ -41,6 +41,7 @@ struct thread_struct {
 struct fs_struct;
 struct files_struct;     /* opaque outside kernel/process/files.c */
 struct sighand_struct;   /* opaque outside kernel/process/signal.c */
+struct signal_struct;    /* a thread group's shared state (kernel/process/thread.h) */
 struct completion;
 
 struct task_struct {
@@ -93,6 +94,14 @@ struct task_struct {
 	bool kernel_waited;         /* started by process_run(), whose caller waits for it */
 	pid_t pgrp, session;        /* process group and session ids */
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
+	/* Threads (kernel/process/thread.c): pid is the thread id, tgid the process id (the
+	 * leader's pid). signal is the group's shared state, NULL until the process first
+	 * creates a thread; thread_group links the live threads on signal->thread_head. */
+	pid_t tgid;
+	struct task_struct *group_leader;
+	struct signal_struct *signal;
+	struct list_head thread_group;
+	unsigned long robust_list; /* set_robust_list(): the user's robust_list_head */
 };
 
 extern struct task_struct *current_task;
