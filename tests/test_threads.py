@@ -2,7 +2,8 @@
 (musl's pthreads: create/join with exit values, a mutex under 8 threads, a condition
 variable, thread-local storage, gettid, futex errors and timeouts, a process-directed signal
 taken by the thread that does not block it, exit_group and a fatal signal ending every
-thread, execve from a thread, a robust mutex, the main thread leaving first) compared with
+thread, execve from a thread, robust mutexes and the kernel's robust list walk, the main thread
+leaving first) compared with
 the host; 200 thread create/join cycles leave `mem` at its baseline; ps lists threads."""
 
 import test_user

@@ -340,6 +340,50 @@ static void child_robust(const char *arg)
 
 static void *nothing(void *arg) { return arg; }
 
+/* A robust list made by hand (Linux's struct robust_list_head) with one lock, held by a
+ * thread that leaves by a raw exit: the kernel marks the lock owner-died and wakes us. */
+static struct {
+	void *next;
+	long futex_offset;
+	void *pending;
+} robust_head;
+static struct {
+	void *next;
+	volatile int word;
+} robust_lock;
+
+static void *raw_exit_holding(void *arg)
+{
+	struct timespec ms = { 0, 50 * 1000000 };
+
+	(void)arg;
+	robust_lock.next = &robust_head;
+	robust_lock.word = gettid_() | (int)0x80000000; /* FUTEX_WAITERS: main waits */
+	robust_head.next = &robust_lock;
+	robust_head.futex_offset = (long)((char *)&robust_lock.word - (char *)&robust_lock);
+	syscall(SYS_set_robust_list, &robust_head, sizeof(robust_head));
+	robust_owner = 1;
+	nanosleep(&ms, NULL);
+	syscall(SYS_exit, 0);
+	return NULL;
+}
+
+static void child_robust_list(const char *arg)
+{
+	pthread_t th;
+	long r;
+
+	(void)arg;
+	pthread_create(&th, NULL, raw_exit_holding, NULL);
+	while (!robust_owner)
+		sched_yield();
+	r = futex(&robust_lock.word, 0 /* FUTEX_WAIT, shared as the kernel's wake */,
+		  robust_lock.word, NULL, 0);
+	printf("robust list at a raw exit: wait %ld, word %#x\n", r, (unsigned)robust_lock.word);
+	fflush(stdout);
+	_exit(0);
+}
+
 static int cycles(int n)
 {
 	pthread_t th;
@@ -369,5 +413,6 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		in_child("execve from a thread", child_exec_from_thread, argv[1]);
 	in_child("robust", child_robust, NULL);
+	in_child("robust list", child_robust_list, NULL);
 	main_leaves_first(); /* last: the process ends with its other thread */
 }
