@@ -220,20 +220,15 @@ static long futex_requeue(unsigned long uaddr, unsigned long uaddr2, int nr_wake
  * futex_init_timeout. */
 static long futex_deadline(unsigned long utime, int cmd, bool realtime, s64 *deadline)
 {
-	struct {
-		s64 tv_sec, tv_nsec;
-	} ts;
 	s64 ns, now = (s64)ktime_get_ns();
+	long err;
 
 	*deadline = NO_DEADLINE;
 	if (!utime)
 		return 0;
-	if (copy_from_user(&ts, (const void __user *)utime, sizeof(ts)))
-		return -EFAULT;
-	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
-		return -EINVAL;
-	ns = ts.tv_sec > (s64)(1LL << 62) / NSEC_PER_SEC ? (s64)(1LL << 62)
-							: ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+	err = get_timespec_ns(utime, &ns);
+	if (err)
+		return err;
 	if (cmd == FUTEX_WAIT)
 		*deadline = now + ns;
 	else if (realtime)

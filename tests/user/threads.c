@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,13 @@ static void test_futex_calls(void)
 	pthread_create(&th, NULL, poke_main, (void *)(long)gettid_());
 	printf("FUTEX_WAIT interrupted: %ld\n", futex(&word, FUTEX_WAIT_PRIVATE, 0, &rel, 0));
 	pthread_join(th, NULL);
+	/* Linux's copy_process rules: refused before anything is made. */
+	printf("clone(CLONE_THREAD): %ld\n", syscall(SYS_clone, CLONE_THREAD, NULL) < 0
+		       ? (long)-errno : 0L);
+	printf("clone(CLONE_SIGHAND): %ld\n", syscall(SYS_clone, CLONE_SIGHAND, NULL) < 0
+		       ? (long)-errno : 0L);
+	printf("clone(CLONE_THREAD|CLONE_SIGHAND): %ld\n",
+	       syscall(SYS_clone, CLONE_THREAD | CLONE_SIGHAND, NULL) < 0 ? (long)-errno : 0L);
 	printf("set_robust_list bad length: %ld\n", syscall(SYS_set_robust_list, NULL, 1) < 0
 		       ? (long)-errno : 0L);
 }
