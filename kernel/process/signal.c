@@ -29,7 +29,6 @@ int copy_sighand(struct task_struct *p)
 	if (!p->sighand)
 		return -ENOMEM;
 	*p->sighand = *current->sighand;
-	p->sighand->restore_sigmask = false;
 	return 0;
 }
 
@@ -230,8 +229,8 @@ long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize)
 		return -EFAULT;
 	if (!sh)
 		return -ENOMEM;
-	sh->saved_sigmask = current->blocked; /* back once the handler's frame holds it */
-	sh->restore_sigmask = true;
+	current->saved_sigmask = current->blocked; /* back once the handler's frame holds it */
+	current->restore_sigmask = true;
 	set_current_blocked(mask);
 	sleep_until_signal();
 	return -ERESTARTNOHAND; /* Linux: always -EINTR once a handler ran */

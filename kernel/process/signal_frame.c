@@ -277,8 +277,8 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 /* Runs sig's handler: the frame, then the mask the handler runs with. */
 static void handle_signal(int sig, struct k_sigaction *ka, struct pt_regs *regs)
 {
-	struct sighand_struct *sh = current->sighand;
-	unsigned long oldmask = sh->restore_sigmask ? sh->saved_sigmask : current->blocked;
+	unsigned long oldmask = current->restore_sigmask ? current->saved_sigmask
+							 : current->blocked;
 	unsigned long flags;
 
 	syscall_restart(regs, ka);
@@ -287,7 +287,7 @@ static void handle_signal(int sig, struct k_sigaction *ka, struct pt_regs *regs)
 			current->pid, sig);
 		sig_default_kill(SIGSEGV); /* Linux's force_sigsegv */
 	}
-	sh->restore_sigmask = false;
+	current->restore_sigmask = false;
 	local_irq_save(flags);
 	current->blocked = oldmask | ka->mask;
 	if (!(ka->flags & SA_NODEFER))
@@ -323,9 +323,9 @@ void do_signal(struct pt_regs *regs)
 		handle_signal(sig, ka, regs);
 	}
 	syscall_restart(regs, NULL); /* no handler ran for it */
-	if (current->sighand && current->sighand->restore_sigmask) {
-		current->sighand->restore_sigmask = false;
-		current->blocked = current->sighand->saved_sigmask;
+	if (current->restore_sigmask) {
+		current->restore_sigmask = false;
+		current->blocked = current->saved_sigmask;
 	}
 }
 

@@ -102,6 +102,9 @@ struct task_struct {
 	struct signal_struct *signal;
 	struct list_head thread_group;
 	unsigned long robust_list; /* set_robust_list(): the user's robust_list_head */
+	/* rt_sigsuspend's mask, restored once a signal is handled (per thread, as Linux's) */
+	unsigned long saved_sigmask;
+	bool restore_sigmask;
 };
 
 extern struct task_struct *current_task;
