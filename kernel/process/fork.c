@@ -106,6 +106,8 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 	int err;
 
 	p->blocked = current->blocked;
+	p->sas_ss_sp = current->sas_ss_sp; /* a thread starts without one */
+	p->sas_ss_size = current->sas_ss_size;
 	err = fpu_copy(p, current);
 	if (err)
 		return err;

@@ -36,6 +36,7 @@ void flush_signal_handlers(struct task_struct *t)
 {
 	struct sighand_struct *sh = t->sighand;
 
+	t->sas_ss_sp = t->sas_ss_size = 0; /* the stack was the old image's memory */
 	if (!sh)
 		return;
 	for (int i = 0; i < _NSIG; i++) {
@@ -45,7 +46,6 @@ void flush_signal_handlers(struct task_struct *t)
 		sh->action[i].restorer = 0;
 		sh->action[i].mask = 0;
 	}
-	sh->sas_ss_sp = sh->sas_ss_size = 0; /* the stack was the old image's memory */
 }
 
 void exit_sighand(struct task_struct *t)

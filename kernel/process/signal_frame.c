@@ -153,42 +153,39 @@ static unsigned long push_fpstate(unsigned long sp, u64 *fp)
 	return sp;
 }
 
-/* Whether sp lies on the current process's alternate signal stack. */
+/* Whether sp lies on the current thread's alternate signal stack. */
 static bool on_sig_stack(unsigned long sp)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	return sh && sh->sas_ss_size && sp > sh->sas_ss_sp &&
-	       sp - sh->sas_ss_sp <= sh->sas_ss_size;
+	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
 }
 
 /* Where the frame goes: the alternate stack for SA_ONSTACK (unless already on it), else
  * under the interrupted stack's red zone. */
 static unsigned long frame_top(const struct k_sigaction *ka, const struct pt_regs *regs)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	if ((ka->flags & SA_ONSTACK) && sh->sas_ss_size && !on_sig_stack(regs->rsp))
-		return sh->sas_ss_sp + sh->sas_ss_size;
+	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(regs->rsp))
+		return t->sas_ss_sp + t->sas_ss_size;
 	return regs->rsp - RED_ZONE;
 }
 
 static void save_altstack(struct user_stack *st, unsigned long sp)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	st->ss_sp = sh->sas_ss_sp;
-	st->ss_size = sh->sas_ss_size;
-	st->ss_flags = !sh->sas_ss_size ? SS_DISABLE : on_sig_stack(sp) ? SS_ONSTACK : 0;
+	st->ss_sp = t->sas_ss_sp;
+	st->ss_size = t->sas_ss_size;
+	st->ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(sp) ? SS_ONSTACK : 0;
 }
 
 long sys_sigaltstack(unsigned long uss, unsigned long uoss)
 {
-	struct sighand_struct *sh = current->sighand;
 	struct user_stack old = { .ss_flags = SS_DISABLE }, new;
 
-	if (sh)
-		save_altstack(&old, current_pt_regs()->rsp);
+	save_altstack(&old, current_pt_regs()->rsp);
 	if (uss) {
 		if (copy_from_user(&new, (const void __user *)uss, sizeof(new)))
 			return -EFAULT;
@@ -198,14 +195,9 @@ long sys_sigaltstack(unsigned long uss, unsigned long uoss)
 			return -EINVAL;
 		if (new.ss_flags == 0 && new.ss_size < MINSIGSTKSZ)
 			return -ENOMEM;
-		if (!sh && new.ss_flags == SS_DISABLE)
-			goto out_old;
-		if (!sh && !(sh = sighand_get()))
-			return -ENOMEM;
-		sh->sas_ss_sp = new.ss_flags ? 0 : new.ss_sp;
-		sh->sas_ss_size = new.ss_flags ? 0 : new.ss_size;
+		current->sas_ss_sp = new.ss_flags ? 0 : new.ss_sp;
+		current->sas_ss_size = new.ss_flags ? 0 : new.ss_size;
 	}
-out_old:
 	if (uoss && copy_to_user((void __user *)uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

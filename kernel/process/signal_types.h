@@ -76,7 +76,6 @@ struct user_stack {
 
 struct sighand_struct {
 	struct k_sigaction action[_NSIG];
-	u64 sas_ss_sp, sas_ss_size; /* the alternate signal stack; size 0: none */
 	struct fault_info fault;
 	struct sig_sender sender[_NSIG];
 };

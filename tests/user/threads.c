@@ -158,6 +158,33 @@ static void test_process_signal(void)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
+static void *report_altstack(void *arg)
+{
+	stack_t ss;
+
+	sigaltstack(NULL, &ss);
+	*(int *)arg = ss.ss_flags;
+	return NULL;
+}
+
+/* sigaltstack is per thread: a new thread starts without the creator's. */
+static void test_altstack(void)
+{
+	static char stack[16384];
+	stack_t ss = { .ss_sp = stack, .ss_size = sizeof(stack) }, now;
+	int flags = -1;
+	pthread_t th;
+
+	sigaltstack(&ss, NULL);
+	pthread_create(&th, NULL, report_altstack, &flags);
+	pthread_join(th, NULL);
+	sigaltstack(NULL, &now);
+	printf("altstack: new thread SS_DISABLE %d, main still has it %d\n",
+	       flags == SS_DISABLE, now.ss_flags == 0 && now.ss_sp == stack);
+	ss.ss_flags = SS_DISABLE;
+	sigaltstack(&ss, NULL);
+}
+
 static void on_usr2(int sig) { (void)sig; }
 
 static void *poke_main(void *arg)
@@ -415,6 +442,7 @@ int main(int argc, char **argv)
 	test_counters();
 	test_condvar();
 	test_process_signal();
+	test_altstack();
 	test_futex_calls();
 	in_child("exit_group with threads in futex waits", child_exit_group, NULL);
 	in_child("SIGTERM to one thread", child_fatal_signal, NULL);

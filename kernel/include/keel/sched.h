@@ -105,6 +105,9 @@ struct task_struct {
 	/* rt_sigsuspend's mask, restored once a signal is handled (per thread, as Linux's) */
 	unsigned long saved_sigmask;
 	bool restore_sigmask;
+	/* sigaltstack(2): the alternate signal stack, size 0 for none; per thread, inherited by
+	 * fork and vfork, none for a new thread (Linux's copy_process). */
+	unsigned long sas_ss_sp, sas_ss_size;
 };
 
 extern struct task_struct *current_task;
