@@ -13,13 +13,13 @@ from test_user import program_output
 guest = test_user.guest
 _user_holder = test_user._user_holder
 
-HELLO_HOST = str(USER_BUILD / "hello")
+THREADS_HOST = str(USER_BUILD / "threads")
 
 
 def test_threads_same_output_as_host(guest):
-    expected, code = host_run("threads", (HELLO_HOST,))
+    expected, code = host_run("threads", (THREADS_HOST,))
     assert code == 0
-    out = guest.run("run /bin/threads /bin/hello", timeout=180)
+    out = guest.run("run /bin/threads /bin/threads", timeout=180)
     assert_no_oops(out)
     assert program_output(out) == expected
 

@@ -3,7 +3,8 @@
  * futex(2) errors and timeouts, a signal to the process taken by the one thread that does
  * not block it, exit_group and a fatal signal ending every thread, the main thread leaving
  * first, execve from a thread, and a robust mutex whose owner died (marked by musl). The output is the
- * same on Linux and Keel. `threads cycles N` creates and joins N threads (leak checks). */
+ * same on Linux and Keel. `threads cycles N` creates and joins N threads (leak checks);
+ * `threads PATH` adds the execve test, PATH being this program's own path. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
@@ -268,11 +269,13 @@ static void *outlive_main(void *arg)
 	return NULL;
 }
 
-static void *exec_hello(void *arg)
+/* Runs this program again as `threads execed PID` from a thread that is not the leader. */
+static void *exec_self(void *arg)
 {
-	char *argv[] = { "hello", NULL };
+	char pid[16], *argv[] = { "threads", "execed", pid, NULL };
 	struct timespec ms = { 0, 20 * 1000000 };
 
+	snprintf(pid, sizeof(pid), "%d", getpid());
 	nanosleep(&ms, NULL);
 	execv((char *)arg, argv);
 	return NULL;
@@ -346,7 +349,7 @@ static void child_exec_from_thread(const char *path)
 
 	pthread_mutex_lock(&lock);
 	pthread_create(&th, NULL, block_forever, NULL);
-	pthread_create(&th, NULL, exec_hello, (void *)path);
+	pthread_create(&th, NULL, exec_self, (void *)path);
 	for (;;)
 		pause();
 }
@@ -439,6 +442,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "cycles"))
 		return cycles(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "execed")) { /* the exec'ing thread took the pid */
+		printf("after execve: same pid %d, gettid == getpid %d\n",
+		       getpid() == atoi(argv[2]), gettid_() == getpid());
+		return 0;
+	}
 	test_counters();
 	test_condvar();
 	test_process_signal();
