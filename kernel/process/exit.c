@@ -60,6 +60,7 @@ static void forget_original_parent(struct task_struct *t, struct list_head *dead
 	list_for_each_entry_safe(p, n, &t->children, sibling) {
 		list_del(&p->sibling);
 		p->parent = reaper;
+		thread_group_sync_ids(p); /* its threads' parent too */
 		p->kernel_waited = false;
 		if (p->exit_state == EXIT_ZOMBIE) {
 			nr_processes--;

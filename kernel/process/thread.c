@@ -172,6 +172,7 @@ void thread_group_sync_ids(struct task_struct *t)
 	list_for_each_entry(p, &leader->signal->thread_head, thread_group) {
 		p->pgrp = leader->pgrp;
 		p->session = leader->session;
+		p->parent = leader->parent;
 	}
 }
 

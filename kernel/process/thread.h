@@ -48,7 +48,8 @@ void de_thread(void);
  * block it, else the leader or any live thread. Interrupts off. Linux's complete_signal. */
 struct task_struct *signal_target(struct task_struct *p, int sig);
 
-/* Copies pgrp and session from leader to every thread of its group (setpgid, setsid). */
+/* Copies pgrp, session and parent from t's leader to every thread of its group (setpgid,
+ * setsid, reparenting to init). tasklist_lock held or interrupts off. */
 void thread_group_sync_ids(struct task_struct *leader);
 
 /* Exit of current with a user address space: CLONE_CHILD_CLEARTID's 0 and futex wake-up,
