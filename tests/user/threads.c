@@ -186,6 +186,46 @@ static void test_altstack(void)
 	sigaltstack(&ss, NULL);
 }
 
+static volatile int detached_done;
+
+static void *detached(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	detached_done++;
+	pthread_mutex_unlock(&lock);
+	return NULL; /* musl unmaps its own stack, then exit */
+}
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	sleep(100); /* a cancellation point */
+	return NULL;
+}
+
+/* Detached threads, and pthread_cancel of a thread asleep in nanosleep (musl's SIGCANCEL
+ * handler moves the interrupted RIP through the signal frame). */
+static void test_detach_cancel(void)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	void *ret;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	for (int i = 0; i < 10; i++)
+		pthread_create(&th, &attr, detached, NULL);
+	while (detached_done < 10)
+		sched_yield();
+	printf("detached threads done: %d\n", detached_done);
+	pthread_create(&th, NULL, sleeper, NULL);
+	sched_yield();
+	pthread_cancel(th);
+	pthread_join(th, &ret);
+	printf("cancelled sleeper: %d\n", ret == PTHREAD_CANCELED);
+}
+
 static void on_usr2(int sig) { (void)sig; }
 
 static void *poke_main(void *arg)
@@ -451,6 +491,7 @@ int main(int argc, char **argv)
 	test_condvar();
 	test_process_signal();
 	test_altstack();
+	test_detach_cancel();
 	test_futex_calls();
 	in_child("exit_group with threads in futex waits", child_exit_group, NULL);
 	in_child("SIGTERM to one thread", child_fatal_signal, NULL);
