@@ -101,12 +101,21 @@ static int send_sig_info_thread(int sig, struct task_struct *t, int code, pid_t 
  * exit between the choice and the sending. */
 int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status)
 {
+	struct sighand_struct *sh;
 	unsigned long flags;
 	int ret;
 
 	local_irq_save(flags);
-	ret = send_sig_info_thread(sig, sig >= 1 && sig <= _NSIG ? signal_target(t, sig) : t,
-				   code, pid, status);
+	if (sig < 1 || sig > _NSIG) {
+		ret = -EINVAL;
+	} else if (!sig_ignored(t, sig) && queue_shared_signal(t, sig)) {
+		sh = signal_target(t, sig)->sighand; /* a live thread's: the leader may be gone */
+		if (sh)
+			sh->sender[sig - 1] = (struct sig_sender){ code, pid, status };
+		ret = 0; /* every thread blocks it: the first to unblock it takes it */
+	} else {
+		ret = send_sig_info_thread(sig, signal_target(t, sig), code, pid, status);
+	}
 	local_irq_restore(flags);
 	return ret;
 }
@@ -164,6 +173,7 @@ static void set_current_blocked(unsigned long mask)
 	local_irq_save(flags);
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	local_irq_restore(flags);
+	take_shared_signals();
 }
 
 long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
@@ -191,7 +201,7 @@ long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset
 
 long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize)
 {
-	unsigned long pending = current->sigpending & current->blocked;
+	unsigned long pending = (current->sigpending | shared_signals(current)) & current->blocked;
 
 	if (sigsetsize > KERNEL_SIGSET_SIZE)
 		return -EINVAL;

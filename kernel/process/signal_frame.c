@@ -16,6 +16,7 @@
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 #define X86_EFLAGS_CF 0x0001UL
@@ -318,6 +319,7 @@ void do_signal(struct pt_regs *regs)
 	if (current->restore_sigmask) {
 		current->restore_sigmask = false;
 		current->blocked = current->saved_sigmask;
+		take_shared_signals();
 	}
 }
 
@@ -364,6 +366,7 @@ long sys_rt_sigreturn(void)
 	local_irq_save(flags);
 	current->blocked = uc.uc_sigmask & ~SIG_KERNEL_ONLY_MASK;
 	local_irq_restore(flags);
+	take_shared_signals();
 	return regs->rax; /* the interrupted code's RAX, not a return value */
 
 out_bad_frame:

@@ -163,6 +163,42 @@ struct task_struct *signal_target(struct task_struct *p, int sig)
 	return list_first_entry(&s->thread_head, struct task_struct, thread_group);
 }
 
+bool queue_shared_signal(struct task_struct *p, int sig)
+{
+	struct signal_struct *s = p->group_leader->signal;
+	struct task_struct *t;
+
+	if (!s || list_empty(&s->thread_head))
+		return false;
+	list_for_each_entry(t, &s->thread_head, thread_group) {
+		if (!(t->blocked & sigmask(sig)))
+			return false;
+	}
+	s->shared_pending |= sigmask(sig);
+	return true;
+}
+
+void take_shared_signals(void)
+{
+	struct signal_struct *s = current->signal;
+	unsigned long flags, take;
+
+	if (!s)
+		return;
+	local_irq_save(flags);
+	take = s->shared_pending & ~current->blocked;
+	s->shared_pending &= ~take;
+	current->sigpending |= take;
+	local_irq_restore(flags);
+}
+
+unsigned long shared_signals(struct task_struct *t)
+{
+	struct signal_struct *s = t->group_leader->signal;
+
+	return s ? s->shared_pending : 0;
+}
+
 void thread_group_sync_ids(struct task_struct *t)
 {
 	struct task_struct *leader = t->group_leader, *p;

@@ -16,6 +16,9 @@ struct signal_struct {
 	bool group_exit;              /* exit_group or a fatal signal: every thread dies */
 	int group_exit_code;          /* the process's wait status then */
 	struct task_struct *group_exec_task; /* an execve killing the other threads */
+	/* Process-directed signals every thread blocked when they came: the first thread to
+	 * unblock one takes it (Linux's shared_pending). */
+	unsigned long shared_pending;
 };
 
 /* clone(CLONE_THREAD): p joins the current thread group, sharing mm, files, fs and sighand.
@@ -47,6 +50,15 @@ void de_thread(void);
 /* The thread of process p that takes a process-directed signal sig: one that does not
  * block it, else the leader or any live thread. Interrupts off. Linux's complete_signal. */
 struct task_struct *signal_target(struct task_struct *p, int sig);
+
+/* A process-directed sig to p that every live thread of its group blocks: kept in the
+ * group's shared_pending (true) rather than on one thread. Interrupts off. */
+bool queue_shared_signal(struct task_struct *p, int sig);
+/* After current's blocked mask changed: the shared signals it no longer blocks become its
+ * own pending ones. Any context of current. Linux's recalc_sigpending + shared queue. */
+void take_shared_signals(void);
+/* The group's shared pending set of t (0 without a group). */
+unsigned long shared_signals(struct task_struct *t);
 
 /* Copies pgrp, session and parent from t's leader to every thread of its group (setpgid,
  * setsid, reparenting to init). tasklist_lock held or interrupts off. */

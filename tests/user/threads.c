@@ -226,6 +226,44 @@ static void test_detach_cancel(void)
 	printf("cancelled sleeper: %d\n", ret == PTHREAD_CANCELED);
 }
 
+static volatile int go, pending_seen;
+
+static void *late_unblocker(void *arg)
+{
+	sigset_t none, pending;
+
+	(void)arg;
+	ready = gettid_();
+	while (!go)
+		sched_yield();
+	sigpending(&pending);
+	pending_seen = sigismember(&pending, SIGUSR1);
+	sigemptyset(&none);
+	sigsuspend(&none); /* returns once the handler ran here */
+	return NULL;
+}
+
+/* A signal to the process that every thread blocks waits for the first to unblock it. */
+static void test_shared_pending(void)
+{
+	sigset_t set;
+	pthread_t th;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	ready = handled_by = 0;
+	pthread_create(&th, NULL, late_unblocker, NULL);
+	while (!ready)
+		sched_yield();
+	kill(getpid(), SIGUSR1);
+	go = 1;
+	pthread_join(th, NULL);
+	printf("blocked by all: pending in the thread %d, taken by the one unblocking it %d\n",
+	       pending_seen, handled_by == ready);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 static void on_usr2(int sig) { (void)sig; }
 
 static void *poke_main(void *arg)
@@ -490,6 +528,7 @@ int main(int argc, char **argv)
 	test_counters();
 	test_condvar();
 	test_process_signal();
+	test_shared_pending();
 	test_altstack();
 	test_detach_cancel();
 	test_futex_calls();
