@@ -15,6 +15,7 @@
 #include <keel/uaccess.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 
 #define PATH_MAX 4096
 
@@ -83,6 +84,8 @@ static long exec_copied(const char *path, struct user_strings *argv, struct user
 
 	if (err)
 		return err;
+	de_thread(); /* the other threads die; this one becomes the leader */
+	current->robust_list = 0;
 	strlcpy(current->comm, base_name(path), sizeof(current->comm));
 	flush_signal_handlers(current); /* the old image's handlers are gone */
 	if (current->files)

@@ -3,7 +3,8 @@
  * children are given to init (pid 1), and it stays a zombie holding its wait status until
  * its parent reaps it with wait4 (wait.c). Init is Keel's kernel task running the shell, which
  * does not call wait4: orphans are reaped for it as soon as they are zombies, as Linux does
- * for a parent that ignores SIGCHLD.
+ * for a parent that ignores SIGCHLD. A process with threads ends when its last thread does
+ * (thread.c); exit_group kills the others first.
  */
 #include <keel/completion.h>
 #include <keel/fs.h>
@@ -15,6 +16,7 @@
 #include <keel/uaccess.h>
 #include "process/process_tree.h"
 #include "process/signal_types.h"
+#include "process/thread.h"
 
 DEFINE_SPINLOCK(tasklist_lock);
 unsigned int nr_processes;
@@ -60,6 +62,7 @@ static void forget_original_parent(struct task_struct *t, struct list_head *dead
 	list_for_each_entry_safe(p, n, &t->children, sibling) {
 		list_del(&p->sibling);
 		p->parent = reaper;
+		thread_group_sync_ids(p); /* its threads' parent too */
 		p->kernel_waited = false;
 		if (p->exit_state == EXIT_ZOMBIE) {
 			nr_processes--;
@@ -127,30 +130,31 @@ static void exit_notify(struct task_struct *t, int status)
 	release_dead(&dead);
 }
 
-/* CLONE_CHILD_CLEARTID / set_tid_address: 0 at the address (Linux's mm_release; there are
- * no threads to wake through a futex yet). */
-static void clear_child_tid(struct task_struct *t)
+void do_thread_exit(int status)
 {
-	int zero = 0;
+	struct task_struct *t = current, *leader;
 
-	if (t->clear_child_tid && t->mm &&
-	    copy_to_user((void __user *)t->clear_child_tid, &zero, sizeof(zero)))
-		t->clear_child_tid = 0;
+	exit_thread_user_state(t); /* CLONE_CHILD_CLEARTID, robust futexes: needs the mm */
+	leader = thread_group_leave(t, &status);
+	if (!leader) { /* other threads live on with the files, fs and actions */
+		exit_mm(t);
+		thread_release(t);
+		do_exit(status);
+	}
+	if (leader->pid == 1) /* init= ran a program as pid 1: nothing could adopt the orphans */
+		panic("Attempted to kill init! exitcode=0x%08x", status);
+	if (leader->session == leader->pid)
+		tty_session_exit(leader);
+	exit_files(t);
+	exit_fs(t);
+	exit_mm(t);
+	exit_sighand(t);
+	exit_notify(leader, status); /* the process is over: its task is the leader's */
+	thread_release(t);
+	do_exit(status);
 }
 
 void do_group_exit(int status)
 {
-	struct task_struct *t = current;
-
-	if (t->pid == 1) /* init= ran a program as pid 1: nothing could adopt the orphans */
-		panic("Attempted to kill init! exitcode=0x%08x", status);
-	if (t->session == t->pid)
-		tty_session_exit(t);
-	exit_files(t);
-	exit_fs(t);
-	clear_child_tid(t);
-	exit_mm(t);
-	exit_sighand(t);
-	exit_notify(t, status);
-	do_exit(status);
+	do_thread_exit(zap_thread_group(status));
 }

@@ -2,8 +2,8 @@
  * Creating processes: fork, vfork and clone (Linux's kernel/fork.c). The child is a new task
  * whose saved user registers are a copy of the caller's with RAX = 0; it gets a copy-on-write
  * copy of the address space (kernel/mm/cow.c) or, for vfork, borrows it while the parent
- * sleeps until the child execs or exits. Threads (CLONE_THREAD, or CLONE_VM without
- * CLONE_VFORK) are not in this slice: -EINVAL.
+ * sleeps until the child execs or exits. CLONE_THREAD makes a thread of the caller's process
+ * instead (thread.c), sharing all of it.
  */
 #include <keel/completion.h>
 #include <keel/errno.h>
@@ -15,20 +15,30 @@
 #include <keel/sched/jobctl.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 #define CSIGNAL 0x000000ff
 #define CLONE_VM 0x00000100
 #define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
 #define CLONE_VFORK 0x00004000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
 #define CLONE_SETTLS 0x00080000
+#define CLONE_DETACHED 0x00400000
 #define CLONE_PARENT_SETTID 0x00100000
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_CHILD_SETTID 0x01000000
-/* What this slice supports: fork and vfork (musl's fork, vfork and posix_spawn). CLONE_FS is
- * harmless: every task shares the one root and working directory anyway. */
-#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_VFORK | CLONE_SETTLS | \
-			 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID)
+/* What Keel supports: fork, vfork (musl's fork, vfork and posix_spawn) and threads (musl's
+ * pthread_create). CLONE_SYSVSEM is harmless (no System V semaphores), CLONE_DETACHED is
+ * ignored as by Linux. CLONE_FS without CLONE_THREAD still copies the fs_struct. */
+#define CLONE_SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | \
+			 CLONE_VFORK | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | \
+			 CLONE_DETACHED | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | \
+			 CLONE_CHILD_SETTID)
+#define CLONE_THREAD_SHARES (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND)
 
 static struct pt_regs *task_pt_regs(struct task_struct *t)
 {
@@ -59,11 +69,11 @@ int attach_child(struct task_struct *p)
 		err = -EAGAIN;
 	} else {
 		nr_processes++;
-		p->parent = current;
+		p->parent = current->group_leader; /* the process is the parent, not the thread */
 		p->pgrp = current->pgrp;
 		p->session = current->session;
 		p->jobctl = current->jobctl & JOBCTL_NOCTTY; /* a stop or report is not inherited */
-		list_add_tail(&p->sibling, &current->children);
+		list_add_tail(&p->sibling, &current->group_leader->children);
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return err;
@@ -100,6 +110,8 @@ static int copy_process_state(struct task_struct *p, unsigned long clone_flags)
 
 	p->blocked = current->blocked;
 	memcpy(p->rlim, current->rlim, sizeof(p->rlim));
+	p->sas_ss_sp = current->sas_ss_sp; /* a thread starts without one */
+	p->sas_ss_size = current->sas_ss_size;
 	err = fpu_copy(p, current);
 	if (err)
 		return err;
@@ -127,6 +139,25 @@ out_files:
 	return err;
 }
 
+/* clone(CLONE_THREAD): p joins the caller's thread group instead of becoming a child. */
+static int copy_thread_process(struct task_struct *p, struct task_struct **out)
+{
+	int err;
+
+	p->blocked = current->blocked;
+	p->exit_signal = 0; /* a thread's exit tells nobody; the process's last one does */
+	err = fpu_copy(p, current);
+	if (!err)
+		err = copy_thread_group(p);
+	if (err) {
+		put_task_struct(p); /* the creator's reference */
+		put_task_struct(p); /* and the scheduler's: it never ran */
+		return err;
+	}
+	*out = p;
+	return 0;
+}
+
 /* A new process copied from the current one, linked as its child, not yet running. */
 static int copy_process(unsigned long clone_flags, unsigned long newsp, unsigned long tls,
 			struct task_struct **out)
@@ -145,6 +176,8 @@ static int copy_process(unsigned long clone_flags, unsigned long newsp, unsigned
 	p->flags &= ~PF_KTHREAD;
 	p->exit_signal = clone_flags & CSIGNAL;
 	copy_thread(p, newsp, clone_flags, tls);
+	if (clone_flags & CLONE_THREAD)
+		return copy_thread_process(p, out);
 	err = copy_process_state(p, clone_flags);
 	if (err)
 		goto out_free_task;
@@ -217,14 +250,30 @@ long sys_vfork(void)
 	return kernel_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
 }
 
+/* Linux's copy_process rules, then Keel's: sharing is all (a thread) or nothing. */
+static long clone_flags_check(unsigned long clone_flags)
+{
+	if ((clone_flags & CLONE_THREAD) && !(clone_flags & CLONE_SIGHAND))
+		return -EINVAL; /* threads share signal actions */
+	if ((clone_flags & CLONE_SIGHAND) && !(clone_flags & CLONE_VM))
+		return -EINVAL; /* shared handlers need the code they point to */
+	if (clone_flags & ~CLONE_SUPPORTED)
+		return -EINVAL; /* namespaces, ptrace, CLONE_PARENT...: not done (docs/user.md) */
+	if (clone_flags & CLONE_THREAD)
+		return (clone_flags & CLONE_THREAD_SHARES) == CLONE_THREAD_SHARES ? 0 : -EINVAL;
+	if (clone_flags & (CLONE_FILES | CLONE_SIGHAND))
+		return -EINVAL; /* shared tables between processes: not done */
+	if ((clone_flags & CLONE_VM) && !(clone_flags & CLONE_VFORK))
+		return -EINVAL; /* a shared address space without a thread group: not done */
+	return (clone_flags & CSIGNAL) > _NSIG ? -EINVAL : 0;
+}
+
 long sys_clone(unsigned long clone_flags, unsigned long newsp, unsigned long parent_tid,
 	       unsigned long child_tid, unsigned long tls)
 {
-	if (clone_flags & ~CLONE_SUPPORTED)
-		return -EINVAL; /* threads and namespaces: not in this slice (docs/user.md) */
-	if ((clone_flags & CLONE_VM) && !(clone_flags & CLONE_VFORK))
-		return -EINVAL; /* a shared address space that runs alongside: a thread */
-	if ((clone_flags & CSIGNAL) > _NSIG)
-		return -EINVAL;
+	long err = clone_flags_check(clone_flags);
+
+	if (err)
+		return err;
 	return kernel_clone(clone_flags, newsp, tls, parent_tid, child_tid);
 }

@@ -8,6 +8,7 @@
 #include <keel/sched/jobctl.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 struct task_struct *find_process(pid_t pid)
@@ -47,7 +48,9 @@ bool process_group_exists(pid_t pgrp, pid_t sid)
 
 long sys_getppid(void)
 {
-	return current->parent ? current->parent->pid : 0;
+	struct task_struct *parent = current->group_leader->parent; /* the process's */
+
+	return parent ? parent->tgid : 0;
 }
 
 long sys_getpgrp(void)
@@ -70,7 +73,7 @@ long sys_getsid(unsigned long pid) { return get_id((pid_t)pid, true); }
 
 long sys_setsid(void)
 {
-	struct task_struct *t = current;
+	struct task_struct *t = current->group_leader;
 	unsigned long flags;
 	long ret = t->pid;
 
@@ -81,6 +84,7 @@ long sys_setsid(void)
 		t->pgrp = t->session = t->pid; /* no controlling terminal: not the console's session */
 	if (ret > 0)
 		t->jobctl &= ~JOBCTL_NOCTTY;
+	thread_group_sync_ids(t);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
 }
@@ -88,7 +92,7 @@ long sys_setsid(void)
 /* setpgid's checks on target p joining group pgid. */
 static long setpgid_check(struct task_struct *p, pid_t pgid)
 {
-	if (p != current && p->parent != current)
+	if (p != current->group_leader && p->parent != current->group_leader)
 		return -ESRCH;
 	if (p->session == p->pid)
 		return -EPERM; /* a session leader stays where it is */
@@ -101,7 +105,7 @@ static long setpgid_check(struct task_struct *p, pid_t pgid)
 
 long sys_setpgid(unsigned long upid, unsigned long upgid)
 {
-	pid_t pid = (pid_t)upid ? (pid_t)upid : current->pid, pgid = (pid_t)upgid;
+	pid_t pid = (pid_t)upid ? (pid_t)upid : current->tgid, pgid = (pid_t)upgid;
 	struct task_struct *p;
 	unsigned long flags;
 	long ret;
@@ -110,11 +114,15 @@ long sys_setpgid(unsigned long upid, unsigned long upgid)
 		return -EINVAL;
 	spin_lock_irqsave(&tasklist_lock, flags);
 	p = find_process(pid);
+	if (p)
+		p = p->group_leader; /* a thread's id names its process */
 	if (!pgid)
 		pgid = pid;
 	ret = p ? setpgid_check(p, pgid) : -ESRCH;
-	if (!ret)
+	if (!ret) {
 		p->pgrp = pgid;
+		thread_group_sync_ids(p);
+	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
 }

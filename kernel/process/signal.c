@@ -13,6 +13,7 @@
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 #define SIG_BLOCK 0
@@ -28,7 +29,6 @@ int copy_sighand(struct task_struct *p)
 	if (!p->sighand)
 		return -ENOMEM;
 	*p->sighand = *current->sighand;
-	p->sighand->restore_sigmask = false;
 	return 0;
 }
 
@@ -36,6 +36,7 @@ void flush_signal_handlers(struct task_struct *t)
 {
 	struct sighand_struct *sh = t->sighand;
 
+	t->sas_ss_sp = t->sas_ss_size = 0; /* the stack was the old image's memory */
 	if (!sh)
 		return;
 	for (int i = 0; i < _NSIG; i++) {
@@ -45,7 +46,6 @@ void flush_signal_handlers(struct task_struct *t)
 		sh->action[i].restorer = 0;
 		sh->action[i].mask = 0;
 	}
-	sh->sas_ss_sp = sh->sas_ss_size = 0; /* the stack was the old image's memory */
 }
 
 void exit_sighand(struct task_struct *t)
@@ -84,7 +84,9 @@ bool sig_ignored(struct task_struct *p, int sig)
 	return handler == SIG_DFL && sig_default_ignored(sig);
 }
 
-int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status)
+/* sig to thread t itself (tkill, tgkill). */
+static int send_sig_info_thread(int sig, struct task_struct *t, int code, pid_t pid,
+				int status)
 {
 	unsigned long flags;
 
@@ -97,9 +99,36 @@ int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int statu
 	return send_sig(sig, t, 0);
 }
 
+/* Process-directed: the thread that takes it is chosen with interrupts off, so it cannot
+ * exit between the choice and the sending. */
+int send_sig_info(int sig, struct task_struct *t, int code, pid_t pid, int status)
+{
+	struct sighand_struct *sh;
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	if (sig < 1 || sig > _NSIG) {
+		ret = -EINVAL;
+	} else if (!sig_ignored(t, sig) && queue_shared_signal(t, sig)) {
+		sh = signal_target(t, sig)->sighand; /* a live thread's: the leader may be gone */
+		if (sh)
+			sh->sender[sig - 1] = (struct sig_sender){ code, pid, status };
+		ret = 0; /* every thread blocks it: the first to unblock it takes it */
+	} else {
+		ret = send_sig_info_thread(sig, signal_target(t, sig), code, pid, status);
+	}
+	local_irq_restore(flags);
+	return ret;
+}
+
 void kill_process(struct task_struct *t, int sig)
 {
-	send_sig(sig, t, 1);
+	unsigned long flags;
+
+	local_irq_save(flags);
+	send_sig(sig, signal_target(t, sig), 1);
+	local_irq_restore(flags);
 }
 
 /* Forgets sig pending in t (it became ignored). */
@@ -146,6 +175,7 @@ static void set_current_blocked(unsigned long mask)
 	local_irq_save(flags);
 	current->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
 	local_irq_restore(flags);
+	take_shared_signals();
 }
 
 long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset,
@@ -173,7 +203,7 @@ long sys_rt_sigprocmask(unsigned long how, unsigned long set, unsigned long oset
 
 long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize)
 {
-	unsigned long pending = current->sigpending & current->blocked;
+	unsigned long pending = (current->sigpending | shared_signals(current)) & current->blocked;
 
 	if (sigsetsize > KERNEL_SIGSET_SIZE)
 		return -EINVAL;
@@ -211,8 +241,8 @@ long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize)
 		return -EFAULT;
 	if (!sh)
 		return -ENOMEM;
-	sh->saved_sigmask = current->blocked; /* back once the handler's frame holds it */
-	sh->restore_sigmask = true;
+	current->saved_sigmask = current->blocked; /* back once the handler's frame holds it */
+	current->restore_sigmask = true;
 	set_current_blocked(mask);
 	sleep_until_signal();
 	return -ERESTARTNOHAND; /* Linux: always -EINTR once a handler ran */
@@ -248,11 +278,13 @@ static void kill_one(struct task_struct *t, void *ctx)
 
 	if ((t->flags & PF_KTHREAD) || t->pid <= 1 || t->exit_state == EXIT_DEAD)
 		return;
-	if (q->pgrp ? t->pgrp != q->pgrp : t == current)
+	if (t != t->group_leader)
+		return; /* a process counts once; send_sig_info picks its thread */
+	if (q->pgrp ? t->pgrp != q->pgrp : t == current->group_leader)
 		return;
 	q->sent++;
 	if (q->sig && !t->exit_state)
-		send_sig_info(q->sig, t, SI_USER, current->pid, 0);
+		send_sig_info(q->sig, t, SI_USER, current->tgid, 0);
 }
 
 /* Sends sig (0: only checks) to group pgrp, or with pgrp 0 to all; -ESRCH when none. */
@@ -271,8 +303,8 @@ int kill_pgrp(pid_t pgrp, int sig)
 	return pgrp > 0 ? kill_many(pgrp, sig) : -ESRCH;
 }
 
-/* kill to one process, code SI_USER or SI_TKILL. */
-static long kill_one_pid(pid_t pid, int sig, int code)
+/* kill to one process (any of its thread ids names it, as in Linux). */
+static long kill_one_pid(pid_t pid, int sig)
 {
 	struct task_struct *t = find_process(pid);
 
@@ -280,26 +312,38 @@ static long kill_one_pid(pid_t pid, int sig, int code)
 		return -EINVAL;
 	if (!t)
 		return -ESRCH; /* kernel threads (init, the shell's) are not for kill(2) */
+	t = t->group_leader;
 	if (sig && !t->exit_state)
-		send_sig_info(sig, t, code, current->pid, 0);
+		send_sig_info(sig, t, SI_USER, current->tgid, 0);
 	return 0;
 }
 
-/* tkill/tgkill: a thread is a process here (tid = pid). */
+/* tkill/tgkill: thread tid itself (of process tgid unless tgid is 0). */
+static long kill_one_thread(pid_t tgid, pid_t tid, int sig)
+{
+	struct task_struct *t = find_process(tid);
+
+	if (sig < 0 || sig > _NSIG)
+		return -EINVAL;
+	if (!t || (tgid && t->tgid != tgid))
+		return -ESRCH;
+	if (sig && !t->exit_state)
+		send_sig_info_thread(sig, t, SI_TKILL, current->tgid, 0);
+	return 0;
+}
+
 long sys_tkill(unsigned long tid, unsigned long sig)
 {
 	if ((int)tid <= 0)
 		return -EINVAL;
-	return kill_one_pid((pid_t)tid, (int)sig, SI_TKILL);
+	return kill_one_thread(0, (pid_t)tid, (int)sig);
 }
 
 long sys_tgkill(unsigned long tgid, unsigned long tid, unsigned long sig)
 {
 	if ((int)tgid <= 0 || (int)tid <= 0)
 		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return kill_one_pid((pid_t)tid, (int)sig, SI_TKILL);
+	return kill_one_thread((pid_t)tgid, (pid_t)tid, (int)sig);
 }
 
 long sys_kill(unsigned long upid, unsigned long usig)
@@ -315,5 +359,5 @@ long sys_kill(unsigned long upid, unsigned long usig)
 		return kill_many(current->pgrp, sig);
 	if (pid < 0)
 		return pid == (pid_t)0x80000000 ? -ESRCH : kill_many(-pid, sig);
-	return kill_one_pid(pid, sig, SI_USER);
+	return kill_one_pid(pid, sig);
 }

@@ -17,6 +17,7 @@
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
+#include "process/thread.h"
 #include "sched/sched.h"
 
 #define X86_EFLAGS_CF 0x0001UL
@@ -157,42 +158,39 @@ static unsigned long push_fpstate(unsigned long sp, u64 *fp)
 	return sp;
 }
 
-/* Whether sp lies on the current process's alternate signal stack. */
+/* Whether sp lies on the current thread's alternate signal stack. */
 static bool on_sig_stack(unsigned long sp)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	return sh && sh->sas_ss_size && sp > sh->sas_ss_sp &&
-	       sp - sh->sas_ss_sp <= sh->sas_ss_size;
+	return t->sas_ss_size && sp > t->sas_ss_sp && sp - t->sas_ss_sp <= t->sas_ss_size;
 }
 
 /* Where the frame goes: the alternate stack for SA_ONSTACK (unless already on it), else
  * under the interrupted stack's red zone. */
 static unsigned long frame_top(const struct k_sigaction *ka, const struct pt_regs *regs)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	if ((ka->flags & SA_ONSTACK) && sh->sas_ss_size && !on_sig_stack(regs->rsp))
-		return sh->sas_ss_sp + sh->sas_ss_size;
+	if ((ka->flags & SA_ONSTACK) && t->sas_ss_size && !on_sig_stack(regs->rsp))
+		return t->sas_ss_sp + t->sas_ss_size;
 	return regs->rsp - RED_ZONE;
 }
 
 static void save_altstack(struct user_stack *st, unsigned long sp)
 {
-	struct sighand_struct *sh = current->sighand;
+	struct task_struct *t = current;
 
-	st->ss_sp = sh->sas_ss_sp;
-	st->ss_size = sh->sas_ss_size;
-	st->ss_flags = !sh->sas_ss_size ? SS_DISABLE : on_sig_stack(sp) ? SS_ONSTACK : 0;
+	st->ss_sp = t->sas_ss_sp;
+	st->ss_size = t->sas_ss_size;
+	st->ss_flags = !t->sas_ss_size ? SS_DISABLE : on_sig_stack(sp) ? SS_ONSTACK : 0;
 }
 
 long sys_sigaltstack(unsigned long uss, unsigned long uoss)
 {
-	struct sighand_struct *sh = current->sighand;
 	struct user_stack old = { .ss_flags = SS_DISABLE }, new;
 
-	if (sh)
-		save_altstack(&old, current_pt_regs()->rsp);
+	save_altstack(&old, current_pt_regs()->rsp);
 	if (uss) {
 		if (copy_from_user(&new, (const void __user *)uss, sizeof(new)))
 			return -EFAULT;
@@ -202,14 +200,9 @@ long sys_sigaltstack(unsigned long uss, unsigned long uoss)
 			return -EINVAL;
 		if (new.ss_flags == 0 && new.ss_size < MINSIGSTKSZ)
 			return -ENOMEM;
-		if (!sh && new.ss_flags == SS_DISABLE)
-			goto out_old;
-		if (!sh && !(sh = sighand_get()))
-			return -ENOMEM;
-		sh->sas_ss_sp = new.ss_flags ? 0 : new.ss_sp;
-		sh->sas_ss_size = new.ss_flags ? 0 : new.ss_size;
+		current->sas_ss_sp = new.ss_flags ? 0 : new.ss_sp;
+		current->sas_ss_size = new.ss_flags ? 0 : new.ss_size;
 	}
-out_old:
 	if (uoss && copy_to_user((void __user *)uoss, &old, sizeof(old)))
 		return -EFAULT;
 	return 0;
@@ -287,8 +280,8 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 /* Runs sig's handler: the frame, then the mask the handler runs with. */
 static void handle_signal(int sig, struct k_sigaction *ka, struct pt_regs *regs)
 {
-	struct sighand_struct *sh = current->sighand;
-	unsigned long oldmask = sh->restore_sigmask ? sh->saved_sigmask : current->blocked;
+	unsigned long oldmask = current->restore_sigmask ? current->saved_sigmask
+							 : current->blocked;
 	unsigned long flags;
 
 	syscall_restart(regs, ka);
@@ -297,7 +290,7 @@ static void handle_signal(int sig, struct k_sigaction *ka, struct pt_regs *regs)
 			current->pid, sig);
 		sig_default_kill(SIGSEGV); /* Linux's force_sigsegv */
 	}
-	sh->restore_sigmask = false;
+	current->restore_sigmask = false;
 	local_irq_save(flags);
 	current->blocked = oldmask | ka->mask;
 	if (!(ka->flags & SA_NODEFER))
@@ -337,9 +330,10 @@ void do_signal(struct pt_regs *regs)
 		handle_signal(sig, ka, regs);
 	}
 	syscall_restart(regs, NULL); /* no handler ran for it */
-	if (current->sighand && current->sighand->restore_sigmask) {
-		current->sighand->restore_sigmask = false;
-		current->blocked = current->sighand->saved_sigmask;
+	if (current->restore_sigmask) {
+		current->restore_sigmask = false;
+		current->blocked = current->saved_sigmask;
+		take_shared_signals();
 	}
 }
 
@@ -395,6 +389,7 @@ long sys_rt_sigreturn(void)
 	local_irq_save(flags);
 	current->blocked = uc.uc_sigmask & ~SIG_KERNEL_ONLY_MASK;
 	local_irq_restore(flags);
+	take_shared_signals();
 	return regs->rax; /* the interrupted code's RAX, not a return value */
 
 out_bad_frame:

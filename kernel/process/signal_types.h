@@ -75,11 +75,8 @@ struct user_stack {
 
 struct sighand_struct {
 	struct k_sigaction action[_NSIG];
-	u64 sas_ss_sp, sas_ss_size; /* the alternate signal stack; size 0: none */
 	struct fault_info fault;
 	struct sig_sender sender[_NSIG];
-	unsigned long saved_sigmask; /* rt_sigsuspend's: restored once a signal is handled */
-	bool restore_sigmask;
 };
 
 #endif

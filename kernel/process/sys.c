@@ -24,7 +24,7 @@
 
 long sys_exit(unsigned long code)
 {
-	do_group_exit(W_EXITCODE(code, 0));
+	do_thread_exit(W_EXITCODE(code, 0)); /* this thread; the process with its last one */
 }
 
 long sys_exit_group(unsigned long code)
@@ -32,7 +32,7 @@ long sys_exit_group(unsigned long code)
 	do_group_exit(W_EXITCODE(code, 0));
 }
 
-long sys_getpid(void) { return current->pid; }
+long sys_getpid(void) { return current->tgid; }
 long sys_getuid(void) { return 0; }
 
 long sys_brk(unsigned long brk)

@@ -12,6 +12,7 @@
 #include "cpu/traps.h"
 #include "process/syscalls.h"
 #include "fs/fs_syscalls.h"
+#include "process/thread.h"
 
 #define NR_syscalls 448 /* up to faccessat2 (439) and a little room */
 #define LOGGED_MAX 1024 /* numbers below this are logged once each; above, once in all */
@@ -171,6 +172,10 @@ WRAP0(sys_rt_sigreturn)
 WRAP0(sys_restart_syscall)
 WRAP2(sys_sigaltstack)
 WRAP4(sys_rt_sigtimedwait)
+WRAP0(sys_gettid)
+WRAP6(sys_futex)
+WRAP2(sys_set_robust_list)
+WRAP3(sys_get_robust_list)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	/* files, terminals, time, system (fs_syscalls*.c, ...) */
@@ -278,7 +283,11 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[107] = __x64_sys_getuid, /* geteuid */
 	[108] = __x64_sys_getuid, /* getegid */
 	[158] = __x64_sys_arch_prctl,
-	[186] = __x64_sys_getpid, /* gettid: one thread per process */
+	[186] = __x64_sys_gettid,
+	/* threads (thread.c, futex.c, robust_list.c) */
+	[202] = __x64_sys_futex,
+	[273] = __x64_sys_set_robust_list,
+	[274] = __x64_sys_get_robust_list,
 	[218] = __x64_sys_set_tid_address,
 	[231] = __x64_sys_exit_group,
 	/* processes and signals (fork.c, exit.c, signal.c) */

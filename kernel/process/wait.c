@@ -38,7 +38,7 @@ static int wait_scan(pid_t pid, int options, struct task_struct **found, int *st
 	int ret = -ECHILD;
 
 	spin_lock_irqsave(&tasklist_lock, flags);
-	list_for_each_entry(p, &current->children, sibling) {
+	list_for_each_entry(p, &current->group_leader->children, sibling) {
 		if (!eligible_child(p, pid))
 			continue;
 		ret = -EAGAIN;

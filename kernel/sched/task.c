@@ -24,6 +24,8 @@ struct task_struct init_task = {
 	.tasks = LIST_HEAD_INIT(init_task.tasks),
 	.children = LIST_HEAD_INIT(init_task.children),
 	.usage = 1,
+	.group_leader = &init_task,
+	.thread_group = LIST_HEAD_INIT(init_task.thread_group),
 };
 
 static LIST_HEAD(task_list);
@@ -77,6 +79,9 @@ struct task_struct *task_alloc(const char *name, void (*entry)(void *), void *ar
 	local_irq_save(flags);
 	t->pid = ++last_pid;
 	local_irq_restore(flags);
+	t->tgid = t->pid; /* a group of one until clone(CLONE_THREAD) says otherwise */
+	t->group_leader = t;
+	INIT_LIST_HEAD(&t->thread_group);
 	return t;
 }
 

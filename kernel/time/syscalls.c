@@ -120,7 +120,7 @@ static long sleep_until(s64 deadline, s64 *left)
 	return 0;
 }
 
-static long get_timespec_ns(ul utp, s64 *ns)
+long get_timespec_ns(ul utp, s64 *ns)
 {
 	struct timespec_user ts;
 

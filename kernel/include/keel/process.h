@@ -60,10 +60,19 @@ int process_exec_init(const char *path, char *const argv[], char *const envp[]);
  * Ends the current process: closes its files, drops its address space (waking a vfork
  * parent), gives its children to init, becomes a zombie with status (a wait status,
  * W_EXITCODE) for its parent's wait4, sends the parent its exit signal (SIGCHLD) and exits
- * the task. Never returns. Task context, interrupts on. Follows Linux's do_group_exit() (one
- * thread per process here).
+ * the task. Every other thread of the process gets SIGKILL first and the process's status is
+ * the first group exit's. Never returns. Task context, interrupts on. Follows Linux's
+ * do_group_exit().
  */
 void __noreturn do_group_exit(int status);
+
+/*
+ * Ends the current thread only (exit(2)): its CLONE_CHILD_CLEARTID word is cleared and woken,
+ * its robust futexes marked owner-died; the process ends with it when it was the last
+ * thread, with status (or the group exit's status). Never returns. Task context. Follows
+ * Linux's do_exit() for a thread.
+ */
+void __noreturn do_thread_exit(int status);
 
 /*
  * Waits for a child of the current task to exit and reaps it (Linux's do_wait). pid: > 0 that

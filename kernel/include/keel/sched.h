@@ -43,6 +43,7 @@ struct thread_struct {
 struct fs_struct;
 struct files_struct;     /* opaque outside kernel/process/files.c */
 struct sighand_struct;   /* opaque outside kernel/process/signal.c */
+struct signal_struct;    /* a thread group's shared state (kernel/process/thread.h) */
 struct completion;
 
 struct task_struct {
@@ -101,6 +102,20 @@ struct task_struct {
 	struct restart_block restart_block; /* <keel/restart_block.h>: restart_syscall's work */
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
 	struct rlimit rlim[RLIM_NLIMITS]; /* resource limits (<keel/resource.h>) */
+	/* Threads (kernel/process/thread.c): pid is the thread id, tgid the process id (the
+	 * leader's pid). signal is the group's shared state, NULL until the process first
+	 * creates a thread; thread_group links the live threads on signal->thread_head. */
+	pid_t tgid;
+	struct task_struct *group_leader;
+	struct signal_struct *signal;
+	struct list_head thread_group;
+	unsigned long robust_list; /* set_robust_list(): the user's robust_list_head */
+	/* rt_sigsuspend's mask, restored once a signal is handled (per thread, as Linux's) */
+	unsigned long saved_sigmask;
+	bool restore_sigmask;
+	/* sigaltstack(2): the alternate signal stack, size 0 for none; per thread, inherited by
+	 * fork and vfork, none for a new thread (Linux's copy_process). */
+	unsigned long sas_ss_sp, sas_ss_size;
 };
 
 extern struct task_struct *current_task;

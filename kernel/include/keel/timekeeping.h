@@ -13,5 +13,9 @@
 u64 ktime_get_real_ns(void);
 /* The CMOS RTC now, in seconds since the epoch (the RTC holds UTC). Never sleeps. */
 s64 rtc_read_seconds(void);
+/* A user struct timespec at utp as nanoseconds into *ns (clamped at 2^62). 0, -EFAULT (bad
+ * pointer) or -EINVAL (negative, or tv_nsec >= 1e9). Task context; may fault the page in.
+ * Linux: get_timespec64 + timespec64_to_ns. kernel/time/syscalls.c. */
+long get_timespec_ns(unsigned long utp, s64 *ns);
 
 #endif
