@@ -42,6 +42,7 @@ void mmput(struct mm_struct *mm)
 		kfree(vma);
 	}
 	user_pgd_free(mm->pgd);
+	kfree(mm->exe_path);
 	kfree(mm);
 }
 
