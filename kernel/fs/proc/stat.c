@@ -32,12 +32,12 @@ static void add_task(struct task_struct *t, void *ctx)
 static int stat_proc_show(struct seq_file *m, void *v)
 {
 	struct task_totals tot = { 0 };
-	u64 up = ktime_get_ns() / TICK_NS, idle = sched_idle_time_ns() / TICK_NS, sys;
+	u64 up_ns = ktime_get_ns(), idle_ns = min(sched_idle_time_ns(), up_ns);
+	u64 idle = idle_ns / TICK_NS, sys = (up_ns - idle_ns) / TICK_NS;
 	u64 irqs = 0, count;
 	char names[8];
 
 	for_each_task(add_task, &tot);
-	sys = up - min(idle, up);
 	for (int cpu = -1; cpu < 1; cpu++) {
 		seq_printf(m, cpu < 0 ? "cpu " : "cpu%d", cpu);
 		seq_printf(m, " 0 0 %llu %llu 0 0 0 0 0 0\n", (unsigned long long)sys,
