@@ -8,21 +8,10 @@ import subprocess
 
 import pytest
 
-import keel
-from test_busybox import BUSYBOX, GUEST_BIN, VARIANT
+from test_busybox import BUSYBOX, GUEST_BIN, guest  # noqa: F401 (a fixture)
 from test_user import ENV, assert_no_oops, program_output
 
 PROCPS_APPLETS = ("sleep", "pidof", "kill", "ps")
-
-
-@pytest.fixture(scope="module")
-def guest(tmp_path_factory):
-    if not BUSYBOX.exists():
-        pytest.fail("busybox-static is missing: tools/deps.sh installs it")
-    keel.build_variant(VARIANT)
-    machine = keel.boot(VARIANT.iso, tmp_path_factory.mktemp("procps"))
-    yield machine
-    machine.close()
 
 
 @pytest.fixture(scope="module")

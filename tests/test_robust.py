@@ -21,19 +21,15 @@ def guest(default_iso, tmp_path_factory):
     machine.close()
 
 
-def test_10000_fork_exit_cycles_leave_memory_at_baseline(guest):
+@pytest.mark.parametrize("command,result", [
+    ("forkloop 10000", "forkloop: 10000 of 10000 reaped with their status"),
+    ("forkexec /bin/exit42 1000", "1000 of 1000 exited with 42"),
+], ids=["10000 fork-exit", "1000 fork-exec-exit"])
+def test_cycles_leave_memory_at_baseline(guest, command, result):
     before = meminfo(guest)
-    out = guest.run("run /bin/forkloop 10000", timeout=1200)
+    out = guest.run(f"run /bin/{command}", timeout=1200)
     assert_no_oops(out)
-    assert "forkloop: 10000 of 10000 reaped with their status" in out, out
-    assert_no_leak(before, meminfo(guest))
-
-
-def test_1000_fork_exec_exit_cycles_leave_memory_at_baseline(guest):
-    before = meminfo(guest)
-    out = guest.run("run /bin/forkexec /bin/exit42 1000", timeout=1200)
-    assert_no_oops(out)
-    assert "1000 of 1000 exited with 42" in out, out
+    assert result in out, out
     assert_no_leak(before, meminfo(guest))
 
 

@@ -15,20 +15,10 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "fuzzargs.h"
 
 #define BATCH 500
 #define WATCHDOG_MS 1000
-
-static unsigned long long state = 0x9e3779b97f4a7c15ULL;
-static char buffer[4096];
-
-static unsigned long rnd(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
 
 static int forbidden(long nr)
 {
@@ -58,20 +48,15 @@ static long pick_nr(void)
 	return nr;
 }
 
-static long pick_arg(void *unmapped)
+/* The shared pool, or now and then any 64-bit value. */
+static long pick_any_arg(void *unmapped)
 {
-	const long pool[] = { 0, -1, (long)0xffffffff80000000UL, (long)0xffff800000000000UL,
-			      0x0000800000000000L, (long)unmapped, (long)buffer,
-			      (long)buffer + 4090, 1, 8, 4096, 0x7fffffff, 3, 100 };
-
-	if (rnd() % 8 == 0)
-		return (long)rnd();
-	return pool[rnd() % (sizeof(pool) / sizeof(pool[0]))];
+	return rnd() % 8 == 0 ? (long)rnd() : pick_arg(unmapped);
 }
 
 static void child(unsigned long seed, void *unmapped)
 {
-	state ^= seed;
+	fuzz_state ^= seed;
 	if (chdir("/tmp"))
 		_exit(3);
 	close(0);
@@ -81,7 +66,7 @@ static void child(unsigned long seed, void *unmapped)
 		long nr = pick_nr(), a[6];
 
 		for (int j = 0; j < 6; j++)
-			a[j] = pick_arg(unmapped);
+			a[j] = pick_any_arg(unmapped);
 		syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	}
 	_exit(0);
@@ -119,6 +104,7 @@ int main(int argc, char **argv)
 	void *unmapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	long batches = 0, counts[3] = { 0 };
 
+	fuzz_state = 0x9e3779b97f4a7c15ULL;
 	munmap(unmapped, 4096);
 	while (seconds_now() < end) {
 		pid_t pid = fork();

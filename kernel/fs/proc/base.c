@@ -254,6 +254,21 @@ static int proc_pid_readdir(struct file *file, struct dir_context *ctx)
 	return 0;
 }
 
+/* Emits the entry named n at position base + n (ino ino_base + n); false when the caller's
+ * buffer is full (the position then stays on it for the next call). */
+static bool emit_number(struct dir_context *ctx, int n, loff_t base, u64 ino_base,
+			unsigned int type)
+{
+	char name[12];
+	int len = snprintf(name, sizeof(name), "%d", n);
+
+	ctx->pos = base + n;
+	if (!dir_emit(ctx, name, len, ino_base + (u64)n, type))
+		return false;
+	ctx->pos++;
+	return true;
+}
+
 /* ---- /proc/PID/fd/ -------------------------------------------------------------------------- */
 
 static struct dentry *proc_fd_lookup(struct inode *dir, struct dentry *dentry,
@@ -289,15 +304,9 @@ static int proc_fd_readdir(struct file *file, struct dir_context *ctx)
 
 	if (!dir_emit_dots(file, ctx))
 		return 0;
-	while ((fd = next_open_fd(pid, (int)(ctx->pos - PROC_FD_POS))) >= 0) {
-		char name[12];
-		int len = snprintf(name, sizeof(name), "%d", fd);
-
-		ctx->pos = PROC_FD_POS + fd;
-		if (!dir_emit(ctx, name, len, 0x2000 + (u64)fd, DT_LNK))
+	while ((fd = next_open_fd(pid, (int)(ctx->pos - PROC_FD_POS))) >= 0)
+		if (!emit_number(ctx, fd, PROC_FD_POS, 0x2000, DT_LNK))
 			break;
-		ctx->pos++;
-	}
 	return 0;
 }
 
@@ -402,15 +411,9 @@ int proc_root_readdir(struct file *file, struct dir_context *ctx)
 			return 0;
 		ctx->pos++;
 	}
-	while ((pid = next_pid((pid_t)(ctx->pos - PROC_PID_POS))) > 0) {
-		char name[12];
-		int len = snprintf(name, sizeof(name), "%d", pid);
-
-		ctx->pos = PROC_PID_POS + pid;
-		if (!dir_emit(ctx, name, len, 0x100000 + (u64)pid, DT_DIR))
+	while ((pid = next_pid((pid_t)(ctx->pos - PROC_PID_POS))) > 0)
+		if (!emit_number(ctx, pid, PROC_PID_POS, 0x100000, DT_DIR))
 			break;
-		ctx->pos++;
-	}
 	return 0;
 }
 
