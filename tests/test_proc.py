@@ -26,8 +26,8 @@ unit: sectors
 {img}5 : start=4160, size=1000, type=83
 {img}6 : start=5248, size=1900, type=c
 """
-ROOT_FILES = {"cmdline", "devices", "filesystems", "interrupts", "meminfo", "modules",
-              "mounts", "partitions", "uptime", "version"}
+ROOT_FILES = {"cmdline", "devices", "filesystems", "interrupts", "loadavg", "meminfo", "modules",
+              "mounts", "partitions", "self", "stat", "uptime", "version", "1"}
 
 
 @pytest.fixture(scope="module")
@@ -253,6 +253,28 @@ def test_tainting_module_flagged(m):
     assert line and line[0].endswith(" (P)")
     parse_proc_modules(cat(m, "/proc/modules"))
     run_clean(m, "rmmod test_proprietary")
+
+
+def test_pid_directories(m):
+    """/proc/1 is init's (a kernel task: no command line, no exe), /proc/self the shell's own,
+    a pid that does not exist has no directory, and reading them leaves nothing behind (the
+    per-process names are made at each lookup and freed after it)."""
+    stat = cat(m, "/proc/1/stat").split()
+    assert stat[:3] == ["1", "(init)", "R"] and len(stat) == 52, stat
+    assert "Name:\tinit\n" in cat(m, "/proc/self/status")
+    assert "1" in m.run("ls /proc").split()
+    assert "No such file" in m.run("cat /proc/99999/stat") or \
+        "ENOENT" in m.run("cat /proc/99999/stat")
+    names = set(m.run("ls /proc/1").split())
+    assert {"cmdline", "comm", "cwd", "environ", "exe", "fd", "maps", "stat", "statm",
+            "status"} <= names
+    run_clean(m, "cat /proc/1/cmdline")
+    before = keel.parse_meminfo(m.run("mem"))
+    for _ in range(20):
+        run_clean(m, "cat /proc/self/stat")
+        run_clean(m, "ls /proc/1/fd")
+    after = keel.parse_meminfo(m.run("mem"))
+    assert after["HeapUsed"] - before["HeapUsed"] <= 1024, (before, after)
 
 
 def test_zz_no_reports_in_dmesg(m):

@@ -30,6 +30,7 @@ NOT_ELF_HOST = str(keel.ROOT / "tests/fixtures/notelf")  # a text file with x bi
     ("vforkexec", (HELLO_HOST, NOT_ELF_HOST), ("/bin/hello", "/etc/modules")),
     ("badframe", (), ()),
     ("rlimits", (), ()),
+    ("procself", ("one", "two"), ("one", "two")),
 ])
 def test_same_output_as_host(guest, name, host_args, guest_args):
     expected, code = host_run(name, host_args)

@@ -9,7 +9,8 @@ import keel
 from modtest import run_ok
 
 MODDIR = "/lib/modules"
-PS_LINE = re.compile(r"^\s*(\d+)\s+([RSDZIN])\s+(\d+)\.(\d{3})\s+(\d+)\s+(\d+)\s+(\S+)\s*$", re.M)
+PS_LINE = re.compile(r"^\s*(\d+)\s+([RSDZIN])\s+\d+\s+(\d+)\.(\d{3})\s+(\d+)\s+(\d+)\s+(\S+)\s*$",
+                     re.M)
 # echo must answer even while a thread spins: generous, but far below a hang
 PROMPT_ANSWER_TIMEOUT = 30
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-PS_LINE = re.compile(r"^\s*(\d+) (\S) +(\d+)\.(\d{3}) +\d+ +\d+  (\S+)\s*$", re.M)
+PS_LINE = re.compile(r"^\s*(\d+) (\S) +\d+ +(\d+)\.(\d{3}) +\d+ +\d+  (\S+)\s*$", re.M)
 
 
 def cpu_times(shell):

@@ -20,6 +20,7 @@
 #include <keel/string.h>
 #include "cpu/cpu.h"
 #include "cpu/traps.h"
+#include "fs/internal.h"
 
 #define RFLAGS_IF (1UL << 9)
 #define RFLAGS_RESERVED1 (1UL << 1)
@@ -185,6 +186,7 @@ int kernel_execve(const char *filename, char *const argv[], char *const envp[])
 	err = exec_binprm(&bprm, &data);
 	if (err)
 		goto out_free_mm;
+	exec_record_mm_info(bprm.mm, filename, bprm.p);
 	install_program(&bprm);
 	strlcpy(current->comm, strrchr(filename, '/') ? strrchr(filename, '/') + 1 : filename,
 		sizeof(current->comm));

@@ -17,6 +17,11 @@ struct fs_struct *current_fs(void)
 	return fs ? fs : &init_fs;
 }
 
+struct fs_struct *task_fs(struct task_struct *t)
+{
+	return t->fs ? t->fs : &init_fs;
+}
+
 int copy_fs_struct(struct task_struct *t)
 {
 	struct fs_struct *from = current_fs();

@@ -42,6 +42,11 @@ void follow_mounts(struct path *path);
 struct vfsmount *lookup_mnt(struct vfsmount *parent, struct dentry *dentry);
 struct vfsmount *vfs_root_mount(void);
 int d_path(const struct path *path, char *buf, size_t size);
+
+/* exec_info.c: records in mm (the new image, stack pointer sp) where the argument and
+ * environment strings lie and the absolute path of filename, for /proc/PID. Sleeps. */
+struct mm_struct;
+void exec_record_mm_info(struct mm_struct *mm, const char *filename, unsigned long sp);
 int path_buf_finish(char *buf, size_t size, size_t pos);
 int mount_root(const char *type);
 

@@ -173,6 +173,8 @@ long sys_faccessat2(ul dfd, ul path, ul mode, ul flags)
 
 	if (mode & ~7UL || flags & ~(ul)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	if (!path)
+		return -EFAULT; /* Linux: a NULL name is not the empty path */
 	ret = name_or_fd(dfd, path, flags & AT_EMPTY_PATH, &name);
 	if (!ret)
 		ret = (flags & AT_SYMLINK_NOFOLLOW) ? vfs_lstat(name, &k) : vfs_stat(name, &k);

@@ -56,16 +56,20 @@ long sys_getdents64(ul fd, ul dirent, ul count)
 	struct getdents_ctx g = { .ctx.actor = filldir64 };
 	struct fd f;
 	long ret = fdget_file(fd, &f, false);
+	loff_t pos;
 
 	if (ret)
 		return ret == -EBADF && !fdget_file(fd, &f, true) ? -ENOTDIR : ret;
 	g.size = count < DIRENT_BUF_MAX ? count : DIRENT_BUF_MAX;
 	g.buf = kmalloc(g.size ? g.size : 1, GFP_KERNEL);
+	pos = f.file->f_pos;
 	ret = g.buf ? vfs_iterate(f.file, &g.ctx) : -ENOMEM;
 	if (!ret && !g.used && g.full)
 		ret = -EINVAL;
-	if (!ret && g.used && copy_to_user((void __user *)dirent, g.buf, g.used))
+	if (!ret && g.used && copy_to_user((void __user *)dirent, g.buf, g.used)) {
+		f.file->f_pos = pos; /* nothing was read: the next call gets the same entries */
 		ret = -EFAULT;
+	}
 	kfree(g.buf);
 	fdput(f);
 	return ret ? ret : (long)g.used;

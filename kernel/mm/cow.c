@@ -212,6 +212,11 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	mm->start_brk = oldmm->start_brk;
 	mm->brk = oldmm->brk;
 	mm->start_stack = oldmm->start_stack;
+	mm->arg_start = oldmm->arg_start;
+	mm->arg_end = oldmm->arg_end;
+	mm->env_start = oldmm->env_start;
+	mm->env_end = oldmm->env_end;
+	mm->exe_path = oldmm->exe_path ? kstrdup(oldmm->exe_path, GFP_KERNEL) : NULL;
 	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
 		if (mm_add_vma(mm, vma->vm_start, vma->vm_end, vma->vm_flags))
 			goto out_mmput;

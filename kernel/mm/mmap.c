@@ -51,6 +51,7 @@ void mmput(struct mm_struct *mm)
 		list_del(&vma->vm_list);
 		vm_area_free(vma);
 	}
+	kfree(mm->exe_path);
 	kfree(mm);
 }
 

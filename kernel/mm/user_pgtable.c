@@ -97,12 +97,34 @@ void flush_tlb_mm(struct mm_struct *mm)
 		__asm__ __volatile__("mov %0, %%cr3" ::"r"(virt_to_phys(mm->pgd)) : "memory");
 }
 
+/* The PTE of va, or NULL with *gap the bytes (a power of two) the missing table entry would
+ * cover: nothing is mapped there, so a walk over a range skips it whole. */
+static u64 *pte_or_gap(struct mm_struct *mm, unsigned long va, unsigned long *gap)
+{
+	u64 *table = mm->pgd, *e;
+
+	for (int level = 4; level > 1; level--) {
+		e = &table[pt_index(va, level)];
+		if (!(*e & PTE_PRESENT)) {
+			*gap = 1UL << (12 + 9 * (level - 1));
+			return NULL;
+		}
+		table = table_at(*e);
+	}
+	return &table[pt_index(va, 1)];
+}
+
+/* Missing tables are skipped, not walked page by page: munmap(0, 128 TiB) is quick. */
 void user_unmap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
+	unsigned long gap = PAGE_SIZE, next;
 	u64 *pte;
 
-	for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-		pte = user_pte(mm, va, false);
+	for (unsigned long va = start; va < end; va = next) {
+		pte = pte_or_gap(mm, va, &gap);
+		next = pte ? va + PAGE_SIZE : (va + gap) & ~(gap - 1);
+		if (next <= va)
+			break; /* wrapped past the top */
 		if (!pte || !(*pte & PTE_PRESENT))
 			continue;
 		user_page_free(table_at(*pte), *pte & PTE_DIRTY);

@@ -204,3 +204,16 @@ int copy_files(struct task_struct *t)
 	t->files = dup_fd(current->files);
 	return t->files ? 0 : -ENOMEM;
 }
+
+int task_fd_peek(struct task_struct *t, unsigned int fd, struct file **file)
+{
+	struct fd_slot *s;
+
+	if (!t->files || fd >= NR_OPEN_DEFAULT)
+		return -EBADF;
+	s = &t->files->fd[fd];
+	*file = s->file;
+	if (s->file)
+		return 1;
+	return s->console ? 0 : -EBADF;
+}

@@ -84,12 +84,17 @@ long sys_prlimit64(ul pid, ul resource, ul new_rlim, ul old_rlim)
 	return 0;
 }
 
+/* Unlike prlimit64's, their pointer is not optional: NULL is -EFAULT, as on Linux. */
 long sys_getrlimit(ul resource, ul rlim)
 {
+	if (resource < RLIM_NLIMITS && !rlim)
+		return -EFAULT;
 	return sys_prlimit64(0, resource, 0, rlim);
 }
 
 long sys_setrlimit(ul resource, ul rlim)
 {
+	if (resource < RLIM_NLIMITS && !rlim)
+		return -EFAULT;
 	return sys_prlimit64(0, resource, rlim, 0);
 }

@@ -184,6 +184,9 @@ u64 sched_idle_time_ns(void)
 
 static void do_idle(void)
 {
+	/* Not preempted on the wake-up interrupt's way out: the time other tasks then ran would
+	 * be counted as idle (/proc/uptime's idle outgrowing the uptime). schedule() below. */
+	preempt_disable();
 	local_irq_disable();
 	if (!need_resched()) {
 		u64 start = ktime_get_ns();
@@ -193,6 +196,7 @@ static void do_idle(void)
 		WRITE_ONCE(idle_ns, idle_ns + (ktime_get_ns() - start));
 	}
 	local_irq_enable();
+	preempt_enable_no_resched();
 	if (need_resched())
 		schedule();
 }

@@ -7,6 +7,7 @@
 #include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/ktime.h>
+#include <keel/mm_user.h>
 #include <keel/printk.h>
 #include <keel/shell.h>
 #include <keel/slab.h>
@@ -56,7 +57,7 @@ void sched_debug_init(void)
 	oops_print_task_hook = sched_oops_report;
 }
 
-static char task_state_char(const struct task_struct *t)
+char task_state_char(const struct task_struct *t)
 {
 	unsigned int s = t->__state;
 
@@ -71,8 +72,10 @@ static char task_state_char(const struct task_struct *t)
 	return 'N'; /* TASK_NEW */
 }
 
+#define PS_COLUMNS 80
+
 struct ps_line {
-	char text[96];
+	char text[PS_COLUMNS + 1];
 };
 
 struct ps_snapshot {
@@ -80,31 +83,53 @@ struct ps_snapshot {
 	unsigned int n, max;
 };
 
+/* A process's command line with its NULs as spaces (what exec gave it: /proc/PID/cmdline);
+ * a kernel thread's, a zombie's or one not yet exec'd: its name. */
+static void ps_cmdline(struct task_struct *t, char *buf, int size)
+{
+	int n = get_cmdline(t, buf, size - 1);
+
+	while (n > 0 && buf[n - 1] == '\0')
+		n--;
+	if (n <= 0) {
+		strlcpy(buf, t->comm, (size_t)size);
+		return;
+	}
+	for (int i = 0; i < n; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	buf[n] = '\0';
+}
+
 static void ps_collect(struct task_struct *t, void *ctx)
 {
 	struct ps_snapshot *snap = ctx;
 	u64 ms = t->sum_exec_runtime / 1000000;
+	char *line;
+	int used;
 
 	if (t == current)
 		ms += (ktime_get_ns() - t->exec_start) / 1000000;
 	if (snap->n >= snap->max)
 		return;
-	scnprintf(snap->lines[snap->n++].text, sizeof(snap->lines[0].text),
-		  "%5d %c %6llu.%03llu %8lu %8lu  %s", t->pid, task_state_char(t),
-		  (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000), t->nvcsw,
-		  t->nivcsw, t->comm);
+	line = snap->lines[snap->n++].text;
+	used = scnprintf(line, PS_COLUMNS + 1, "%5d %c %5d %6llu.%03llu %8lu %8lu  ", t->pid,
+			 task_state_char(t), t->parent ? t->parent->pid : 0,
+			 (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000), t->nvcsw,
+			 t->nivcsw);
+	ps_cmdline(t, line + used, PS_COLUMNS + 1 - used);
 }
 
 /* Collected with interrupts off, printed after: printing may wait for the serial port. */
 static int cmd_ps(int argc, char **argv)
 {
-	struct ps_snapshot snap = { .max = 256 };
+	struct ps_snapshot snap = { .max = 512 };
 
 	snap.lines = kmalloc_array(snap.max, sizeof(*snap.lines), GFP_KERNEL);
 	if (!snap.lines)
 		return -ENOMEM;
 	for_each_task(ps_collect, &snap);
-	console_printf("  PID S   TIME(s)    VOLCS  INVOLCS  COMMAND\n");
+	console_printf("  PID S  PPID   TIME(s)    VOLCS  INVOLCS  COMMAND\n");
 	for (unsigned int i = 0; i < snap.n; i++)
 		console_printf("%s\n", snap.lines[i].text);
 	kfree(snap.lines);
@@ -114,7 +139,7 @@ static int cmd_ps(int argc, char **argv)
 static const struct shell_command ps_command = {
 	.name = "ps",
 	.usage = "ps",
-	.help = "list tasks: pid, state (R S D Z I), CPU time, context switches, name",
+	.help = "list tasks: pid, state, parent, CPU time, switches, command line",
 	.run = cmd_ps,
 };
 

@@ -30,6 +30,10 @@ extern struct task_struct init_task;
 /* If addr lies in the guard page below some task's stack, that task; else NULL. */
 struct task_struct *task_stack_guard_owner(unsigned long addr);
 
+/* debug.c: t's state as ps and /proc/PID/stat show it: R running, S sleeping, D
+ * uninterruptible, Z exited (a zombie), I the idle task, N never started. Any context. */
+char task_state_char(const struct task_struct *t);
+
 /* core.c: queues a runnable task (interrupts off). */
 void activate_task(struct task_struct *t);
 

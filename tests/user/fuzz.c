@@ -7,34 +7,16 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "fuzzargs.h"
 
 static const long calls[] = { 1, 2, 3, 13, 14, 16, 20, 39, 63, 102, 104, 107, 108, 186, 218,
 			      180, 500, 1000 };
-static unsigned long long state = 0x2545f4914f6cdd1dULL;
-static char buffer[4096];
-
-static unsigned long rnd(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
-
-static long pick_arg(void *unmapped)
-{
-	const long pool[] = { 0, -1, (long)0xffffffff80000000UL, (long)0xffff800000000000UL,
-			      0x0000800000000000L, (long)unmapped, (long)buffer,
-			      (long)buffer + 4090, 1, 8, 4096, 0x7fffffff, 3, 100 };
-
-	return pool[rnd() % (sizeof(pool) / sizeof(pool[0]))];
-}
-
 int main(void)
 {
 	void *unmapped = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int n = 0;
 
+	fuzz_state = 0x2545f4914f6cdd1dULL;
 	munmap(unmapped, 4096);
 	for (int i = 0; i < 20000; i++) {
 		long nr = calls[rnd() % (sizeof(calls) / sizeof(calls[0]))], a[6];

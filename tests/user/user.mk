@@ -9,7 +9,7 @@ USER_PROGS := $(addprefix $(BUILD)/user/,$(USER_NAMES))
 USER_STAGE := $(BUILD)/user-staging
 USER_CFLAGS := -static -O2 -g -Wall -Wextra -Werror
 
-$(BUILD)/user/%: tests/user/%.c tests/user/check.h
+$(BUILD)/user/%: tests/user/%.c $(wildcard tests/user/*.h)
 	$(quiet) MUSLCC $@
 	@mkdir -p $(dir $@)
 	$(Q)$(MUSL_GCC) $(USER_CFLAGS) -o $@ $<

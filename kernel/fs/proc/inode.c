@@ -21,6 +21,15 @@ static const struct file_operations proc_reg_file_ops;
 static const struct inode_operations proc_dir_inode_ops = {
 	.lookup = simple_lookup,
 };
+/* /proc itself: the kernel's entries, and the per-process ones of base.c. */
+static const struct inode_operations proc_root_inode_ops = {
+	.lookup = proc_root_lookup,
+};
+static const struct file_operations proc_root_operations = {
+	.llseek = generic_file_llseek,
+	.iterate_shared = proc_root_readdir,
+	.fsync = noop_fsync,
+};
 
 /*
  * Writers open with O_TRUNC (`echo 1 > /proc/x`): the size change means nothing to a
@@ -70,6 +79,8 @@ struct inode *proc_get_inode(struct super_block *sb, struct proc_dir_entry *pde)
 
 static void proc_evict_inode(struct inode *inode)
 {
+	if (proc_pid_evict_inode(inode))
+		return;
 	if (PDE(inode))
 		pde_put(PDE(inode));
 }
@@ -165,8 +176,8 @@ static int proc_fill_super(struct super_block *sb, void *data, int silent)
 	if (!root)
 		return -ENOMEM;
 	inode_init_owner(root, NULL, S_IFDIR | 0555);
-	root->i_op = &proc_dir_inode_ops;
-	root->i_fop = &simple_dir_operations;
+	root->i_op = &proc_root_inode_ops;
+	root->i_fop = &proc_root_operations;
 	set_nlink(root, 2);
 	sb->s_magic = PROC_SUPER_MAGIC;
 	sb->s_op = &proc_sops;

@@ -5,6 +5,8 @@
 #include <keel/list.h>
 #include <keel/proc_fs.h>
 
+struct task_struct;
+
 extern struct mutex proc_lock;
 extern struct super_block *proc_sb;
 
@@ -14,6 +16,25 @@ struct inode *proc_get_inode(struct super_block *sb, struct proc_dir_entry *pde)
 void pde_get(struct proc_dir_entry *pde);
 void pde_put(struct proc_dir_entry *pde);
 int proc_fs_register(void);
+
+/* base.c: /proc/PID and /proc/self. The root directory's lookup and readdir (the kernel's
+ * files, then self and the pids); proc_pid_evict_inode frees what a per-process inode holds
+ * and says whether it was one. */
+struct dentry *proc_root_lookup(struct inode *dir, struct dentry *dentry, unsigned int flags);
+int proc_root_readdir(struct file *file, struct dir_context *ctx);
+bool proc_pid_evict_inode(struct inode *inode);
+
+/* array.c: the files of /proc/PID, shown for task t with preemption off. */
+int proc_pid_stat(struct seq_file *m, struct task_struct *t);
+int proc_pid_statm(struct seq_file *m, struct task_struct *t);
+int proc_pid_status(struct seq_file *m, struct task_struct *t);
+int proc_pid_comm(struct seq_file *m, struct task_struct *t);
+int proc_pid_cmdline(struct seq_file *m, struct task_struct *t);
+int proc_pid_environ(struct seq_file *m, struct task_struct *t);
+int proc_pid_maps(struct seq_file *m, struct task_struct *t);
+
+/* stat.c: /proc/stat and /proc/loadavg. */
+void proc_stat_init(void);
 
 /* root.c: the kernel's own files. */
 void proc_create_kernel_files(void);

@@ -142,4 +142,5 @@ void proc_create_kernel_files(void)
 	proc_create_single("interrupts", 0, NULL, interrupts_proc_show);
 	proc_modules_init();
 	proc_partitions_init();
+	proc_stat_init();
 }

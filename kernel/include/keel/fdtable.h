@@ -63,4 +63,10 @@ struct files_struct *dup_fd(struct files_struct *oldf);
  * path calls it after the new program is installed. */
 void files_close_on_exec(struct files_struct *files);
 
+struct task_struct;
+/* For /proc/PID/fd: what slot fd of t holds without taking a reference: 1 and *file for a
+ * file, 0 for the console, -EBADF when not open (or t has no table). The caller keeps t's
+ * table from changing (preemption off) while it uses *file. Never sleeps. */
+int task_fd_peek(struct task_struct *t, unsigned int fd, struct file **file);
+
 #endif

@@ -549,6 +549,10 @@ struct fs_struct {
 };
 /* The calling task's fs_struct (the shell's, kernel threads share init's). Never sleeps. */
 struct fs_struct *current_fs(void);
+struct task_struct;
+/* Task t's fs_struct (init's for kernel threads): /proc/PID/cwd. The caller keeps t from
+ * exiting (preemption off). Never sleeps. */
+struct fs_struct *task_fs(struct task_struct *t);
 static inline unsigned int current_umask(void) { return current_fs()->umask; }
 /* chdir(2): pwd becomes path (a directory). -ENOTDIR, -ENOENT... */
 int vfs_chdir(const char *path);

@@ -51,6 +51,11 @@ struct mm_struct {
 	unsigned long start_stack;    /* the initial stack pointer */
 	unsigned long nr_pages;       /* user pages mapped (statistics) */
 	unsigned long nr_ptes;        /* page-table pages below the PML4 */
+	/* Where exec left the argument and environment strings on the stack (/proc/PID/cmdline
+	 * and environ read them back), and the program's absolute path (/proc/PID/exe; NULL
+	 * before the first exec). Set by exec, copied by fork. */
+	unsigned long arg_start, arg_end, env_start, env_end;
+	char *exe_path;
 };
 
 #endif

@@ -121,4 +121,20 @@ int filemap_page_mkwrite(struct mm_struct *mm, struct vm_area_struct *vma, unsig
 long mm_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len,
 		 unsigned long prot);
 
+struct task_struct;
+/*
+ * Copies up to len bytes at user address addr of mm (any address space, not only the
+ * current one) into buf, stopping at the first page not present: nothing is mapped or
+ * faulted in. Returns the bytes copied (0..len). Never sleeps; the caller keeps mm alive and
+ * unchanged (preemption off: its owner cannot run). Follows Linux's access_remote_vm().
+ */
+int access_remote_vm(struct mm_struct *mm, unsigned long addr, void *buf, int len);
+/*
+ * The command line of task (its argument strings, NUL-separated, as /proc/PID/cmdline) into
+ * buffer: at most buflen bytes, ending in a NUL when there is room. Returns the bytes
+ * written; 0 for kernel threads and before the first exec. Never sleeps; the same rule for
+ * keeping task and its mm as access_remote_vm. Follows Linux's get_cmdline().
+ */
+int get_cmdline(struct task_struct *task, char *buffer, int buflen);
+
 #endif
