@@ -30,8 +30,8 @@ MODULE_PARM_DESC(polling, "Complete commands by polling, without the interrupt (
 static bool nvme_fault_not_ready;
 module_param_named(fault_not_ready, nvme_fault_not_ready, bool, 0444);
 MODULE_PARM_DESC(fault_not_ready,
-		 "Fault injection: give the controller an admin queue at address 0, which it "
-		 "refuses, so it never becomes ready (default 0)");
+		 "Fault injection: give the controller an admin queue address that is not "
+		 "page-aligned, which it refuses, so it never becomes ready (default 0)");
 
 static struct nvme_ctrl *nvme_ctrls;
 static u32 nvme_instances; /* bit N: nvmeN is taken */
@@ -106,7 +106,7 @@ int nvme_enable_ctrl(struct nvme_ctrl *ctrl)
 
 	nvme_init_queue(q);
 	nvme_writel(ctrl, NVME_REG_AQA, aqa);
-	nvme_writeq(ctrl, NVME_REG_ASQ, nvme_fault_not_ready ? 0 : virt_to_phys(q->sq));
+	nvme_writeq(ctrl, NVME_REG_ASQ, virt_to_phys(q->sq) + (nvme_fault_not_ready ? 2048 : 0));
 	nvme_writeq(ctrl, NVME_REG_ACQ, virt_to_phys(q->cq));
 	nvme_writel(ctrl, NVME_REG_CC, NVME_CC_CSS_NVM | 0u << NVME_CC_MPS_SHIFT |
 		    NVME_CC_IOSQES | NVME_CC_IOCQES | NVME_CC_ENABLE);
