@@ -23,13 +23,13 @@ import pytest
 
 from conftest import SharedMachine, shared_machine_fixture
 from fatimg import make_disk, make_partition, put_tree
+from test_ahci import guest_crc, host_crc
 from test_ata import xorshift_pattern
 import keel
 
 SECTOR = 512
 NV0_SECTORS = 32768
 ERROR_LBA = 30000
-CRC = re.compile(r"crc32 0x([0-9a-f]{8})")
 FILES = {"hello.txt": b"hello from an NVMe namespace\n", "big.bin": os.urandom(300 * 1024 + 7)}
 BLKDEBUG = f"""[inject-error]
 event = "read_aio"
@@ -80,17 +80,6 @@ def _q35_holder(default_iso, images, tmp_path_factory):
 @pytest.fixture
 def q35(request, _q35_holder):
     yield from shared_machine_fixture(request, _q35_holder)
-
-
-def guest_crc(machine, command):
-    out = machine.run(command, timeout=120)
-    match = CRC.search(out)
-    assert match, f"{command}: no CRC in {out!r}"
-    return int(match.group(1), 16)
-
-
-def host_crc(data, start, count, sector=SECTOR):
-    return zlib.crc32(data[start * sector:(start + count) * sector])
 
 
 def test_detected_and_numbered(q35):

@@ -70,7 +70,7 @@ enum nvme_opcode {
 #define NVME_QUEUE_PHYS_CONTIG (1u << 0)
 #define NVME_CQ_IRQ_ENABLED (1u << 1)
 
-/* A submission queue entry (64 bytes), the fields Keel uses named after Linux's. */
+/* A submission queue entry, the fields named after Linux's (naturally aligned: no padding). */
 struct nvme_command {
 	u8 opcode;
 	u8 flags;
@@ -80,7 +80,8 @@ struct nvme_command {
 	u64 metadata;
 	u64 prp1, prp2;
 	u32 cdw10, cdw11, cdw12, cdw13, cdw14, cdw15;
-} __attribute__((packed));
+};
+_Static_assert(sizeof(struct nvme_command) == 64, "a submission entry is 64 bytes");
 
 /* A completion queue entry (16 bytes). status: phase tag in bit 0, status field in 15:1. */
 struct nvme_completion {
@@ -89,7 +90,8 @@ struct nvme_completion {
 	u16 sq_head, sq_id;
 	u16 command_id;
 	u16 status;
-} __attribute__((packed));
+};
+_Static_assert(sizeof(struct nvme_completion) == 16, "a completion entry is 16 bytes");
 
 /* The status field (status >> 1): SC in 7:0, SCT in 10:8, DNR in 14. */
 #define NVME_SC(st) ((st) & 0xff)

@@ -89,7 +89,7 @@ static bool nvme_process_cq(struct nvme_queue *q)
 	for (;;) {
 		struct nvme_completion *cqe = &q->cq[q->cq_head];
 
-		if ((*(volatile u16 *)&cqe->status & 1) != q->cq_phase)
+		if ((((volatile struct nvme_completion *)cqe)->status & 1) != q->cq_phase)
 			break;
 		rmb(); /* the rest of the entry is read after its phase tag */
 		if (q->busy && cqe->command_id == q->cid) {
