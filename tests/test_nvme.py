@@ -99,6 +99,18 @@ def test_detected_and_numbered(q35):
     assert "nvme" in q35.run("lsmod")
 
 
+def test_shell_style(q35):
+    """What tests/test_shell_style.py checks of every command, for one that exists only
+    while nvme.ko is loaded."""
+    assert "usage: nvme" in q35.run("help nvme")
+    out = q35.run("nvme --bogus").strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("nvme: "), out
+    for words in ("read", "read nvme0n1 0", "list extra words"):
+        out = q35.run(f"nvme {words}")
+        assert out.startswith("usage: nvme\n"), (words, out)
+        assert not re.search(r"\[\s*\d+\.\d{6}\]", out), out
+
+
 @pytest.mark.parametrize("dev", ["nvme0n1", "nvme1n1"])
 def test_read_crcs(q35, images, dev):
     data = images["bytes"][dev]
