@@ -5,7 +5,8 @@ One shared -M q35 machine with two controllers:
                            of block ERROR_LBA (the error path: one decoded line, -EIO); QEMU's
                            default MDTS of 512 KiB
   00:05.0  nvme1  nvme1n1  an sfdisk MBR image: nvme1n1p1 FAT16 with two files (made by
-                           mkfs.fat), nvme1n1p2 random bytes; mdts=10: 4 MiB commands, whose
+                           mkfs.fat), nvme1n1p2 random bytes, nvme1n1p3 ext2 (mke2fs -d, the
+                           guest writes a file there, checked by debugfs); mdts=10: 4 MiB commands, whose
                            1023 PRP entries take two chained list pages (QEMU refuses more
                            than 1024 pages in one command, so mdts=0 cannot show 8 MiB)
 The guest's `blk read`/`nvme read`/`dd`+`crc32` CRC32s must equal zlib's of the host images;
@@ -22,15 +23,18 @@ import zlib
 import pytest
 
 from conftest import SharedMachine, shared_machine_fixture
-from fatimg import make_disk, make_partition, put_tree
+from fatimg import extract, make_disk, make_partition, put_tree
 from test_ahci import guest_crc, host_crc
 from test_ata import xorshift_pattern
+from test_ext2 import debugfs, fsck, mkfs
 import keel
 
 SECTOR = 512
 NV0_SECTORS = 32768
 ERROR_LBA = 30000
 FILES = {"hello.txt": b"hello from an NVMe namespace\n", "big.bin": os.urandom(300 * 1024 + 7)}
+EXT2_FILES = {"notes.txt": b"ext2 on nvme1n1p3\n", "data.bin": os.urandom(200 * 1024 + 3)}
+EXT2_KIB = 4096
 BLKDEBUG = f"""[inject-error]
 event = "read_aio"
 errno = "5"
@@ -59,8 +63,14 @@ def images(tmp_path_factory):
     put_tree(part, FILES, root)
     filler = root / "filler.part"
     filler.write_bytes(os.urandom(20000 * SECTOR))
+    tree = root / "ext2-tree"
+    tree.mkdir()
+    for name, data in EXT2_FILES.items():
+        (tree / name).write_bytes(data)
+    ext2 = root / "ext2.part"
+    mkfs(ext2, tree, "1024", EXT2_KIB)
     nv1 = root / "nv1.img"
-    _, starts = make_disk(nv1, [part, filler])
+    _, starts = make_disk(nv1, [part, filler, ext2])
     conf = root / "blkdebug.conf"
     conf.write_text(BLKDEBUG)
     return {"nv0": nv0, "nv1": nv1, "conf": conf, "starts": starts,
@@ -93,7 +103,7 @@ def test_detected_and_numbered(q35):
     assert re.search(r"(?m)^\s+nvme0n1\s+1\s+512 QEMU NVMe Ctrl\s+16 MiB$", listing), listing
     parts = q35.run("cat /proc/partitions")
     for major, minor, name in ((259, 0, "nvme0n1"), (259, 1, "nvme1n1"), (259, 2, "nvme1n1p1"),
-                               (259, 3, "nvme1n1p2")):
+                               (259, 3, "nvme1n1p2"), (259, 4, "nvme1n1p3")):
         assert re.search(rf"(?m)^\s+{major}\s+{minor}\s+\d+ {name}$", parts), parts
     assert {"nvme0n1", "nvme1n1", "nvme1n1p1", "nvme1n1p2"} <= set(q35.run("ls /dev").split())
     assert "nvme" in q35.run("lsmod")
@@ -170,6 +180,16 @@ def test_fat_partition(q35):
     assert q35.run("umount /mnt/nv").strip() == ""
 
 
+def test_ext2_partition(q35):
+    q35.run("mkdir /mnt/e2")
+    assert q35.run("mount -t ext2 /dev/nvme1n1p3 /mnt/e2").strip() == ""
+    for name, data in EXT2_FILES.items():
+        out = q35.run(f"crc32 /mnt/e2/{name}")
+        assert f"{zlib.crc32(data):08x}" in out, out
+    q35.run("echo written by keel > /mnt/e2/keel.txt")
+    assert q35.run("umount /mnt/e2").strip() == ""
+
+
 def test_polling_without_the_interrupt(q35, images):
     q35.run("rmmod nvme")
     out = q35.run("modprobe nvme polling=1")
@@ -213,6 +233,13 @@ def test_writes_reach_the_images(q35, images):
     q35.run("sync")
     q35.send_line("poweroff")
     q35.wait_exit(120)
+    ext2 = extract(images["nv1"], images["starts"][3], EXT2_KIB * 2, images["nv1"].parent /
+                   "ext2.after")
+    assert fsck(ext2).returncode == 0, fsck(ext2).stdout
+    assert debugfs(ext2, "cat /keel.txt") == "written by keel\n"
+    start3 = images["starts"][3] * SECTOR  # the ext2 partition changed: compared above
+    images["bytes"]["nvme1n1"] = images["bytes"]["nvme1n1"][:start3] + ext2.read_bytes() + \
+        images["bytes"]["nvme1n1"][start3 + EXT2_KIB * 1024:]
     for dev, name in (("nvme0n1", "nv0"), ("nvme1n1", "nv1")):
         expect = bytearray(images["bytes"][dev])
         for wdev, start, count, seed in writes:
