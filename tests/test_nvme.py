@@ -6,9 +6,10 @@ One shared -M q35 machine with two controllers:
                            default MDTS of 512 KiB
   00:05.0  nvme1  nvme1n1  an sfdisk MBR image: nvme1n1p1 FAT16 with two files (made by
                            mkfs.fat), nvme1n1p2 random bytes, nvme1n1p3 ext2 (mke2fs -d, the
-                           guest writes a file there, checked by debugfs); mdts=10: 4 MiB commands, whose
-                           1023 PRP entries take two chained list pages (QEMU refuses more
-                           than 1024 pages in one command, so mdts=0 cannot show 8 MiB)
+                           guest writes a file there, checked by debugfs); mdts=10: 4 MiB
+                           commands, whose 1023 PRP entries take two chained list pages (QEMU
+                           refuses more than 1024 pages in one command, so mdts=0 cannot show
+                           8 MiB)
 The guest's `blk read`/`nvme read`/`dd`+`crc32` CRC32s must equal zlib's of the host images;
 `blk write` patterns (xorshift64*) must be in the images byte for byte after sync and poweroff.
 Other machines: -M pc, OVMF, a throttled disk (timeout, reset, retry), controllers QEMU makes
