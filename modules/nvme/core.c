@@ -192,18 +192,22 @@ out_free:
 	kfree(ns);
 }
 
-/* The active namespace IDs (CNS 02h, ascending, 0 ends the list) into list; the count. */
+/*
+ * The active namespace IDs (CNS 02h, ascending, 0 ends the list) into list; the count. NVMe
+ * 1.0 controllers have no such list: namespaces 1..NN are all there is.
+ */
 static unsigned int nvme_active_list(struct nvme_ctrl *ctrl, u32 *list)
 {
 	unsigned int n = 0;
 
-	if (nvme_identify(ctrl, 0, NVME_ID_CNS_NS_ACTIVE_LIST, list, "Identify (active namespaces)",
-			  NULL)) {
-		/* NVMe 1.0 controllers have no list: namespaces 1..NN are all there is. */
+	if (ctrl->vs < NVME_VS_1_1) {
 		for (u32 nsid = 1; nsid <= ctrl->nn && n < NVME_ID_SIZE / 4; nsid++)
 			list[n++] = nsid;
 		return n;
 	}
+	if (nvme_identify(ctrl, 0, NVME_ID_CNS_NS_ACTIVE_LIST, list, "Identify (active namespaces)",
+			  NULL))
+		return 0;
 	while (n < NVME_ID_SIZE / 4 && list[n])
 		n++;
 	return n;

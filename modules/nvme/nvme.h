@@ -18,7 +18,8 @@ struct pci_dev;
 
 /* Controller registers (BAR0). */
 #define NVME_REG_CAP 0x00  /* 64-bit */
-#define NVME_REG_VS 0x08
+#define NVME_REG_VS 0x08 /* major << 16 | minor << 8 | tertiary */
+#define  NVME_VS_1_1 0x00010100
 #define NVME_REG_INTMS 0x0c
 #define NVME_REG_INTMC 0x10
 #define NVME_REG_CC 0x14
