@@ -286,6 +286,8 @@ static int cmd_blk(int argc, char **argv)
 		return cmd_blk_rescan(argv + 2);
 	if (strcmp(op, "stat") == 0 && argc == 2)
 		return cmd_blk_stat();
+	if (strcmp(op, "bench") == 0 && argc == 5)
+		return blk_bench_command(argv + 2);
 	return blk_usage();
 }
 
@@ -293,10 +295,11 @@ static const struct shell_command blk_command = {
 	.name = "blk",
 	.usage = "blk read DEV START COUNT\nblk write DEV START COUNT SEED\n"
 		 "blk cread DEV START COUNT\nblk cwrite DEV START COUNT SEED\nblk dump DEV SECTOR\n"
-		 "blk flush DEV\nblk rescan DEV\nblk stat\nblk cache",
+		 "blk flush DEV\nblk rescan DEV\nblk stat\nblk cache\nblk bench DEV read|write MIB",
 	.help = "sector I/O: read (prints a crc32), write a pattern from SEED, cread/cwrite the "
 		"same through the page cache, dump one sector, flush, rescan partitions, "
-		"per-device statistics, page cache figures",
+		"per-device statistics, page cache figures, sequential throughput (bench writes "
+		"destroy the data)",
 	.run = cmd_blk,
 };
 

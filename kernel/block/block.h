@@ -32,5 +32,7 @@ dev_t blk_partition_devt(const struct block_device *disk, int number);
 struct shell_command;
 extern const struct shell_command lsblk_command;
 void blk_register_commands(void);
+/* blk_bench.c: `blk bench DEV read|write MIB` (argv from DEV on). 0 or SHELL_FAILED. */
+int blk_bench_command(char **argv);
 
 #endif

@@ -21,7 +21,6 @@
 #define SCSI_CDROM_MAJOR 11
 #define IDE_MINORS 64 /* per IDE disk: the disk and partitions 1..63 */
 
-static unsigned int blkext_next_minor;
 
 static const struct {
 	const char *name;
@@ -31,9 +30,21 @@ static const struct {
 	{ "hdc", IDE1_MAJOR, 0 }, { "hdd", IDE1_MAJOR, IDE_MINORS },
 };
 
+/* The lowest blkext minor no registered device holds, as Linux's blk_alloc_ext_minor (an IDA):
+ * nvme0n1 is 259:0 and its partitions 259:1.., and a reload gets the same numbers again. */
 static dev_t blkext_devt(void)
 {
-	return MKDEV(BLOCK_EXT_MAJOR, blkext_next_minor++);
+	unsigned int minor = 0;
+	bool taken = true;
+
+	while (taken) {
+		taken = false;
+		for (struct block_device *b = blkdev_first(); b && !taken; b = b->next)
+			taken = b->bd_dev == MKDEV(BLOCK_EXT_MAJOR, minor);
+		if (taken)
+			minor++;
+	}
+	return MKDEV(BLOCK_EXT_MAJOR, minor);
 }
 
 /* ramN -> 1:N (N < 256), as Linux's brd numbers them. */

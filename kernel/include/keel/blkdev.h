@@ -66,7 +66,8 @@ struct block_device {
 	/* Its number (/dev node, /proc/partitions). 0 at registration: the block layer gives
 	 * Linux's (hda 3:0, hdb 3:64, hdc 22:0, hdd 22:64, sda.. 8:16*N, srN 11:N, ramN 1:N,
 	 * partitions disk + number),
-	 * else one of major 259 ("blkext", Linux's for numbers beyond a driver's range). */
+	 * else the lowest free one of major 259 ("blkext", Linux's for numbers beyond a driver's
+	 * range, and for NVMe: nvme0n1 259:0, nvme0n1p1 259:1). */
 	dev_t bd_dev;
 	u32 sector_size;          /* 512, 2048 for ATAPI */
 	u64 nr_sectors;           /* capacity */
