@@ -287,6 +287,11 @@ def qemu_mode_args(mode, iso, workdir):
         raise ValueError(f"unknown mode {mode}")
     if medium == "cd":
         args += ["-cdrom", str(iso)]
+        if firmware == "bios":
+            # SeaBIOS tries hard disks first; on q35 that includes NVMe namespaces, and a test
+            # disk with an MBR signature (sfdisk's, or random bytes a test wrote) would be
+            # booted instead of the CD and hang before GRUB.
+            args += ["-boot", "order=d"]
     elif medium == "usb":
         stick = workdir / "stick.img"
         shutil.copyfile(iso, stick)

@@ -101,6 +101,9 @@ def test_detected_and_numbered(q35):
     assert all(len(line) <= 80 for line in listing.splitlines()), listing
     irqs = re.search(r"nvme0 0000:00:04\.0: IRQ \d+, (\d+) interrupts", listing)
     assert irqs and int(irqs.group(1)) > 0, listing  # completions came by interrupt
+    nvme_lines = [line for line in q35.run("cat /proc/interrupts").splitlines()
+                  if line.split()[-1:] == ["nvme"]]
+    assert len(nvme_lines) == 2 and all("PCI-MSIX" in line for line in nvme_lines), nvme_lines
     assert re.search(r"(?m)^\s+nvme0n1\s+1\s+512 QEMU NVMe Ctrl\s+16 MiB$", listing), listing
     parts = q35.run("cat /proc/partitions")
     for major, minor, name in ((259, 0, "nvme0n1"), (259, 1, "nvme1n1"), (259, 2, "nvme1n1p1"),

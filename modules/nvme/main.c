@@ -21,7 +21,6 @@
 #include "nvme.h"
 
 #define PCI_CLASS_STORAGE_EXPRESS 0x010802
-#define NVME_NR_IRQS 16 /* the 8259's lines: without an IO-APIC, INTx lands on one of them */
 #define NVME_SHUTDOWN_MS 5000
 
 static bool nvme_polling;
@@ -111,8 +110,10 @@ int nvme_enable_ctrl(struct nvme_ctrl *ctrl)
 	nvme_writel(ctrl, NVME_REG_CC, NVME_CC_CSS_NVM | 0u << NVME_CC_MPS_SHIFT |
 		    NVME_CC_IOSQES | NVME_CC_IOCQES | NVME_CC_ENABLE);
 	ret = nvme_wait_ready(ctrl, true);
-	/* Pin-based interrupts are masked while nobody handles them: a shared line stays quiet. */
-	nvme_writel(ctrl, ctrl->irq_requested ? NVME_REG_INTMC : NVME_REG_INTMS, 1);
+	/* Pin-based and MSI interrupts are masked while nobody handles them: a shared line stays
+	 * quiet. With MSI-X the spec forbids touching INTMS/INTMC (NVMe 1.4, 3.1.3, 3.1.4). */
+	if (ctrl->pdev->irq_type != PCI_IRQ_MSIX)
+		nvme_writel(ctrl, ctrl->irq_requested ? NVME_REG_INTMC : NVME_REG_INTMS, 1);
 	return ret;
 }
 
@@ -161,8 +162,8 @@ static void nvme_shutdown_ctrl(struct nvme_ctrl *ctrl)
 }
 
 /*
- * The interrupt: the INTx line firmware routed (shared), else polling. Switching to MSI or
- * MSI-X (pci_alloc_irq_vectors) changes only this function and nvme_free_irq().
+ * The interrupt: one MSI-X or MSI vector (admin and I/O completion queues both use vector 0),
+ * else the INTx line firmware routed (maybe shared), else polling.
  */
 static void nvme_setup_irq(struct nvme_ctrl *ctrl)
 {
@@ -174,22 +175,28 @@ static void nvme_setup_irq(struct nvme_ctrl *ctrl)
 		pr_info("nvme: %s: polling=1: commands complete by polling\n", ctrl->name);
 		return;
 	}
-	if (!pdev->pin || !pdev->irq || pdev->irq >= NVME_NR_IRQS) {
-		pr_warn("nvme: %s: no usable interrupt line (%u), polling\n", ctrl->name,
-			pdev->irq);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX | PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (ret < 0) {
+		pr_warn("nvme: %s: no usable interrupt (%d), polling\n", ctrl->name, ret);
 		return;
 	}
-	ret = request_irq(pdev->irq, nvme_irq, IRQF_SHARED, "nvme", ctrl);
-	if (ret)
-		pr_warn("nvme: %s: IRQ %u not available (%d), polling\n", ctrl->name, pdev->irq,
+	ctrl->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(ctrl->irq, nvme_irq, pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0,
+			  "nvme", ctrl);
+	if (ret) {
+		pr_warn("nvme: %s: IRQ %u not available (%d), polling\n", ctrl->name, ctrl->irq,
 			ret);
+		pci_free_irq_vectors(pdev);
+	}
 	ctrl->irq_requested = !ret;
 }
 
 static void nvme_free_irq(struct nvme_ctrl *ctrl)
 {
-	if (ctrl->irq_requested)
+	if (ctrl->irq_requested) {
 		free_irq(ctrl->irq, ctrl);
+		pci_free_irq_vectors(ctrl->pdev);
+	}
 	ctrl->irq_requested = false;
 }
 
