@@ -8,7 +8,6 @@
 #include <keel/delay.h>
 #include <keel/errno.h>
 #include <keel/irqflags.h>
-#include <keel/kmod.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "usbcore.h"
@@ -268,7 +267,8 @@ static int setup_device(struct usb_device *udev)
 	return set_configuration(udev);
 }
 
-/* Registers the interfaces; drivers not loaded yet are asked for by modalias. */
+/* Registers the interfaces; drivers not loaded yet are asked for by modalias (by khubd,
+ * once it has let go of its locks: a module load may wait for them). */
 static void add_interfaces(struct usb_device *udev)
 {
 	char (*aliases)[MODALIAS_MAX] = kmalloc(USB_MAXINTERFACES * MODALIAS_MAX, GFP_KERNEL);
@@ -280,7 +280,7 @@ static void add_interfaces(struct usb_device *udev)
 		usb_register_interfaces(udev, aliases, &n);
 	mutex_unlock(&usb_bus_lock);
 	for (unsigned int i = 0; i < n; i++)
-		request_module("%s", aliases[i]);
+		usb_queue_modalias(aliases[i]);
 	kfree(aliases);
 }
 

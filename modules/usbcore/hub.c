@@ -13,6 +13,7 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/irqflags.h>
+#include <keel/kmod.h>
 #include <keel/kthread.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -161,6 +162,36 @@ static struct usb_hub *next_hub_event(void)
 	return found;
 }
 
+struct pending_alias {
+	struct list_head list;
+	char alias[MODALIAS_MAX];
+};
+
+static LIST_HEAD(pending_aliases); /* khubd's own: filled and drained by it alone */
+
+void usb_queue_modalias(const char *alias)
+{
+	struct pending_alias *p = kmalloc(sizeof(*p), GFP_KERNEL);
+
+	if (!p)
+		return;
+	strlcpy(p->alias, alias, sizeof(p->alias));
+	list_add_tail(&p->list, &pending_aliases);
+}
+
+/* Loads drivers for the interfaces nobody took; no lock held (modprobe may need them). */
+static void request_pending_modules(void)
+{
+	while (!list_empty(&pending_aliases)) {
+		struct pending_alias *p = list_first_entry(&pending_aliases, struct pending_alias,
+							   list);
+
+		list_del(&p->list);
+		request_module("%s", p->alias);
+		kfree(p);
+	}
+}
+
 static void hub_events(void)
 {
 	struct usb_hub *hub;
@@ -170,6 +201,7 @@ static void hub_events(void)
 		for (unsigned int port = 1; port <= hub->nports && !hub->quiesced; port++)
 			hub_port_event(hub, port);
 	mutex_unlock(&hub_event_lock);
+	request_pending_modules();
 }
 
 static bool hub_kicked(void)

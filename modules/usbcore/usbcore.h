@@ -44,6 +44,7 @@ struct usb_hub *usb_hub_create(struct usb_device *hdev, unsigned int nports,
 			       const struct usb_hub_ops *ops);
 void usb_hub_destroy(struct usb_hub *hub); /* disconnects the children first */
 void usb_hub_kick(struct usb_hub *hub);    /* any context */
+void usb_queue_modalias(const char *alias); /* khubd: request_module once unlocked */
 int usb_hub_driver_register(void);
 void usb_hub_driver_unregister(void);
 

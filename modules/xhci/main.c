@@ -266,11 +266,10 @@ static int xhci_read_caps(struct xhci_hcd *xhci)
 		       xhci_name(xhci), xhci->max_slots, nports, xhci->nscratch);
 		return -ENODEV;
 	}
-	if (nports > USB_MAXCHILDREN) {
-		pr_warn("xhci %s: %u root ports, using the first %d\n", xhci_name(xhci), nports,
+	if (nports > USB_MAXCHILDREN)
+		pr_warn("xhci %s: %u root ports, using %d\n", xhci_name(xhci), nports,
 			USB_MAXCHILDREN);
-		nports = USB_MAXCHILDREN;
-	}
+	nports = xhci_map_ports(xhci, nports);
 	xhci->hcd.nports = nports;
 	pr_info("xhci %s: xHCI %x.%02x, %u slots, %u ports, %u-byte contexts, %u scratchpads\n",
 		xhci_name(xhci), xhci_readl(xhci->mmio, XHCI_CAPLENGTH) >> 24,

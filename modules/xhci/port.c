@@ -13,7 +13,7 @@
 
 static u32 portsc_read(struct xhci_hcd *xhci, unsigned int port)
 {
-	return xhci_readl(xhci->op, XHCI_PORTSC(port));
+	return xhci_readl(xhci->op, XHCI_PORTSC(xhci->port_map[port]));
 }
 
 /* Writes the bits in set, keeping the others as they are and clearing no change bit. */
@@ -21,7 +21,45 @@ static void portsc_write(struct xhci_hcd *xhci, unsigned int port, u32 set)
 {
 	u32 v = portsc_read(xhci, port);
 
-	xhci_writel(xhci->op, XHCI_PORTSC(port), (v & PORT_KEEP) | set);
+	xhci_writel(xhci->op, XHCI_PORTSC(xhci->port_map[port]), (v & PORT_KEEP) | set);
+}
+
+/* Ports of one protocol (xHCI 7.2: Supported Protocol capability) appended to the map. */
+static unsigned int map_protocol(struct xhci_hcd *xhci, unsigned int major, unsigned int n,
+				 unsigned int max)
+{
+	u32 off = HCC_XECP(xhci_readl(xhci->mmio, XHCI_HCCPARAMS1)) * 4;
+
+	while (off) {
+		u32 cap = xhci_readl(xhci->mmio, off);
+
+		if (XECP_ID(cap) == XECP_PROTOCOL && (cap >> 24) == major) {
+			u32 ports = xhci_readl(xhci->mmio, off + 8);
+
+			for (u32 p = ports & 0xff; p < (ports & 0xff) + ((ports >> 8) & 0xff); p++)
+				if (p >= 1 && p <= max && n < USB_MAXCHILDREN)
+					xhci->port_map[++n] = (u8)p;
+		}
+		off = XECP_NEXT(cap) ? off + XECP_NEXT(cap) * 4 : 0;
+	}
+	return n;
+}
+
+/*
+ * Root ports as Linux numbers them on its USB 2 root hub: the USB 2 ports first (QEMU's
+ * usb-kbd on port=1 is "usb 1-1"), then the USB 3 ones. Without the capability: as they are.
+ * Returns how many ports usbcore sees.
+ */
+unsigned int xhci_map_ports(struct xhci_hcd *xhci, unsigned int max)
+{
+	unsigned int n = map_protocol(xhci, 2, 0, max);
+
+	n = map_protocol(xhci, 3, n, max);
+	if (n)
+		return n;
+	for (n = 0; n < max && n < USB_MAXCHILDREN; n++)
+		xhci->port_map[n + 1] = (u8)(n + 1);
+	return n;
 }
 
 static enum usb_device_speed psi_speed(u32 portsc)

@@ -91,7 +91,7 @@ static void fill_slot_ctx(struct xhci_hcd *xhci, struct xhci_slot *slot, struct 
 	u32 *sc = xhci_slot_ctx(xhci, slot, true);
 
 	sc[0] = udev->route | SLOT_SPEED(speed_id(udev->speed)) | SLOT_CTX_ENTRIES(1);
-	sc[1] = udev->root_port << 16;
+	sc[1] = (u32)xhci->port_map[udev->root_port] << 16;
 	if (udev->tt_hub && udev->tt_hub->hcpriv)
 		sc[2] = ((struct xhci_slot *)udev->tt_hub->hcpriv)->id | (udev->tt_port << 8);
 }

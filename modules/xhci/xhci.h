@@ -84,6 +84,7 @@
 #define XECP_ID(v) ((v) & 0xff)
 #define XECP_NEXT(v) (((v) >> 8) & 0xff)
 #define XECP_LEGACY 1
+#define XECP_PROTOCOL 2
 #define LEGACY_BIOS_OWNED (1u << 16)
 #define LEGACY_OS_OWNED (1u << 24)
 
@@ -163,6 +164,7 @@ struct xhci_hcd {
 	struct pci_dev *pdev;
 	u8 *mmio, *op, *ir, *db;
 	unsigned int max_slots, ctx_size, nscratch;
+	u8 port_map[USB_MAXCHILDREN + 1]; /* usbcore's root port n is xHCI port port_map[n] */
 	u64 *dcbaa;
 	u64 *scratch_array;
 	void **scratch_pages;
@@ -203,6 +205,7 @@ int xhci_command(struct xhci_hcd *xhci, u64 param, u32 control, const char *what
 int xhci_cc_to_errno(u32 cc);
 
 /* port.c */
+unsigned int xhci_map_ports(struct xhci_hcd *xhci, unsigned int max);
 int xhci_port_status(struct usb_hcd *hcd, unsigned int port, struct usb_port_status *st);
 int xhci_port_reset(struct usb_hcd *hcd, unsigned int port);
 void xhci_port_clear_changes(struct usb_hcd *hcd, unsigned int port, u16 change);
