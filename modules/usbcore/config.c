@@ -2,8 +2,9 @@
  * Configuration descriptor parsing (USB 2.0 9.6.3-9.6.6), bounds-checked against the bytes
  * read: every descriptor must fit, none may be shorter than its header says a descriptor of
  * its type is, and the interface and endpoint counts must agree with what is there. Only
- * alternate setting 0 of each interface is kept (the one SET_CONFIGURATION selects). A pure
- * function: tests/unit/test_usb_config.c feeds it broken descriptors.
+ * alternate setting 0 of each interface is kept (the one SET_CONFIGURATION selects). Also the
+ * hub descriptor's checks. Pure functions: tests/unit/test_usb_config.c feeds them broken
+ * descriptors.
  */
 #include <keel/errno.h>
 #include <keel/string.h>
@@ -133,4 +134,22 @@ int usb_parse_configuration(const u8 *buf, size_t len, struct usb_host_config *c
 	if (why)
 		*why = ps.why;
 	return err;
+}
+
+int usb_parse_hub_descriptor(const u8 *buf, size_t len, struct usb_hub_descriptor *desc,
+			     const char **why)
+{
+	*why = NULL;
+	if (len < 7 || buf[0] < 7 || buf[0] > len)
+		*why = "hub descriptor shorter than 7 bytes";
+	else if (buf[1] != USB_DT_HUB)
+		*why = "not a hub descriptor";
+	else if (buf[2] == 0)
+		*why = "hub without ports";
+	else if (buf[2] > USB_MAXCHILDREN)
+		*why = "more ports than an xHCI route string addresses (15)";
+	if (*why)
+		return -EINVAL;
+	memcpy(desc, buf, sizeof(*desc));
+	return 0;
 }

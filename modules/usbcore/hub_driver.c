@@ -119,18 +119,20 @@ static int hub_start_status_urb(struct usb_hub *hub, struct usb_host_endpoint *e
 static int hub_read_descriptor(struct usb_device *hdev, struct usb_hub_descriptor *desc)
 {
 	u8 buf[HUB_DESC_MAX];
+	const char *why;
 	int ret = usb_control_msg(hdev, usb_rcvctrlpipe(hdev, 0), USB_REQ_GET_DESCRIPTOR,
 				  USB_DIR_IN | USB_TYPE_CLASS | USB_RECIP_DEVICE, USB_DT_HUB << 8,
 				  0, buf, sizeof(buf), 0);
 
-	if (ret < 7 || buf[1] != USB_DT_HUB) {
+	if (ret < 0) {
 		hub_err(hdev, "unable to read hub descriptor (%d)", ret);
-		return ret < 0 ? ret : -EPROTO;
+		return ret;
 	}
-	memcpy(desc, buf, sizeof(*desc));
-	if (desc->bNbrPorts == 0 || desc->bNbrPorts > USB_MAXCHILDREN) {
-		hub_err(hdev, "hub reports %u ports (1..%d supported): refused", desc->bNbrPorts,
-			USB_MAXCHILDREN);
+	if (usb_parse_hub_descriptor(buf, (size_t)ret, desc, &why)) {
+		if (ret >= 3)
+			hub_err(hdev, "hub reports %u ports: %s: refused", buf[2], why);
+		else
+			hub_err(hdev, "%s: refused", why);
 		return -EINVAL;
 	}
 	return 0;

@@ -135,8 +135,35 @@ static void test_fuzz(void)
 	}
 }
 
+static void test_hub_descriptor(void)
+{
+	u8 hub[9] = { 9, 0x29, 8, 0x09, 0, 50, 0, 0, 0xff };
+	struct usb_hub_descriptor desc;
+
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), 0);
+	CHECK_UINT(desc.bNbrPorts, 8);
+	CHECK_UINT(desc.bPwrOn2PwrGood, 50);
+	hub[2] = 255;
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), -EINVAL);
+	CHECK_STR(why, "more ports than an xHCI route string addresses (15)");
+	hub[2] = 0;
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), -EINVAL);
+	CHECK_STR(why, "hub without ports");
+	hub[2] = 15;
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), 0);
+	CHECK_INT(usb_parse_hub_descriptor(hub, 6, &desc, &why), -EINVAL);
+	CHECK_STR(why, "hub descriptor shorter than 7 bytes");
+	hub[0] = 40; /* bDescLength past what was read */
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), -EINVAL);
+	hub[0] = 9;
+	hub[1] = 0x2a;
+	CHECK_INT(usb_parse_hub_descriptor(hub, sizeof(hub), &desc, &why), -EINVAL);
+	CHECK_STR(why, "not a hub descriptor");
+}
+
 int main(void)
 {
+	test_hub_descriptor();
 	test_keyboard();
 	test_alternate_settings_skipped();
 	test_broken();

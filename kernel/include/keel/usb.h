@@ -241,5 +241,12 @@ int usb_clear_halt(struct usb_device *dev, unsigned int pipe);
  */
 int usb_parse_configuration(const u8 *buf, size_t len, struct usb_host_config *cfg,
 			    const char **why);
+/*
+ * Checks a hub descriptor (USB 2.0 11.23.2.1, len bytes read) and copies its fixed part to
+ * desc. Pure. 0, or -EINVAL with *why: shorter than 7 bytes, another type, no ports, or more
+ * than USB_MAXCHILDREN (a hub claiming 255 ports).
+ */
+int usb_parse_hub_descriptor(const u8 *buf, size_t len, struct usb_hub_descriptor *desc,
+			     const char **why);
 
 #endif
