@@ -13,8 +13,10 @@ lsusb against QEMU's `info usb`, a keyboard behind two hubs, unplug (device_del)
 and one OVMF boot. The PS/2 path is tests/test_ps2.py's.
 """
 
+import os
 import re
 import time
+import zlib
 
 import pytest
 
@@ -201,3 +203,61 @@ def test_uefi_boot_types(boot_machine, default_iso):
     m = boot_machine(default_iso, mode="uefi-cd", machine=Q35, extra_args=XHCI + KBD)
     wait_output(m, "input", lambda out: "USB Keyboard" in out)
     assert type_line(m, "echo uefi typed") == "uefi typed\n"
+
+
+SECTOR = 512
+STICK_SECTORS = 16384
+CRC = re.compile(r"crc32 0x([0-9a-f]{8})")
+
+
+@pytest.fixture(scope="module")
+def stick_image(tmp_path_factory):
+    """An MBR disk: a random 6 MiB partition and 1 MiB of random bytes after it."""
+    import subprocess
+    path = tmp_path_factory.mktemp("usb-stick") / "stick.img"
+    data = bytearray(os.urandom(STICK_SECTORS * SECTOR))
+    path.write_bytes(bytes(data))
+    subprocess.run(["sfdisk", "-q", str(path)], input="label: dos\nstart=2048, size=12288, "
+                   "type=83\n", text=True, check=True)
+    return path
+
+
+def guest_crc(machine, command):
+    out = machine.run(command, timeout=120)
+    match = CRC.search(out)
+    assert match, f"{command}: no CRC in {out!r}"
+    return int(match.group(1), 16)
+
+
+def test_usb_storage_reads_writes_and_unplug(boot_machine, default_iso, stick_image):
+    from test_ata import xorshift_pattern
+    m = boot_machine(default_iso, machine=Q35, extra_args=XHCI + [
+        "-drive", f"if=none,id=stick,format=raw,file={stick_image}",
+        "-device", "usb-storage,bus=xhci.0,port=3,drive=stick,id=stick",
+        "-boot", "order=d"])  # the stick has a partition table: SeaBIOS would boot it
+    wait_output(m, "lsblk", lambda out: "sda1" in out)
+    assert re.search(r"usb-storage 1-\d+:1\.0: sda: \"QEMU QEMU HARDDISK\", 16384 blocks of 512 "
+                     r"bytes \(8 MiB\)", m.text), m.text[-2000:]
+    data = stick_image.read_bytes()
+    for start, count in [(0, 1), (1, 7), (127, 130), (2048, 1), (4000, 2000),
+                         (STICK_SECTORS - 300, 300)]:
+        expect = zlib.crc32(data[start * SECTOR:(start + count) * SECTOR])
+        assert guest_crc(m, f"blk read sda {start} {count}") == expect, (start, count)
+    assert guest_crc(m, "blk read sda1 0 64") == zlib.crc32(data[2048 * SECTOR:2112 * SECTOR])
+    writes = [(5, 3, 31), (3000, 300, 32), (STICK_SECTORS - 1, 1, 33)]
+    for start, count, seed in writes:
+        crc = guest_crc(m, f"blk write sda {start} {count} {seed}")
+        assert crc == zlib.crc32(xorshift_pattern(seed, count * SECTOR))
+    m.run("sync")
+    expect = bytearray(data)
+    for start, count, seed in writes:
+        expect[start * SECTOR:(start + count) * SECTOR] = xorshift_pattern(seed, count * SECTOR)
+    assert stick_image.read_bytes() == bytes(expect)
+    hmp(m, "device_del stick")
+    assert "sda" not in wait_output(m, "lsblk", lambda out: "sda" not in out)
+    # device_del took the drive with it (if=none drives go with their device): a new one.
+    hmp(m, f"drive_add 0 if=none,id=stick2,format=raw,file={stick_image}")
+    assert hmp(m, "device_add usb-storage,bus=xhci.0,port=3,drive=stick2,id=stick") == ""
+    assert "sda1" in wait_output(m, "lsblk", lambda out: "sda1" in out)
+    assert guest_crc(m, "blk read sda 5 3") == zlib.crc32(xorshift_pattern(31, 3 * SECTOR))
+    assert "Oops" not in m.text

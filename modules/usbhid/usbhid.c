@@ -19,7 +19,6 @@
 #include <keel/string.h>
 #include <keel/timer.h>
 #include <keel/usb.h>
-#include <keel/usb/hcd.h>
 #include "boot_report.h"
 
 #define HID_REQ_SET_REPORT 0x09

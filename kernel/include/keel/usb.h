@@ -249,4 +249,8 @@ int usb_parse_configuration(const u8 *buf, size_t len, struct usb_host_config *c
 int usb_parse_hub_descriptor(const u8 *buf, size_t len, struct usb_hub_descriptor *desc,
 			     const char **why);
 
+/* Every user sees struct usb_hcd whole: the export CRCs of usbcore's functions (genksyms
+ * expands the structs their arguments point to) are then the same in every module. */
+#include <keel/usb/hcd.h>
+
 #endif
