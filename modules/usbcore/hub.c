@@ -13,6 +13,7 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/irqflags.h>
+#include <keel/jiffies.h>
 #include <keel/kmod.h>
 #include <keel/kthread.h>
 #include <keel/slab.h>
@@ -21,12 +22,15 @@
 #include "usbcore.h"
 
 #define HUB_DEBOUNCE_MS 100 /* USB 2.0 7.1.7.3 TATTDB */
+#define USB_INITIAL_SCAN_MS 10000
 
 static DEFINE_MUTEX(hub_event_lock);
 static DECLARE_WAIT_QUEUE_HEAD(hub_wait);
 static LIST_HEAD(hub_list);
 static unsigned long hub_kicks, hub_kicks_seen;
 static struct task_struct *hub_thread;
+/* usb_add_hcd waits for the first look at a new bus (hub_event_lock guards it). */
+static struct completion *initial_scan;
 LIST_HEAD(usb_bus_list);
 
 void usb_hub_kick(struct usb_hub *hub)
@@ -200,6 +204,10 @@ static void hub_events(void)
 	while ((hub = next_hub_event()) != NULL)
 		for (unsigned int port = 1; port <= hub->nports && !hub->quiesced; port++)
 			hub_port_event(hub, port);
+	if (initial_scan) { /* everything behind the new root hub, hubs included, is done */
+		complete(initial_scan);
+		initial_scan = NULL;
+	}
 	mutex_unlock(&hub_event_lock);
 	request_pending_modules();
 }
@@ -312,6 +320,7 @@ again:
 int usb_add_hcd(struct usb_hcd *hcd)
 {
 	struct usb_device *rh = kzalloc(sizeof(*rh), GFP_KERNEL);
+	struct completion scanned;
 
 	if (!rh)
 		return -ENOMEM;
@@ -336,8 +345,17 @@ int usb_add_hcd(struct usb_hcd *hcd)
 	}
 	pr_info("usb usb%d: new USB bus registered, assigned bus number %d, %u ports\n",
 		hcd->busnum, hcd->busnum, hcd->nports);
+	init_completion(&scanned);
+	initial_scan = &scanned;
 	mutex_unlock(&hub_event_lock);
 	usb_hub_kick(rh->hub);
+	/* What is plugged in at boot is there before the prompt, as for PCI and AHCI. */
+	if (!wait_for_completion_timeout(&scanned, msecs_to_jiffies(USB_INITIAL_SCAN_MS))) {
+		mutex_lock(&hub_event_lock);
+		if (initial_scan == &scanned)
+			initial_scan = NULL;
+		mutex_unlock(&hub_event_lock);
+	}
 	return 0;
 }
 EXPORT_SYMBOL_GPL(usb_add_hcd);

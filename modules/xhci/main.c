@@ -180,8 +180,10 @@ static void xhci_setup_irq(struct xhci_hcd *xhci)
 	int ret;
 
 	xhci->irq = pdev->irq;
-	if (xhci_polling)
+	if (xhci_polling) {
+		pr_info("xhci %s: polling=1: events every %d ms\n", pci_name(pdev), XHCI_POLL_MS);
 		return;
+	}
 	if (!pdev->pin || !pdev->irq || pdev->irq >= XHCI_NR_IRQS) {
 		pr_warn("xhci %s: no usable interrupt line (%u), polling\n", pci_name(pdev),
 			pdev->irq);
@@ -191,6 +193,9 @@ static void xhci_setup_irq(struct xhci_hcd *xhci)
 	if (ret)
 		pr_warn("xhci %s: IRQ %u not available (%d), polling\n", pci_name(pdev),
 			pdev->irq, ret);
+	else
+		pr_info("xhci %s: events by IRQ %u (INTx), and a %d ms poll\n", pci_name(pdev),
+			pdev->irq, XHCI_POLL_MS);
 	xhci->irq_requested = !ret;
 }
 
@@ -357,6 +362,8 @@ static void xhci_remove(struct pci_dev *pdev)
 
 	usb_remove_hcd(&xhci->hcd);
 	xhci_stop(xhci);
+	pr_info("xhci %s: stopped after %lu events, %lu interrupts\n", pci_name(pdev),
+		xhci->events, xhci->irqs);
 	xhci_halt_reset(xhci);
 	xhci_free_memory(xhci);
 	pci_clear_master(pdev);

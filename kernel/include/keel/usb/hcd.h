@@ -64,7 +64,9 @@ struct usb_hcd {
 
 /*
  * Registers the bus: a root hub with hcd->nports ports, whose devices usbcore's hub thread
- * enumerates from now on. Process context; sleeps. 0 or -errno. Follows usb_add_hcd.
+ * enumerates from now on; waits (10 s at most) until it has looked at every port, hubs
+ * included, so devices present at boot are there when it returns. Process context; sleeps.
+ * 0 or -errno. Follows usb_add_hcd.
  */
 int usb_add_hcd(struct usb_hcd *hcd);
 /* Disconnects every device (drivers' disconnect run), then the root hub. Sleeps. */
