@@ -131,8 +131,14 @@ struct usb_driver {
 
 #define to_usb_driver(d) container_of(d, struct usb_driver, driver)
 
-int usb_register_driver(struct usb_driver *drv, struct module *owner); /* 0 or -errno */
+/*
+ * Registers drv and probes it on every unbound interface that matches its id_table. 0,
+ * -EINVAL (no name or id_table), -EEXIST (registered already); probe failures are not errors.
+ * Process context; sleeps (probes run here). Follows Linux's usb_register_driver.
+ */
+int usb_register_driver(struct usb_driver *drv, struct module *owner);
 #define usb_register(drv) usb_register_driver(drv, THIS_MODULE)
+/* Calls disconnect for every interface drv holds, then forgets it. Sleeps. */
 void usb_deregister(struct usb_driver *drv);
 
 static inline struct usb_device *interface_to_usbdev(struct usb_interface *intf)
@@ -189,8 +195,10 @@ struct urb {
 	bool active;
 };
 
-/* Allocates a zeroed URB (GFP_KERNEL or GFP_ATOMIC). NULL when out of memory. */
+/* Allocates a zeroed URB (GFP_KERNEL in process context, GFP_ATOMIC in interrupts);
+ * iso_packets is ignored (no isochronous transfers). NULL when out of memory. */
 struct urb *usb_alloc_urb(int iso_packets, unsigned int gfp);
+/* Frees an URB that is not queued (kill it first). NULL is fine. Any context. */
 void usb_free_urb(struct urb *urb);
 static inline void usb_fill_int_urb(struct urb *urb, struct usb_device *dev, unsigned int pipe,
 				    void *buf, int len, usb_complete_t complete, void *context,

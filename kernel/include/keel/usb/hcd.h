@@ -69,11 +69,14 @@ struct usb_hcd {
  * 0 or -errno. Follows usb_add_hcd.
  */
 int usb_add_hcd(struct usb_hcd *hcd);
-/* Disconnects every device (drivers' disconnect run), then the root hub. Sleeps. */
+/* Disconnects every device (drivers' disconnect run, deepest first), then the root hub; the
+ * controller must still run commands. Process context; sleeps. Follows usb_remove_hcd. */
 void usb_remove_hcd(struct usb_hcd *hcd);
-/* A root port changed (any context, the controller's interrupt): the hub thread looks. */
+/* A root port changed: the hub thread looks at the root hub. Any context (the controller's
+ * interrupt). Follows usb_hcd_poll_rh_status. */
 void usb_hcd_poll_rh_status(struct usb_hcd *hcd);
-/* The controller finished urb (any context): sets status and calls complete(). */
+/* The controller finished urb (status 0 or -errno, actual_length set): marks it idle and
+ * calls complete() with interrupts off. Any context. Follows usb_hcd_giveback_urb. */
 void usb_hcd_giveback_urb(struct usb_hcd *hcd, struct urb *urb, int status);
 
 #endif
