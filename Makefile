@@ -190,4 +190,5 @@ clean:
 -include tests/tests.mk
 -include modules/modules.mk
 -include tests/user/user.mk
+-include iso/userland.mk
 -include $(KERNEL_OBJS:.o=.d)

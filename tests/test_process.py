@@ -26,6 +26,7 @@ NOT_ELF_HOST = str(keel.ROOT / "tests/fixtures/notelf")  # a text file with x bi
     ("mprot", ("edges",), ("edges",)),
     ("orphan", (), ()),
     ("killpg", (), ()),
+    ("jobctl", (), ()),
     ("vforkexec", (HELLO_HOST, NOT_ELF_HOST), ("/bin/hello", "/etc/modules")),
     ("badframe", (), ()),
 ])

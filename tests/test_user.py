@@ -15,7 +15,7 @@ import conftest
 import keel
 
 USER_BUILD = keel.ROOT / keel.BUILD / "user"
-ENV = {"HOME": "/", "PATH": "/bin:/usr/test", "TERM": "linux"}  # run's environment
+ENV = {"HOME": "/", "PATH": "/bin:/sbin:/usr/bin:/usr/sbin:/usr/test", "TERM": "linux"}  # run's environment
 CTRL_C = "\x03"
 LOG_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
 

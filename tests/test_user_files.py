@@ -102,7 +102,13 @@ def test_termios(guest):
         "winsize 80x25\n", "winsize 132x50\n",
         "pgrp is pid: 1",
         "tcsetpgrp(0, getpid()) = 0",
-        "ioctl(0, TIOCSCTTY, 0) = 0",
+        "ioctl(0, TIOCSCTTY, 0) = -1 errno 1",  # not a session leader: EPERM, as Linux
+        "tcgetsid is the session: 1",
+        "tcsetpgrp(0, 99999) = -1 errno 3",  # no such group
+        "tcsetpgrp(0, -2) = -1 errno 22",
+        "ioctl(0, TIOCGPGRP, &pgrp) = -1 errno 25",  # setsid: no controlling terminal
+        "tcgetsid(0) = -1 errno 25",
+        "tcgetsid(0) = -1 errno 25 (Not a tty)\nioctl(0, TIOCSCTTY, 0) = -1 errno 1",  # in the child
         "ioctl(0, TCGETS, (void *)16) = -1 errno 14",
         "ioctl(fd, TCGETS, &t) = -1 errno 25",
         "isatty(fd) = 0",

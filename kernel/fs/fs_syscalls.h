@@ -157,7 +157,5 @@ bool console_raw_mode(unsigned int *vmin, unsigned int *vtime);
 bool console_echo(void);
 /* run: a process that left the console raw (killed in vi) must not leave the shell so. */
 void console_termios_reset(void);
-/* TIOCSPGRP's value, for the signal code's Ctrl-C (0: none set). */
-int console_foreground_pgrp(void);
 
 #endif

@@ -9,6 +9,7 @@
 #include <keel/process.h>
 #include <keel/slab.h>
 #include <keel/tty.h>
+#include <keel/tty_jobctrl.h>
 #include <keel/uaccess.h>
 #include "fs/fs_syscalls.h"
 
@@ -89,7 +90,10 @@ static ssize_t console_read_noecho(char *kbuf, size_t n)
 static ssize_t console_read(unsigned int fd, char *kbuf, size_t n)
 {
 	unsigned int vmin, vtime;
+	int ret = tty_check_read(); /* a background job gets SIGTTIN */
 
+	if (ret)
+		return ret;
 	if (console_raw_mode(&vmin, &vtime))
 		return console_read_raw(kbuf, n, vmin, vtime,
 					console_fd_flags(fd) & O_NONBLOCK);
@@ -112,6 +116,10 @@ ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t 
 {
 	(void)fd;
 	if (f->console) {
+		int ret = tty_check_write(); /* TOSTOP: a background job gets SIGTTOU */
+
+		if (ret)
+			return ret;
 		console_write(kbuf, n);
 		return n;
 	}

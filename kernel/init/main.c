@@ -5,6 +5,7 @@
 #include <keel/netdevice.h>
 #include <keel/pagemap.h>
 #include <keel/printk.h>
+#include <keel/process.h>
 #include <keel/string.h>
 #include "acpi/acpi.h"
 #include "block/block.h"
@@ -55,6 +56,22 @@ static void print_cmdline(void)
 	pr_cont("\"\n");
 }
 
+/* init=PATH: pid 1 becomes that program (busybox init) instead of running the keel> shell;
+ * a program that cannot run is fatal, as on Linux. */
+static void run_init_program(void)
+{
+	static char path[256];
+	char *argv[] = { path, NULL };
+	char *envp[] = { "HOME=/", "PATH=/sbin:/bin:/usr/sbin:/usr/bin", "TERM=linux", NULL };
+	int err;
+
+	if (cmdline_get("init", path, sizeof(path)) != 0 || !path[0])
+		return;
+	pr_info("init: running %s as pid 1\n", path);
+	err = process_exec_init(path, argv, envp);
+	panic("Requested init %s failed (error %d).", path, err);
+}
+
 /* PID 1: everything that may sleep (drivers probing, /etc/modules, the shell) runs here, in a
  * task of its own, while the boot context becomes the idle task. */
 static void kernel_init(void *unused)
@@ -71,6 +88,7 @@ static void kernel_init(void *unused)
 	workqueue_init(); /* modules may queue work from their init */
 	net_init(); /* lo and the netdev core, before NIC drivers load */
 	module_subsystem_init();
+	run_init_program();
 	shell_run();
 	do_exit(0);
 }
@@ -81,6 +99,7 @@ static void start_init_task(void)
 
 	if (!init)
 		panic("cannot create the init task");
+	task_reserve_pt_regs(init, kernel_init, NULL); /* init= makes it a process */
 	task_list_add(init);
 	wake_up_process(init);
 }

@@ -9,7 +9,9 @@
 #include <keel/fs.h>
 #include <keel/irqflags.h>
 #include <keel/mm_user.h>
+#include <keel/printk.h>
 #include <keel/process.h>
+#include <keel/tty_jobctrl.h>
 #include <keel/uaccess.h>
 #include "process/process_tree.h"
 #include "process/signal_types.h"
@@ -140,6 +142,10 @@ void do_group_exit(int status)
 {
 	struct task_struct *t = current;
 
+	if (t->pid == 1) /* init= ran a program as pid 1: nothing could adopt the orphans */
+		panic("Attempted to kill init! exitcode=0x%08x", status);
+	if (t->session == t->pid)
+		tty_session_exit(t);
 	exit_files(t);
 	exit_fs(t);
 	clear_child_tid(t);

@@ -11,6 +11,7 @@
 #include <keel/uaccess.h>
 #include <keel/mm_user.h>
 #include <keel/process.h>
+#include <keel/sched/jobctl.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
 #include "sched/sched.h"
@@ -60,6 +61,7 @@ int attach_child(struct task_struct *p)
 		p->parent = current;
 		p->pgrp = current->pgrp;
 		p->session = current->session;
+		p->jobctl = current->jobctl & JOBCTL_NOCTTY; /* a stop or report is not inherited */
 		list_add_tail(&p->sibling, &current->children);
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);

@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/process.h>
+#include <keel/sched/jobctl.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
 #include "sched/sched.h"
@@ -37,6 +38,11 @@ static bool group_exists(pid_t pgrp, pid_t sid)
 
 	for_each_task(match_group, &q);
 	return q.found;
+}
+
+bool process_group_exists(pid_t pgrp, pid_t sid)
+{
+	return group_exists(pgrp, sid);
 }
 
 long sys_getppid(void)
@@ -72,7 +78,9 @@ long sys_setsid(void)
 	if (group_exists(t->pid, 0))
 		ret = -EPERM; /* a group leader (or its id in use) cannot start a session */
 	else
-		t->pgrp = t->session = t->pid;
+		t->pgrp = t->session = t->pid; /* no controlling terminal: not the console's session */
+	if (ret > 0)
+		t->jobctl &= ~JOBCTL_NOCTTY;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	return ret;
 }

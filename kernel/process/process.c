@@ -5,10 +5,12 @@
  * process's life is in fork.c, exit.c, wait.c and signal.c.
  */
 #include <keel/binfmts.h>
+#include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
 #include <keel/process.h>
 #include <keel/string.h>
+#include <keel/tty_jobctrl.h>
 #include "process/process_tree.h"
 #include "sched/sched.h"
 
@@ -45,13 +47,25 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-/* Waits for child pid. Ctrl-C reaches the waiter (the console's foreground task) as SIGINT;
- * it passes it on to the child's process group, as a terminal does to its foreground group. */
-static void wait_for_child(pid_t pid, int *status)
+/* Waits for child pid, in the console's foreground. Ctrl-C is SIGINT for its process group
+ * from the tty; a SIGINT that reaches the waiter is passed on. The shell has no job control:
+ * a child that stops (SIGSTOP) is reported and continued, so the console is never stuck. */
+static void wait_for_child(pid_t pid, const char *path, int *status)
 {
-	while (do_wait(pid, status, 0) == -ERESTARTSYS) {
-		flush_signals(current);
-		kill_pgrp(pid, SIGINT);
+	long ret;
+
+	for (;;) {
+		ret = do_wait(pid, status, WUNTRACED);
+		if (ret == -ERESTARTSYS) {
+			flush_signals(current);
+			kill_pgrp(pid, SIGINT);
+			continue;
+		}
+		if (ret <= 0 || (*status & 0xff) != 0x7f)
+			return;
+		console_printf("run: %s stopped by signal %d; continuing it (no job control here)\n",
+			       path, (*status >> 8) & 0xff);
+		kill_pgrp(pid, SIGCONT);
 	}
 }
 
@@ -60,6 +74,7 @@ int process_run(const char *path, char *const argv[], char *const envp[], int *s
 	struct exec_request req = { .path = path, .argv = argv, .envp = envp };
 	struct task_struct *t;
 	unsigned long flags;
+	pid_t prev_fg;
 	int err;
 
 	t = task_alloc(base_name(path), process_entry, &req);
@@ -79,12 +94,36 @@ int process_run(const char *path, char *const argv[], char *const envp[], int *s
 	t->pgrp = t->pid;
 	t->session = current->pid;
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	prev_fg = console_foreground_enter(current->pid, t->pid);
 	wake_up_process(t);
-	wait_for_child(t->pid, status);
+	wait_for_child(t->pid, path, status);
+	console_foreground_leave(prev_fg);
 	return req.err;
 
 out_free_task:
 	put_task_struct(t); /* the creator's reference */
 	put_task_struct(t); /* and the scheduler's: it never ran */
 	return err;
+}
+
+int process_exec_init(const char *path, char *const argv[], char *const envp[])
+{
+	struct task_struct *t = current;
+	int err;
+
+	console_release(); /* no session owns the console until one takes it (TIOCSCTTY) */
+	t->pgrp = t->session = 0; /* the kernel's, as Linux's init starts with: setsid works */
+	t->exit_signal = 0;
+	err = files_init_console(t);
+	if (!err)
+		err = copy_fs_struct(t);
+	if (err)
+		return err;
+	t->flags &= ~PF_KTHREAD;
+	err = kernel_execve(path, argv, envp);
+	if (err) {
+		t->flags |= PF_KTHREAD;
+		return err;
+	}
+	ret_to_user_mode(current_pt_regs());
 }

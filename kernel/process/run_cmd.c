@@ -11,7 +11,9 @@
 #include "process/process_init.h"
 
 /* The environment every program gets (no shell variables exist yet). */
-static char *const default_envp[] = { "HOME=/", "PATH=/bin:/usr/test", "TERM=linux", NULL };
+static char *const default_envp[] = {
+	"HOME=/", "PATH=/bin:/sbin:/usr/bin:/usr/sbin:/usr/test", "TERM=linux", NULL,
+};
 
 /* Names of the signals a program is likely to die of (Linux's numbers). */
 static const char *const signal_names[] = {
@@ -31,28 +33,33 @@ static const char *signal_name(int sig)
 
 static const struct shell_command run_command;
 
-/* Raw arguments (a program's options are its own), so the word count is checked here. */
-static int cmd_run(int argc, char **argv)
+int run_program(const char *who, char **argv)
 {
 	int status = 0, err;
 
-	if (argc < 2)
-		return shell_usage(&run_command);
-	err = process_run(argv[1], argv + 1, default_envp, &status);
+	err = process_run(argv[0], argv, default_envp, &status);
 	console_termios_reset(); /* a program killed in raw mode must not leave the shell so */
 	if (err)
 		return err;
 	if (WIFSIGNALED_STATUS(status)) {
-		console_printf("run: %s killed by signal %d (%s)\n", argv[1],
+		console_printf("%s: %s killed by signal %d (%s)\n", who, argv[0],
 			       WTERMSIG_STATUS(status), signal_name(WTERMSIG_STATUS(status)));
 		return 1;
 	}
 	if (WEXITSTATUS_STATUS(status)) {
-		console_printf("run: %s exited with status %d\n", argv[1],
+		console_printf("%s: %s exited with status %d\n", who, argv[0],
 			       WEXITSTATUS_STATUS(status));
 		return 1;
 	}
 	return 0;
+}
+
+/* Raw arguments (a program's options are its own), so the word count is checked here. */
+static int cmd_run(int argc, char **argv)
+{
+	if (argc < 2)
+		return shell_usage(&run_command);
+	return run_program("run", argv + 1);
 }
 
 static const struct shell_command run_command = {

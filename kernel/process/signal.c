@@ -79,6 +79,8 @@ bool sig_ignored(struct task_struct *p, int sig)
 		return false; /* it may be unblocked after a handler is installed */
 	if (handler == SIG_IGN)
 		return true;
+	if (handler == SIG_DFL && p->pid == 1)
+		return true; /* init dies of no signal it does not handle (SIGNAL_UNKILLABLE) */
 	return handler == SIG_DFL && sig_default_ignored(sig);
 }
 

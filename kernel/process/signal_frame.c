@@ -10,6 +10,7 @@
 #include <keel/irqflags.h>
 #include <keel/printk.h>
 #include <keel/process.h>
+#include <keel/sched/jobctl.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
 #include "cpu/traps.h"
@@ -33,6 +34,7 @@
 	(X86_EFLAGS_AC | X86_EFLAGS_OF | X86_EFLAGS_DF | X86_EFLAGS_TF | X86_EFLAGS_SF |   \
 	 X86_EFLAGS_ZF | X86_EFLAGS_AF | X86_EFLAGS_PF | X86_EFLAGS_CF | X86_EFLAGS_RF)
 #define RED_ZONE 128
+#define __NR_restart_syscall 219
 #define FPSTATE_SIZE 512
 #define FPSTATE_ALIGN 64
 
@@ -89,6 +91,8 @@ static int dequeue_signal(void)
 	if (pending) {
 		sig = __builtin_ctzl(pending) + 1;
 		current->sigpending &= ~sigmask(sig);
+		if (sigmask(sig) & SIG_KERNEL_STOP_MASK)
+			current->jobctl |= JOBCTL_STOP_DEQUEUED; /* a SIGCONT from now cancels it */
 	}
 	local_irq_restore(flags);
 	return sig;
@@ -259,8 +263,14 @@ static void syscall_restart(struct pt_regs *regs, const struct k_sigaction *ka)
 	if (ret != -ERESTARTSYS && ret != -ERESTARTNOINTR && ret != -ERESTARTNOHAND &&
 	    ret != -ERESTART_RESTARTBLOCK)
 		return;
+	if (!ka && ret == -ERESTART_RESTARTBLOCK) {
+		regs->rax = __NR_restart_syscall; /* on with the time left (restart_block) */
+		regs->rip -= 2;
+		regs->error_code = (u64)-1;
+		return;
+	}
 	if (!ka)
-		restart = ret != -ERESTART_RESTARTBLOCK;
+		restart = true;
 	else if (ret == -ERESTARTSYS)
 		restart = ka->flags & SA_RESTART;
 	else
@@ -316,6 +326,10 @@ void do_signal(struct pt_regs *regs)
 		if (ka && ka->handler == SIG_IGN)
 			continue;
 		if (!ka || ka->handler == SIG_DFL) {
+			if (sigmask(sig) & SIG_KERNEL_STOP_MASK) {
+				jobctl_do_stop(sig); /* back here once continued */
+				continue;
+			}
 			if (sig_default_ignored(sig))
 				continue;
 			sig_default_kill(sig);
@@ -355,6 +369,15 @@ static bool restore_fpstate(u64 fp)
 	if (copy_from_user(buf, (const void __user *)fp, FPSTATE_SIZE))
 		return false;
 	return fpu_set_state(current, buf) == 0;
+}
+
+long sys_restart_syscall(void)
+{
+	struct restart_block *rb = &current->restart_block;
+	long (*fn)(struct restart_block *rb) = rb->fn;
+
+	rb->fn = NULL; /* once */
+	return fn ? fn(rb) : -EINTR;
 }
 
 long sys_rt_sigreturn(void)

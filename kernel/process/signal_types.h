@@ -20,16 +20,15 @@
 /* Signals no process can catch, block or ignore. */
 #define SIG_KERNEL_ONLY_MASK (sigmask(SIGKILL) | sigmask(SIGSTOP))
 
+/* SIGCONT's continuing is done when it is sent (jobctl.c); delivered, it is ignored. */
 #define SIG_KERNEL_IGNORE_MASK                                                             \
-	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT) |       \
-	 sigmask(SIGSTOP) | sigmask(SIGTSTP) | sigmask(SIGTTIN) | sigmask(SIGTTOU))
+	(sigmask(SIGCHLD) | sigmask(SIGURG) | sigmask(SIGWINCH) | sigmask(SIGCONT))
 #define SIG_KERNEL_COREDUMP_MASK                                                           \
 	(sigmask(SIGQUIT) | sigmask(SIGILL) | sigmask(SIGTRAP) | sigmask(SIGABRT) |        \
 	 sigmask(SIGBUS) | sigmask(SIGFPE) | sigmask(SIGSEGV) | sigmask(SIGXCPU) |          \
 	 sigmask(SIGXFSZ) | sigmask(SIGSYS))
 
-/* Default action "ignore": Linux's, plus SIGCONT and the stop signals, since no process is
- * ever stopped in this slice (docs/user.md). */
+/* Default action "ignore" (the stop signals' default, stop, is in jobctl.c). */
 static inline bool sig_default_ignored(int sig)
 {
 	return (SIG_KERNEL_IGNORE_MASK & sigmask(sig)) != 0;

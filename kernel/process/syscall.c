@@ -166,7 +166,9 @@ WRAP2(sys_rt_sigpending)
 WRAP2(sys_rt_sigsuspend)
 WRAP0(sys_pause)
 WRAP0(sys_rt_sigreturn)
+WRAP0(sys_restart_syscall)
 WRAP2(sys_sigaltstack)
+WRAP4(sys_rt_sigtimedwait)
 
 static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	/* files, terminals, time, system (fs_syscalls*.c, ...) */
@@ -293,9 +295,11 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[121] = __x64_sys_getpgid,
 	[124] = __x64_sys_getsid,
 	[127] = __x64_sys_rt_sigpending,
+	[128] = __x64_sys_rt_sigtimedwait,
 	[130] = __x64_sys_rt_sigsuspend,
 	[131] = __x64_sys_sigaltstack,
 	[200] = __x64_sys_tkill,
+	[219] = __x64_sys_restart_syscall,
 	[234] = __x64_sys_tgkill,
 };
 

@@ -52,6 +52,10 @@ long sys_rt_sigpending(unsigned long uset, unsigned long sigsetsize);
 long sys_rt_sigsuspend(unsigned long umask, unsigned long sigsetsize);
 long sys_pause(void);
 long sys_rt_sigreturn(void);
+long sys_restart_syscall(void);
 long sys_sigaltstack(unsigned long uss, unsigned long uoss);
+/* sigtimedwait.c */
+long sys_rt_sigtimedwait(unsigned long uthese, unsigned long uinfo, unsigned long uts,
+			 unsigned long sigsetsize);
 
 #endif

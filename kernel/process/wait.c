@@ -1,11 +1,13 @@
 /*
  * Waiting for children (Linux's do_wait in kernel/exit.c): wait4 finds a zombie child that
- * matches the pid selector, takes its wait status and frees what is left of it. Sleeps on
- * child_exit_wq, which every exit wakes.
+ * matches the pid selector, takes its wait status and frees what is left of it, or with
+ * WUNTRACED/WCONTINUED a child that stopped or continued (jobctl.c). Sleeps on child_exit_wq,
+ * which every exit, stop and continue wakes.
  */
 #include <keel/errno.h>
 #include <keel/process.h>
 #include <keel/uaccess.h>
+#include <keel/sched/jobctl.h>
 #include "process/process_tree.h"
 #include "process/syscalls.h"
 
@@ -26,9 +28,10 @@ static bool eligible_child(const struct task_struct *p, pid_t pid)
 	return p->pgrp == -pid;
 }
 
-/* Unlinks a matching zombie into *reaped (0); -EAGAIN when matching children all live,
- * -ECHILD when none matches. */
-static int wait_scan(pid_t pid, struct task_struct **reaped)
+/* Unlinks a matching zombie into *found (0), or finds a child with a stop or continue to
+ * report under options (1, *status set); -EAGAIN when matching children have nothing to
+ * report, -ECHILD when none matches. */
+static int wait_scan(pid_t pid, int options, struct task_struct **found, int *status)
 {
 	struct task_struct *p;
 	unsigned long flags;
@@ -43,8 +46,14 @@ static int wait_scan(pid_t pid, struct task_struct **reaped)
 			list_del_init(&p->sibling);
 			nr_processes--;
 			p->exit_state = EXIT_DEAD;
-			*reaped = p;
+			*found = p;
+			*status = p->exit_code;
 			ret = 0;
+			break;
+		}
+		if (!p->exit_state && (*status = jobctl_wait_status(p, options)) >= 0) {
+			*found = p;
+			ret = 1;
 			break;
 		}
 	}
@@ -62,7 +71,7 @@ long do_wait(pid_t pid, int *status, int options)
 		return -EINVAL;
 	for (;;) {
 		prepare_to_wait(&child_exit_wq, &wait, TASK_INTERRUPTIBLE);
-		ret = wait_scan(pid, &p);
+		ret = wait_scan(pid, options, &p, status);
 		if (ret != -EAGAIN)
 			break;
 		ret = 0;
@@ -76,7 +85,8 @@ long do_wait(pid_t pid, int *status, int options)
 	finish_wait(&child_exit_wq, &wait);
 	if (!p)
 		return ret;
-	*status = p->exit_code;
+	if (ret == 1)
+		return p->pid; /* stopped or continued: it stays a child */
 	ret = p->pid;
 	put_task_struct(p); /* the parent's reference: the zombie is gone */
 	return ret;

@@ -8,6 +8,7 @@
 #include <keel/export.h>
 #include <keel/irqflags.h>
 #include <keel/process.h>
+#include <keel/sched/jobctl.h>
 #include <keel/sched/signal.h>
 
 int send_sig(int sig, struct task_struct *p, int priv)
@@ -19,6 +20,8 @@ int send_sig(int sig, struct task_struct *p, int priv)
 		return -EINVAL;
 	if ((p->flags & PF_KTHREAD) && sig != SIGINT && sig != SIGKILL)
 		return -EINVAL;
+	if (!(p->flags & PF_KTHREAD))
+		jobctl_prepare_signal(sig, p); /* SIGCONT continues even when ignored */
 	if (!(p->flags & PF_KTHREAD) && sig_ignored(p, sig))
 		return 0; /* Linux drops ignored signals at once: they wake nobody */
 	/* Interrupts off: flush_signals' read-modify-write must not lose this bit. */

@@ -5,6 +5,7 @@
  */
 #include <keel/export.h>
 #include <keel/console.h>
+#include <keel/process.h>
 #include <keel/errno.h>
 #include <keel/string.h>
 #include <keel/sched.h>
@@ -259,7 +260,12 @@ static int execute_argv(int argc, char **argv)
 			return ret;
 	}
 	index = argc ? find_command_index(argv[0]) : -1;
-	if (index < 0) {
+	if (index < 0 && argc && argv[0][0] == '/') {
+		ret = run_program("keel", argv); /* a path runs that program, as `run` does */
+		if (ret < 0)
+			console_printf("keel: %s: %s (%s)\n", argv[0], shell_strerror(ret),
+				       errno_name(ret));
+	} else if (index < 0) {
 		shell_print_error("keel", argc ? argv[0] : ">", "command not found (type 'help')");
 		ret = -ENOENT;
 	} else if (shell_check_args(commands[index], argc, argv)) {

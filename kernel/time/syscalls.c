@@ -133,9 +133,31 @@ static long get_timespec_ns(ul utp, s64 *ns)
 	return 0;
 }
 
+static long nanosleep_restart(struct restart_block *rb);
+
+/* A signal ended the sleep: the time left goes to rem, and unless a handler runs the sleep
+ * goes on to the same deadline (Linux's -ERESTART_RESTARTBLOCK). */
+static long nanosleep_interrupted(s64 deadline, ul rem, s64 left)
+{
+	struct restart_block *rb = &current->restart_block;
+
+	if (rem && put_timespec(left, rem))
+		return -EFAULT;
+	*rb = (struct restart_block){ .fn = nanosleep_restart, .deadline = deadline, .rem = rem };
+	return -ERESTART_RESTARTBLOCK;
+}
+
+static long nanosleep_restart(struct restart_block *rb)
+{
+	s64 left;
+	long ret = sleep_until(rb->deadline, &left);
+
+	return ret == -EINTR ? nanosleep_interrupted(rb->deadline, rb->rem, left) : ret;
+}
+
 long sys_clock_nanosleep(ul clk, ul flags, ul req, ul rem)
 {
-	s64 ns, now = clock_now(clk), left;
+	s64 ns, now = clock_now(clk), left, deadline;
 	long ret;
 
 	if (now < 0 || clk == CLOCK_PROCESS_CPUTIME_ID || clk == CLOCK_THREAD_CPUTIME_ID)
@@ -145,10 +167,11 @@ long sys_clock_nanosleep(ul clk, ul flags, ul req, ul rem)
 		return ret;
 	if (flags & TIMER_ABSTIME)
 		ns = ns > now ? ns - now : 0;
-	ret = sleep_until((s64)ktime_get_ns() + ns, &left);
-	if (ret == -EINTR && rem && !(flags & TIMER_ABSTIME) && put_timespec(left, rem))
-		return -EFAULT;
-	return ret;
+	deadline = (s64)ktime_get_ns() + ns;
+	ret = sleep_until(deadline, &left);
+	if (ret == -EINTR && (flags & TIMER_ABSTIME))
+		return -ERESTARTNOHAND; /* the same absolute time again, unless a handler ran */
+	return ret == -EINTR ? nanosleep_interrupted(deadline, rem, left) : ret;
 }
 
 long sys_nanosleep(ul req, ul rem)

@@ -147,9 +147,18 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 {
 	unsigned long flags;
 	bool interrupt = false;
+	int job_sig = 0, sig;
+	bool echo_sig = false;
 
 	tty_spin_lock(&tty->lock, flags);
 	for (size_t i = 0; i < n; i++) {
+		if ((sig = tty_job_signal(tty, buf[i]))) {
+			/* ISIG for the foreground process group; Linux flushes typed-ahead input */
+			tty->input_tail = tty->input_head;
+			job_sig = sig;
+			echo_sig = !tty->reading_line; /* a line reader's discipline echoes it */
+			continue;
+		}
 		if (tty_is_interrupt(tty, buf[i])) {
 			/* What was typed ahead belonged to the interrupted work (Linux flushes too). */
 			tty->input_tail = tty->input_head;
@@ -163,6 +172,8 @@ void tty_receive_buf(struct tty_struct *tty, const char *buf, size_t n)
 		tty->input[tty->input_head++ % TTY_INPUT_SIZE] = buf[i];
 	}
 	tty_spin_unlock(&tty->lock, flags);
+	if (job_sig)
+		tty_job_signal_send(job_sig, echo_sig);
 	if (interrupt)
 		tty_isig(tty);
 	tty_wakeup_readers(tty);

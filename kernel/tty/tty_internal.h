@@ -22,6 +22,15 @@ bool tty_wait_input(struct tty_struct *tty, unsigned int timeout_ms);
 void tty_wakeup_readers(struct tty_struct *tty);
 /* Sends SIGINT to tty's foreground task, if any (tty_wait.c; host tests count calls). IRQ-safe. */
 void tty_isig(struct tty_struct *tty);
+/* tty_jobctrl.c: the signal (SIGINT, SIGQUIT, SIGTSTP) byte c raises on tty, or 0: only on
+ * the console, with ISIG on and a process group in its foreground; and the sending of it to
+ * that group, with echo its key echoed as ^C, ^\ or ^Z under ECHO and ECHOCTL (host tests:
+ * never). IRQ-safe. */
+int tty_job_signal(struct tty_struct *tty, char c);
+void tty_job_signal_send(int sig, bool echo);
+/* tty_ioctl.c: the console's user termios c_lflag, and c_cc[index]. Any context. */
+unsigned int console_lflag(void);
+unsigned char console_cc(unsigned int index);
 /* Whether the reading task has a signal pending (Ctrl-C while it was not reading). */
 bool tty_reader_interrupted(void);
 

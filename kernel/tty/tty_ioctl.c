@@ -3,8 +3,10 @@
  * fs/ioctl.c). The console fds carry Linux's user-visible struct termios (36 bytes, c_line and
  * 19 c_cc), kept here: Keel's struct ktermios describes only a serial line's speed and framing.
  * ICANON off makes console reads raw (tty_read_raw, VMIN/VTIME honoured, no echo), which
- * busybox's line editing needs, and ISIG off makes Ctrl-C a byte like any other; ICANON on gives the line discipline's lines. The window size
- * and the foreground process group are stored for the process to read back. Pipes answer
+ * busybox's line editing needs, and ISIG off makes Ctrl-C a byte like any other; ICANON on
+ * gives the line discipline's lines. The window size is stored for the process to read back;
+ * the job-control requests are tty_jobctrl.c's, and a background process changing the
+ * termios gets SIGTTOU there. Pipes answer
  * FIONREAD; files and pipes answer -ENOTTY to terminal requests, as on Linux.
  */
 #include <keel/errno.h>
@@ -12,16 +14,15 @@
 #include <keel/sched.h>
 #include <keel/string.h>
 #include <keel/tty.h>
+#include <keel/tty_jobctrl.h>
 #include <keel/uaccess.h>
 #include "fs/fs_syscalls.h"
+#include "tty/tty_internal.h"
 
 #define TCGETS 0x5401
 #define TCSETS 0x5402
 #define TCSETSW 0x5403
 #define TCSETSF 0x5404
-#define TIOCSCTTY 0x540e
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
 #define TIOCSWINSZ 0x5414
 #define FIONREAD 0x541b
@@ -48,22 +49,15 @@ struct winsize_user {
 static const struct termios_user default_termios = DEFAULT_TERMIOS;
 static struct termios_user console_termios = DEFAULT_TERMIOS;
 static struct winsize_user console_winsize = { .ws_row = 25, .ws_col = 80 };
-static int console_pgrp; /* TIOCSPGRP's value; 0: the reading process's own */
-/* ISIG off: the console's foreground task (the shell, which passes Ctrl-C on as SIGINT) is
- * set aside so that Ctrl-C reaches the reader as byte 3; restored with ISIG or at exit. */
-static struct task_struct *isig_saved_fg;
 
-static void apply_isig(void)
+unsigned int console_lflag(void)
 {
-	struct tty_struct *tty = console_tty();
+	return READ_ONCE(console_termios.c_lflag);
+}
 
-	if (!(console_termios.c_lflag & ISIG_FLAG) && !isig_saved_fg && tty->pgrp) {
-		isig_saved_fg = tty->pgrp;
-		tty_set_foreground(tty, NULL);
-	} else if ((console_termios.c_lflag & ISIG_FLAG) && isig_saved_fg) {
-		tty_set_foreground(tty, isig_saved_fg);
-		isig_saved_fg = NULL;
-	}
+unsigned char console_cc(unsigned int index)
+{
+	return index < sizeof(console_termios.c_cc) ? READ_ONCE(console_termios.c_cc[index]) : 0;
 }
 
 bool console_raw_mode(unsigned int *vmin, unsigned int *vtime)
@@ -81,13 +75,6 @@ bool console_echo(void)
 void console_termios_reset(void)
 {
 	console_termios = default_termios;
-	console_pgrp = 0;
-	apply_isig();
-}
-
-int console_foreground_pgrp(void)
-{
-	return console_pgrp;
 }
 
 /* TCSETSF (tcsetattr's TCSAFLUSH): input typed but not read yet is dropped. */
@@ -101,31 +88,32 @@ static void flush_console_input(void)
 
 static long console_ioctl(ul cmd, void __user *arg)
 {
+	long ret;
+
+	if (tty_jobctrl_ioctl((unsigned int)cmd, (unsigned long)arg, &ret))
+		return ret;
 	switch (cmd) {
 	case TCGETS:
 		return copy_to_user(arg, &console_termios, sizeof(console_termios)) ? -EFAULT : 0;
 	case TCSETS:
 	case TCSETSW: /* output is written synchronously: nothing to drain first */
-	case TCSETSF:
-		if (copy_from_user(&console_termios, arg, sizeof(console_termios)))
+	case TCSETSF: {
+		struct termios_user t;
+		long ret = tty_check_change();
+
+		if (ret)
+			return ret;
+		if (copy_from_user(&t, arg, sizeof(t)))
 			return -EFAULT;
+		console_termios = t;
 		if (cmd == TCSETSF)
 			flush_console_input();
-		apply_isig();
 		return 0;
+	}
 	case TIOCGWINSZ:
 		return copy_to_user(arg, &console_winsize, sizeof(console_winsize)) ? -EFAULT : 0;
 	case TIOCSWINSZ:
 		return copy_from_user(&console_winsize, arg, sizeof(console_winsize)) ? -EFAULT : 0;
-	case TIOCGPGRP: {
-		int pgrp = console_pgrp ? console_pgrp : current->pid;
-
-		return copy_to_user(arg, &pgrp, sizeof(pgrp)) ? -EFAULT : 0;
-	}
-	case TIOCSPGRP:
-		return copy_from_user(&console_pgrp, arg, sizeof(console_pgrp)) ? -EFAULT : 0;
-	case TIOCSCTTY:
-		return 0; /* the console is every process's controlling terminal already */
 	case FIONREAD: {
 		int n = (int)(TTY_INPUT_SIZE - tty_receive_room(console_tty()));
 

@@ -97,6 +97,19 @@ void tty_isig(struct tty_struct *tty)
 		sigint_sent++;
 }
 
+int tty_job_signal(struct tty_struct *tty, char c)
+{
+	(void)tty;
+	(void)c;
+	return 0; /* no processes on the host: the console has no foreground group */
+}
+
+void tty_job_signal_send(int sig, bool echo)
+{
+	(void)sig;
+	(void)echo;
+}
+
 bool tty_reader_interrupted(void)
 {
 	return reader_signal_pending;

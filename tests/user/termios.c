@@ -1,14 +1,35 @@
 /* The console as a terminal (guest only; the test asserts the values): isatty on fds 0-2,
  * TCGETS's defaults, TCSETS to raw mode and back, a raw read returning one byte without a
- * newline ("raw"), VMIN 0/VTIME 1 timing out, TIOCGWINSZ/TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, and
- * ENOTTY on a regular file and a pipe. */
+ * newline ("raw"), VMIN 0/VTIME 1 timing out, TIOCGWINSZ/TIOCSWINSZ, the job-control requests
+ * (TIOCGPGRP/TIOCSPGRP/TIOCSCTTY/TIOCGSID, in another session too), and ENOTTY on a regular
+ * file and a pipe. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 #include "check.h"
+
+/* A child in a session of its own has no controlling terminal: the console's job-control
+ * requests answer ENOTTY, and it cannot take the console from the shell's session. */
+static void session_checks(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		pid_t pgrp;
+
+		setsid();
+		CHECK(ioctl(0, TIOCGPGRP, &pgrp));
+		CHECK(tcgetsid(0));
+		CHECK(ioctl(0, TIOCSCTTY, 0));
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+}
 
 static int raw_read(void)
 {
@@ -94,6 +115,10 @@ int main(int argc, char **argv)
 	printf("pgrp is pid: %d\n", pgrp == getpid());
 	CHECK(tcsetpgrp(0, getpid()));
 	CHECK(ioctl(0, TIOCSCTTY, 0));
+	printf("tcgetsid is the session: %d\n", tcgetsid(0) == getsid(0));
+	CHECK(tcsetpgrp(0, 99999));
+	CHECK(tcsetpgrp(0, -2));
+	session_checks();
 	CHECK(ioctl(0, TCGETS, (void *)16));
 	fd = open("/bin/termios", O_RDONLY);
 	CHECK(ioctl(fd, TCGETS, &t));

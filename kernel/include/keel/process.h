@@ -40,6 +40,23 @@
 int process_run(const char *path, char *const argv[], char *const envp[], int *status);
 
 /*
+ * The shell's `run` and a typed path: runs argv[0] with argv (NULL-terminated) in the
+ * console's foreground (process_run), restores the console's termios after it, and prints
+ * "WHO: PATH exited with status N" or "WHO: PATH killed by signal N (SIGX)" for an abnormal
+ * end. Returns 0, 1 after such an end, or process_run's negative errno (printed by the
+ * caller). Task context: the shell's task. kernel/process/run_cmd.c.
+ */
+int run_program(const char *who, char **argv);
+
+/*
+ * init=: the current task, pid 1 (kernel_init, whose stack has room for user registers),
+ * becomes a process running the executable at path, with fds 0-2 on the console, no
+ * session owning the console, and never returns. Returns only on failure: -ENOMEM or
+ * kernel_execve's errors. Follows Linux's run_init_process() / kernel_execve().
+ */
+int process_exec_init(const char *path, char *const argv[], char *const envp[]);
+
+/*
  * Ends the current process: closes its files, drops its address space (waking a vfork
  * parent), gives its children to init, becomes a zombie with status (a wait status,
  * W_EXITCODE) for its parent's wait4, sends the parent its exit signal (SIGCHLD) and exits
@@ -51,8 +68,9 @@ void __noreturn do_group_exit(int status);
 /*
  * Waits for a child of the current task to exit and reaps it (Linux's do_wait). pid: > 0 that
  * child, -1 any child, 0 any child in the caller's process group, < -1 any child in group
- * -pid. options: WNOHANG (0 when no child has exited yet; WUNTRACED and WCONTINUED are
- * accepted and never report anything: no stopped processes). Returns the reaped child's pid
+ * -pid. options: WNOHANG (0 when no child has exited yet), WUNTRACED (also report a child
+ * that stopped, status 0x7f | sig << 8, once) and WCONTINUED (one that continued, 0xffff,
+ * once; such children are not reaped). Returns the reaped or reporting child's pid
  * with *status its wait status, 0 (WNOHANG), -ECHILD (no such child), -EINVAL (bad options)
  * or -ERESTARTSYS (a signal arrived). Task context; sleeps.
  */
@@ -61,6 +79,10 @@ long do_wait(pid_t pid, int *status, int options);
 /* Sends process t sig (1.._NSIG), acted on when it next returns to user mode (interruptible
  * sleeps end first). Any context. Follows Linux's send_sig(). */
 void kill_process(struct task_struct *t, int sig);
+/* Whether some process (zombies included) is in process group pgrp, and with sid != 0 in
+ * session sid. Any context. kernel/process/pgrp.c. */
+bool process_group_exists(pid_t pgrp, pid_t sid);
+
 /* Sends sig to every process of process group pgrp. 0, or -ESRCH (none), -EINVAL (bad sig).
  * Any context. Follows Linux's kill_pgrp(). */
 int kill_pgrp(pid_t pgrp, int sig);

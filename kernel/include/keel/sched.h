@@ -10,6 +10,7 @@
 #include <keel/mm_types.h> /* in full too, for the same reason */
 #include <keel/mutex.h> /* in full: symbol CRCs see task_struct the same everywhere */
 #include <keel/preempt.h>
+#include <keel/restart_block.h>
 #include <keel/types.h>
 
 #define TASK_COMM_LEN 16
@@ -92,6 +93,11 @@ struct task_struct {
 	int exit_signal;            /* sent to the parent at exit (SIGCHLD, or 0) */
 	bool kernel_waited;         /* started by process_run(), whose caller waits for it */
 	pid_t pgrp, session;        /* process group and session ids */
+	/* Job control (kernel/process/jobctl.c): JOBCTL_* state bits, and the signal that
+	 * stopped the process, for wait4's WUNTRACED report. Changed with interrupts off. */
+	unsigned int jobctl;
+	int stop_sig;
+	struct restart_block restart_block; /* <keel/restart_block.h>: restart_syscall's work */
 	struct completion *vfork_done; /* the vfork parent, woken at the child's exec or exit */
 };
 
