@@ -5,7 +5,7 @@
  * buffers, command ring and one event ring with interrupter 0, starts it and registers the
  * bus with usbcore, which enumerates the root ports through port.c.
  *
- * Events are taken by the interrupt (INTx as firmware routed it, see xhci_setup_irq) and by a
+ * Events are taken by the interrupt (MSI-X, MSI or INTx, see xhci_setup_irq) and by a
  * polling timer as a fallback, so a controller whose interrupt never arrives still works,
  * slower; `modprobe xhci polling=1` uses the timer alone.
  */
@@ -25,7 +25,6 @@
 #define XHCI_RESET_MS 1000
 #define XHCI_HANDOFF_MS 1000
 #define XHCI_POLL_MS 20
-#define XHCI_NR_IRQS 16       /* the 8259's lines: INTx without an IO-APIC */
 
 static bool xhci_polling;
 module_param_named(polling, xhci_polling, bool, 0444);
@@ -173,7 +172,8 @@ static irqreturn_t xhci_irq(int irq, void *dev_id)
 	return IRQ_HANDLED;
 }
 
-/* The one place the interrupt is chosen: the INTx line firmware wrote into the PCI header. */
+/* The one place the interrupt is chosen: MSI-X or MSI through pci.ko when the APIC is on,
+ * else the (shared) INTx line; without any, the polling timer alone. */
 static void xhci_setup_irq(struct xhci_hcd *xhci)
 {
 	struct pci_dev *pdev = xhci->pdev;
@@ -184,19 +184,24 @@ static void xhci_setup_irq(struct xhci_hcd *xhci)
 		pr_info("xhci %s: polling=1: events every %d ms\n", pci_name(pdev), XHCI_POLL_MS);
 		return;
 	}
-	if (!pdev->pin || !pdev->irq || pdev->irq >= XHCI_NR_IRQS) {
-		pr_warn("xhci %s: no usable interrupt line (%u), polling\n", pci_name(pdev),
-			pdev->irq);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_ALL_TYPES);
+	if (ret < 0) {
+		pr_warn("xhci %s: no usable interrupt (%d), polling\n", pci_name(pdev), ret);
 		return;
 	}
-	ret = request_irq(pdev->irq, xhci_irq, IRQF_SHARED, "xhci", xhci);
-	if (ret)
-		pr_warn("xhci %s: IRQ %u not available (%d), polling\n", pci_name(pdev),
-			pdev->irq, ret);
-	else
-		pr_info("xhci %s: events by IRQ %u (INTx), and a %d ms poll\n", pci_name(pdev),
-			pdev->irq, XHCI_POLL_MS);
-	xhci->irq_requested = !ret;
+	xhci->irq = (unsigned int)pci_irq_vector(pdev, 0);
+	ret = request_irq(xhci->irq, xhci_irq, pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0,
+			  "xhci", xhci);
+	if (ret) {
+		pr_warn("xhci %s: IRQ %u not available (%d), polling\n", pci_name(pdev), xhci->irq,
+			ret);
+		pci_free_irq_vectors(pdev);
+		return;
+	}
+	xhci->irq_requested = true;
+	pr_info("xhci %s: events by IRQ %u (%s), and a %d ms poll\n", pci_name(pdev), xhci->irq,
+		pdev->irq_type == PCI_IRQ_LEGACY ? "INTx" :
+		pdev->irq_type == PCI_IRQ_MSI ? "MSI" : "MSI-X", XHCI_POLL_MS);
 }
 
 static void xhci_poll(struct timer_list *t)
@@ -232,8 +237,10 @@ static void xhci_stop(struct xhci_hcd *xhci)
 	xhci_writel(xhci->op, XHCI_USBCMD, 0);
 	wait_op(xhci, XHCI_USBSTS, STS_HALT, STS_HALT, XHCI_HALT_MS);
 	xhci_writel(xhci->ir, XHCI_IMAN, IMAN_IP);
-	if (xhci->irq_requested)
+	if (xhci->irq_requested) {
 		free_irq(xhci->irq, xhci);
+		pci_free_irq_vectors(xhci->pdev);
+	}
 	xhci->irq_requested = false;
 	cancel_work_sync(&xhci->reset_work);
 }
