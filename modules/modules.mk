@@ -67,7 +67,8 @@ LINUX_SHIM := $(BUILD)/linux-shim
 MODCFLAGS := $(filter-out -Ikernel,$(KCFLAGS)) -DMODULE -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include) -idirafter $(LINUX_SHIM)
 MODULE_LDS := modules/module.lds
-MODPOST_DEPS := tools/modpost.py tools/genksyms.py tools/elfsections.py tools/pcialias.py $(MODULE_LDS)
+MODPOST_DEPS := tools/modpost.py tools/genksyms.py tools/elfsections.py tools/pcialias.py tools/usbalias.py \
+	$(MODULE_LDS)
 
 # <linux/X.h> for every <keel/X.h>: an #error pointing to the Keel header (Linux habits).
 $(LINUX_SHIM)/.stamp: $(wildcard kernel/include/keel/*.h) modules/modules.mk

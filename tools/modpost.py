@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import elfsections  # noqa: E402
 import genksyms  # noqa: E402
 import pcialias  # noqa: E402
+import usbalias  # noqa: E402
 
 KERNEL_NAME = 'keel'
 NAME_MAX = 55  # struct modversion_info name[] holds 55 characters and a NUL
@@ -180,7 +181,7 @@ def main():
         table = {s: v for s, v in table.items() if v[1] != mod.name}  # rebuilt module
     for mod in mods:
         mod.undefined, _, mod.weak = nm_symbols(args.nm, mod.prelink)
-        mod.aliases = pcialias.pci_aliases(mod.prelink)
+        mod.aliases = pcialias.pci_aliases(mod.prelink) + usbalias.usb_aliases(mod.prelink)
         collect_exports(mod, table, errors)
     for mod in mods:
         resolve(mod, table, check_modinfo(mod), errors)

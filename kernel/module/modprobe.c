@@ -13,6 +13,8 @@
 #include <keel/slab.h>
 #include <keel/string.h>
 #include <keel/fs.h>
+#include <keel/mutex.h>
+#include <keel/sched.h>
 #include "init/version.h"
 #include "module/module.h"
 
@@ -246,7 +248,34 @@ static int load_alias_target(const char *name, void *arg)
 	return err;
 }
 
-int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
+/*
+ * One modprobe at a time (its dep_entry buffers are static), but a module's init may ask for
+ * another module (request_module) inside the modprobe that loads it: the task holding the lock
+ * may take it again. Kernel threads (usbcore's hub thread) call request_module concurrently
+ * with the shell.
+ */
+static DEFINE_MUTEX(modprobe_mutex);
+static struct task_struct *modprobe_owner;
+static unsigned int modprobe_depth;
+
+static void modprobe_lock(void)
+{
+	if (modprobe_owner != current) {
+		mutex_lock(&modprobe_mutex);
+		modprobe_owner = current;
+	}
+	modprobe_depth++;
+}
+
+static void modprobe_unlock(void)
+{
+	if (--modprobe_depth == 0) {
+		modprobe_owner = NULL;
+		mutex_unlock(&modprobe_mutex);
+	}
+}
+
+static int modprobe_locked(const char *name_or_alias, const char *args, bool quiet_if_missing)
 {
 	char name[MODULE_NAME_LEN];
 	struct alias_load al = { args };
@@ -266,8 +295,30 @@ int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
 	return -ENOENT;
 }
 
-/* Removes name, then each module it depended on that nothing else uses any more. */
+int modprobe(const char *name_or_alias, const char *args, bool quiet_if_missing)
+{
+	int err;
+
+	modprobe_lock();
+	err = modprobe_locked(name_or_alias, args, quiet_if_missing);
+	modprobe_unlock();
+	return err;
+}
+
+static int modprobe_remove_locked(const char *name_in);
+
 int modprobe_remove(const char *name_in)
+{
+	int err;
+
+	modprobe_lock();
+	err = modprobe_remove_locked(name_in);
+	modprobe_unlock();
+	return err;
+}
+
+/* Removes name, then each module it depended on that nothing else uses any more. */
+static int modprobe_remove_locked(const char *name_in)
 {
 	static struct dep_entry e;
 	char name[MODULE_NAME_LEN];

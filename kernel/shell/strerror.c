@@ -33,6 +33,9 @@ static const struct {
 	{ ENOMEDIUM, "No medium found" }, { ELOOP, "Too many levels of symbolic links" },
 	{ EXDEV, "Invalid cross-device link" }, { EMLINK, "Too many links" },
 	{ ENOTBLK, "Block device required" }, { EUCLEAN, "Structure needs cleaning" },
+	{ EPROTO, "Protocol error" }, { ECONNRESET, "Connection reset by peer" },
+	{ ESHUTDOWN, "Cannot send after transport endpoint shutdown" },
+	{ EINPROGRESS, "Operation now in progress" },
 };
 
 const char *shell_strerror(int err)

@@ -1,6 +1,8 @@
 """Keystroke-to-echo latency: from QMP send-key of one letter to the shell's echo of it on the
 serial console (i8042 IRQ -> ps2.ko -> input layer -> console keyboard -> line reader -> serial),
-over KEEL_BENCH_KEYS keys (default 50) on the default ISO (BIOS, CD, TCG)."""
+over KEEL_BENCH_KEYS keys (default 50) on the default ISO (BIOS, CD, TCG); then the same through
+a USB keyboard (-M q35,i8042=off, qemu-xhci: usb-kbd's interrupt endpoint -> xhci.ko ->
+usbhid.ko -> input layer ...)."""
 
 import os
 import shutil
@@ -36,10 +38,14 @@ def measure(machine):
     return latencies
 
 
-def main():
+USB_MACHINE = {"machine": "q35,i8042=off",
+               "extra_args": ["-device", "qemu-xhci,id=xhci", "-device", "usb-kbd,bus=xhci.0"]}
+
+
+def run(label, options):
     iso = benchlib.default_iso()
     directory = benchlib.workdir("keyboard")
-    machine = keel.Machine(iso, directory, mode="bios-cd").start()
+    machine = keel.Machine(iso, directory, mode="bios-cd", **options).start()
     try:
         machine.wait_prompt()
         latencies = measure(machine)
@@ -49,8 +55,12 @@ def main():
     finally:
         machine.close()
         shutil.rmtree(directory, ignore_errors=True)
-    benchlib.report("keystroke-to-echo (PS/2, QMP send-key)", latencies, "ms", "{:.2f}")
+    benchlib.report(f"keystroke-to-echo ({label}, QMP send-key)", latencies, "ms", "{:.2f}")
     return 0
+
+
+def main():
+    return run("PS/2", {}) or run("USB HID", USB_MACHINE)
 
 
 if __name__ == "__main__":

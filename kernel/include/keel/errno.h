@@ -63,6 +63,10 @@
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
+#define EPROTO 71       /* USB: a transaction error (CRC, babble, no answer) */
+#define ECONNRESET 104
+#define EINPROGRESS 115 /* USB: an URB's status while it is queued */
+#define ESHUTDOWN 108   /* USB: the device or controller went away */
 #define EUCLEAN 117 /* damaged on-disk structures (Linux: "Structure needs cleaning") */
 #define ENOMEDIUM 123
 #define EKEYREJECTED 129

@@ -165,6 +165,17 @@
 #define KEY_F23 193
 #define KEY_F24 194
 
+/* Mouse buttons (usbhid's boot-protocol mouse) */
+#define BTN_MOUSE 0x110
+#define BTN_LEFT 0x110
+#define BTN_RIGHT 0x111
+#define BTN_MIDDLE 0x112
+
+/* Relative axes (EV_REL) */
+#define REL_X 0x00
+#define REL_Y 0x01
+#define REL_WHEEL 0x08
+
 #define KEY_MAX 0x2ff
 #define KEY_CNT (KEY_MAX + 1)
 
