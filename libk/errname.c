@@ -19,7 +19,8 @@ static const struct {
 	{ ENOTTY, "ENOTTY" }, { EFBIG, "EFBIG" }, { ESPIPE, "ESPIPE" }, { EPIPE, "EPIPE" },
 	{ ENOMEDIUM, "ENOMEDIUM" }, { EUCLEAN, "EUCLEAN" }, { EMSGSIZE, "EMSGSIZE" },
 	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENETDOWN, "ENETDOWN" }, { ENOBUFS, "ENOBUFS" }, { EHOSTUNREACH, "EHOSTUNREACH" },
-	{ ENETUNREACH, "ENETUNREACH" },
+	{ ENETUNREACH, "ENETUNREACH" }, { EADDRINUSE, "EADDRINUSE" }, { ECONNRESET, "ECONNRESET" },
+	{ ECONNREFUSED, "ECONNREFUSED" },
 };
 
 /* Accepts err with either sign; returns "E?" for values it does not know. */

@@ -55,6 +55,9 @@
 #define ENOBUFS 105
 #define ENETUNREACH 101
 #define EHOSTUNREACH 113
+#define EADDRINUSE 98
+#define ECONNRESET 104
+#define ECONNREFUSED 111
 /* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
