@@ -2,12 +2,13 @@
  * The shell's `nc`, a small netcat over lwIP's TCP: `nc HOST PORT` connects, `nc -l PORT`
  * waits for one connection. What arrives is written to the console (so `> FILE` saves it);
  * `< FILE` (read by nc itself: the shell redirects output only) is sent, then a FIN. nc ends
- * when the peer has closed and all was written, on a reset, or on Ctrl-C (the connection is
- * reset). The connection's callbacks run under lwip_core_lock and only queue and wake.
+ * when the peer has closed and all was written, `-q SECS` after the end of FILE (a peer that
+ * never closes, such as QEMU's guestfwd), on a reset, or on Ctrl-C (the connection is reset). The connection's callbacks run under lwip_core_lock and only queue and wake.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/jiffies.h>
 #include <keel/shell.h>
 #include <keel/slab.h>
 #include <keel/stat.h>
@@ -28,6 +29,8 @@ struct nc_conn {
 	char *out;                  /* a chunk of it being sent */
 	size_t out_len, out_off;
 	bool in_done;
+	int quit_secs;              /* -q: seconds after the input's end; -1: wait for the peer */
+	unsigned long eof_at;       /* jiffies when the input ended */
 };
 
 static void nc_event(struct nc_conn *c)
@@ -142,6 +145,7 @@ static int nc_refill(struct nc_conn *c)
 	if (n)
 		return 0;
 	c->in_done = true;
+	c->eof_at = jiffies;
 	mutex_lock(&lwip_core_lock);
 	if (c->pcb)
 		tcp_shutdown(c->pcb, 0, 1);
@@ -169,9 +173,19 @@ static int nc_step(struct nc_conn *c, char *buf)
 	return n || pushed;
 }
 
+/* Jiffies left before -q gives up on the peer (MAX_SCHEDULE_TIMEOUT: no limit). */
+static long nc_quit_left(struct nc_conn *c)
+{
+	if (!c->in_done || c->quit_secs < 0)
+		return MAX_SCHEDULE_TIMEOUT;
+	return (long)(c->eof_at + (unsigned long)c->quit_secs * HZ - jiffies);
+}
+
 static bool nc_finished(struct nc_conn *c)
 {
-	return !c->pcb || (c->peer_closed && !c->rx && (!c->in || c->in_done));
+	if (!c->pcb || nc_quit_left(c) <= 0)
+		return true;
+	return c->peer_closed && !c->rx && (!c->in || c->in_done);
 }
 
 static int nc_transfer(struct nc_conn *c, char *buf)
@@ -182,9 +196,12 @@ static int nc_transfer(struct nc_conn *c, char *buf)
 
 		if (ret < 0)
 			return ret;
-		if (!ret && nc_finished(c))
+		if (ret)
+			continue;
+		if (nc_finished(c))
 			return c->pcb || c->err == ERR_OK ? 0 : -ECONNRESET;
-		if (!ret && wait_event_interruptible(lwip_waitq, READ_ONCE(c->events) != seen))
+		if (wait_event_interruptible_timeout(lwip_waitq, READ_ONCE(c->events) != seen,
+						     nc_quit_left(c)) < 0)
 			return -EINTR;
 	}
 }
@@ -261,22 +278,29 @@ static int nc_run(struct nc_conn *c, bool listen, const ip4_addr_t *host, u16 po
 	return err;
 }
 
-/* nc HOST PORT [< FILE] | nc -l PORT [< FILE]: the words after the options. */
-static int nc_parse(int argc, char **argv, bool *listen, char **host, u16 *port, char **in)
+/* Options -l and -q SECS, then HOST PORT or (-l) PORT, then maybe "< FILE". */
+static int nc_parse(int argc, char **argv, struct nc_conn *c, bool *listen, char **host,
+		    u16 *port, char **in)
 {
-	unsigned int p;
+	unsigned int v;
 	int i = 1;
 
-	*listen = argc > 1 && !strcmp(argv[1], "-l");
-	i += *listen;
+	*listen = false;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-l"))
+			*listen = true;
+		else if (!strcmp(argv[i], "-q") && i + 1 < argc &&
+			 !kstrtouint(argv[++i], 10, &v) && v <= 3600)
+			c->quit_secs = (int)v;
+		else
+			return -EINVAL;
+	}
 	*host = *listen ? NULL : argv[i++];
-	if (i >= argc || !*(*listen ? argv[i] : *host) || kstrtouint(argv[i], 10, &p) ||
-	    !p || p > 0xffff)
+	if (i >= argc || kstrtouint(argv[i], 10, &v) || !v || v > 0xffff)
 		return -EINVAL;
-	*port = (u16)p;
-	i++;
+	*port = (u16)v;
 	*in = NULL;
-	if (i + 2 == argc && !strcmp(argv[i], "<"))
+	if (++i + 2 == argc && !strcmp(argv[i], "<"))
 		*in = argv[i + 1];
 	else if (i != argc)
 		return -EINVAL;
@@ -287,14 +311,14 @@ static const struct shell_command nc_command;
 
 static int cmd_nc(int argc, char **argv)
 {
-	struct nc_conn c = { 0 };
+	struct nc_conn c = { .quit_secs = -1 };
 	ip4_addr_t host;
 	char *name, *in;
 	bool listen;
 	u16 port;
 	int err;
 
-	if (nc_parse(argc, argv, &listen, &name, &port, &in))
+	if (nc_parse(argc, argv, &c, &listen, &name, &port, &in))
 		return shell_usage(&nc_command);
 	if (!listen && lwip_resolve(name, &host)) {
 		console_printf("nc: bad address '%s'\n", name);
@@ -315,7 +339,7 @@ static int cmd_nc(int argc, char **argv)
 
 static const struct shell_command nc_command = {
 	.name = "nc",
-	.usage = "nc HOST PORT [< FILE]\nnc -l PORT [< FILE]",
+	.usage = "nc [-q secs] HOST PORT [< FILE]\nnc -l [-q secs] PORT [< FILE]",
 	.help = "TCP connection (lwIP): send FILE, print what arrives",
 	.run = cmd_nc,
 	.flags = SHELL_CMD_OWN_COUNT,
