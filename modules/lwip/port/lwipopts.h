@@ -42,6 +42,7 @@ void lwip_port_free(void *p);
 #define LWIP_AUTOIP 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
+#define IP_REASS_MAXAGE 5 /* seconds a partly reassembled datagram is kept (lwIP: 15) */
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_SINGLE_NETIF 0
