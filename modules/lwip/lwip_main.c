@@ -46,6 +46,7 @@ static const struct lwip_part lwip_parts[] = {
 	{ lwip_ping_init, lwip_ping_exit },
 	{ lwip_dhcp_init, lwip_dhcp_exit },
 	{ lwip_nc_init, lwip_nc_exit },
+	{ lwip_stat_init, lwip_stat_exit },
 };
 
 static void lwip_parts_exit(unsigned int n)

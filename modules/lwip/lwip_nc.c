@@ -214,6 +214,7 @@ static int nc_open(struct nc_conn *c, bool listen, const ip4_addr_t *host, u16 p
 	err_t err = ERR_MEM;
 
 	mutex_lock(&lwip_core_lock);
+	lwip_netif_poll(); /* an `ip addr add` just made counts */
 	pcb = tcp_new();
 	if (pcb && listen) {
 		err = tcp_bind(pcb, IP4_ADDR_ANY, port);

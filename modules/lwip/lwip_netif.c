@@ -177,6 +177,10 @@ static int lwip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_t
 	struct lwip_if *lif;
 	struct pbuf *p;
 
+	if (skb->pkt_type == PACKET_OTHERHOST) { /* promiscuous: as Linux's ip_rcv, not ours */
+		kfree_skb(skb);
+		return 0;
+	}
 	skb_push(skb, ETH_HLEN); /* lwIP's ethernet_input wants the whole frame */
 	mutex_lock(&lwip_core_lock);
 	lif = lwip_if_of(dev);

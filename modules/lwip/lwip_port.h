@@ -54,6 +54,8 @@ int lwip_ping_init(void);
 void lwip_ping_exit(void);
 int lwip_dhcp_init(void);
 void lwip_dhcp_exit(void);
+int lwip_stat_init(void);
+void lwip_stat_exit(void);
 int lwip_nc_init(void);
 void lwip_nc_exit(void);
 

@@ -65,7 +65,19 @@ void lwip_port_free(void *p);
 #define LWIP_TCP_KEEPALIVE 1
 #define TCP_LISTEN_BACKLOG 1
 
-#define LWIP_STATS 0
+/* Counters for `lwipstat`; lwIP's pools and heap are kmalloc's, counted by `mem` */
+#define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1 /* 32-bit counters */
+#define LINK_STATS 1
+#define ETHARP_STATS 1
+#define IP_STATS 1
+#define IPFRAG_STATS 1
+#define ICMP_STATS 1
+#define UDP_STATS 1
+#define TCP_STATS 1
+#define MEM_STATS 0
+#define MEMP_STATS 0
+#define SYS_STATS 0
 #define LWIP_NETIF_HOSTNAME 0
 #define LWIP_CHECKSUM_ON_COPY 0
 
