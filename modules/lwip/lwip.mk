@@ -1,8 +1,8 @@
 # Builds lwIP's core from Debian's source package into lwip.ko (included by modules/modules.mk
 # after the in-tree modules' rules). The port layer (modules/lwip/*.c) builds as any module
-# folder; lwIP's files are compiled here with the same flags and include paths, plus the few
-# warnings lwIP's code needs turned off (only for these files), and are added to the module's
-# prelink object. See docs/net.md, "The protocol stack module".
+# folder; lwIP's files are compiled here with the same flags and include paths, plus
+# LWIP_NOWARN (warnings turned off for these files only), and are added to the module's prelink
+# object. See docs/net.md, "The protocol stack module".
 
 LWIP_STAMP := $(LWIP_SRC)/.unpacked
 LWIP_FILES := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c \
@@ -12,11 +12,10 @@ LWIP_FILES := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c cor
 	netif/ethernet.c
 LWIP_OBJDIR := $(BUILD)/modules/lwip/lwip-src
 LWIP_OBJS := $(patsubst %.c,$(LWIP_OBJDIR)/%.o,$(LWIP_FILES))
-# lwIP compares signed with unsigned sizes and leaves parameters unused by design; clang also
-# sees its constant-false range checks on u8 fields.
-LWIP_NOWARN := -Wno-sign-compare -Wno-unused-parameter -Wno-unused-but-set-variable \
-	-Wno-missing-field-initializers -Wno-type-limits \
-	$(if $(CC_IS_CLANG),-Wno-tautological-constant-out-of-range-compare)
+# Debian's lwIP 2.1.3 builds clean with the kernel's -Wall -Wextra -Werror under GCC 12 and
+# clang 14 with this configuration: nothing to turn off. A newer lwIP or compiler that warns
+# gets its -Wno-... here, never in the kernel's flags.
+LWIP_NOWARN :=
 
 $(LWIP_STAMP):
 	$(quiet) FETCH 'lwip source'
