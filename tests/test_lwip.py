@@ -3,7 +3,8 @@ in QEMU: (a) the restricted user network: `dhcp eth0` leases 10.0.2.15, `ping` t
 (b) 10 MiB over TCP each way between Keel's `nc` and a Python peer on 127.0.0.1 (guestfwd and
 hostfwd), SHA-256 equal on both sides; (c) rmmod lwip with e1000 loaded and a reload leave
 `mem` at its baseline; (d) the Linux reference guest and Keel on one dgram link ping each
-other and pass a file with nc; (e) malformed frames and TCP segments never oops.
+other and pass a file with nc, also through a relay that drops 5% of the frames and
+reorders others; (e) malformed frames and TCP segments never oops.
 Networks stay inside QEMU or on 127.0.0.1.
 """
 
@@ -235,6 +236,93 @@ def test_linux_peer_ping_and_nc(lwip_iso, boot_machine, tmp_path):
             linux.run("sha256sum /bin/busybox")).group(1)
     finally:
         linux.close()
+    assert_no_oops(machine)
+
+
+class LossyRelay(threading.Thread):
+    """Carries frames between two dgram netdevs on 127.0.0.1, dropping 5% of them and
+    swapping 5% with the next one from the same side (seeded, so a failure repeats)."""
+
+    def __init__(self, left_qemu_port, right_qemu_port):
+        super().__init__(daemon=True)
+        self.rng = random.Random(7)
+        self.left, self.right = (socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                                 for _ in range(2))
+        for sock in (self.left, self.right):
+            sock.bind(("127.0.0.1", 0))
+            sock.settimeout(0.2)
+        self.targets = {self.left: (self.right, right_qemu_port),
+                        self.right: (self.left, left_qemu_port)}
+        self.held = {}
+        self.stop = threading.Event()
+        self.dropped = self.swapped = 0
+
+    def port(self, sock):
+        return sock.getsockname()[1]
+
+    def forward(self, source, frame):
+        out, port = self.targets[source]
+        if self.rng.random() < 0.05:
+            self.dropped += 1
+            return
+        if source in self.held:
+            out.sendto(frame, ("127.0.0.1", port))
+            out.sendto(self.held.pop(source), ("127.0.0.1", port))
+            self.swapped += 1
+        elif self.rng.random() < 0.05:
+            self.held[source] = frame
+        else:
+            out.sendto(frame, ("127.0.0.1", port))
+
+    def run(self):
+        import select
+        while not self.stop.is_set():
+            ready, _, _ = select.select([self.left, self.right], [], [], 0.2)
+            for sock in ready:
+                self.forward(sock, sock.recv(65536))
+            if not ready:  # a quiet moment: let a held frame go
+                for sock, frame in list(self.held.items()):
+                    out, port = self.targets[sock]
+                    out.sendto(frame, ("127.0.0.1", port))
+                    del self.held[sock]
+
+
+def test_tcp_through_lossy_reordering_relay(lwip_iso, boot_machine, tmp_path):
+    """Keel and the Linux guest through a relay that drops 5% and reorders: nc's transfer
+    each way still arrives exact (lwIP's retransmission and out-of-order queue)."""
+    linuxguest, (kernel, initrd) = linux_guest(tmp_path)
+    keel_port, linux_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
+    relay = LossyRelay(keel_port, linux_port)
+    relay.start()
+    machine = boot_machine(lwip_iso, extra_args=dgram(keel_port, relay.port(relay.left),
+                                                      "52:54:00:12:34:62"))
+    linux = linuxguest.LinuxMachine(kernel, initrd, tmp_path / "linux",
+                                    extra_args=dgram(linux_port, relay.port(relay.right),
+                                                     "52:54:00:12:34:63"))
+    linux.start()
+    try:
+        linux.wait_prompt()
+        linux.run("ip link set eth0 up; ip addr add 10.0.5.2/24 dev eth0")
+        machine.run("modprobe lwip")
+        machine.run("ip link set eth0 up")
+        machine.run("ip addr add 10.0.5.15/24 dev eth0")
+        time.sleep(2)
+        linux.send_line("nc -l -p 6000 > /tmp/got")
+        time.sleep(1.0)
+        machine.run("nc -q 3 10.0.5.2 6000 < /extra/bin/busybox", timeout=300)
+        linux.expect(re.escape(linuxguest.PROMPT), 120)
+        assert SHA_LINE.search(linux.run("sha256sum /tmp/got")).group(1) == \
+            guest_sha256(machine, "/extra/bin/busybox")
+        machine.send_line("nc -l 6001 > /got")
+        time.sleep(1.0)
+        linux.run("nc 10.0.5.15 6001 < /bin/busybox", timeout=300)
+        machine.wait_prompt(timeout=120)
+        assert guest_sha256(machine, "/got") == SHA_LINE.search(
+            linux.run("sha256sum /bin/busybox")).group(1)
+    finally:
+        relay.stop.set()
+        linux.close()
+    assert relay.dropped > 50 and relay.swapped > 50, (relay.dropped, relay.swapped)
     assert_no_oops(machine)
 
 
