@@ -1,8 +1,9 @@
-"""Networking in QEMU: the netdev core and e1000.ko, with lwip.ko answering ARP and ICMP (the
-stack's own tests are in test_lwip.py). (a) QEMU's restricted user network: ping the slirp
-gateway; (b) a UDP "dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies
-byte by byte and sends malformed frames; (c) rmmod e1000 during a flood (lwip.ko loaded: its
-netif goes with the device); (d) pcitest leaves the e1000 alone.
+"""Networking in QEMU: the netdev core, the NIC drivers (e1000, e1000e, rtl8139, virtio_net;
+each test runs on every model in NICS), with lwip.ko answering ARP and ICMP (the stack's own
+tests are in test_lwip.py). (a) QEMU's restricted user network: ping the slirp gateway; (b) a UDP
+"dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies byte by byte and
+sends malformed frames; (c) rmmod of the driver during a flood (lwip.ko loaded: its netif
+goes with the device); (d) pcitest leaves the e1000 alone.
 Networks stay inside QEMU or on 127.0.0.1.
 """
 
@@ -17,8 +18,16 @@ import keel
 from modtest import mem
 
 MAC = "52:54:00:12:34:57"
-SLIRP = ["-nic", "none", "-netdev", "user,id=n0,restrict=on",
-         "-device", f"e1000,netdev=n0,mac={MAC}"]
+# QEMU device -> (driver module, its link-up line's speed in Mbps; None: no speed given)
+NICS = {"e1000": ("e1000", 1000), "e1000e": ("e1000e", 1000), "rtl8139": ("rtl8139", 100),
+        "virtio-net-pci": ("virtio_net", None)}
+
+
+def slirp_args(model):
+    return ["-nic", "none", "-netdev", "user,id=n0,restrict=on",
+            "-device", f"{model},netdev=n0,mac={MAC}"]
+
+
 PING_LINE = re.compile(r"^64 bytes from 10\.0\.2\.2: seq=(\d+) ttl=(\d+) time=\d+\.\d{3} ms$", re.M)
 
 
@@ -42,16 +51,19 @@ def bring_up(machine, addr="10.0.2.15/24"):
     machine.run(f"ip addr add {addr} dev eth0")
 
 
-def test_slirp_ping(default_iso, boot_machine):
-    machine = boot_machine(default_iso, extra_args=SLIRP)
-    assert "e1000" in machine.run("lsmod"), "e1000 was not autoloaded by its PCI ID"
+@pytest.mark.parametrize("model", NICS)
+def test_slirp_ping(default_iso, boot_machine, model):
+    driver, speed = NICS[model]
+    machine = boot_machine(default_iso, extra_args=slirp_args(model))
+    assert driver in machine.run("lsmod"), f"{driver} was not autoloaded by its PCI ID"
     link = machine.run("ip link")
     assert re.search(r"^2: eth0: <BROADCAST,MULTICAST> mtu 1500 state DOWN$", link, re.M), link
     assert f"link/ether {MAC} brd ff:ff:ff:ff:ff:ff" in link, link
     assert re.search(r"^1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 state UNKNOWN$", link, re.M), link
     before = proc_net_dev(machine)
     bring_up(machine)
-    assert "e1000: eth0: link up, 1000 Mbps, full duplex" in machine.text
+    link_up = f"{driver}: eth0: link up" + (f", {speed} Mbps, full duplex" if speed else "\n")
+    assert link_up in machine.text.replace("\r", "")
     addr = machine.run("ip addr")
     assert "    inet 10.0.2.15/24 scope global eth0" in addr, addr
     assert "<BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP" in addr, addr
@@ -122,11 +134,11 @@ class Peer:
         self.qemu_port = probe.getsockname()[1]
         probe.close()
 
-    def netdev_args(self):
+    def netdev_args(self, model="e1000"):
         return ["-nic", "none", "-netdev",
                 f"dgram,id=n0,local.type=inet,local.host=127.0.0.1,local.port={self.qemu_port},"
                 f"remote.type=inet,remote.host=127.0.0.1,remote.port={self.port}",
-                "-device", "e1000,netdev=n0,mac=52:54:00:12:34:58"]
+                "-device", f"{model},netdev=n0,mac=52:54:00:12:34:58"]
 
     def send(self, frame):
         self.sock.sendto(frame, ("127.0.0.1", self.qemu_port))
@@ -188,9 +200,9 @@ def ping_from_peer(peer, seq, data):
     check_echo_reply(peer.expect(echo_reply_for(seq)), seq, data)
 
 
-def start_peer_machine(default_iso, boot_machine):
+def start_peer_machine(default_iso, boot_machine, model="e1000"):
     peer = Peer()
-    machine = boot_machine(default_iso, extra_args=peer.netdev_args())
+    machine = boot_machine(default_iso, extra_args=peer.netdev_args(model))
     bring_up(machine, "10.0.3.15/24")
     peer.send(eth(BROADCAST, 0x0806, arp(1, PEER_MAC, PEER_IP, b"\0" * 6, KEEL_IP)))
     check_arp_reply(peer.expect(is_arp_reply))
@@ -246,10 +258,12 @@ def lwip_counters(machine):
     return counters
 
 
-def test_peer_promiscuous(default_iso, boot_machine):
-    """A frame for another MAC reaches the driver only in promiscuous mode (RCTL.UPE), and
-    lwip.ko does not answer it even though the IP address is ours (as Linux)."""
-    peer, machine = start_peer_machine(default_iso, boot_machine)
+@pytest.mark.parametrize("model", NICS)
+def test_peer_promiscuous(default_iso, boot_machine, model):
+    """A frame for another MAC reaches the driver only in promiscuous mode (e1000's RCTL.UPE,
+    rtl8139's RCR.AAP), and lwip.ko does not answer it even though the IP address is ours
+    (as Linux)."""
+    peer, machine = start_peer_machine(default_iso, boot_machine, model)
     other = bytes.fromhex("020000000099")
     frame = eth(other, 0x0800, ipv4(icmp_echo(0x1234, 77, b"not for you")))
 
@@ -273,8 +287,9 @@ def test_peer_promiscuous(default_iso, boot_machine):
     ping_from_peer(peer, 78, b"for you")
 
 
-def test_peer_arp_icmp_and_malformed(default_iso, boot_machine):
-    peer, machine = start_peer_machine(default_iso, boot_machine)
+@pytest.mark.parametrize("model", NICS)
+def test_peer_arp_icmp_and_malformed(default_iso, boot_machine, model):
+    peer, machine = start_peer_machine(default_iso, boot_machine, model)
     for seq, size in enumerate([0, 1, 17, 56, 100, 511, 1000, 1471, 1472]):
         ping_from_peer(peer, seq, bytes((seq + i) & 0xff for i in range(size)))
     peer.drain()
@@ -297,15 +312,17 @@ def test_peer_arp_icmp_and_malformed(default_iso, boot_machine):
     assert "Oops" not in machine.text and "BUG" not in machine.text
 
 
-def test_rmmod_e1000_during_flood(default_iso, boot_machine):
+@pytest.mark.parametrize("model", NICS)
+def test_rmmod_driver_during_flood(default_iso, boot_machine, model):
     import threading
-    peer, machine = start_peer_machine(default_iso, boot_machine)
+    driver = NICS[model][0]
+    peer, machine = start_peer_machine(default_iso, boot_machine, model)
     machine.run("ip link set eth0 down")
-    machine.run("rmmod e1000")
+    machine.run(f"rmmod {driver}")
     assert "eth0" not in machine.run("ip link")
     lwip_counters(machine)
     baseline = mem(machine)
-    machine.run("modprobe e1000")
+    machine.run(f"modprobe {driver}")
     bring_up(machine, "10.0.3.15/24")
     stop = threading.Event()
     frames = malformed_frames(40) + [eth(KEEL_MAC, 0x0800, ipv4(icmp_echo(0x1234, i, b"f" * 64)))
@@ -322,7 +339,7 @@ def test_rmmod_e1000_during_flood(default_iso, boot_machine):
     try:
         time.sleep(1.0)
         assert proc_net_dev(machine)["eth0"][1] > 50  # the flood is arriving
-        out = machine.run("rmmod e1000", timeout=30)
+        out = machine.run(f"rmmod {driver}", timeout=30)
     finally:
         stop.set()
         thread.join()
@@ -330,7 +347,7 @@ def test_rmmod_e1000_during_flood(default_iso, boot_machine):
     assert "eth0" not in machine.run("ip link")
     assert_no_leak(baseline, mem(machine))
     peer.drain()
-    machine.run("modprobe e1000")
+    machine.run(f"modprobe {driver}")
     bring_up(machine, "10.0.3.15/24")
     assert "eth0" in machine.run("ip link")
     # QEMU kept what arrived while no driver listened (its socket buffer, full of the
@@ -353,3 +370,49 @@ def test_pcitest_leaves_e1000_alone(default_iso, boot_machine):
     machine.run("modprobe pcitest")
     assert "pcitest: probe" not in machine.run("dmesg")
     assert "Kernel driver in use: e1000" in machine.run("lspci -v")
+
+
+def msi_line(machine, handler, chip):
+    """The driver's /proc/interrupts line, when its interrupt comes through chip and has
+    fired (q35 with the I/O APIC: message-signalled, not INTx)."""
+    for line in machine.run("cat /proc/interrupts").splitlines():
+        fields = line.split()
+        if fields and fields[-1] == handler:
+            return line if chip in fields and int(fields[1]) > 0 else None
+    return None
+
+
+def test_virtio_net_modern_only_on_q35(default_iso, boot_machine):
+    """A virtio 1.x-only device (1af4:1041) on q35's PCIe bus works like the transitional one."""
+    machine = boot_machine(default_iso, machine="q35", extra_args=[
+        "-nic", "none", "-netdev", "user,id=n0,restrict=on",
+        "-device", f"virtio-net-pci,disable-legacy=on,netdev=n0,mac={MAC}"])
+    assert "1af4:1041" in machine.run("lspci"), machine.run("lspci")
+    bring_up(machine)
+    out = machine.run("ping -c 2 10.0.2.2", timeout=30)
+    assert [int(m.group(1)) for m in PING_LINE.finditer(out)] == [0, 1], out
+    lsmod = machine.run("lsmod")
+    assert re.search(r"^virtio\s+\d+\s+1 virtio_net$", lsmod, re.M), lsmod
+    assert msi_line(machine, "virtio_net", "PCI-MSIX")
+    assert "rmmod" in machine.run("rmmod virtio")  # in use: refused with a message
+
+
+def test_virtio_net_legacy_only_device_refused(default_iso, boot_machine):
+    """A legacy-only (virtio 0.9.5) device is refused in one line, leaving nothing behind."""
+    machine = boot_machine(default_iso, extra_args=[
+        "-nic", "none", "-netdev", "user,id=n0,restrict=on",
+        "-device", "virtio-net-pci,disable-modern=on,netdev=n0"])
+    assert re.search(r"virtio: 0000:00:0\d\.0: no virtio 1\.x interface \(legacy-only "
+                     r"device\), not supported", machine.text), machine.text
+    assert "eth0" not in machine.run("ip link")
+    assert "Oops" not in machine.text and "BUG" not in machine.text
+
+
+def test_q35_default_nic_is_e1000e(default_iso, boot_machine):
+    """-M q35's default NIC (no model given) is the 82574L: e1000e.ko autoloads and pings."""
+    machine = boot_machine(default_iso, machine="q35", extra_args=["-nic", "user,restrict=on"])
+    assert re.search(r"^e1000e\s", machine.run("lsmod"), re.M)
+    bring_up(machine)
+    out = machine.run("ping -c 2 10.0.2.2", timeout=30)
+    assert [int(m.group(1)) for m in PING_LINE.finditer(out)] == [0, 1], out
+    assert msi_line(machine, "e1000e", "PCI-MSI")

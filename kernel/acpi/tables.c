@@ -12,6 +12,7 @@
 #include <keel/string.h>
 #include "acpi/acpi.h"
 #include "acpi/acpi_internal.h"
+#include "acpi/madt.h"
 #include "init/bootinfo.h"
 
 #define RSDP_V1_LEN 20
@@ -63,7 +64,7 @@ static bool scan_for_rsdp(phys_addr_t start, phys_addr_t end)
 	return false;
 }
 
-static bool find_rsdp(void)
+static bool find_rsdp_once(void)
 {
 	phys_addr_t ebda = (phys_addr_t)*(const u16 *)phys_to_virt(EBDA_SEGMENT_PTR) << 4;
 
@@ -76,6 +77,16 @@ static bool find_rsdp(void)
 	if (ebda >= 0x80000 && ebda < 0xa0000 && scan_for_rsdp(ebda, ebda + EBDA_SCAN_LEN))
 		return true;
 	return scan_for_rsdp(BIOS_AREA_START, BIOS_AREA_END);
+}
+
+/* irq_init() needs the MADT before acpi_init() runs: look for the RSDP only once. */
+static bool find_rsdp(void)
+{
+	static int found = -1;
+
+	if (found < 0)
+		found = find_rsdp_once();
+	return found;
 }
 
 /* Maps and checks a table: signature (when sig is given), length and checksum. */
@@ -186,6 +197,19 @@ static void print_summary(const struct acpi_fadt *fadt)
 	pr_info("RSDP v%u %s (OEM %.6s), FADT rev %u, PM1a_CNT 0x%x, S5 = %s, reset %s\n",
 		rsdp.revision >= 2 ? 2 : 1, where, rsdp.oem_id, fadt->header.revision,
 		acpi_power.pm1a_cnt, s5, acpi_power.have_reset_reg ? "register" : "via 8042");
+}
+
+int acpi_madt_read(struct madt_info *info)
+{
+	const struct acpi_table_header *h;
+
+	memset(info, 0, sizeof(*info));
+	if (!find_rsdp())
+		return -ENOENT;
+	h = find_table("APIC", 0);
+	if (!h)
+		return -ENOENT;
+	return madt_parse(h, h->length, info);
 }
 
 void acpi_init(void)

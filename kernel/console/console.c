@@ -100,6 +100,17 @@ void console_flush(void)
 	local_irq_restore(flags);
 }
 
+void console_scrollback(int pages)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	for (struct console *con = consoles; con; con = con->next)
+		if (con->scrollback)
+			con->scrollback(con, pages);
+	local_irq_restore(flags);
+}
+
 void console_puts(const char *s)
 {
 	console_write(s, strlen(s));

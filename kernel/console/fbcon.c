@@ -34,6 +34,7 @@ static struct {
 static struct text_grid fb_grid;
 static u8 fb_cells[FBCON_MAX_COLS * FBCON_MAX_ROWS];
 static u8 fb_dirty[FBCON_MAX_ROWS];
+static u8 fb_history[64 * 1024]; /* scrollback: 512 lines of 128 columns (1024 pixels) */
 
 static inline bool glyph_bit(const u8 *row, unsigned int x)
 {
@@ -123,7 +124,7 @@ static void fbcon_scroll_pixels(unsigned int lines)
 
 static void fbcon_draw_row(unsigned int row)
 {
-	const u8 *cells = text_grid_row(&fb_grid, row);
+	const u8 *cells = text_grid_view_row(&fb_grid, row);
 	u8 *dst = cell_address(0, row);
 	size_t step = (size_t)font_width * fb.bytes_per_pixel;
 
@@ -139,23 +140,38 @@ static void fbcon_draw_cursor(void)
 		  CURSOR_HEIGHT, fb.fg);
 }
 
-static void fbcon_write(struct console *con, const char *s, size_t n)
+/* Draws what changed; the cursor only on the live screen (not while scrolled back). */
+static void fbcon_redraw(void)
 {
-	(void)con;
-	text_grid_mark_dirty(&fb_grid, fb_grid.y); /* erases the cursor drawn last time */
-	text_grid_write(&fb_grid, s, n);
 	if (fb_grid.scrolled && fb_grid.scrolled < fb_grid.rows)
 		fbcon_scroll_pixels(fb_grid.scrolled);
 	for (unsigned int row = 0; row < fb_grid.rows; row++)
 		if (fb_grid.dirty[row])
 			fbcon_draw_row(row);
 	text_grid_drawn(&fb_grid);
-	fbcon_draw_cursor();
+	if (!fb_grid.view)
+		fbcon_draw_cursor();
+}
+
+static void fbcon_write(struct console *con, const char *s, size_t n)
+{
+	(void)con;
+	text_grid_mark_dirty(&fb_grid, fb_grid.y); /* erases the cursor drawn last time */
+	text_grid_write(&fb_grid, s, n);
+	fbcon_redraw();
+}
+
+static void fbcon_scrollback(struct console *con, int pages)
+{
+	(void)con;
+	if (text_grid_scroll_view(&fb_grid, -pages * (int)(fb_grid.rows / 2)))
+		fbcon_redraw();
 }
 
 static struct console fbcon_console = {
 	.name = "fbcon",
 	.write = fbcon_write,
+	.scrollback = fbcon_scrollback,
 };
 
 /* An 8-bit channel value placed in a pixel channel of `size` bits at bit `pos`. */
@@ -223,6 +239,7 @@ struct console *fbcon_init(void)
 	cols = min_t(unsigned int, fb.width / font_width, FBCON_MAX_COLS);
 	rows = min_t(unsigned int, fb.height / font_height, FBCON_MAX_ROWS);
 	text_grid_init(&fb_grid, fb_cells, fb_dirty, cols, rows);
+	text_grid_set_history(&fb_grid, fb_history, sizeof(fb_history) / cols);
 	fill_rect(fb.base, fb.width, fb.height, fb.bg); /* GRUB's leftovers, margins included */
 	fbcon_write(&fbcon_console, "", 0);
 	pr_info("fbcon: %ux%u %u bpp framebuffer at %#lx, %ux%u text with a %ux%u font\n",

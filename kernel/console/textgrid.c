@@ -1,7 +1,8 @@
 /*
  * The character-grid terminal behind the VGA text and framebuffer consoles: cursor movement,
  * \n \r \b \t, line wrap, scrolling, and the CSI sequences a shell needs (clear screen, cursor
- * position and movement, erase line; colour changes are accepted and ignored).
+ * position and movement, erase line; colour changes are accepted and ignored), and the
+ * scrollback the backends show on Shift+PgUp.
  */
 #include <keel/minmax.h>
 #include <keel/string.h>
@@ -36,10 +37,55 @@ void text_grid_drawn(struct text_grid *g)
 	g->scrolled = 0;
 }
 
+void text_grid_set_history(struct text_grid *g, u8 *hist, unsigned int rows)
+{
+	g->hist = hist;
+	g->hist_rows = rows;
+	g->hist_len = g->hist_next = g->view = 0;
+}
+
+static void history_push(struct text_grid *g, const u8 *row)
+{
+	if (!g->hist_rows)
+		return;
+	memcpy(g->hist + (size_t)g->hist_next * g->cols, row, g->cols);
+	g->hist_next = (g->hist_next + 1) % g->hist_rows;
+	if (g->hist_len < g->hist_rows)
+		g->hist_len++;
+}
+
+static void mark_all_dirty(struct text_grid *g)
+{
+	memset(g->dirty, 1, g->rows);
+}
+
+bool text_grid_scroll_view(struct text_grid *g, int lines)
+{
+	long view = (long)g->view + lines;
+
+	view = clamp_t(long, view, 0, (long)g->hist_len);
+	if ((unsigned int)view == g->view)
+		return false;
+	g->view = (unsigned int)view;
+	mark_all_dirty(g);
+	return true;
+}
+
+const u8 *text_grid_view_row(const struct text_grid *g, unsigned int row)
+{
+	unsigned int back;
+
+	if (row >= g->view)
+		return text_grid_row(g, row - g->view);
+	back = g->view - row; /* 1: the line scrolled off last */
+	return g->hist + (size_t)((g->hist_next + g->hist_rows - back) % g->hist_rows) * g->cols;
+}
+
 static void scroll_up_one(struct text_grid *g)
 {
 	size_t keep = (size_t)(g->rows - 1) * g->cols;
 
+	history_push(g, g->cells);
 	memmove(g->cells, g->cells + g->cols, keep);
 	memset(g->cells + keep, ' ', g->cols);
 	/* Dirty flags travel with their rows: an already drawn row stays drawn, one line up. */
@@ -84,7 +130,9 @@ static void csi_erase_display(struct text_grid *g)
 
 	if (mode == 2 || mode == 3) {
 		memset(g->cells, ' ', (size_t)g->cols * g->rows);
-		memset(g->dirty, 1, g->rows);
+		mark_all_dirty(g);
+		if (mode == 3) /* "erase saved lines", as xterm and Linux's console do */
+			g->hist_len = g->view = 0;
 		return;
 	}
 	/* 0: cursor to end of screen */
@@ -196,6 +244,8 @@ static void put_byte(struct text_grid *g, char c)
 
 void text_grid_write(struct text_grid *g, const char *s, size_t n)
 {
+	if (n && g->view) /* output brings the live screen back, as on Linux's console */
+		text_grid_scroll_view(g, -(int)g->view);
 	for (size_t i = 0; i < n; i++) {
 		if (g->esc_state != ESC_NONE)
 			escape_byte(g, s[i]);

@@ -28,6 +28,7 @@ static u16 *vga_text;
 static struct text_grid vga_grid;
 static u8 vga_cells[VGA_MAX_COLS * VGA_MAX_ROWS];
 static u8 vga_dirty[VGA_MAX_ROWS];
+static u8 vga_history[64 * 1024]; /* scrollback: 819 lines of 80 columns */
 
 static void crtc_write(u8 reg, u8 value)
 {
@@ -59,26 +60,27 @@ static u16 vga_cell_value(u8 c)
 
 static void vga_draw_row(unsigned int row)
 {
-	const u8 *cells = text_grid_row(&vga_grid, row);
+	const u8 *cells = text_grid_view_row(&vga_grid, row);
 	u16 *dst = vga_text + (size_t)row * vga_grid.cols;
 
 	for (unsigned int col = 0; col < vga_grid.cols; col++)
 		dst[col] = vga_cell_value(cells[col]);
 }
 
+/* The hardware cursor; parked past the last cell (not shown) while scrolled back. */
 static void vga_move_cursor(void)
 {
 	unsigned int pos = vga_grid.y * vga_grid.cols + text_grid_cursor_col(&vga_grid);
 
+	if (vga_grid.view)
+		pos = vga_grid.rows * vga_grid.cols;
 	crtc_write(CRTC_CURSOR_HIGH, (u8)(pos >> 8));
 	crtc_write(CRTC_CURSOR_LOW, (u8)pos);
 }
 
 /* After a scroll every row is redrawn rather than moving VGA memory: it is only 80x25 cells. */
-static void vga_console_write(struct console *con, const char *s, size_t n)
+static void vga_redraw(void)
 {
-	(void)con;
-	text_grid_write(&vga_grid, s, n);
 	for (unsigned int row = 0; row < vga_grid.rows; row++)
 		if (vga_grid.dirty[row] || vga_grid.scrolled)
 			vga_draw_row(row);
@@ -86,9 +88,24 @@ static void vga_console_write(struct console *con, const char *s, size_t n)
 	vga_move_cursor();
 }
 
+static void vga_console_write(struct console *con, const char *s, size_t n)
+{
+	(void)con;
+	text_grid_write(&vga_grid, s, n);
+	vga_redraw();
+}
+
+static void vga_console_scrollback(struct console *con, int pages)
+{
+	(void)con;
+	if (text_grid_scroll_view(&vga_grid, -pages * (int)(vga_grid.rows / 2)))
+		vga_redraw();
+}
+
 static struct console vga_console = {
 	.name = "vga",
 	.write = vga_console_write,
+	.scrollback = vga_console_scrollback,
 };
 
 /* The text mode geometry: from the framebuffer tag when GRUB gave one, else 80x25. */
@@ -120,6 +137,7 @@ struct console *vga_console_init(void)
 	vga_geometry(&cols, &rows);
 	vga_text = phys_to_virt(base);
 	text_grid_init(&vga_grid, vga_cells, vga_dirty, cols, rows);
+	text_grid_set_history(&vga_grid, vga_history, sizeof(vga_history) / cols);
 	/* Underline cursor on scan lines 14-15; bit 5 of CURSOR_START clear = cursor shown. */
 	crtc_write(CRTC_CURSOR_START, 14);
 	crtc_write(CRTC_CURSOR_END, 15);

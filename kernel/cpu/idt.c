@@ -98,9 +98,9 @@ void idt_dispatch(struct pt_regs *regs)
 {
 	unsigned long v = regs->vector;
 
-	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + NR_IRQS) {
+	if ((v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + NR_IRQS) || v == LAPIC_SPURIOUS_VECTOR) {
 		preempt_count_add(HARDIRQ_OFFSET);
-		irq_dispatch(v - IRQ_VECTOR_BASE);
+		irq_dispatch_vector(v);
 		preempt_count_sub(HARDIRQ_OFFSET);
 		/* Preempt only code that had interrupts on: code with them off is atomic. */
 		if ((regs->rflags & RFLAGS_IF) && irq_exit_preempt_hook)

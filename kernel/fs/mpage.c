@@ -10,6 +10,7 @@
 #include <keel/errno.h>
 #include <keel/export.h>
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/slab.h>
 #include <keel/string.h>
 #include "fs/internal.h"

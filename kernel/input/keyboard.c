@@ -1,7 +1,8 @@
 /*
  * The console keyboard handler: an input handler that turns every keyboard's key events into
  * bytes for the console (console_input_push), through the US keymap, and mirrors the lock keys
- * on the keyboards' LEDs. One keymap state for all keyboards, as on a Linux virtual console.
+ * on the keyboards' LEDs; Shift+PgUp/PgDn scroll the screen consoles. One keymap state for
+ * all keyboards, as on a Linux virtual console.
  */
 #include <keel/console.h>
 #include <keel/irqflags.h>
@@ -29,6 +30,12 @@ static void console_keyboard_event(struct input_dev *dev, unsigned int type, uns
 
 	if (type != EV_KEY)
 		return;
+	/* Shift+PgUp/PgDn scroll the screen back and forth, as on Linux's console: never input. */
+	if (value && (code == KEY_PAGEUP || code == KEY_PAGEDOWN) &&
+	    (console_keymap.mods & (KEYMAP_MOD_LSHIFT | KEYMAP_MOD_RSHIFT))) {
+		console_scrollback(code == KEY_PAGEUP ? -1 : 1);
+		return;
+	}
 	n = keymap_key_event(&console_keymap, code, value, bytes);
 	if (console_keymap.locks != locks)
 		input_set_leds(console_keymap.locks);

@@ -1,6 +1,7 @@
 /*
  * Hardware interrupt lines: drivers' handler registration (Linux's request_irq family, shared
- * lines included), dispatch from the IDT with end-of-interrupt, and per-line statistics.
+ * lines included), dispatch from the IDT with end-of-interrupt through the line's controller
+ * (8259, I/O APIC or MSI: struct irq_chip), and per-line statistics.
  */
 #include <keel/export.h>
 #include <keel/errno.h>
@@ -8,7 +9,9 @@
 #include <keel/printk.h>
 #include <keel/slab.h>
 #include <keel/string.h>
+#include "irq/apic.h"
 #include "irq/irq.h"
+#include "irq/irq_internal.h"
 #include "irq/pic.h"
 
 struct irq_action {
@@ -21,6 +24,10 @@ struct irq_action {
 
 struct irq_line {
 	struct irq_action *actions;
+	const struct irq_chip *chip; /* NULL: no controller delivers this IRQ */
+	void *chip_data;
+	u32 hwirq;                  /* the controller's number: 8259 line, GSI, MSI index */
+	bool level;                 /* level triggered (shown as "fasteoi", as Linux does) */
 	unsigned int disable_depth; /* disable_irq() nesting */
 	u64 count;                  /* interrupts dispatched */
 	u64 unhandled;              /* ... that no handler claimed */
@@ -29,11 +36,27 @@ struct irq_line {
 static struct irq_line irq_lines[NR_IRQS];
 static u64 irq_spurious_count;
 
-void irq_init(void)
+void irq_line_set_chip(unsigned int irq, const struct irq_chip *chip, void *chip_data,
+		       u32 hwirq, bool level)
 {
-	pic_init(IRQ_VECTOR_BASE);
-	pr_info("irq: 8259 PICs remapped to vectors 0x%x-0x%x, all lines masked\n",
-		IRQ_VECTOR_BASE, IRQ_VECTOR_BASE + NR_IRQS - 1);
+	struct irq_line *line = &irq_lines[irq];
+
+	line->chip = chip;
+	line->chip_data = chip_data;
+	line->hwirq = hwirq;
+	line->level = level;
+	line->disable_depth = 0;
+	line->count = line->unhandled = 0;
+}
+
+bool irq_line_has_chip(unsigned int irq)
+{
+	return irq < NR_IRQS && irq_lines[irq].chip;
+}
+
+const struct irq_chip *irq_line_chip(unsigned int irq)
+{
+	return irq < NR_IRQS ? irq_lines[irq].chip : NULL;
 }
 
 /* Unmasked exactly when the line has handlers and nobody disabled it. */
@@ -41,10 +64,12 @@ static void irq_update_mask(unsigned int irq)
 {
 	struct irq_line *line = &irq_lines[irq];
 
+	if (!line->chip)
+		return;
 	if (line->actions && line->disable_depth == 0)
-		pic_unmask(irq);
+		line->chip->irq_unmask(irq, line->chip_data, line->hwirq);
 	else
-		pic_mask(irq);
+		line->chip->irq_mask(irq, line->chip_data, line->hwirq);
 }
 
 static int irq_check_sharing(const struct irq_line *line, unsigned long flags, void *dev_id)
@@ -66,7 +91,7 @@ int request_irq(unsigned int irq, irq_handler_t handler, unsigned long flags, co
 	unsigned long irqflags;
 	int err;
 
-	if (irq >= NR_IRQS || !handler || ((flags & IRQF_SHARED) && !dev_id))
+	if (!irq_line_has_chip(irq) || !handler || ((flags & IRQF_SHARED) && !dev_id))
 		return -EINVAL;
 	/* Atomic: console hand-overs install handlers with interrupts off (see irq.h). */
 	action = kmalloc(sizeof(*action), GFP_ATOMIC);
@@ -153,6 +178,26 @@ unsigned int irq_release_range(unsigned long start, unsigned long end, const cha
 	return freed;
 }
 
+void irq_release_line(unsigned int irq, const char *owner)
+{
+	struct irq_action *victim;
+	unsigned long irqflags;
+
+	for (;;) {
+		local_irq_save(irqflags);
+		victim = irq_lines[irq].actions;
+		if (victim)
+			irq_lines[irq].actions = victim->next;
+		irq_update_mask(irq);
+		local_irq_restore(irqflags);
+		if (!victim)
+			return;
+		pr_warn("%s: IRQ %u handler \"%s\" was still registered; freed it\n", owner, irq,
+			victim->name);
+		kfree(victim);
+	}
+}
+
 void disable_irq(unsigned int irq)
 {
 	unsigned long irqflags;
@@ -193,9 +238,17 @@ EXPORT_SYMBOL(enable_irq);
 void irq_dispatch(unsigned int irq)
 {
 	struct irq_line *line = &irq_lines[irq];
+	const struct irq_chip *chip = line->chip;
 	irqreturn_t ret = IRQ_NONE;
 
-	if (pic_is_spurious(irq)) {
+	if (!chip) {
+		/* A vector nobody owns (an MSI freed while in flight): the APIC still wants its EOI. */
+		irq_spurious_count++;
+		if (lapic_enabled())
+			lapic_eoi();
+		return;
+	}
+	if (chip->irq_is_spurious && chip->irq_is_spurious(irq, line->chip_data, line->hwirq)) {
 		irq_spurious_count++;
 		return;
 	}
@@ -204,7 +257,19 @@ void irq_dispatch(unsigned int irq)
 		ret |= a->handler((int)irq, a->dev_id);
 	if (ret == IRQ_NONE)
 		line->unhandled++;
-	pic_eoi(irq);
+	if (chip->irq_eoi)
+		chip->irq_eoi(irq, line->chip_data, line->hwirq);
+	else
+		lapic_eoi(); /* MSI: straight to the Local APIC */
+}
+
+void irq_dispatch_vector(unsigned int vector)
+{
+	/* The Local APIC's spurious vector is not in service: no EOI (SDM 11.9). */
+	if (vector == LAPIC_SPURIOUS_VECTOR)
+		irq_spurious_count++;
+	else
+		irq_dispatch(vector - IRQ_VECTOR_BASE);
 }
 
 /* "name1, name2" for the handlers of one line. */
@@ -218,7 +283,7 @@ static void irq_format_names(const struct irq_line *line, char *buf, size_t size
 	}
 }
 
-bool irq_snapshot(unsigned int irq, u64 *count, char *names, size_t size)
+bool irq_snapshot(unsigned int irq, struct irq_info *info)
 {
 	struct irq_line copy;
 	unsigned long irqflags;
@@ -227,9 +292,13 @@ bool irq_snapshot(unsigned int irq, u64 *count, char *names, size_t size)
 		return false;
 	local_irq_save(irqflags);
 	copy = irq_lines[irq];
-	irq_format_names(&copy, names, size);
+	irq_format_names(&copy, info->names, sizeof(info->names));
 	local_irq_restore(irqflags);
-	*count = copy.count;
+	info->count = copy.count;
+	info->unhandled = copy.unhandled;
+	info->disabled = copy.disable_depth != 0;
+	info->chip = copy.chip ? copy.chip->name : "none";
+	snprintf(info->hw, sizeof(info->hw), "%u-%s", copy.hwirq, copy.level ? "fasteoi" : "edge");
 	return copy.actions || copy.count;
 }
 
@@ -240,24 +309,20 @@ u64 irq_spurious(void)
 
 void irq_show_stats(void (*out)(const char *line))
 {
-	char names[96], text[160];
+	struct irq_info info;
+	char text[160];
 
-	out(" IRQ      count  unhandled  handlers");
+	out(" IRQ      count  unhandled  chip     hw          handlers");
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++) {
-		struct irq_line copy;
-		unsigned long irqflags;
-
-		local_irq_save(irqflags);
-		copy = irq_lines[irq];
-		irq_format_names(&copy, names, sizeof(names));
-		local_irq_restore(irqflags);
-		if (!copy.actions && !copy.count)
+		if (!irq_snapshot(irq, &info))
 			continue;
-		snprintf(text, sizeof(text), "%4u %10llu %10llu  %s%s", irq,
-			 (unsigned long long)copy.count, (unsigned long long)copy.unhandled,
-			 copy.actions ? names : "-", copy.disable_depth ? " (disabled)" : "");
+		snprintf(text, sizeof(text), "%4u %10llu %10llu  %-8s %-11s %s%s", irq,
+			 (unsigned long long)info.count, (unsigned long long)info.unhandled,
+			 info.chip, info.hw, info.names[0] ? info.names : "-",
+			 info.disabled ? " (disabled)" : "");
 		out(text);
 	}
-	snprintf(text, sizeof(text), " spurious: %llu", (unsigned long long)irq_spurious_count);
+	snprintf(text, sizeof(text), " spurious: %llu, MSI vectors in use: %u",
+		 (unsigned long long)irq_spurious_count, irq_msi_in_use());
 	out(text);
 }

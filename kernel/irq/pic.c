@@ -3,6 +3,7 @@
  * asks for one, end-of-interrupt handling, and spurious IRQ 7/15 detection through the ISR.
  */
 #include <keel/io.h>
+#include "irq/irq_internal.h"
 #include "irq/pic.h"
 
 #define PIC1_CMD 0x20
@@ -93,3 +94,37 @@ bool pic_is_spurious(unsigned int irq)
 	}
 	return false;
 }
+
+void pic_disable(void)
+{
+	mask_master = mask_slave = 0xff;
+	pic_write_masks();
+}
+
+static void pic_chip_mask(unsigned int irq, void *chip_data, u32 hwirq)
+{
+	pic_mask(hwirq);
+}
+
+static void pic_chip_unmask(unsigned int irq, void *chip_data, u32 hwirq)
+{
+	pic_unmask(hwirq);
+}
+
+static void pic_chip_eoi(unsigned int irq, void *chip_data, u32 hwirq)
+{
+	pic_eoi(hwirq);
+}
+
+static bool pic_chip_spurious(unsigned int irq, void *chip_data, u32 hwirq)
+{
+	return pic_is_spurious(hwirq);
+}
+
+const struct irq_chip pic_chip = {
+	.name = "XT-PIC",
+	.irq_mask = pic_chip_mask,
+	.irq_unmask = pic_chip_unmask,
+	.irq_eoi = pic_chip_eoi,
+	.irq_is_spurious = pic_chip_spurious,
+};

@@ -29,7 +29,7 @@
 #define KEEL_MODULE_LOAD_CORE_H
 
 #include <keel/types.h>
-#include "elf.h"
+#include <keel/elf.h>
 
 #define LOAD_ERR_LEN 256
 /* Upper bound for one module's allocation; the module area is 1.25 GiB. */

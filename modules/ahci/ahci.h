@@ -237,6 +237,7 @@ const char *ahci_class_name(enum ahci_dev_class class);
 
 /* cmd.c: running one command, the interrupt handler. */
 int ahci_exec(struct ahci_port_priv *pp, struct ahci_qc *qc);
+u16 *ahci_read_id(struct ahci_port_priv *pp, u8 command, const char *what);
 u32 ahci_max_bytes(struct ahci_port_priv *pp, const void *buf, u32 bytes);
 irqreturn_t ahci_interrupt(int irq, void *dev_id);
 

@@ -141,21 +141,13 @@ int ahci_atapi_revalidate(struct ahci_port_priv *pp)
 
 int ahci_atapi_identify(struct ahci_port_priv *pp)
 {
-	u16 *id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
-	struct ahci_qc qc = { .tf = { .command = ATA_CMD_IDENTIFY_PACKET },
-			      .bytes = ATA_ID_WORDS * 2, .what = "IDENTIFY PACKET DEVICE" };
-	int ret;
+	u16 *id = ahci_read_id(pp, ATA_CMD_IDENTIFY_PACKET, "IDENTIFY PACKET DEVICE");
 
-	if (!id)
-		return -ENOMEM;
-	qc.buf = id;
-	mutex_lock(&pp->lock);
-	ret = ahci_exec(pp, &qc);
-	mutex_unlock(&pp->lock);
-	if (!ret)
-		ata_id_string(id, ATA_ID_PROD, 20, pp->bdev.model);
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	ata_id_string(id, ATA_ID_PROD, 20, pp->bdev.model);
 	kfree(id);
-	return ret;
+	return 0;
 }
 
 static int atapi_read_chunk(struct ahci_port_priv *pp, u32 lba, u32 count, void *buf)

@@ -6,12 +6,14 @@
  * INTx never arrives still works (polled, one line says so). Failures and timeouts are named
  * in one line and the port is recovered before the next command.
  */
+#include <keel/ata_id.h>
 #include <keel/barrier.h>
 #include <keel/errno.h>
 #include <keel/io.h>
 #include <keel/jiffies.h>
 #include <keel/layout.h>
 #include <keel/printk.h>
+#include <keel/slab.h>
 #include <keel/string.h>
 #include "ahci.h"
 
@@ -221,6 +223,31 @@ int ahci_exec(struct ahci_port_priv *pp, struct ahci_qc *qc)
 	if (!ret && !qc->write)
 		memcpy(qc->buf, pp->bounce, qc->bytes);
 	return ret;
+}
+
+/*
+ * Reads the port's 512-byte identify page with command (ATA_CMD_IDENTIFY or
+ * ATA_CMD_IDENTIFY_PACKET; what names it in errors) into a new kmalloc'ed buffer, which the
+ * caller frees. The buffer, or ERR_PTR(-ENOMEM) or ahci_exec's error. Takes pp->lock. Sleeps.
+ */
+u16 *ahci_read_id(struct ahci_port_priv *pp, u8 command, const char *what)
+{
+	u16 *id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
+	struct ahci_qc qc = { .tf = { .command = command }, .bytes = ATA_ID_WORDS * 2,
+			      .what = what };
+	int ret;
+
+	if (!id)
+		return ERR_PTR(-ENOMEM);
+	qc.buf = id;
+	mutex_lock(&pp->lock);
+	ret = ahci_exec(pp, &qc);
+	mutex_unlock(&pp->lock);
+	if (ret) {
+		kfree(id);
+		return ERR_PTR(ret);
+	}
+	return id;
 }
 
 /* The most one command may move for buf: a reachable buffer up to AHCI_MAX_BYTES, others

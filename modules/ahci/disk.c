@@ -24,25 +24,17 @@ static void ahci_parse_identify(struct ahci_port_priv *pp, const u16 *id)
 /* IDENTIFY DEVICE; a disk without LBA48 is refused (every SATA disk has it). */
 int ahci_disk_identify(struct ahci_port_priv *pp)
 {
-	u16 *id = kmalloc(ATA_ID_WORDS * 2, GFP_KERNEL);
-	struct ahci_qc qc = { .tf = { .command = ATA_CMD_IDENTIFY }, .bytes = ATA_ID_WORDS * 2,
-			      .what = "IDENTIFY DEVICE" };
-	int ret;
+	u16 *id = ahci_read_id(pp, ATA_CMD_IDENTIFY, "IDENTIFY DEVICE");
 
-	if (!id)
-		return -ENOMEM;
-	qc.buf = id;
-	mutex_lock(&pp->lock);
-	ret = ahci_exec(pp, &qc);
-	mutex_unlock(&pp->lock);
-	if (!ret)
-		ahci_parse_identify(pp, id);
-	if (!ret && !pp->lba48) {
-		pr_err("ahci: %s: no LBA48 addressing, not supported\n", pp->name);
-		ret = -EOPNOTSUPP;
-	}
+	if (IS_ERR(id))
+		return PTR_ERR(id);
+	ahci_parse_identify(pp, id);
 	kfree(id);
-	return ret;
+	if (!pp->lba48) {
+		pr_err("ahci: %s: no LBA48 addressing, not supported\n", pp->name);
+		return -EOPNOTSUPP;
+	}
+	return 0;
 }
 
 /* One READ/WRITE DMA EXT of count sectors (1..65536); the caller holds the lock. */

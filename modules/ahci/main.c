@@ -19,11 +19,14 @@
 
 #define PCI_CLASS_SATA_AHCI 0x010601
 #define AHCI_HBA_RESET_MS 1000
-#define AHCI_NR_IRQS 16 /* the 8259's lines: without an IO-APIC, INTx lands on one of them */
 
 static bool ahci_polling;
 module_param_named(polling, ahci_polling, bool, 0444);
 MODULE_PARM_DESC(polling, "Complete commands by polling, without the interrupt (default 0)");
+
+static bool ahci_msi = true;
+module_param_named(msi, ahci_msi, bool, 0444);
+MODULE_PARM_DESC(msi, "Use MSI when the HBA offers it (default 1; 0: the INTx line)");
 
 static struct ahci_host *ahci_hosts;
 static unsigned int ahci_next_disk, ahci_next_cd;
@@ -206,7 +209,7 @@ static void ahci_port_remove(struct ahci_port_priv *pp)
 	ahci_port_delete(pp);
 }
 
-/* The INTx line: shared with whatever else firmware put there. Without one, polling. */
+/* MSI when the HBA offers it and the APIC is on, else the (shared) INTx line, else polling. */
 static void ahci_request_irq(struct ahci_host *host)
 {
 	struct pci_dev *pdev = host->pdev;
@@ -217,16 +220,24 @@ static void ahci_request_irq(struct ahci_host *host)
 		pr_info("ahci: %s: polling=1: commands complete by polling\n", pci_name(pdev));
 		return;
 	}
-	if (!pdev->pin || !pdev->irq || pdev->irq >= AHCI_NR_IRQS) {
-		pr_warn("ahci: %s: no usable interrupt line (%u), polling\n", pci_name(pdev),
-			pdev->irq);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, ahci_msi ? PCI_IRQ_ALL_TYPES : PCI_IRQ_LEGACY);
+	if (ret < 0) {
+		pr_warn("ahci: %s: no usable interrupt (%d), polling\n", pci_name(pdev), ret);
 		return;
 	}
-	ret = request_irq(pdev->irq, ahci_interrupt, IRQF_SHARED, "ahci", host);
-	if (ret)
+	host->irq = pci_irq_vector(pdev, 0);
+	ret = request_irq(host->irq, ahci_interrupt,
+			  pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "ahci", host);
+	if (ret) {
 		pr_warn("ahci: %s: IRQ %u not available (%d), polling\n", pci_name(pdev),
-			pdev->irq, ret);
-	host->irq_requested = !ret;
+			host->irq, ret);
+		pci_free_irq_vectors(pdev);
+		return;
+	}
+	host->irq_requested = true;
+	pr_info("ahci: %s: IRQ %u (%s)\n", pci_name(pdev), host->irq,
+		pdev->irq_type == PCI_IRQ_LEGACY ? "INTx" :
+		pdev->irq_type == PCI_IRQ_MSI ? "MSI" : "MSI-X");
 }
 
 static int ahci_host_init(struct ahci_host *host)
@@ -257,8 +268,10 @@ static void ahci_host_stop(struct ahci_host *host)
 		if (host->ports[i])
 			ahci_port_remove(host->ports[i]);
 	host_writel(host, HOST_CTL, HOST_AHCI_EN);
-	if (host->irq_requested)
+	if (host->irq_requested) {
 		free_irq(host->irq, host);
+		pci_free_irq_vectors(host->pdev);
+	}
 	host->irq_requested = false;
 }
 

@@ -7,43 +7,8 @@
 #ifndef KEEL_BINFMT_ELF_H
 #define KEEL_BINFMT_ELF_H
 
-#include <keel/types.h>
+#include <keel/elf.h>
 
-/* The ELF file header (the ELF-64 specification's names). */
-#define EI_NIDENT 16
-#define EI_CLASS 4
-#define EI_DATA 5
-#define EI_VERSION 6
-#define ELFMAG "\177ELF"
-#define SELFMAG 4
-#define ELFCLASS64 2
-#define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define EM_X86_64 62
-
-typedef struct {
-	u8 e_ident[EI_NIDENT];
-	u16 e_type, e_machine;
-	u32 e_version;
-	u64 e_entry, e_phoff, e_shoff;
-	u32 e_flags;
-	u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-} Elf64_Ehdr;
-
-typedef struct {
-	u32 p_type, p_flags;
-	u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-} Elf64_Phdr;
-
-#define ET_EXEC 2
-#define ET_DYN 3
-#define PT_LOAD 1
-#define PT_INTERP 3
-#define PT_PHDR 6
-#define PT_GNU_STACK 0x6474e551
-#define PF_X 0x1
-#define PF_W 0x2
-#define PF_R 0x4
 /* Linux refuses program header tables over 64 KiB (ELF_MIN_ALIGN... load_elf_phdrs). */
 #define ELF_MAX_PHNUM (65536 / sizeof(Elf64_Phdr))
 

@@ -153,15 +153,23 @@ static int e1000_open(struct net_device *netdev)
 	if (err)
 		return err;
 	e1000_configure(adapter);
-	err = request_irq(adapter->pdev->irq, e1000_intr, IRQF_SHARED, "e1000", adapter);
-	if (err)
+	/* MSI when offered (the 82540EM QEMU emulates has none: INTx, maybe shared). */
+	err = pci_alloc_irq_vectors(adapter->pdev, 1, 1, PCI_IRQ_MSI | PCI_IRQ_LEGACY);
+	if (err < 0)
 		goto err_rings;
+	err = request_irq(pci_irq_vector(adapter->pdev, 0), e1000_intr,
+			  adapter->pdev->irq_type == PCI_IRQ_LEGACY ? IRQF_SHARED : 0, "e1000",
+			  adapter);
+	if (err)
+		goto err_vectors;
 	netif_wake_queue(netdev);
 	ew32(adapter, E1000_IMS, E1000_ICR_TXDW | E1000_ICR_LSC | E1000_ICR_RXDMT0 |
 		  E1000_ICR_RXO | E1000_ICR_RXT0);
 	e1000_check_link(adapter);
 	return 0;
 
+err_vectors:
+	pci_free_irq_vectors(adapter->pdev);
 err_rings:
 	e1000_reset_hw(adapter);
 	e1000_free_rings(adapter);
@@ -178,7 +186,8 @@ static int e1000_stop(struct net_device *netdev)
 	ew32(adapter, E1000_TCTL, 0);
 	(void)er32(adapter, E1000_STATUS); /* flush the posted writes */
 	mdelay(2); /* let a DMA burst under way finish */
-	free_irq(adapter->pdev->irq, adapter);
+	free_irq(pci_irq_vector(adapter->pdev, 0), adapter);
+	pci_free_irq_vectors(adapter->pdev);
 	e1000_reset_hw(adapter);
 	netif_stop_queue(netdev);
 	e1000_free_rings(adapter);

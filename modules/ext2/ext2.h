@@ -9,6 +9,7 @@
 #include <keel/buffer_head.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/mutex.h>
 #include <keel/printk.h>
 #include <keel/slab.h>

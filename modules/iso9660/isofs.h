@@ -7,6 +7,7 @@
 #define ISOFS_H
 
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/kernel.h>
 #include <keel/printk.h>
 #include <keel/types.h>

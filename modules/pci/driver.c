@@ -5,6 +5,7 @@
  */
 #include <keel/errno.h>
 #include <keel/export.h>
+#include <keel/printk.h>
 #include <keel/string.h>
 #include "pci_internal.h"
 
@@ -33,15 +34,30 @@ static int pci_bus_match(struct device *dev, struct device_driver *drv)
 	return pci_match_id(to_pci_driver(drv)->id_table, to_pci_dev(dev)) != NULL;
 }
 
+/* Linux frees them through devres; here a driver that forgot gets told. */
+static void pci_release_irq_vectors(struct pci_dev *pdev, const char *drv_name)
+{
+	if (!pdev->irq_type)
+		return;
+	pr_warn("pci: %s: %s left its interrupt vectors allocated; freed them\n",
+		pci_name(pdev), drv_name);
+	pci_free_irq_vectors(pdev);
+}
+
 static int pci_bus_probe(struct device *dev)
 {
 	struct pci_driver *drv = to_pci_driver(dev->driver);
 	struct pci_dev *pdev = to_pci_dev(dev);
 	const struct pci_device_id *id = pci_match_id(drv->id_table, pdev);
 
+	int ret;
+
 	if (!id || !drv->probe)
 		return -ENODEV;
-	return drv->probe(pdev, id);
+	ret = drv->probe(pdev, id);
+	if (ret)
+		pci_release_irq_vectors(pdev, drv->name);
+	return ret;
 }
 
 static void pci_bus_remove(struct device *dev)
@@ -50,6 +66,7 @@ static void pci_bus_remove(struct device *dev)
 
 	if (drv->remove)
 		drv->remove(to_pci_dev(dev));
+	pci_release_irq_vectors(to_pci_dev(dev), drv->name);
 }
 
 /* Exactly Linux's format, which MODULE_DEVICE_TABLE aliases (tools/pcialias.py) match. */

@@ -53,10 +53,33 @@ static void print_flags(struct pci_dev *pdev)
 		console_puts(" bus master");
 		any = true;
 	}
-	if (pdev->pin)
-		console_printf("%s IRQ %u", any ? "," : "", pdev->irq);
-	else if (!any)
+	if (pdev->pin) {
+		u8 line = 0;
+
+		/* The Interrupt Line as firmware wrote it (QEMU's query-pci "irq"); the routing
+		 * and MSI go on a line of their own, below. */
+		pci_read_config_byte(pdev, PCI_INTERRUPT_LINE, &line);
+		console_printf("%s IRQ %u", any ? "," : "", line);
+	} else if (!any) {
 		console_puts(" none");
+	}
+	console_puts("\n");
+}
+
+/* "Interrupt: pin A routed to IRQ 16, in use: PCI-MSI IRQ 48" */
+static void print_interrupt(struct pci_dev *pdev)
+{
+	if (!pdev->pin && !pdev->irq_type)
+		return;
+	console_puts("\tInterrupt:");
+	if (pdev->pin)
+		console_printf(" pin %c routed to IRQ %u", 'A' + pdev->pin - 1, pdev->intx_irq);
+	if (pdev->irq_type)
+		console_printf("%s in use: %s IRQ %u", pdev->pin ? "," : "",
+			       pdev->irq_type == PCI_IRQ_MSIX ? "MSI-X" :
+			       pdev->irq_type == PCI_IRQ_MSI ? "MSI" : "INTx", pdev->irq);
+	if (pdev->irq_nvec > 1)
+		console_printf("-%u", pdev->irq + pdev->irq_nvec - 1);
 	console_puts("\n");
 }
 
@@ -87,6 +110,7 @@ static void print_verbose(struct pci_dev *pdev)
 		console_printf("\tSubsystem: %04x:%04x\n", pdev->subsystem_vendor,
 			       pdev->subsystem_device);
 	print_flags(pdev);
+	print_interrupt(pdev);
 	for (i = 0; i < PCI_NUM_RESOURCES; i++)
 		if (pdev->resource[i].flags)
 			print_resource(&pdev->resource[i], i);

@@ -52,6 +52,7 @@ static int __init pci_init(void)
 		pr_err("pci: scan failed: %s\n", errno_name(-ret));
 		return ret;
 	}
+	pci_route_intx(&found);
 	pci_bus_type.owner = THIS_MODULE;
 	ret = bus_register(&pci_bus_type);
 	if (ret < 0)

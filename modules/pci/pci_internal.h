@@ -24,6 +24,8 @@ struct pci_dev_list {
 };
 int pci_scan_all(struct pci_dev_list *list);
 void pci_free_dev(struct device *dev); /* struct device's release for pci_dev */
+/* Sets every function's irq/intx_irq to the IRQ its INTx pin raises (intx.c). */
+void pci_route_intx(struct pci_dev_list *list);
 
 /* The lspci shell command (lspci.c). */
 int pci_lspci_register(void);

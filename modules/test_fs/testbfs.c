@@ -7,6 +7,7 @@
 #include <keel/buffer_head.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/minmax.h>
 #include <keel/module.h>
 #include <keel/printk.h>

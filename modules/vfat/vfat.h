@@ -9,6 +9,7 @@
 
 #include <keel/buffer_head.h>
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/module.h>
 #include <keel/mutex.h>
 

@@ -1,4 +1,5 @@
-/* Host unit test of the screen consoles' character grid: control characters, wrap, scroll, CSI. */
+/* Host unit test of the screen consoles' character grid: control characters, wrap, scroll, CSI,
+ * scrollback. */
 /* UNIT_SOURCES: kernel/console/textgrid.c libk/string.c */
 #include <stdio.h>
 #include <string.h>
@@ -8,8 +9,10 @@
 #define COLS 10
 #define ROWS 4
 
+#define HIST 5
+
 static struct text_grid grid;
-static u8 cells[COLS * ROWS], dirty[ROWS];
+static u8 cells[COLS * ROWS], dirty[ROWS], history[COLS * HIST];
 
 static void reset(void)
 {
@@ -116,6 +119,46 @@ static void test_bytes_above_ascii_are_kept(void)
 	CHECK(text_grid_row(&grid, 0)[3] == 0xe9);
 }
 
+/* True when the screen's row `row`, as shown (view applied), reads `text` then spaces. */
+static int view_is(unsigned int row, const char *text)
+{
+	const u8 *cells_shown = text_grid_view_row(&grid, row);
+	size_t n = strlen(text);
+
+	for (size_t i = n; i < COLS; i++)
+		if (cells_shown[i] != ' ')
+			return 0;
+	return memcmp(cells_shown, text, n) == 0;
+}
+
+static void test_scrollback(void)
+{
+	char line[8];
+
+	reset();
+	CHECK(!text_grid_scroll_view(&grid, 2)); /* no history yet: nowhere to go */
+	text_grid_set_history(&grid, history, HIST);
+	for (int i = 0; i < 10; i++) { /* lines 0-9: 0-5 scroll off, 1-5 are kept */
+		snprintf(line, sizeof(line), "%sl%d", i ? "\n" : "", i);
+		put(line);
+	}
+	CHECK(grid.hist_len == HIST);
+	CHECK(view_is(0, "l6") && view_is(3, "l9"));
+	text_grid_drawn(&grid);
+	CHECK(text_grid_scroll_view(&grid, 2));
+	CHECK(view_is(0, "l4") && view_is(1, "l5") && view_is(2, "l6") && view_is(3, "l7"));
+	CHECK(dirty[0] && dirty[3]);
+	CHECK(text_grid_scroll_view(&grid, 100)); /* clamped to the oldest line kept */
+	CHECK(grid.view == HIST && view_is(0, "l1") && view_is(3, "l4"));
+	CHECK(!text_grid_scroll_view(&grid, 1));
+	CHECK(text_grid_scroll_view(&grid, -1) && view_is(0, "l2"));
+	put("!"); /* output returns to the live screen */
+	CHECK(grid.view == 0 && view_is(3, "l9!"));
+	CHECK(!text_grid_scroll_view(&grid, -1));
+	put("\x1b[3J"); /* erase saved lines */
+	CHECK(grid.hist_len == 0 && !text_grid_scroll_view(&grid, 1));
+}
+
 int main(void)
 {
 	test_plain_text_and_dirty_rows();
@@ -124,5 +167,6 @@ int main(void)
 	test_scroll_moves_rows_and_flags();
 	test_csi_sequences();
 	test_bytes_above_ascii_are_kept();
+	test_scrollback();
 	return unit_summary();
 }

@@ -107,17 +107,16 @@ static int mounts_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-/* Linux's layout for one CPU and the 8259 pair: "  0:       1234    XT-PIC  timer". */
+/* Linux's layout for one CPU: "  0:       1234   IO-APIC   2-edge      timer". */
 static int interrupts_proc_show(struct seq_file *m, void *v)
 {
-	char names[96];
-	u64 count;
+	struct irq_info info;
 
 	seq_printf(m, "%11sCPU%-8d\n", "", 0);
 	for (unsigned int irq = 0; irq < NR_IRQS; irq++)
-		if (irq_snapshot(irq, &count, names, sizeof(names)))
-			seq_printf(m, "%3u: %10llu %8s  %s\n", irq, (unsigned long long)count,
-				   "XT-PIC", names);
+		if (irq_snapshot(irq, &info))
+			seq_printf(m, "%3u: %10llu %9s %-11s %s\n", irq,
+				   (unsigned long long)info.count, info.chip, info.hw, info.names);
 	seq_printf(m, "ERR: %10llu\n", (unsigned long long)irq_spurious());
 	return 0;
 }

@@ -10,6 +10,9 @@ struct console {
 	/* Optional, for consoles that buffer: push it all out by polling, and from now on write
 	 * synchronously (oops and panic, which run with interrupts off for good). */
 	void (*flush)(struct console *con);
+	/* Optional, for screens: show older lines (pages < 0) or newer ones (pages > 0), half a
+	 * screen per page, from a scrollback buffer. Called with interrupts off. */
+	void (*scrollback)(struct console *con, int pages);
 	struct console *next;
 };
 
@@ -18,6 +21,9 @@ void register_console(struct console *con);
 void unregister_console(struct console *con);
 /* Unregisters consoles whose struct or code lies in [start, end) (module teardown). */
 unsigned int unregister_console_range(unsigned long start, unsigned long end);
+
+/* Shift+PgUp/PgDn: every screen console scrolls back (pages < 0) or forward. Any context. */
+void console_scrollback(int pages);
 
 /* Write to every registered console, bypassing the log (the shell's own output). */
 void console_write(const char *s, size_t n);

@@ -351,35 +351,11 @@ void kill_block_super(struct super_block *sb);
 /* Sets s_blocksize and s_blocksize_bits (a power of two 512..65536); 0 or -EINVAL. */
 int sb_set_blocksize(struct super_block *sb, unsigned long size);
 
-/* The buffer of filesystem block `block` (s_blocksize units from the start of s_bdev), read
- * (sb_bread) or not (sb_getblk): __bread/__getblk's results, ERR_PTR on failure. Sleeps. */
-static inline struct buffer_head *sb_bread(struct super_block *sb, u64 block)
-{
-	return __bread(sb->s_bdev, block, sb->s_blocksize);
-}
-static inline struct buffer_head *sb_getblk(struct super_block *sb, u64 block)
-{
-	return __getblk(sb->s_bdev, block, sb->s_blocksize);
-}
-
 /* ---- file data through the page cache (fs/generic_file.c, fs/mpage.c) -------------------- */
 
 /*
- * A disk filesystem's map from file blocks to device blocks (Linux: get_block_t, with the
- * result in *blocknr instead of a buffer_head). iblock is in s_blocksize units from the start
- * of the file; *blocknr is set to the device block (s_blocksize units from the start of
- * s_bdev). create false: returns 0 with *blocknr = 0 for a hole. create true: allocates the
- * block when it is a hole; it need not be zeroed on disk, the VFS writes it before reading it
- * (generic_file_write reads a partial page before prepare_write allocates its blocks).
- * Returns 0 or -errno (-ENOSPC when create found no free block, -EIO/-EUCLEAN for damaged
- * metadata, -EFBIG past what the format can map). Called with the inode's i_rwsem held for
- * create, without it for reads and writeback: the filesystem locks its own block map.
- */
-typedef int (*get_block_t)(struct inode *inode, u64 iblock, u64 *blocknr, bool create);
-
-/*
  * Gives inode a page cache: i_mapping = &i_data, filled and written by a_ops (usually
- * wrappers of block_read_full_page/block_write_full_page with the filesystem's get_block).
+ * wrappers of <keel/mpage.h>'s block_read_full_page/block_write_full_page).
  * Call while filling an I_NEW or new inode. Sleeps. The VFS writes the pages back when the
  * inode is evicted (dropping them when i_nlink is 0) and in sync/fsync/umount.
  */
@@ -411,32 +387,6 @@ int generic_file_fsync(struct file *file, loff_t start, loff_t end, int datasync
  * truncate_setsize plus block_truncate_page, and generic_cont_expand_simple for growing.
  */
 int truncate_setsize(struct inode *inode, loff_t newsize);
-
-/*
- * a_ops helpers for block-mapped files (fs/mpage.c). block_read_full_page fills a locked page:
- * mapped blocks are read from s_bdev (contiguous ones in one request), holes and everything
- * past i_size read as zeros. block_write_full_page writes the blocks of a page that lie
- * before i_size; a block still unmapped is allocated (get_block with create) unless its data
- * is all zeros, which stays a hole. block_prepare_write maps (allocating) every block that
- * bytes [pos, pos + len) touch. 0 or -errno. Sleep. Linux: block_read_full_page,
- * block_write_full_page, block_write_begin.
- */
-int block_read_full_page(struct address_space *mapping, struct cache_page *page,
-			 get_block_t get_block);
-int block_write_full_page(struct address_space *mapping, struct cache_page *page,
-			  get_block_t get_block);
-int block_prepare_write(struct address_space *mapping, loff_t pos, size_t len,
-			get_block_t get_block);
-/* a_ops->readahead for block-mapped files: fills nr locked pages of consecutive indexes as
- * block_read_full_page does, with runs crossing page boundaries read in one request (through
- * a bounce buffer). 0 or -errno (-ENOMEM). Sleeps. Linux: mpage_readahead. */
-int block_readahead(struct address_space *mapping, struct cache_page **pages, unsigned int nr,
-		    get_block_t get_block);
-/* a_ops->writepages for block-mapped files: block_write_full_page over nr locked pages of
- * consecutive indexes, runs crossing pages written in one request. 0 or -errno (-ENOMEM).
- * Sleeps. Linux: mpage_writepages. */
-int block_writepages(struct address_space *mapping, struct cache_page **pages, unsigned int nr,
-		     get_block_t get_block);
 
 /* ---- inodes (fs/inode.c) ----------------------------------------------------------------- */
 

@@ -73,6 +73,38 @@ struct pci_device_id {
 #define PCI_INTERRUPT_LINE 0x3c
 #define PCI_INTERRUPT_PIN 0x3d
 
+/* The MSI capability (PCI Local Bus 3.0 section 6.8.1). */
+#define PCI_MSI_FLAGS 0x02
+#define  PCI_MSI_FLAGS_ENABLE 0x0001
+#define  PCI_MSI_FLAGS_QSIZE 0x0070   /* multiple messages enabled */
+#define  PCI_MSI_FLAGS_64BIT 0x0080
+#define  PCI_MSI_FLAGS_MASKBIT 0x0100 /* per-vector masking */
+#define PCI_MSI_ADDRESS_LO 0x04
+#define PCI_MSI_ADDRESS_HI 0x08       /* 64-bit capability only */
+#define PCI_MSI_DATA_32 0x08
+#define PCI_MSI_DATA_64 0x0c
+#define PCI_MSI_MASK_32 0x0c
+#define PCI_MSI_MASK_64 0x10
+/* The MSI-X capability (PCI Local Bus 3.0 section 6.8.2) and its table in a BAR. */
+#define PCI_MSIX_FLAGS 0x02
+#define  PCI_MSIX_FLAGS_QSIZE 0x07ff  /* table size - 1 */
+#define  PCI_MSIX_FLAGS_MASKALL 0x4000
+#define  PCI_MSIX_FLAGS_ENABLE 0x8000
+#define PCI_MSIX_TABLE 0x04
+#define  PCI_MSIX_TABLE_BIR 0x7
+#define PCI_MSIX_ENTRY_SIZE 16
+#define  PCI_MSIX_ENTRY_LOWER_ADDR 0x0
+#define  PCI_MSIX_ENTRY_UPPER_ADDR 0x4
+#define  PCI_MSIX_ENTRY_DATA 0x8
+#define  PCI_MSIX_ENTRY_VECTOR_CTRL 0xc
+#define   PCI_MSIX_ENTRY_CTRL_MASKBIT 0x1
+
+/* pci_alloc_irq_vectors() flags, Linux's values: which kinds of interrupt may be used. */
+#define PCI_IRQ_LEGACY (1u << 0) /* INTx, one vector */
+#define PCI_IRQ_MSI (1u << 1)
+#define PCI_IRQ_MSIX (1u << 2)
+#define PCI_IRQ_ALL_TYPES (PCI_IRQ_LEGACY | PCI_IRQ_MSI | PCI_IRQ_MSIX)
+
 /* Capability IDs. */
 #define PCI_CAP_ID_PM 0x01
 #define PCI_CAP_ID_MSI 0x05
@@ -114,7 +146,14 @@ struct pci_dev {
 	u8 hdr_type; /* without the multi-function bit */
 	bool multifunction;
 	u8 pin;          /* interrupt pin 1-4 (INTA#-INTD#), 0: none */
-	unsigned int irq; /* interrupt line, as firmware routed it */
+	/* The IRQ for request_irq(): INTx as routed (the firmware's Interrupt Line on the 8259
+	 * and on PIIX; the ICH9 PIRQ's GSI 16-23 on q35 with the I/O APIC), or the first MSI/
+	 * MSI-X vector while pci_alloc_irq_vectors() has them. */
+	unsigned int irq;
+	unsigned int intx_irq; /* the INTx IRQ, kept while irq is an MSI one */
+	u8 irq_type;           /* 0 or the PCI_IRQ_* in use */
+	unsigned int irq_nvec; /* vectors allocated by pci_alloc_irq_vectors() */
+	void *msix_table;      /* mapped MSI-X table while MSI-X is in use */
 	u8 secondary, subordinate; /* bridges */
 	u8 num_caps;
 	struct pci_cap caps[PCI_MAX_CAPS];
@@ -173,6 +212,31 @@ void pci_clear_master(struct pci_dev *dev);
  */
 void *pci_iomap(struct pci_dev *dev, int bar, unsigned long maxlen);
 void pci_iounmap(struct pci_dev *dev, void *addr);
+
+/*
+ * Interrupt vectors, Linux's API (drivers/pci/msi/api.c):
+ *
+ *   nvec = pci_alloc_irq_vectors(pdev, 1, 4, PCI_IRQ_ALL_TYPES);
+ *   err = request_irq(pci_irq_vector(pdev, 0), handler, 0, "mydrv", priv);
+ *   ... free_irq(pci_irq_vector(pdev, 0), priv); pci_free_irq_vectors(pdev);
+ *
+ * pci_alloc_irq_vectors() tries MSI-X, then MSI, then INTx, each only when flags allow it,
+ * and takes between min_vecs and max_vecs (1-32) vectors: MSI-X gives up to the table size,
+ * MSI and INTx exactly one. Returns how many, or -EINVAL (bad arguments, vectors already
+ * allocated), -ENOSPC (no kind allowed by flags gives min_vecs; also no INTx pin), -ENOMEM.
+ * MSI and MSI-X need the Local APIC: in 8259 mode (`noapic`, no MADT) only INTx remains.
+ * The vectors start masked and are unmasked by request_irq(); with MSI(-X) on, INTx is
+ * disabled in the command register. Task context (maps the MSI-X table).
+ *
+ * pci_irq_vector() gives the IRQ of vector nr (0..count-1): the IRQ, or -EINVAL.
+ * pci_free_irq_vectors() turns MSI/MSI-X off and gives the vectors back (handlers still
+ * registered are freed with a warning); a driver's remove should call it, and pci.ko calls
+ * it after remove() for a driver that forgot. Task context. Follows Linux's functions.
+ */
+int pci_alloc_irq_vectors(struct pci_dev *dev, unsigned int min_vecs, unsigned int max_vecs,
+			  unsigned int flags);
+int pci_irq_vector(struct pci_dev *dev, unsigned int nr);
+void pci_free_irq_vectors(struct pci_dev *dev);
 
 /* The entry of ids matching dev, or NULL. */
 const struct pci_device_id *pci_match_id(const struct pci_device_id *ids,

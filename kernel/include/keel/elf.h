@@ -1,6 +1,10 @@
-/* The subset of the ELF64 format (System V gABI + x86-64 psABI) the module loader reads. */
-#ifndef KEEL_MODULE_ELF_H
-#define KEEL_MODULE_ELF_H
+/*
+ * The subset of the ELF64 format (System V gABI + x86-64 psABI) Keel reads: sections, symbols
+ * and relocations for the module loader (kernel/module/), program headers for executables
+ * (binfmt_elf.ko). Linux's <linux/elf.h>.
+ */
+#ifndef KEEL_ELF_H
+#define KEEL_ELF_H
 
 #include <keel/types.h>
 
@@ -23,6 +27,8 @@ typedef s64 Elf64_Sxword;
 #define ELFDATA2LSB 1
 #define EV_CURRENT 1
 #define ET_REL 1
+#define ET_EXEC 2
+#define ET_DYN 3
 #define EM_X86_64 62
 
 typedef struct {
@@ -41,6 +47,26 @@ typedef struct {
 	Elf64_Half e_shnum;
 	Elf64_Half e_shstrndx;
 } Elf64_Ehdr;
+
+typedef struct {
+	Elf64_Word p_type;
+	Elf64_Word p_flags;
+	Elf64_Off p_offset;
+	Elf64_Addr p_vaddr;
+	Elf64_Addr p_paddr;
+	Elf64_Xword p_filesz;
+	Elf64_Xword p_memsz;
+	Elf64_Xword p_align;
+} Elf64_Phdr;
+
+#define PT_LOAD 1
+#define PT_INTERP 3
+#define PT_PHDR 6
+#define PT_TLS 7
+#define PT_GNU_STACK 0x6474e551
+#define PF_X 0x1
+#define PF_W 0x2
+#define PF_R 0x4
 
 typedef struct {
 	Elf64_Word sh_name;

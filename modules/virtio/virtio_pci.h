@@ -1,0 +1,29 @@
+/*
+ * virtio.ko's internals: the offsets of struct virtio_pci_common_cfg (OASIS VIRTIO 1.1,
+ * section 4.1.4.3).
+ */
+#ifndef VIRTIO_PCI_H
+#define VIRTIO_PCI_H
+
+#include <keel/types.h>
+#include <keel/virtio.h>
+
+#define VIRTIO_PCI_COMMON_DFSELECT 0x00
+#define VIRTIO_PCI_COMMON_DF 0x04
+#define VIRTIO_PCI_COMMON_GFSELECT 0x08
+#define VIRTIO_PCI_COMMON_GF 0x0c
+#define VIRTIO_PCI_COMMON_MSIX 0x10
+#define VIRTIO_PCI_COMMON_NUMQ 0x12
+#define VIRTIO_PCI_COMMON_STATUS 0x14
+#define VIRTIO_PCI_COMMON_CFGGENERATION 0x15
+#define VIRTIO_PCI_COMMON_Q_SELECT 0x16
+#define VIRTIO_PCI_COMMON_Q_SIZE 0x18
+#define VIRTIO_PCI_COMMON_Q_MSIX 0x1a
+#define VIRTIO_PCI_COMMON_Q_ENABLE 0x1c
+#define VIRTIO_PCI_COMMON_Q_NOFF 0x1e
+#define VIRTIO_PCI_COMMON_Q_DESCLO 0x20
+#define VIRTIO_PCI_COMMON_Q_AVAILLO 0x28
+#define VIRTIO_PCI_COMMON_Q_USEDLO 0x30
+#define VIRTIO_PCI_COMMON_SIZE 0x38
+
+#endif
