@@ -183,6 +183,7 @@ static int lwip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_t
 	}
 	skb_push(skb, ETH_HLEN); /* lwIP's ethernet_input wants the whole frame */
 	mutex_lock(&lwip_core_lock);
+	lwip_netif_poll(); /* a frame right after `ip addr add` finds the address in place */
 	lif = lwip_if_of(dev);
 	if (lif && netif_is_up(&lif->netif)) {
 		p = pbuf_alloc(PBUF_RAW, (u16_t)skb->len, PBUF_RAM);
