@@ -204,8 +204,14 @@ def start_peer_machine(default_iso, boot_machine, model="e1000"):
     peer = Peer()
     machine = boot_machine(default_iso, extra_args=peer.netdev_args(model))
     bring_up(machine, "10.0.3.15/24")
-    # The first frames after bringing a NIC up may be held or lost by QEMU's model (e1000's
-    # flush_queue_timer, docs/net.md): ask up to three times.
+    arp_exchange(peer)
+    return peer, machine
+
+
+def arp_exchange(peer):
+    """The peer asks for Keel's MAC (and so lwIP learns the peer's, as a real stack must
+    before it answers). The first frames after bringing a NIC up may be held or lost by
+    QEMU's model (e1000's flush_queue_timer, docs/net.md): ask up to three times."""
     for attempt in range(3):
         peer.send(eth(BROADCAST, 0x0806, arp(1, PEER_MAC, PEER_IP, b"\0" * 6, KEEL_IP)))
         try:
@@ -214,7 +220,6 @@ def start_peer_machine(default_iso, boot_machine, model="e1000"):
         except AssertionError:
             if attempt == 2:
                 raise
-    return peer, machine
 
 
 def malformed_frames(count):
@@ -311,11 +316,12 @@ def test_peer_arp_icmp_and_malformed(default_iso, boot_machine, model):
     ping_from_peer(peer, 100, b"still here")
     time.sleep(6)  # lwIP drops the fragments it kept for reassembly (IP_REASS_MAXAGE)
     counters = lwip_counters(machine)
-    for key in (("ip", "lenerr"), ("ip", "drop"), ("ip", "err"), ("ipfrag", "recv"),
-                ("etharp", "proterr")):
+    for key in (("ip", "drop"), ("ipfrag", "recv"), ("etharp", "proterr")):
         assert counters.get(key, 0) > 0, (key, counters)
-    # e1000e's model checks IP checksums itself and drops the bad ones before Keel sees them
+    # e1000e's model checks IP headers and checksums itself and drops some bad frames
+    # before Keel sees them: each kind of error is counted by one layer or the other
     assert counters[("ip", "chkerr")] + counters[("icmp", "chkerr")] > 0, counters
+    assert counters[("ip", "lenerr")] + counters[("ip", "err")] > 0, counters
     dev_after = proc_net_dev(machine)["eth0"]
     assert dev_after[2] > dev_before[2], (dev_before, dev_after)  # unknown ethertypes dropped
     assert_no_leak(baseline, mem(machine))
@@ -364,6 +370,7 @@ def test_rmmod_driver_during_flood(default_iso, boot_machine, model):
     # flood, may even have dropped our request): let that pass, then ask up to 3 times.
     time.sleep(1.0)
     peer.drain()
+    arp_exchange(peer)  # a new net_device: lwip.ko's netif for it starts with no ARP entries
     for attempt, seq in enumerate((999, 1000, 1001)):  # the flood used seq 0-39
         try:
             ping_from_peer(peer, seq, b"back again")
