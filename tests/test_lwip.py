@@ -182,14 +182,25 @@ def test_rmmod_reload_keeps_mem(lwip_iso, boot_machine):
 # ---- (d) Keel and the Linux reference guest on one dgram link -----------------------------
 
 def linux_guest(tmp_path):
+    """The guest's kernel and initrd, copied here: mkguest.sh rebuilds them in one folder, so
+    two tests running at once (pytest -n) take turns, and each boots its own copy."""
+    import fcntl
     sys.path.insert(0, str(Path(__file__).parent / "bench"))
     import linuxguest
     extra = tmp_path / "linux-extra"
     extra.mkdir()
-    try:
-        return linuxguest, linuxguest.prepare(extra, mods="e1000")
-    except linuxguest.Unavailable as why:
-        pytest.fail(f"the Linux reference guest cannot be built: {why}")
+    lock_path = linuxguest.guest_dir().parent / "linux-guest.lock"
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            images = linuxguest.prepare(extra, mods="e1000")
+            copies = [tmp_path / path.name for path in images]
+            for path, copy in zip(images, copies):
+                shutil.copyfile(path, copy)
+            return linuxguest, copies
+        except linuxguest.Unavailable as why:
+            pytest.fail(f"the Linux reference guest cannot be built: {why}")
 
 
 def dgram(local, remote, mac):
@@ -199,41 +210,56 @@ def dgram(local, remote, mac):
             "-device", f"e1000,netdev=n0,mac={mac}"]
 
 
-def test_linux_peer_ping_and_nc(lwip_iso, boot_machine, tmp_path):
-    linuxguest, (kernel, initrd) = linux_guest(tmp_path)
-    keel_port, linux_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
-    machine = boot_machine(lwip_iso, extra_args=dgram(keel_port, linux_port,
+def start_pair(lwip_iso, boot_machine, tmp_path, linuxguest, images, net, ports):
+    """Keel (.15) and the Linux guest (.2) on subnet net (e.g. "10.0.4"); ports = (Keel's
+    QEMU's port, Linux's, where Linux's QEMU sends, where Keel's sends): each other's ports,
+    or a relay's. Returns both machines, links up and settled; the caller closes Linux's."""
+    keel_port, linux_port, linux_sends_to, keel_sends_to = ports
+    machine = boot_machine(lwip_iso, extra_args=dgram(keel_port, keel_sends_to,
                                                       "52:54:00:12:34:60"))
-    linux = linuxguest.LinuxMachine(kernel, initrd, tmp_path / "linux",
-                                    extra_args=dgram(linux_port, keel_port, "52:54:00:12:34:61"))
+    linux = linuxguest.LinuxMachine(*images, tmp_path / "linux",
+                                    extra_args=dgram(linux_port, linux_sends_to,
+                                                     "52:54:00:12:34:61"))
     linux.start()
+    linux.wait_prompt()
+    linux.run(f"ip link set eth0 up; ip addr add {net}.2/24 dev eth0")
+    machine.run("modprobe lwip")
+    machine.run("ip link set eth0 up")
+    machine.run(f"ip addr add {net}.15/24 dev eth0")
+    # each e1000 holds what it receives for a second after its RCTL write (QEMU's
+    # flush_queue_timer, docs/net.md): let both links settle
+    time.sleep(2)
+    return machine, linux
+
+
+def nc_both_ways(machine, linux, linuxguest, net, timeout):
+    """Keel -> Linux and Linux -> Keel with nc, checked by busybox's sha256sum on each side."""
+    linux.send_line("nc -l -p 6000 > /tmp/got")
+    time.sleep(1.0)
+    machine.run(f"nc -q 3 {net}.2 6000 < /extra/bin/busybox", timeout=timeout)
+    linux.expect(re.escape(linuxguest.PROMPT), timeout)
+    assert SHA_LINE.search(linux.run("sha256sum /tmp/got")).group(1) == \
+        guest_sha256(machine, "/extra/bin/busybox")
+    machine.send_line("nc -l 6001 > /got")
+    time.sleep(1.0)
+    linux.run(f"nc {net}.15 6001 < /bin/busybox", timeout=timeout)
+    machine.wait_prompt(timeout=timeout)
+    assert guest_sha256(machine, "/got") == SHA_LINE.search(
+        linux.run("sha256sum /bin/busybox")).group(1)
+
+
+def test_linux_peer_ping_and_nc(lwip_iso, boot_machine, tmp_path):
+    linuxguest, images = linux_guest(tmp_path)
+    keel_port, linux_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
+    machine, linux = start_pair(lwip_iso, boot_machine, tmp_path, linuxguest, images, "10.0.4",
+                                (keel_port, linux_port, keel_port, linux_port))
     try:
-        linux.wait_prompt()
-        linux.run("ip link set eth0 up; ip addr add 10.0.4.2/24 dev eth0")
-        machine.run("modprobe lwip")
-        machine.run("ip link set eth0 up")
-        machine.run("ip addr add 10.0.4.15/24 dev eth0")
-        # each e1000 holds what it receives for a second after its RCTL write (QEMU's
-        # flush_queue_timer, docs/net.md): let both links settle, ARP once
-        time.sleep(2)
-        linux.run("ping -c 1 -W 2 10.0.4.15", timeout=30)
+        linux.run("ping -c 1 -W 2 10.0.4.15", timeout=30)  # ARP once
         out = linux.run("ping -c 3 10.0.4.15", timeout=60)
         assert "3 packets transmitted, 3 packets received, 0% packet loss" in out, out
         out = machine.run("ping -c 3 10.0.4.2", timeout=60)
         assert re.findall(r"^64 bytes from 10\.0\.4\.2: seq=(\d)", out, re.M) == ["0", "1", "2"]
-        # Keel -> Linux and Linux -> Keel with nc, checked by busybox's sha256sum on each side
-        linux.send_line("nc -l -p 6000 > /tmp/got")
-        time.sleep(1.0)
-        machine.run("nc -q 2 10.0.4.2 6000 < /extra/bin/busybox", timeout=120)
-        linux.expect(re.escape(linuxguest.PROMPT), 60)
-        linux_sum = SHA_LINE.search(linux.run("sha256sum /tmp/got")).group(1)
-        assert linux_sum == guest_sha256(machine, "/extra/bin/busybox")
-        machine.send_line("nc -l 6001 > /got")
-        time.sleep(1.0)
-        linux.run("nc 10.0.4.15 6001 < /bin/busybox", timeout=120)
-        machine.wait_prompt(timeout=60)
-        assert guest_sha256(machine, "/got") == SHA_LINE.search(
-            linux.run("sha256sum /bin/busybox")).group(1)
+        nc_both_ways(machine, linux, linuxguest, "10.0.4", 120)
     finally:
         linux.close()
     assert_no_oops(machine)
@@ -290,38 +316,20 @@ class LossyRelay(threading.Thread):
 def test_tcp_through_lossy_reordering_relay(lwip_iso, boot_machine, tmp_path):
     """Keel and the Linux guest through a relay that drops 5% and reorders: nc's transfer
     each way still arrives exact (lwIP's retransmission and out-of-order queue)."""
-    linuxguest, (kernel, initrd) = linux_guest(tmp_path)
+    linuxguest, images = linux_guest(tmp_path)
     keel_port, linux_port = free_port(socket.SOCK_DGRAM), free_port(socket.SOCK_DGRAM)
     relay = LossyRelay(keel_port, linux_port)
     relay.start()
-    machine = boot_machine(lwip_iso, extra_args=dgram(keel_port, relay.port(relay.left),
-                                                      "52:54:00:12:34:62"))
-    linux = linuxguest.LinuxMachine(kernel, initrd, tmp_path / "linux",
-                                    extra_args=dgram(linux_port, relay.port(relay.right),
-                                                     "52:54:00:12:34:63"))
-    linux.start()
     try:
-        linux.wait_prompt()
-        linux.run("ip link set eth0 up; ip addr add 10.0.5.2/24 dev eth0")
-        machine.run("modprobe lwip")
-        machine.run("ip link set eth0 up")
-        machine.run("ip addr add 10.0.5.15/24 dev eth0")
-        time.sleep(2)
-        linux.send_line("nc -l -p 6000 > /tmp/got")
-        time.sleep(1.0)
-        machine.run("nc -q 3 10.0.5.2 6000 < /extra/bin/busybox", timeout=300)
-        linux.expect(re.escape(linuxguest.PROMPT), 120)
-        assert SHA_LINE.search(linux.run("sha256sum /tmp/got")).group(1) == \
-            guest_sha256(machine, "/extra/bin/busybox")
-        machine.send_line("nc -l 6001 > /got")
-        time.sleep(1.0)
-        linux.run("nc 10.0.5.15 6001 < /bin/busybox", timeout=300)
-        machine.wait_prompt(timeout=120)
-        assert guest_sha256(machine, "/got") == SHA_LINE.search(
-            linux.run("sha256sum /bin/busybox")).group(1)
+        machine, linux = start_pair(lwip_iso, boot_machine, tmp_path, linuxguest, images,
+                                    "10.0.5", (keel_port, linux_port, relay.port(relay.right),
+                                               relay.port(relay.left)))
+        try:
+            nc_both_ways(machine, linux, linuxguest, "10.0.5", 300)
+        finally:
+            linux.close()
     finally:
         relay.stop.set()
-        linux.close()
     assert relay.dropped > 50 and relay.swapped > 50, (relay.dropped, relay.swapped)
     assert_no_oops(machine)
 
