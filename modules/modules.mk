@@ -154,6 +154,8 @@ $(foreach d,$(INTREE_DIRS),$(if $(KB_$(d)_MODS),\
 	$(call mod_add,$(notdir $(d)),$(sort $(wildcard $(d)/*.c)),\
 		$(BUILD)/modules/$(notdir $(d)),$(BUILD)/modules/$(notdir $(d)).ko,INTREE,\
 		$(KB_$(d)_CCFLAGS))))
+# lwIP's own files for lwip.ko (built from Debian's source package, see the fragment).
+include modules/lwip/lwip.mk
 INTREE_BROKEN := $(foreach d,$(INTREE_DIRS),$(if $(KB_$(d)_BROKEN),$(or $(KB_$(d)_MODS),$(notdir $(d)))))
 INTREE_BROKEN_KOS := $(patsubst %,$(BUILD)/modules/%.ko,$(INTREE_BROKEN))
 INTREE_SYMVERS := $(BUILD)/modules/Module.symvers

@@ -129,7 +129,7 @@ def test_q35_e1000_intx_through_pirq_gsi(default_iso, boot_machine):
     m = boot_machine(default_iso, machine="q35",
                      extra_args=["-nic", "none", "-netdev", "user,id=n0,restrict=on",
                                  "-device", "e1000,netdev=n0,addr=2"])
-    m.run("modprobe netecho")  # ping
+    m.run("modprobe lwip")  # ping
     m.run("ip link set eth0 up")
     m.run("ip addr add 10.0.2.15/24 dev eth0")
     out = m.run("ping -c 2 10.0.2.2", timeout=30)

@@ -14,7 +14,7 @@ COLUMNS = 80
 TIMESTAMP = re.compile(r"^\[\s*\d+\.\d{6}\]")
 MODDIR = "/lib/modules"
 MODULES = ("ramdisk rd_nr=1 rd_size=1024", "test_fpu", "bench_sched", "test_kthread",
-           "test_timer", "pcitest", "hello", "netecho")
+           "test_timer", "pcitest", "hello", "lwip")
 LONG_LABEL = "a partition name that is 36 chars..."  # GPT's longest (36 UTF-16 units)
 COMMANDS = (
     "lsmod", "lsmod -v", "lspci", "lspci -v", "ps", "mem", "uptime", "cmdline", "ttys", "stty",
@@ -25,7 +25,7 @@ COMMANDS = (
     "schedbench all 20",
     "timertest", "wqtest", "test_fpu", "test_kthread", "showkey -k -t 1",
     "showkey -a -n 1 -t 1", "help", "help debug", "help blk", "ip link", "ip addr", "help ip",
-    "netecho",
+    "ip route", "lwipstat", "help nc",
 )
 # Commands another part of the tree may add: checked when `help` lists them.
 OPTIONAL = ("mount", "df", "irqs")

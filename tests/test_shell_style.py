@@ -10,9 +10,9 @@ import pytest
 
 TIMESTAMP = re.compile(r"\[\s*\d+\.\d{6}\]")
 MODDIR = "/lib/modules"
-# Modules whose init registers shell commands (all of them debug commands).
+# Modules whose init registers shell commands (debug ones, and lwip.ko's dhcp, ping, nc).
 COMMAND_MODULES = ("test_fpu", "bench_sched", "test_modref", "test_kthread", "test_mutex",
-                   "test_timer", "test_locking", "test_fault")
+                   "test_timer", "test_locking", "test_fault", "lwip")
 FREE_TEXT = {"echo"}  # its words are what it prints
 
 

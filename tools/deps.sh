@@ -38,6 +38,24 @@ need /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a lib
 need_py pytest python3-pytest
 need_py pexpect python3-pexpect
 need_py xdist python3-pytest-xdist
+need dpkg-source dpkg-dev # unpacks Debian's lwip source package (tools/lwip-src.sh)
+
+# lwip.ko is built from Debian's lwip SOURCE package (tools/lwip-src.sh runs apt-get source):
+# apt needs a deb-src line for the release. As root, one is added for bookworm's main.
+DEB_SRC=/etc/apt/sources.list.d/keel-deb-src.sources
+if ! apt-cache showsrc lwip 2>/dev/null | grep -q '^Package: lwip'; then
+	if [ "$(id -u)" = 0 ]; then
+		printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' \
+			'Suites: bookworm' 'Components: main' \
+			'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' > "$DEB_SRC"
+		echo "deps: added $DEB_SRC (Debian's lwip source package)"
+		apt-get update -qq || { echo "deps: apt-get update failed" >&2; exit 1; }
+	else
+		echo "deps: apt-get source lwip needs a deb-src line: add one for bookworm main" \
+			"to /etc/apt/sources.list.d/ and run apt-get update" >&2
+		exit 1
+	fi
+fi
 
 [ -z "$missing" ] && exit 0
 missing=$(echo $missing | tr ' ' '\n' | sort -u | tr '\n' ' ')

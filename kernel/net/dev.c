@@ -114,6 +114,7 @@ int register_netdev(struct net_device *dev)
 		dev->unregistering = false;
 		dev->registered = true;
 		list_add_tail(&dev->dev_list, &net_device_list);
+		call_netdevice_notifiers(NETDEV_REGISTER, dev);
 	}
 	rtnl_unlock();
 	return err;
@@ -126,6 +127,7 @@ void unregister_netdev(struct net_device *dev)
 
 	rtnl_lock();
 	dev_close(dev);
+	call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
 	/* Taking tx_lock once after setting the flag waits out a transmit in flight; later
 	 * callers see the flag under the same lock and drop. */
 	spin_lock_irqsave(&dev->tx_lock, flags);
@@ -151,6 +153,7 @@ int dev_open(struct net_device *dev)
 	dev->flags |= IFF_UP;
 	if (dev->netdev_ops->ndo_set_rx_mode)
 		dev->netdev_ops->ndo_set_rx_mode(dev);
+	call_netdevice_notifiers(NETDEV_UP, dev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dev_open);
@@ -167,6 +170,7 @@ int dev_close(struct net_device *dev)
 	spin_unlock_irqrestore(&dev->tx_lock, flags);
 	if (dev->netdev_ops->ndo_stop)
 		dev->netdev_ops->ndo_stop(dev);
+	call_netdevice_notifiers(NETDEV_DOWN, dev);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dev_close);

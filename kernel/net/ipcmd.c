@@ -1,8 +1,10 @@
 /*
  * The shell's `ip` command, a small iproute2: `ip link` lists devices, `ip link set DEV
  * up|down|promisc on|off` changes them, `ip addr` lists them with their IPv4 address and
- * `ip addr add A.B.C.D/N dev DEV` sets it (one address per device until lwIP). The listing
- * follows iproute2's layout, trimmed to fit 80 columns.
+ * `ip addr add A.B.C.D/N dev DEV` sets it (one address per device), `ip route` lists the
+ * subnets and default gateway that follow from them and `ip route add default via A.B.C.D
+ * dev DEV` sets the gateway. lwip.ko's netifs follow these settings (docs/net.md). The
+ * listing follows iproute2's layout, trimmed to fit 80 columns.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -71,6 +73,23 @@ static void ip_print_addr(const struct net_device *dev)
 			       dev->type == ARPHRD_LOOPBACK ? "host" : "global", dev->name);
 }
 
+/* iproute2's lines for the device's default route and its subnet. */
+static void ip_print_route(const struct net_device *dev)
+{
+	char addr[16], net[16];
+	u32 mask;
+
+	if (!dev->ip_addr || !(dev->flags & IFF_UP) || dev->type == ARPHRD_LOOPBACK)
+		return;
+	if (dev->ip_gateway)
+		console_printf("default via %s dev %s\n", inet_ntop4(dev->ip_gateway, addr),
+			       dev->name);
+	mask = dev->ip_prefixlen ? htonl(~0u << (32 - dev->ip_prefixlen)) : 0;
+	console_printf("%s/%u dev %s proto kernel scope link src %s\n",
+		       inet_ntop4(dev->ip_addr & mask, net), dev->ip_prefixlen, dev->name,
+		       inet_ntop4(dev->ip_addr, addr));
+}
+
 static int ip_list(void (*print)(const struct net_device *dev))
 {
 	struct net_device *dev;
@@ -136,15 +155,39 @@ static int ip_addr_add(int argc, char **argv)
 	return 0;
 }
 
-static int ip_set(int argc, char **argv, bool link)
+/* ip route add default via A.B.C.D dev DEV; rtnl held. One gateway: others' are cleared. */
+static int ip_route_add(int argc, char **argv)
+{
+	struct net_device *dev, *other;
+	u32 gw;
+
+	if (argc != 5 || strcmp(argv[0], "default") || strcmp(argv[1], "via") ||
+	    strcmp(argv[3], "dev"))
+		return shell_usage(&ip_command);
+	if (inet_pton4(argv[2], &gw)) {
+		console_printf("ip: %s: not an IPv4 address\n", argv[2]);
+		return 1;
+	}
+	dev = __dev_get_by_name(argv[4]);
+	if (!dev)
+		return -ENODEV;
+	for_each_netdev(other)
+		other->ip_gateway = 0;
+	dev->ip_gateway = gw;
+	return 0;
+}
+
+static int ip_set(int argc, char **argv, const char *what)
 {
 	struct net_device *dev;
 	int err;
 
 	rtnl_lock();
-	if (link) {
+	if (!strcmp(what, "link")) {
 		dev = __dev_get_by_name(argv[0]);
 		err = dev ? ip_link_set(dev, argc - 1, argv + 1) : -ENODEV;
+	} else if (!strcmp(what, "route")) {
+		err = ip_route_add(argc, argv);
 	} else {
 		err = ip_addr_add(argc, argv);
 	}
@@ -161,15 +204,18 @@ static int cmd_ip(int argc, char **argv)
 {
 	bool link = argc >= 2 && !strcmp(argv[1], "link");
 	bool addr = argc >= 2 && (!strcmp(argv[1], "addr") || !strcmp(argv[1], "address"));
+	bool route = argc >= 2 && !strcmp(argv[1], "route");
 
-	if (!link && !addr)
+	if (!link && !addr && !route)
 		return shell_usage(&ip_command);
 	if (ip_is_show(argc, argv))
-		return ip_list(link ? ip_print_link : ip_print_addr);
+		return ip_list(link ? ip_print_link : addr ? ip_print_addr : ip_print_route);
 	if (link && argc >= 5 && !strcmp(argv[2], "set"))
-		return ip_set(argc - 3, argv + 3, true);
+		return ip_set(argc - 3, argv + 3, "link");
 	if (addr && argc >= 4 && !strcmp(argv[2], "add"))
-		return ip_set(argc - 3, argv + 3, false);
+		return ip_set(argc - 3, argv + 3, "addr");
+	if (route && argc >= 4 && !strcmp(argv[2], "add"))
+		return ip_set(argc - 3, argv + 3, "route");
 	return shell_usage(&ip_command);
 }
 
@@ -179,8 +225,10 @@ static const struct shell_command ip_command = {
 		 "ip link set DEV up|down\n"
 		 "ip link set DEV promisc on|off\n"
 		 "ip addr [show]\n"
-		 "ip addr add A.B.C.D/N dev DEV",
-	.help = "network devices and their addresses",
+		 "ip addr add A.B.C.D/N dev DEV\n"
+		 "ip route [show]\n"
+		 "ip route add default via A.B.C.D dev DEV",
+	.help = "network devices, their addresses and routes",
 	.run = cmd_ip,
 	.flags = SHELL_CMD_RAW_ARGS,
 };

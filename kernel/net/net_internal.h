@@ -8,6 +8,8 @@
  * frames the thread is delivering. rtnl held, task context. */
 void netrx_forget_device(struct net_device *dev);
 int netrx_start(void);
+/* Calls every netdevice notifier with event (NETDEV_*) for dev; rtnl held. */
+void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 void loopback_init(void);
 void net_proc_init(void);
 void ip_command_init(void);

@@ -38,7 +38,7 @@ def average_rtt(machine, setup):
     return float(match.group(1))
 
 
-KEEL_SETUP = ("modprobe netecho", "ip link set eth0 up", "ip addr add 10.0.2.15/24 dev eth0")
+KEEL_SETUP = ("modprobe lwip", "ip link set eth0 up", "ip addr add 10.0.2.15/24 dev eth0")
 LINUX_SETUP = ("ip link set eth0 up", "ip addr add 10.0.2.15/24 dev eth0")
 
 

@@ -55,6 +55,9 @@
 #define ENOBUFS 105
 #define ENETUNREACH 101
 #define EHOSTUNREACH 113
+#define EADDRINUSE 98
+#define ECONNRESET 104  /* TCP: the peer reset; USB: an URB unlinked */
+#define ECONNREFUSED 111
 /* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
@@ -64,7 +67,6 @@
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 #define EPROTO 71       /* USB: a transaction error (CRC, babble, no answer) */
-#define ECONNRESET 104
 #define EINPROGRESS 115 /* USB: an URB's status while it is queued */
 #define ESHUTDOWN 108   /* USB: the device or controller went away */
 #define EUCLEAN 117 /* damaged on-disk structures (Linux: "Structure needs cleaning") */

@@ -72,8 +72,11 @@ struct net_device {
 	bool unregistering;            /* no new transmits or received frames */
 	struct sk_buff_head backlog;   /* received, waiting for the netrx thread */
 	struct list_head poll_list;    /* on the netrx thread's list while backlog has frames */
-	u32 ip_addr;                   /* until lwIP: the one IPv4 address (big-endian), 0: none */
+	/* The device's IPv4 configuration (big-endian, 0: none), set by `ip addr add`, `ip route
+	 * add` or `dhcp`; lwip.ko's netif follows it. One address per device. */
+	u32 ip_addr;
 	u8 ip_prefixlen;
+	u32 ip_gateway;                /* the default route's gateway through this device */
 	void *priv;                    /* netdev_priv(): the driver's area after this struct */
 };
 
@@ -172,6 +175,33 @@ struct packet_type {
 /* Task context. dev_remove_pack returns once func runs no more. */
 void dev_add_pack(struct packet_type *pt);
 void dev_remove_pack(struct packet_type *pt);
+
+/*
+ * Netdevice notifiers (Linux's register_netdevice_notifier): a stack that keeps state per
+ * device (lwip.ko's netif) hears of devices coming and going. notifier_call(nb, event, dev)
+ * runs with rtnl held, in task context, may sleep, and returns NOTIFY_DONE. Events:
+ * NETDEV_REGISTER (after register_netdev listed dev), NETDEV_UP (dev_open succeeded),
+ * NETDEV_DOWN (dev_close stopped it), NETDEV_UNREGISTER (unregister_netdev, the device closed
+ * and still listed; after the call no one may keep a pointer to it). Carrier changes come
+ * from interrupts and are not notified: poll netif_carrier_ok().
+ */
+#define NETDEV_UP 0x1
+#define NETDEV_DOWN 0x2
+#define NETDEV_REGISTER 0x5
+#define NETDEV_UNREGISTER 0x6
+#define NOTIFY_DONE 0
+struct notifier_block {
+	int (*notifier_call)(struct notifier_block *nb, unsigned long event, void *data);
+	struct list_head list;
+};
+/*
+ * Adds nb and replays NETDEV_REGISTER (then NETDEV_UP for up devices) for every registered
+ * device, as Linux does, so the caller sees each device once whatever the order of loading.
+ * Returns 0. Task context; takes rtnl.
+ */
+int register_netdevice_notifier(struct notifier_block *nb);
+/* Replays NETDEV_DOWN (up devices) and NETDEV_UNREGISTER for every device, then removes nb. */
+void unregister_netdevice_notifier(struct notifier_block *nb);
 
 /* Frames received and not taken by any handler, counted for `ip -s`-like reports. */
 extern unsigned long net_rx_unhandled;

@@ -1,0 +1,218 @@
+/*
+ * One lwIP netif per Keel Ethernet device. A netdevice notifier adds it when the device is
+ * registered (or already is at load) and removes it before the device goes; received IPv4
+ * and ARP frames come from the netrx thread through dev_add_pack and are copied into pbufs;
+ * lwIP's frames leave through dev_queue_xmit. lwipd polls each device so the netif follows
+ * `ip link set up|down`, the carrier and `ip addr add`.
+ */
+#include <keel/errno.h>
+#include <keel/printk.h>
+#include <keel/slab.h>
+#include <keel/string.h>
+#include "lwip_port.h"
+#include "lwip/dhcp.h"
+#include "lwip/etharp.h"
+#include "lwip/pbuf.h"
+#include "netif/ethernet.h"
+
+static LIST_HEAD(lwip_ifs); /* under lwip_core_lock */
+unsigned int lwip_addr_changes;
+
+static struct lwip_if *lwip_if_of(const struct net_device *dev)
+{
+	struct lwip_if *lif;
+
+	list_for_each_entry(lif, &lwip_ifs, list)
+		if (lif->dev == dev)
+			return lif;
+	return NULL;
+}
+
+struct lwip_if *lwip_if_by_name(const char *name)
+{
+	struct lwip_if *lif;
+
+	list_for_each_entry(lif, &lwip_ifs, list)
+		if (!strcmp(lif->dev->name, name))
+			return lif;
+	return NULL;
+}
+
+static err_t lwip_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct lwip_if *lif = netif->state;
+	struct sk_buff *skb = alloc_skb(p->tot_len, GFP_KERNEL);
+	int err;
+
+	if (!skb)
+		return ERR_MEM;
+	pbuf_copy_partial(p, skb_put(skb, p->tot_len), p->tot_len, 0);
+	skb->dev = lif->dev;
+	err = dev_queue_xmit(skb);
+	/* a full ring: lwIP's TCP tries again from its timer, UDP and ICMP are lost */
+	return err == -ENOBUFS ? ERR_MEM : err ? ERR_IF : ERR_OK;
+}
+
+static err_t lwip_netif_setup(struct netif *netif)
+{
+	struct lwip_if *lif = netif->state;
+
+	netif->name[0] = 'e';
+	netif->name[1] = 'n';
+	netif->output = etharp_output;
+	netif->linkoutput = lwip_linkoutput;
+	netif->mtu = (u16_t)lif->dev->mtu;
+	netif->hwaddr_len = ETH_ALEN;
+	memcpy(netif->hwaddr, lif->dev->dev_addr, ETH_ALEN);
+	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	return ERR_OK;
+}
+
+/* The netmask of a prefix length, big-endian. */
+static u32 prefix_mask(unsigned int prefix)
+{
+	return prefix ? htonl(~0u << (32 - prefix)) : 0;
+}
+
+/* Gives lwIP the address and gateway `ip addr add` and `ip route add` set on the device. */
+static void lwip_apply_addr(struct lwip_if *lif)
+{
+	ip4_addr_t addr, mask, gw;
+
+	lif->applied_addr = lif->dev->ip_addr;
+	lif->applied_prefix = lif->dev->ip_prefixlen;
+	lif->applied_gateway = lif->dev->ip_gateway;
+	ip4_addr_set_u32(&addr, lif->applied_addr);
+	ip4_addr_set_u32(&mask, prefix_mask(lif->applied_prefix));
+	ip4_addr_set_u32(&gw, lif->applied_gateway);
+	netif_set_addr(&lif->netif, &addr, &mask, &gw);
+	if (lif->applied_gateway || (lif->applied_addr && !netif_default))
+		netif_set_default(&lif->netif);
+}
+
+static void lwip_netif_status(struct netif *netif)
+{
+	lwip_addr_changes++;
+	lwip_wake();
+}
+
+void lwip_netif_poll(void)
+{
+	struct lwip_if *lif;
+
+	list_for_each_entry(lif, &lwip_ifs, list) {
+		struct net_device *dev = lif->dev;
+		bool up = dev->flags & IFF_UP, link = up && netif_carrier_ok(dev);
+
+		if (up && !netif_is_up(&lif->netif))
+			netif_set_up(&lif->netif);
+		else if (!up && netif_is_up(&lif->netif))
+			netif_set_down(&lif->netif);
+		if (link != lif->link_up) {
+			lif->link_up = link;
+			if (link)
+				netif_set_link_up(&lif->netif);
+			else
+				netif_set_link_down(&lif->netif);
+		}
+		if (dev->ip_addr != lif->applied_addr || dev->ip_prefixlen != lif->applied_prefix ||
+		    dev->ip_gateway != lif->applied_gateway)
+			lwip_apply_addr(lif);
+	}
+}
+
+static void lwip_if_add(struct net_device *dev)
+{
+	struct lwip_if *lif;
+
+	if (dev->type != ARPHRD_ETHER)
+		return;
+	lif = kzalloc(sizeof(*lif), GFP_KERNEL);
+	if (!lif) {
+		pr_err("lwip: %s: no memory for its netif\n", dev->name);
+		return;
+	}
+	lif->dev = dev;
+	mutex_lock(&lwip_core_lock);
+	if (!netif_add(&lif->netif, NULL, NULL, NULL, lif, lwip_netif_setup, ethernet_input)) {
+		mutex_unlock(&lwip_core_lock);
+		pr_err("lwip: %s: netif_add failed\n", dev->name);
+		kfree(lif);
+		return;
+	}
+	netif_set_status_callback(&lif->netif, lwip_netif_status);
+	list_add_tail(&lif->list, &lwip_ifs);
+	lwip_netif_poll();
+	mutex_unlock(&lwip_core_lock);
+}
+
+static void lwip_if_remove(struct net_device *dev)
+{
+	struct lwip_if *lif;
+
+	mutex_lock(&lwip_core_lock);
+	lif = lwip_if_of(dev);
+	if (lif) {
+		list_del(&lif->list);
+		dhcp_release_and_stop(&lif->netif);
+		dhcp_cleanup(&lif->netif);
+		netif_remove(&lif->netif);
+	}
+	mutex_unlock(&lwip_core_lock);
+	kfree(lif);
+}
+
+static int lwip_netdev_event(struct notifier_block *nb, unsigned long event, void *data)
+{
+	if (event == NETDEV_REGISTER)
+		lwip_if_add(data);
+	else if (event == NETDEV_UNREGISTER)
+		lwip_if_remove(data);
+	return NOTIFY_DONE;
+}
+
+/* IPv4 and ARP frames, in the netrx thread: skb->data is past the Ethernet header. */
+static int lwip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
+{
+	struct lwip_if *lif;
+	struct pbuf *p;
+
+	if (skb->pkt_type == PACKET_OTHERHOST) { /* promiscuous: as Linux's ip_rcv, not ours */
+		kfree_skb(skb);
+		return 0;
+	}
+	skb_push(skb, ETH_HLEN); /* lwIP's ethernet_input wants the whole frame */
+	mutex_lock(&lwip_core_lock);
+	lwip_netif_poll(); /* a frame right after `ip addr add` finds the address in place */
+	lif = lwip_if_of(dev);
+	if (lif && netif_is_up(&lif->netif)) {
+		p = pbuf_alloc(PBUF_RAW, (u16_t)skb->len, PBUF_RAM);
+		if (!p)
+			dev->stats.rx_dropped++;
+		else if (pbuf_take(p, skb->data, (u16_t)skb->len) != ERR_OK ||
+			 lif->netif.input(p, &lif->netif) != ERR_OK)
+			pbuf_free(p);
+	}
+	mutex_unlock(&lwip_core_lock);
+	kfree_skb(skb);
+	return 0;
+}
+
+static struct notifier_block lwip_netdev_notifier = { .notifier_call = lwip_netdev_event };
+static struct packet_type lwip_ip_type = { .type = ETH_P_IP, .func = lwip_rcv };
+static struct packet_type lwip_arp_type = { .type = ETH_P_ARP, .func = lwip_rcv };
+
+int lwip_netif_init(void)
+{
+	register_netdevice_notifier(&lwip_netdev_notifier);
+	dev_add_pack(&lwip_arp_type);
+	dev_add_pack(&lwip_ip_type);
+	return 0;
+}
+
+void lwip_netif_exit(void)
+{
+	dev_remove_pack(&lwip_ip_type);
+	dev_remove_pack(&lwip_arp_type);
+	unregister_netdevice_notifier(&lwip_netdev_notifier);
+}

@@ -1,0 +1,62 @@
+/*
+ * lwip.ko's port layer, shared by its files: the core lock every lwIP call is made under,
+ * the netif per Keel net_device, and the shell commands built on lwIP's raw API. See
+ * docs/net.md, "The protocol stack module".
+ */
+#ifndef LWIP_PORT_H
+#define LWIP_PORT_H
+
+#include <keel/mutex.h>
+#include <keel/netdevice.h>
+#include <keel/wait.h>
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+
+/*
+ * lwIP (NO_SYS=1) is not re-entrant: every call into it, and every lwIP callback, runs with
+ * lwip_core_lock held. Taken by lwipd (timers), the netrx thread (received frames) and the
+ * shell commands. Lock order: rtnl, then lwip_core_lock; never sleep for the network while
+ * holding it (wait on a wait queue with it released).
+ */
+extern struct mutex lwip_core_lock;
+
+/* lwip_port.c: the heap lwIP allocates from (kmalloc), freed whole at unload */
+void lwip_port_free_all(void);
+
+/* lwip_netif.c: one netif per Ethernet net_device */
+struct lwip_if {
+	struct netif netif;
+	struct net_device *dev;
+	struct list_head list;      /* lwip_ifs, under lwip_core_lock */
+	u32 applied_addr;           /* dev->ip_addr as last given to lwIP (big-endian) */
+	u8 applied_prefix;
+	u32 applied_gateway;        /* dev->ip_gateway as last given to lwIP */
+	bool link_up;
+};
+int lwip_netif_init(void);
+void lwip_netif_exit(void);
+/* The lwip_if of the device named name, or NULL; lwip_core_lock held. */
+struct lwip_if *lwip_if_by_name(const char *name);
+/* Bumped (and lwip_waitq woken) whenever a netif's address changes, e.g. DHCP bound. */
+extern unsigned int lwip_addr_changes;
+/* Follows each device's up/carrier state and `ip addr` address; lwip_core_lock held. */
+void lwip_netif_poll(void);
+
+/* lwip_util.c */
+/* A dotted quad, or a name through lwIP's DNS (servers from DHCP). 0, -EINVAL (not an
+ * address, no DNS server), -EHOSTUNREACH (no such name), -EINTR (Ctrl-C). Task context. */
+int lwip_resolve(const char *host, ip4_addr_t *addr);
+void lwip_wake(void);               /* wakes lwip_wait's sleepers; any lwIP callback */
+extern wait_queue_head_t lwip_waitq;
+
+/* Shell commands */
+int lwip_ping_init(void);
+void lwip_ping_exit(void);
+int lwip_dhcp_init(void);
+void lwip_dhcp_exit(void);
+int lwip_stat_init(void);
+void lwip_stat_exit(void);
+int lwip_nc_init(void);
+void lwip_nc_exit(void);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * lwIP's configuration for Keel (see lwip/opt.h for every option). NO_SYS=1: lwIP's raw API
+ * only, run under one mutex (lwip_core_lock) by the `lwipd` kernel thread (timers, link
+ * state), the netrx thread (received frames) and shell commands (see docs/net.md, "The
+ * protocol stack module"). IPv4 only: ARP, ICMP, raw, UDP, TCP, DHCP, DNS.
+ */
+#ifndef LWIP_LWIPOPTS_H
+#define LWIP_LWIPOPTS_H
+
+#define NO_SYS 1
+#define SYS_LIGHTWEIGHT_PROT 0 /* every lwIP call holds lwip_core_lock */
+#define LWIP_TIMERS 1
+#define LWIP_NETCONN 0
+#define LWIP_SOCKET 0
+#define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1 /* Keel's htons; lwIP's code uses lwip_htons */
+
+/* Memory: kmalloc for the heap and every pool (lwip_port.c), so lwIP holds no fixed arena */
+#define MEM_LIBC_MALLOC 1
+#define MEMP_MEM_MALLOC 1
+#define MEM_ALIGNMENT 8
+#define mem_clib_malloc lwip_port_malloc
+#define mem_clib_free lwip_port_free
+#define mem_clib_calloc lwip_port_calloc
+#include <stddef.h>
+void *lwip_port_malloc(size_t size);
+void *lwip_port_calloc(size_t n, size_t size);
+void lwip_port_free(void *p);
+
+#define LWIP_IPV4 1
+#define LWIP_IPV6 0
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define LWIP_ICMP 1
+#define LWIP_RAW 1
+#define LWIP_UDP 1
+#define LWIP_TCP 1
+#define LWIP_DHCP 1
+#define DHCP_DOES_ARP_CHECK 0 /* as busybox udhcpc by default: no second's wait for ARP */
+#define LWIP_DNS 1
+#define DNS_MAX_SERVERS 2
+#define LWIP_IGMP 0
+#define LWIP_AUTOIP 0
+#define IP_REASSEMBLY 1
+#define IP_FRAG 1
+#define IP_REASS_MAXAGE 5 /* seconds a partly reassembled datagram is kept (lwIP: 15) */
+#define LWIP_NETIF_STATUS_CALLBACK 1
+#define LWIP_NETIF_LINK_CALLBACK 1
+#define LWIP_SINGLE_NETIF 0
+#define LWIP_NUM_NETIF_CLIENT_DATA 0
+#define ETHARP_SUPPORT_VLAN 0
+#define ARP_QUEUEING 1
+
+/* TCP: windows large enough for Ethernet speed without window scaling */
+#define TCP_MSS 1460
+#define TCP_WND (40 * TCP_MSS)
+#define TCP_SND_BUF (40 * TCP_MSS)
+#define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
+#define MEMP_NUM_TCP_SEG TCP_SND_QUEUELEN
+#define MEMP_NUM_TCP_PCB 32
+#define MEMP_NUM_TCP_PCB_LISTEN 8
+#define MEMP_NUM_UDP_PCB 8
+#define MEMP_NUM_RAW_PCB 8
+#define PBUF_POOL_SIZE 64
+#define TCP_QUEUE_OOSEQ 1
+#define LWIP_TCP_KEEPALIVE 1
+#define TCP_LISTEN_BACKLOG 1
+
+/* Counters for `lwipstat`; lwIP's pools and heap are kmalloc's, counted by `mem` */
+#define LWIP_STATS 1
+#define LWIP_STATS_LARGE 1 /* 32-bit counters */
+#define LINK_STATS 1
+#define ETHARP_STATS 1
+#define IP_STATS 1
+#define IPFRAG_STATS 1
+#define ICMP_STATS 1
+#define UDP_STATS 1
+#define TCP_STATS 1
+#define MEM_STATS 0
+#define MEMP_STATS 0
+#define SYS_STATS 0
+#define LWIP_NETIF_HOSTNAME 0
+#define LWIP_CHECKSUM_ON_COPY 0
+
+#endif
