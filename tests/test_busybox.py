@@ -3,6 +3,7 @@ host (the oracle: the host's Linux kernel) and in Keel over the same small files
 outputs must be equal. Shell pipelines and command substitution (`sh -c`) exercise fork,
 execve, pipes, dup2 and wait4; sort, md5sum, awk and sed exercise file I/O and memory."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,7 +20,8 @@ FILES = {
     "text": "the quick brown fox\njumps over\nthe lazy dog\n",
 }
 
-SCRIPT_APPLETS = ("sort", "uniq", "cat", "tr", "wc", "echo", "find", "false", "true")
+SCRIPT_APPLETS = ("sort", "uniq", "cat", "tr", "wc", "echo", "find", "false", "true", "cp",
+                  "md5sum", "cmp", "tar", "ls", "awk", "mkdir", "pwd", "rm")
 GUEST_BIN = "/extra/bin"
 APPLETS = [
     ("echo", "hello", "world"),
@@ -45,6 +47,14 @@ APPLETS = [
     ("sh", "-c", "x=$(echo sub); echo got $x; false || echo alt; true && echo yes"),
     ("sh", "-c", "find . -type f | sort"),
     ("sh", "-c", "exit 3"),
+    # Files written in the guest's ramfs (the initrd) and in the host's temporary directory.
+    ("sh", "-c", "cp words words.copy && md5sum words.copy && cmp words words.copy && echo same"),
+    ("sh", "-c", "(echo one; echo two) > sub.out; (cd /; pwd); cat sub.out; wc -l < sub.out"),
+    ("sh", "-c", "echo abc >> app.out; echo def >> app.out; cat app.out; "
+                 "ls nonexistent 2>/dev/null || echo missing"),
+    ("sh", "-c", "tar cf t.tar words nums && tar tf t.tar && mkdir -p x && tar xf t.tar -C x && "
+                 "md5sum x/words x/nums && rm -r x t.tar"),
+    ("sh", "-c", "ls -l words nums text | awk '{ print $1, $5, $9 }'"),
 ]
 
 
@@ -115,3 +125,25 @@ def test_applet_same_as_host(guest, host_data, argv):
     assert got == host.stdout, f"{argv}:\nhost:\n{host.stdout}\nkeel:\n{out}"
     if host.returncode:
         assert f"exited with status {host.returncode}" in out, out
+
+
+def test_module_and_system_applets(guest):
+    """Keel only (the host's kernel is not ours to load modules into): busybox's insmod,
+    lsmod and rmmod through init_module/finit_module/delete_module, dmesg through
+    syslog(2), mount through /proc/mounts and mount(2), free through sysinfo(2)."""
+    bb = "run /bin/busybox"
+    out = guest.run(f"{bb} insmod /lib/modules/hello.ko who=busybox")
+    assert_no_oops(out)
+    assert "hello: loaded (who=busybox" in guest.run(f"{bb} dmesg")
+    lsmod = guest.run(f"{bb} lsmod")
+    assert any(line.split()[:1] == ["hello"] for line in lsmod.splitlines()), lsmod
+    guest.run(f"{bb} rmmod hello")
+    assert "hello" not in guest.run("lsmod")
+    assert "exited with status" in guest.run(f"{bb} rmmod hello")  # ENOENT now
+    guest.run("mkdir /mnt/bbram")
+    assert_no_oops(guest.run(f"{bb} mount -t ramfs none /mnt/bbram"))
+    assert "none on /mnt/bbram type ramfs" in guest.run(f"{bb} mount")
+    guest.run(f"{bb} umount /mnt/bbram")
+    assert "/mnt/bbram" not in guest.run(f"{bb} mount")
+    free = guest.run(f"{bb} free")
+    assert re.search(r"^Mem:\s+\d+\s+\d+\s+\d+", free, re.M), free

@@ -69,7 +69,8 @@ char *getname_at(long dfd, ul upath, bool empty_ok)
 	char *full;
 	int ret;
 
-	if (IS_ERR(name) || name[0] == '/' || (int)dfd == AT_FDCWD)
+	/* An empty name (AT_EMPTY_PATH) names dfd itself, whatever it is: the caller uses it. */
+	if (IS_ERR(name) || !name[0] || name[0] == '/' || (int)dfd == AT_FDCWD)
 		return name;
 	ret = fdget_file((unsigned int)dfd, &f, true);
 	if (!ret && (!f.file || !f.file->f_path.dentry || !d_is_dir(f.file->f_path.dentry)))

@@ -327,14 +327,15 @@ static char *copy_mount_string(ul user, size_t max, long *err)
 	return s;
 }
 
-/* mount(2) through do_mount: MS_RDONLY is the only flag; data is ignored. */
+/* mount(2) through do_mount: MS_RDONLY is the only flag applied (MS_SILENT is accepted, as
+ * Linux only quiets probing with it); data is ignored. */
 long sys_mount(ul dev, ul dir, ul type, ul flags, ul data)
 {
 	char *kdev, *kdir, *ktype;
 	long ret = 0;
 
 	(void)data;
-	if (flags & ~(ul)MS_RDONLY & ~0xc0ed0000UL) /* MS_MGC_VAL in the high bits is allowed */
+	if (flags & ~(ul)(MS_RDONLY | MS_SILENT) & ~0xc0ed0000UL) /* MS_MGC_VAL is allowed */
 		return -EINVAL;
 	kdev = copy_mount_string(dev, PATH_MAX, &ret);
 	kdir = copy_mount_string(dir, PATH_MAX, &ret);

@@ -77,6 +77,7 @@ struct file_system_type {
 /* sb->s_flags and mount flags */
 #define SB_RDONLY 1
 #define MS_RDONLY SB_RDONLY
+#define MS_SILENT 32768 /* mount(2): fewer messages; busybox always passes it */
 
 struct kstatfs {
 	long f_type;      /* s_magic */
