@@ -162,12 +162,14 @@ INTREE_SYMVERS := $(BUILD)/modules/Module.symvers
 $(eval $(call modpost_rules,INTREE,$(BUILD)/modules,$(INTREE_SYMVERS),,$(INTREE_BROKEN)))
 
 # The initrd's /lib/modules: the in-tree .ko files (not the broken ones), modules.dep and
-# modules.alias.
+# modules.alias. /lib/modules/<version> is a link to the folder itself, where Linux's tools
+# (busybox modprobe) look for modules.dep.
 MODULES_STAGE := $(BUILD)/modules-staging
 $(MODULES_STAGE)/modules.dep: $(INTREE_KOS) tools/depmod.py tools/elfsections.py
 	$(quiet) DEPMOD $@
 	$(Q)rm -rf $(MODULES_STAGE) && mkdir -p $(MODULES_STAGE)
 	$(Q)$(if $(INTREE_KOS),cp $(filter-out $(INTREE_BROKEN_KOS),$(INTREE_KOS)) $(MODULES_STAGE)/)
+	$(Q)ln -s . $(MODULES_STAGE)/$(KEEL_VERSION)
 	$(Q)$(PYTHON) tools/depmod.py $(MODULES_STAGE)
 
 # The broken test modules, installed as an out-of-tree set would be: tests add this folder to

@@ -129,7 +129,7 @@ def test_applet_same_as_host(guest, host_data, argv):
 
 def test_module_and_system_applets(guest):
     """Keel only (the host's kernel is not ours to load modules into): busybox's insmod,
-    lsmod and rmmod through init_module/finit_module/delete_module, dmesg through
+    lsmod, rmmod and modprobe through init_module/finit_module/delete_module, dmesg through
     syslog(2), mount through /proc/mounts and mount(2), free through sysinfo(2)."""
     bb = "run /bin/busybox"
     out = guest.run(f"{bb} insmod /lib/modules/hello.ko who=busybox")
@@ -140,6 +140,10 @@ def test_module_and_system_applets(guest):
     guest.run(f"{bb} rmmod hello")
     assert "hello" not in guest.run("lsmod")
     assert "exited with status" in guest.run(f"{bb} rmmod hello")  # ENOENT now
+    guest.run(f"{bb} modprobe hello")  # modules.dep in /lib/modules/$(uname -r)
+    assert "hello" in guest.run("lsmod")
+    guest.run(f"{bb} modprobe -r hello")
+    assert "hello" not in guest.run("lsmod")
     guest.run("mkdir /mnt/bbram")
     assert_no_oops(guest.run(f"{bb} mount -t ramfs none /mnt/bbram"))
     assert "none on /mnt/bbram type ramfs" in guest.run(f"{bb} mount")
