@@ -2,6 +2,8 @@
 CD and from a USB stick; under UEFI the framebuffer console draws the boot text."""
 
 import re
+import zlib
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +57,26 @@ def test_screen_console_draws_text(mode_machine):
     # A line of 8x16 glyphs lights roughly 10-20 % of its pixels; demand far less than that.
     assert fraction > 0.005, (f"only {fraction:.4%} of the top {top_rows} rows differ from "
                               f"the background ({image.width}x{image.height})")
+
+
+def test_boot_stick_is_a_block_device(mode_machine, default_iso):
+    """Booted from a USB stick (qemu-xhci + usb-storage, BIOS and UEFI), Keel finds the stick
+    it booted from as sda: its sectors read back as the host's image, and the ISO 9660
+    filesystem on it mounts (without -t) and holds the kernel GRUB loaded. (Booted from a
+    CD, there is no stick and no sda.)"""
+    image = Path(default_iso).read_bytes()
+    lsblk = mode_machine.run("lsblk")
+    if not mode_machine.mode.endswith("-usb"):
+        assert not re.search(r"(?m)^sda\b", lsblk), lsblk
+        return
+    assert re.search(r"(?m)^sda\b", lsblk), lsblk
+    out = mode_machine.run("blk read sda 0 128")
+    assert f"crc32 0x{zlib.crc32(image[:128 * 512]):08x}" in out, out
+    mode_machine.run("mkdir /mnt/stick")
+    out = mode_machine.run("mount /dev/sda /mnt/stick")
+    assert "mount:" not in out and "iso9660: sda: mounted" in out, out
+    assert "keel.elf" in mode_machine.run("ls /mnt/stick/boot")
+    out = mode_machine.run("crc32 /mnt/stick/boot/keel.elf")
+    kernel = Path(keel.ROOT / keel.BUILD / "keel.elf").read_bytes()
+    assert f"{zlib.crc32(kernel):08x}" in out, out
+    assert mode_machine.run("umount /mnt/stick").strip() == ""
