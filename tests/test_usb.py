@@ -164,12 +164,12 @@ def test_reload_usbhid_and_xhci_memory_at_baseline(usb):
     usb.run("rmmod usbhid; modprobe usbhid")  # allocations made once (shell, modprobe)
     wait_output(usb, "input", lambda out: "USB Keyboard" in out)
     baseline = mem(usb)
-    for _ in range(20):
-        usb.run("rmmod usbhid", timeout=60)
-        usb.run("modprobe usbhid", timeout=60)
-    for _ in range(20):
-        out = usb.run("rmmod xhci", timeout=60)
-        usb.run("modprobe xhci", timeout=60)
+    out = usb.run("repeat -q 100 rmmod usbhid ; modprobe usbhid", timeout=600)
+    assert "rror" not in out, out
+    out = usb.run("repeat -q 99 rmmod xhci ; modprobe xhci", timeout=900)
+    assert "rror" not in out, out
+    out = usb.run("rmmod xhci", timeout=60)
+    usb.run("modprobe xhci", timeout=60)
     # The interrupt (MSI with the APIC, else INTx) took events, not only the fallback poll.
     counts = re.search(r"xhci \S+: stopped after (\d+) events, (\d+) interrupts", out)
     assert counts and int(counts[2]) > 0, out
