@@ -1,10 +1,9 @@
 """Networking in QEMU: the netdev core, the NIC drivers (e1000, e1000e, rtl8139, virtio_net;
 each test runs on every model in NICS), with lwip.ko answering ARP and ICMP (the stack's own
-tests are in test_lwip.py). (a) QEMU's restricted user network: DHCP and ping of the gateway; (b) a UDP
-"dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies byte by byte and
-sends malformed frames; (c) rmmod of the driver during a flood (lwip.ko loaded: its netif
-goes with the device); (d) pcitest leaves the e1000 alone.
-Networks stay inside QEMU or on 127.0.0.1.
+tests are in test_lwip.py). (a) QEMU's restricted user network: DHCP and ping of the gateway;
+(b) a UDP "dgram" netdev on 127.0.0.1 with a Python peer that checks Keel's replies byte by
+byte and sends malformed frames; (c) rmmod of the driver during a flood; (d) pcitest leaves
+the e1000 alone. Networks stay inside QEMU or on 127.0.0.1.
 """
 
 import re
