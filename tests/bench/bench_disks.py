@@ -1,5 +1,6 @@
 """Disk throughput side by side: sequential read and write of a 64 MiB raw image on NVMe
-(nvme.ko, -M q35), AHCI (ahci.ko, the same q35 machine) and IDE with bus master DMA (ata.ko,
+(nvme.ko, -M q35), AHCI (ahci.ko, the same q35 machine), a USB stick (usb-storage.ko behind
+xhci.ko, the same machine again) and IDE with bus master DMA (ata.ko,
 -M pc), all timed inside the guest by `blk bench` (128 KiB requests through the block layer
 into each driver, from one contiguous buffer; writes include the final cache flush), TCG."""
 
@@ -50,13 +51,16 @@ def main():
     directory = benchlib.workdir("disks")
     results = {}
     try:
-        nvme, sata, ide = (image(directory, n) for n in ("nvme.img", "sata.img", "ide.img"))
+        nvme, sata, stick, ide = (image(directory, n)
+                                  for n in ("nvme.img", "sata.img", "stick.img", "ide.img"))
         run_machine(directory, "q35", "q35", [
             "-drive", f"if=none,id=nv0,format=raw,file={nvme}",
             "-device", "nvme,serial=bench,drive=nv0",
             "-drive", f"if=none,id=s0,format=raw,file={sata}",
-            "-device", "ide-hd,drive=s0,bus=ide.0"], (("nvme", "nvme0n1"), ("ahci", "sda")),
-            results)
+            "-device", "ide-hd,drive=s0,bus=ide.0",
+            "-device", "qemu-xhci", "-drive", f"if=none,id=u0,format=raw,file={stick}",
+            "-device", "usb-storage,drive=u0"],
+            (("nvme", "nvme0n1"), ("ahci", "sda"), ("usb-storage", "sdb")), results)
         run_machine(directory, "pc", "pc", [
             "-drive", f"file={ide},format=raw,if=ide,index=0"], (("ata dma", "hda"),), results)
     except keel.KeelError as error:
@@ -65,7 +69,7 @@ def main():
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     for what in ("read", "write"):
-        for label in ("nvme", "ahci", "ata dma"):
+        for label in ("nvme", "ahci", "usb-storage", "ata dma"):
             benchlib.report(f"{label} sequential {what} {IMAGE_MIB} MiB", results[(label, what)],
                             "MiB/s", "{:.1f}")
     return 0
