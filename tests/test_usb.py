@@ -165,9 +165,9 @@ def test_reload_usbhid_and_xhci_memory_at_baseline(usb):
     wait_output(usb, "input", lambda out: "USB Keyboard" in out)
     baseline = mem(usb)
     out = usb.run("repeat -q 100 rmmod usbhid ; modprobe usbhid", timeout=600)
-    assert "rror" not in out, out
+    assert "rror" not in out and "failed" not in out, out
     out = usb.run("repeat -q 99 rmmod xhci ; modprobe xhci", timeout=900)
-    assert "rror" not in out, out
+    assert "rror" not in out and "failed" not in out, out
     out = usb.run("rmmod xhci", timeout=60)
     usb.run("modprobe xhci", timeout=60)
     # The interrupt (MSI with the APIC, else INTx) took events, not only the fallback poll.
@@ -273,5 +273,17 @@ def test_usb_storage_reads_writes_and_unplug(boot_machine, default_iso, stick_im
     hmp(m, f"drive_add 0 if=none,id=stick2,format=raw,file={stick_image}")
     assert hmp(m, "device_add usb-storage,bus=xhci.0,port=3,drive=stick2,id=stick") == ""
     assert "sda1" in wait_output(m, "lsblk", lambda out: "sda1" in out)
+    assert guest_crc(m, "blk read sda 5 3") == zlib.crc32(xorshift_pattern(31, 3 * SECTOR))
+    module = re.search(r"(?m)^(usb[-_]storage)\s", m.run("lsmod")).group(1)
+    reload = f"rmmod {module} ; modprobe {module}"
+    m.run(f"repeat -q 1 {reload}")  # allocations made once (shell, modprobe)
+    wait_output(m, "lsblk", lambda out: "sda1" in out)
+    baseline = mem(m)
+    out = m.run(f"repeat -q 100 {reload}", timeout=900)
+    assert "rror" not in out and "failed" not in out, out
+    assert "sda1" in wait_output(m, "lsblk", lambda out: "sda1" in out)
+    after = mem(m)
+    assert after["HeapUsed"] - baseline["HeapUsed"] < 1024, (baseline, after)
+    assert baseline["MemFree"] - after["MemFree"] <= 64, (baseline, after)
     assert guest_crc(m, "blk read sda 5 3") == zlib.crc32(xorshift_pattern(31, 3 * SECTOR))
     assert "Oops" not in m.text

@@ -51,15 +51,21 @@ static int cmd_insmod(int argc, char **argv)
 	return err ? 1 : 0; /* the loader already said what went wrong */
 }
 
+/* Module names use '_' where their files have '-' (usb-storage.ko is usb_storage); rmmod
+ * takes either spelling, as kmod's does (modname_normalize). */
 static int cmd_rmmod(int argc, char **argv)
 {
 	int failed = 0;
 
 	if (argc < 2)
 		return -EINVAL;
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc; i++) {
+		for (char *p = argv[i]; *p; p++)
+			if (*p == '-')
+				*p = '_';
 		if (delete_module(argv[i]))
 			failed = 1;
+	}
 	return failed;
 }
 
