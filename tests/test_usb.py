@@ -287,3 +287,17 @@ def test_usb_storage_reads_writes_and_unplug(boot_machine, default_iso, stick_im
     assert baseline["MemFree"] - after["MemFree"] <= 64, (baseline, after)
     assert guest_crc(m, "blk read sda 5 3") == zlib.crc32(xorshift_pattern(31, 3 * SECTOR))
     assert "Oops" not in m.text
+
+
+def test_empty_stick_is_skipped(boot_machine, default_iso, tmp_path):
+    """A stick of 0 bytes (QEMU then fails READ CAPACITY): one line, the device skipped, no
+    block device, the machine fine."""
+    empty = tmp_path / "empty.img"
+    empty.write_bytes(b"")
+    m = boot_machine(default_iso, machine=Q35, extra_args=XHCI + [
+        "-drive", f"if=none,id=empty,format=raw,file={empty}",
+        "-device", "usb-storage,bus=xhci.0,port=3,drive=empty"])
+    log = wait_output(m, "dmesg", lambda out: "skipped" in out)
+    assert re.search(r"usb-storage 1-\d+:1\.0: .*skipped", log), log[-1500:]
+    assert "sda" not in m.run("lsblk")
+    assert "Oops" not in m.text
