@@ -10,6 +10,7 @@
 #include <keel/buffer_head.h>
 #include <keel/errno.h>
 #include <keel/fs.h>
+#include <keel/mpage.h>
 #include <keel/module.h>
 #include <keel/mutex.h>
 #include <keel/slab.h>

@@ -29,6 +29,10 @@ __attribute__((unused)) static size_t (*const host_strlen)(const char *) = strle
 
 /* glibc's <sys/cdefs.h> has its own __always_inline; keel/compiler.h defines the kernel's. */
 #undef __always_inline
+/* <stdlib.h> brings libc's wait4 options; Keel's <keel/process.h> defines the same values. */
+#undef WNOHANG
+#undef WUNTRACED
+#undef WCONTINUED
 
 /* The kernel's dev_t (<keel/kdev_t.h>, 32 bits) is not glibc's (64 bits): renamed too. */
 #define dev_t keel_dev_t
