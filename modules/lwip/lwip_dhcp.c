@@ -35,7 +35,7 @@ static int dhcp_begin(const char *name)
 	err = dev ? dev_open(dev) : -ENODEV;
 	mutex_lock(&lwip_core_lock);
 	lif = lwip_if_by_name(name);
-	if (!err && !lif)
+	if (!err && (!lif || dev->type != ARPHRD_ETHER))
 		err = -EOPNOTSUPP; /* lo: no DHCP */
 	if (!err) {
 		lwip_netif_poll();

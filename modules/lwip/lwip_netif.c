@@ -12,6 +12,7 @@
 #include "lwip_port.h"
 #include "lwip/dhcp.h"
 #include "lwip/etharp.h"
+#include "lwip/ip4.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 
@@ -86,6 +87,8 @@ static void lwip_apply_addr(struct lwip_if *lif)
 	ip4_addr_set_u32(&mask, prefix_mask(lif->applied_prefix));
 	ip4_addr_set_u32(&gw, lif->applied_gateway);
 	netif_set_addr(&lif->netif, &addr, &mask, &gw);
+	if (lif->dev->type == ARPHRD_LOOPBACK)
+		return; /* never the default route */
 	if (lif->applied_gateway || (lif->applied_addr && !netif_default))
 		netif_set_default(&lif->netif);
 }
@@ -123,9 +126,10 @@ void lwip_netif_poll(void)
 
 static void lwip_if_add(struct net_device *dev)
 {
+	bool lo = dev->type == ARPHRD_LOOPBACK;
 	struct lwip_if *lif;
 
-	if (dev->type != ARPHRD_ETHER)
+	if (dev->type != ARPHRD_ETHER && !lo)
 		return;
 	lif = kzalloc(sizeof(*lif), GFP_KERNEL);
 	if (!lif) {
@@ -134,7 +138,8 @@ static void lwip_if_add(struct net_device *dev)
 	}
 	lif->dev = dev;
 	mutex_lock(&lwip_core_lock);
-	if (!netif_add(&lif->netif, NULL, NULL, NULL, lif, lwip_netif_setup, ethernet_input)) {
+	if (!netif_add(&lif->netif, NULL, NULL, NULL, lif, lo ? lwip_lo_setup : lwip_netif_setup,
+		       lo ? ip4_input : ethernet_input)) {
 		mutex_unlock(&lwip_core_lock);
 		pr_err("lwip: %s: netif_add failed\n", dev->name);
 		kfree(lif);
@@ -154,6 +159,7 @@ static void lwip_if_remove(struct net_device *dev)
 	lif = lwip_if_of(dev);
 	if (lif) {
 		list_del(&lif->list);
+		lwip_lo_forget(dev);
 		dhcp_release_and_stop(&lif->netif);
 		dhcp_cleanup(&lif->netif);
 		netif_remove(&lif->netif);
@@ -174,14 +180,22 @@ static int lwip_netdev_event(struct notifier_block *nb, unsigned long event, voi
 /* IPv4 and ARP frames, in the netrx thread: skb->data is past the Ethernet header. */
 static int lwip_rcv(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt)
 {
+	bool lo = dev->type == ARPHRD_LOOPBACK;
 	struct lwip_if *lif;
 	struct pbuf *p;
 
-	if (skb->pkt_type == PACKET_OTHERHOST) { /* promiscuous: as Linux's ip_rcv, not ours */
+	/* another host's (promiscuous: as Linux's ip_rcv, not ours), or not IPv4 on lo */
+	if (skb->pkt_type == PACKET_OTHERHOST || (lo && skb->protocol != htons(ETH_P_IP))) {
 		kfree_skb(skb);
 		return 0;
 	}
-	skb_push(skb, ETH_HLEN); /* lwIP's ethernet_input wants the whole frame */
+	if (!lo)
+		skb_push(skb, ETH_HLEN); /* ethernet_input wants the frame, lo's ip4_input the packet */
+	if (skb->len > 0xffff) { /* more than a pbuf (or an IPv4 packet) holds */
+		dev->stats.rx_length_errors++;
+		kfree_skb(skb);
+		return 0;
+	}
 	mutex_lock(&lwip_core_lock);
 	lwip_netif_poll(); /* a frame right after `ip addr add` finds the address in place */
 	lif = lwip_if_of(dev);

@@ -23,7 +23,7 @@ extern struct mutex lwip_core_lock;
 /* lwip_port.c: the heap lwIP allocates from (kmalloc), freed whole at unload */
 void lwip_port_free_all(void);
 
-/* lwip_netif.c: one netif per Ethernet net_device */
+/* lwip_netif.c: one netif per Ethernet net_device, and one for lo */
 struct lwip_if {
 	struct netif netif;
 	struct net_device *dev;
@@ -41,6 +41,10 @@ struct lwip_if *lwip_if_by_name(const char *name);
 extern unsigned int lwip_addr_changes;
 /* Follows each device's up/carrier state and `ip addr` address; lwip_core_lock held. */
 void lwip_netif_poll(void);
+
+/* lwip_lo.c: the netif of Keel's lo (netif_add's init; lwip_core_lock held), and its end */
+err_t lwip_lo_setup(struct netif *netif);
+void lwip_lo_forget(struct net_device *dev);
 
 /* lwip_util.c */
 /* A dotted quad, or a name through lwIP's DNS (servers from DHCP). 0, -EINVAL (not an

@@ -50,6 +50,19 @@ void lwip_port_free(void *p);
 #define ETHARP_SUPPORT_VLAN 0
 #define ARP_QUEUEING 1
 
+/* Packets to ourselves go through Keel's lo (lwip_lo.c, docs/net.md "lo"): lwIP queues them
+ * with netif_loop_output, whose "please poll" call lwip_lo_kick answers by sending them
+ * through lo at once. No loopif of lwIP's own: Keel's lo has the netif for 127.0.0.1. */
+#define LWIP_NETIF_LOOPBACK 1
+#define LWIP_HAVE_LOOPIF 0
+#define LWIP_NETIF_LOOPBACK_MULTITHREADING 1
+#define tcpip_try_callback(fn, netif) lwip_lo_kick(netif)
+#define LWIP_HOOK_IP4_INPUT(p, inp) lwip_lo_martian(p, inp)
+struct netif;
+struct pbuf;
+int lwip_lo_kick(struct netif *netif);
+int lwip_lo_martian(struct pbuf *p, struct netif *inp);
+
 /* TCP: windows large enough for Ethernet speed without window scaling */
 #define TCP_MSS 1460
 #define TCP_WND (40 * TCP_MSS)
