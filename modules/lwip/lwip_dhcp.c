@@ -2,7 +2,8 @@
  * The shell's `dhcp IFACE`: brings the device up, runs lwIP's DHCP client on its netif and
  * prints the lease as busybox udhcpc does ("lease of 10.0.2.15 obtained from 10.0.2.2, lease
  * time 86400"). The leased address, prefix and gateway become the device's (what `ip addr`
- * and `ip route` show); lwIP renews the lease from its timers.
+ * and `ip route` show); lwIP renews the lease from its timers, and a renewal that changes the
+ * address changes the device's too (lwip_netif_sync_leases).
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -12,16 +13,6 @@
 #include "lwip/dhcp.h"
 
 #define DHCP_TIMEOUT_MS 15000
-
-/* The prefix length of a (contiguous) netmask. */
-static unsigned int mask_prefix(u32 mask_be)
-{
-	unsigned int n = 0;
-
-	for (u32 m = ntohl(mask_be); m & 0x80000000u; m <<= 1)
-		n++;
-	return n;
-}
 
 /* Brings name up and starts DHCP on it. 0, -ENODEV, or an errno from dev_open/dhcp_start. */
 static int dhcp_begin(const char *name)
@@ -78,14 +69,7 @@ static int dhcp_finish(const char *name)
 		goto out;
 	}
 	dhcp = netif_dhcp_data(&lif->netif);
-	dev->ip_addr = ip4_addr_get_u32(netif_ip4_addr(&lif->netif));
-	dev->ip_prefixlen = (u8)mask_prefix(ip4_addr_get_u32(netif_ip4_netmask(&lif->netif)));
-	dev->ip_gateway = ip4_addr_get_u32(netif_ip4_gw(&lif->netif));
-	lif->applied_addr = dev->ip_addr;
-	lif->applied_prefix = dev->ip_prefixlen;
-	lif->applied_gateway = dev->ip_gateway;
-	if (dev->ip_gateway)
-		netif_set_default(&lif->netif);
+	lwip_if_take_lease(lif);
 	console_printf("dhcp: lease of %s obtained from %s, lease time %u\n",
 		       ip4addr_ntoa_r(netif_ip4_addr(&lif->netif), a, sizeof(a)),
 		       ip4addr_ntoa_r(ip_2_ip4(&dhcp->server_ip_addr), s, sizeof(s)),

@@ -93,10 +93,63 @@ static void lwip_apply_addr(struct lwip_if *lif)
 		netif_set_default(&lif->netif);
 }
 
+/* The prefix length of a (contiguous) netmask. */
+static unsigned int mask_prefix(u32 mask_be)
+{
+	unsigned int n = 0;
+
+	for (u32 m = ntohl(mask_be); m & 0x80000000u; m <<= 1)
+		n++;
+	return n;
+}
+
+void lwip_if_take_lease(struct lwip_if *lif)
+{
+	struct net_device *dev = lif->dev;
+	u32 gw = ip4_addr_get_u32(netif_ip4_gw(&lif->netif));
+
+	dev->ip_addr = ip4_addr_get_u32(netif_ip4_addr(&lif->netif));
+	dev->ip_prefixlen = (u8)mask_prefix(ip4_addr_get_u32(netif_ip4_netmask(&lif->netif)));
+	if (gw || !dev->ip_addr)
+		dev->ip_gateway = gw; /* a lease without a router keeps `ip route add`'s */
+	lif->applied_addr = dev->ip_addr;
+	lif->applied_prefix = dev->ip_prefixlen;
+	lif->applied_gateway = gw; /* lwip_netif_poll gives lwIP a kept gateway back */
+	lif->lease_changed = false;
+	if (gw)
+		netif_set_default(&lif->netif);
+}
+
+static bool lwip_leases_changed; /* some lif->lease_changed; under lwip_core_lock */
+
 static void lwip_netif_status(struct netif *netif)
 {
+	struct lwip_if *lif = netif->state;
+
+	/* Not what lwip_apply_addr gave: lwIP's DHCP bound, renewed with another address, or
+	 * lost its lease. lwipd makes it the device's, under rtnl. */
+	if (ip4_addr_get_u32(netif_ip4_addr(netif)) != lif->applied_addr ||
+	    ip4_addr_get_u32(netif_ip4_netmask(netif)) != prefix_mask(lif->applied_prefix) ||
+	    ip4_addr_get_u32(netif_ip4_gw(netif)) != lif->applied_gateway)
+		lif->lease_changed = lwip_leases_changed = true;
 	lwip_addr_changes++;
 	lwip_wake();
+}
+
+void lwip_netif_sync_leases(void)
+{
+	struct lwip_if *lif;
+
+	if (!READ_ONCE(lwip_leases_changed))
+		return;
+	rtnl_lock();
+	mutex_lock(&lwip_core_lock);
+	lwip_leases_changed = false;
+	list_for_each_entry(lif, &lwip_ifs, list)
+		if (lif->lease_changed)
+			lwip_if_take_lease(lif);
+	mutex_unlock(&lwip_core_lock);
+	rtnl_unlock();
 }
 
 void lwip_netif_poll(void)

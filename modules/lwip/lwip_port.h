@@ -32,6 +32,7 @@ struct lwip_if {
 	u8 applied_prefix;
 	u32 applied_gateway;        /* dev->ip_gateway as last given to lwIP */
 	bool link_up;
+	bool lease_changed;         /* lwIP's DHCP changed the address; lwipd copies it */
 };
 int lwip_netif_init(void);
 void lwip_netif_exit(void);
@@ -41,6 +42,12 @@ struct lwip_if *lwip_if_by_name(const char *name);
 extern unsigned int lwip_addr_changes;
 /* Follows each device's up/carrier state and `ip addr` address; lwip_core_lock held. */
 void lwip_netif_poll(void);
+/* Makes the netif's address (a DHCP lease) the device's: ip_addr, prefix and, when the lease
+ * has a router, ip_gateway. rtnl and lwip_core_lock held. */
+void lwip_if_take_lease(struct lwip_if *lif);
+/* lwipd, no lock held: takes rtnl and copies the leases DHCP changed since into the devices,
+ * so `ip addr` and `ip route` follow a renewal to a new address, or a lost lease. */
+void lwip_netif_sync_leases(void);
 
 /* lwip_lo.c: the netif of Keel's lo (netif_add's init; lwip_core_lock held), and its end */
 err_t lwip_lo_setup(struct netif *netif);
