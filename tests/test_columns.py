@@ -25,7 +25,7 @@ COMMANDS = (
     "schedbench all 20",
     "timertest", "wqtest", "test_fpu", "test_kthread", "showkey -k -t 1",
     "showkey -a -n 1 -t 1", "help", "help debug", "help blk", "ip link", "ip addr", "help ip",
-    "ip route", "lwipstat", "help nc",
+    "ip route", "ip maddr", "lwipstat", "help nc",
 )
 # Commands another part of the tree may add: checked when `help` lists them.
 OPTIONAL = ("mount", "df", "irqs")

@@ -34,6 +34,7 @@ struct net_device *alloc_netdev(size_t sizeof_priv, void (*setup)(struct net_dev
 	dev->priv = (u8 *)dev + size;
 	INIT_LIST_HEAD(&dev->dev_list);
 	INIT_LIST_HEAD(&dev->poll_list);
+	INIT_LIST_HEAD(&dev->mc.list);
 	spin_lock_init(&dev->tx_lock);
 	skb_queue_head_init(&dev->backlog);
 	dev->state = 1UL << __LINK_STATE_NOCARRIER;
@@ -45,8 +46,10 @@ EXPORT_SYMBOL_GPL(alloc_netdev);
 
 void free_netdev(struct net_device *dev)
 {
-	if (dev)
-		WARN_ON(dev->registered);
+	if (!dev)
+		return;
+	WARN_ON(dev->registered);
+	dev_mc_flush(dev);
 	kfree(dev);
 }
 EXPORT_SYMBOL_GPL(free_netdev);
@@ -128,6 +131,7 @@ void unregister_netdev(struct net_device *dev)
 	rtnl_lock();
 	dev_close(dev);
 	call_netdevice_notifiers(NETDEV_UNREGISTER, dev);
+	dev_mc_flush(dev);
 	/* Taking tx_lock once after setting the flag waits out a transmit in flight; later
 	 * callers see the flag under the same lock and drop. */
 	spin_lock_irqsave(&dev->tx_lock, flags);

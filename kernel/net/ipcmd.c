@@ -3,8 +3,9 @@
  * up|down|promisc on|off` changes them, `ip addr` lists them with their IPv4 address and
  * `ip addr add A.B.C.D/N dev DEV` sets it (one address per device), `ip route` lists the
  * subnets and default gateway that follow from them and `ip route add default via A.B.C.D
- * dev DEV` sets the gateway. lwip.ko's netifs follow these settings (docs/net.md). The
- * listing follows iproute2's layout, trimmed to fit 80 columns.
+ * dev DEV` sets the gateway; `ip maddr` (ipmaddr.c) lists and changes multicast lists.
+ * lwip.ko's netifs follow these settings (docs/net.md). The listing follows iproute2's
+ * layout, trimmed to fit 80 columns.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -45,7 +46,7 @@ static const char *ip_state(const struct net_device *dev)
 	return netif_carrier_ok(dev) ? "UP" : "NO-CARRIER";
 }
 
-static void ip_print_mac(const u8 *a)
+void ip_print_mac(const u8 *a)
 {
 	console_printf("%02x:%02x:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3], a[4], a[5]);
 }
@@ -206,6 +207,8 @@ static int cmd_ip(int argc, char **argv)
 	bool addr = argc >= 2 && (!strcmp(argv[1], "addr") || !strcmp(argv[1], "address"));
 	bool route = argc >= 2 && !strcmp(argv[1], "route");
 
+	if (argc >= 2 && (!strcmp(argv[1], "maddr") || !strcmp(argv[1], "maddress")))
+		return ip_maddr(argc - 1, argv + 1, &ip_command);
 	if (!link && !addr && !route)
 		return shell_usage(&ip_command);
 	if (ip_is_show(argc, argv))
@@ -227,7 +230,9 @@ static const struct shell_command ip_command = {
 		 "ip addr [show]\n"
 		 "ip addr add A.B.C.D/N dev DEV\n"
 		 "ip route [show]\n"
-		 "ip route add default via A.B.C.D dev DEV",
+		 "ip route add default via A.B.C.D dev DEV\n"
+		 "ip maddr [show [dev DEV]]\n"
+		 "ip maddr add|del MAC dev DEV",
 	.help = "network devices, their addresses and routes",
 	.run = cmd_ip,
 	.flags = SHELL_CMD_RAW_ARGS,

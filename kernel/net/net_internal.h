@@ -13,5 +13,10 @@ void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 void loopback_init(void);
 void net_proc_init(void);
 void ip_command_init(void);
+/* ipcmd.c: xx:xx:xx:xx:xx:xx on the console */
+void ip_print_mac(const u8 *a);
+struct shell_command;
+/* ipmaddr.c: `ip maddr ...`, argv[0] being "maddr"; ip's usage on bad arguments */
+int ip_maddr(int argc, char **argv, const struct shell_command *ip);
 
 #endif

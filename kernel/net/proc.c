@@ -1,6 +1,8 @@
 /*
- * /proc/net/dev in Linux's exact format (net/core/net-procfs.c), so tools and tests written
- * for Linux read it as they are: two header lines, then one line per device.
+ * /proc/net/dev and /proc/net/dev_mcast in Linux's exact formats (net/core/net-procfs.c), so
+ * tools and tests written for Linux read them as they are: /proc/net/dev has two header lines,
+ * then one line per device; dev_mcast one line per multicast address (ifindex, name, users,
+ * whether `ip maddr add` added it, the address in hex).
  */
 #include <keel/netdevice.h>
 #include <keel/proc_fs.h>
@@ -37,10 +39,28 @@ static int dev_proc_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static int dev_mc_proc_show(struct seq_file *m, void *v)
+{
+	struct netdev_hw_addr *ha;
+	struct net_device *dev;
+
+	rtnl_lock();
+	for_each_netdev(dev)
+		netdev_for_each_mc_addr(ha, dev)
+			seq_printf(m, "%-4d %-15s %-5d %-5d %02x%02x%02x%02x%02x%02x\n",
+				   dev->ifindex, dev->name, ha->refcount, ha->global_use,
+				   ha->addr[0], ha->addr[1], ha->addr[2], ha->addr[3], ha->addr[4],
+				   ha->addr[5]);
+	rtnl_unlock();
+	return 0;
+}
+
 void net_proc_init(void)
 {
 	struct proc_dir_entry *net = proc_mkdir("net", NULL);
 
-	if (net)
+	if (net) {
 		proc_create_single("dev", 0, net, dev_proc_show);
+		proc_create_single("dev_mcast", 0, net, dev_mc_proc_show);
+	}
 }

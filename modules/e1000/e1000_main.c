@@ -113,18 +113,29 @@ static irqreturn_t e1000_intr(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* Unicast/multicast filtering from dev->flags; no multicast list yet (lwIP will bring one). */
+/*
+ * Unicast/multicast filtering from dev->flags and the multicast list: each listed address
+ * sets one bit of the 4096-bit multicast table array, indexed by address bits 47:36 (the
+ * hash RCTL.MO = 00 selects; the datasheet's "Multicast Table Array").
+ */
 static void e1000_set_rx_mode(struct net_device *netdev)
 {
 	struct e1000_adapter *adapter = netdev_priv(netdev);
 	u32 rctl = er32(adapter, E1000_RCTL) & ~(E1000_RCTL_UPE | E1000_RCTL_MPE);
+	u32 mta[E1000_MTA_SIZE] = { 0 };
+	struct netdev_hw_addr *ha;
 
 	if (netdev->flags & IFF_PROMISC)
 		rctl |= E1000_RCTL_UPE | E1000_RCTL_MPE;
 	else if (netdev->flags & IFF_ALLMULTI)
 		rctl |= E1000_RCTL_MPE;
+	netdev_for_each_mc_addr(ha, netdev) {
+		unsigned int hash = ((ha->addr[4] >> 4) | (ha->addr[5] << 4)) & 0xfff;
+
+		mta[hash >> 5] |= 1u << (hash & 31);
+	}
 	for (unsigned int i = 0; i < E1000_MTA_SIZE; i++)
-		ew32(adapter, E1000_MTA + 4 * i, 0);
+		ew32(adapter, E1000_MTA + 4 * i, mta[i]);
 	ew32(adapter, E1000_RCTL, rctl);
 }
 

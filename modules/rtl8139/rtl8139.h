@@ -98,6 +98,7 @@ struct rtl8139_priv {
 	unsigned int rx_off;        /* offset of the next frame header in the ring */
 	unsigned int tx_cur, tx_dirty; /* next slot to fill, oldest not yet reclaimed (counters) */
 	unsigned int tx_len[RTL_NUM_TX];
+	u32 mar[2];                 /* MAR0-7 for the multicast list, from set_rx_mode */
 };
 
 static inline u8 rtl_r8(struct rtl8139_priv *p, u32 reg) { return readb((u8 *)p->mmio + reg); }

@@ -47,23 +47,37 @@ void rtl8139_free_buffers(struct rtl8139_priv *p)
 	p->rx_ring = p->tx_bufs = NULL;
 }
 
-/* RCR and MAR from dev->flags: every multicast frame or none (no multicast list yet). */
+/*
+ * RCR and MAR from dev->flags and the multicast list's hash (p->mar), also after a receive
+ * error, in the interrupt handler. RCR.AM lets multicast frames that hit MAR in; Linux always
+ * sets it.
+ */
 static void rtl8139_write_rcr(struct rtl8139_priv *p)
 {
 	unsigned int flags = p->netdev->flags;
-	u32 rcr = RTL_RCR_APM | RTL_RCR_AB | RTL_RCR_MXDMA_UNLIM |
+	u32 rcr = RTL_RCR_APM | RTL_RCR_AB | RTL_RCR_AM | RTL_RCR_MXDMA_UNLIM |
 		  RTL_RCR_RBLEN_8K | RTL_RCR_RXFTH_NONE;
-	u32 mar = 0;
+	bool all = flags & (IFF_PROMISC | IFF_ALLMULTI);
 
 	if (flags & IFF_PROMISC)
 		rcr |= RTL_RCR_AAP;
-	if (flags & (IFF_PROMISC | IFF_ALLMULTI)) {
-		rcr |= RTL_RCR_AM;
-		mar = 0xffffffff;
-	}
-	rtl_w32(p, RTL_MAR0, mar);
-	rtl_w32(p, RTL_MAR0 + 4, mar);
+	rtl_w32(p, RTL_MAR0, all ? 0xffffffff : p->mar[0]);
+	rtl_w32(p, RTL_MAR0 + 4, all ? 0xffffffff : p->mar[1]);
 	rtl_w32(p, RTL_RCR, rcr);
+}
+
+/* MAR is a 64-bit hash filter indexed by the top six bits of each address's Ethernet CRC
+ * (Linux's rtl8139_set_rx_mode). rtnl held: the list does not change meanwhile. */
+static void rtl8139_hash_mc_list(struct rtl8139_priv *p, u32 *mar)
+{
+	struct netdev_hw_addr *ha;
+
+	mar[0] = mar[1] = 0;
+	netdev_for_each_mc_addr(ha, p->netdev) {
+		unsigned int bit = ether_crc(ETH_ALEN, ha->addr) >> 26;
+
+		mar[bit >> 5] |= 1u << (bit & 31);
+	}
 }
 
 /*
@@ -90,11 +104,14 @@ void rtl8139_set_rx_mode(struct net_device *netdev)
 {
 	struct rtl8139_priv *p = netdev_priv(netdev);
 	unsigned long flags;
+	u32 mar[2];
 
-	if (!p->rx_ring) /* down: open writes RCR */
-		return;
+	rtl8139_hash_mc_list(p, mar);
 	spin_lock_irqsave(&p->lock, flags);
-	rtl8139_start_rx(p);
+	p->mar[0] = mar[0];
+	p->mar[1] = mar[1];
+	if (p->rx_ring) /* else down: open writes RCR */
+		rtl8139_start_rx(p);
 	spin_unlock_irqrestore(&p->lock, flags);
 }
 

@@ -28,10 +28,14 @@ struct virtio_net_hdr {
 	u16 num_buffers;
 };
 
-/* Control queue: class VIRTIO_NET_CTRL_RX, commands PROMISC and ALLMULTI with one byte. */
+/* Control queue: class VIRTIO_NET_CTRL_RX, commands PROMISC and ALLMULTI with one byte;
+ * class VIRTIO_NET_CTRL_MAC, MAC_TABLE_SET with two tables (unicast, then multicast), each a
+ * le32 count and that many addresses (5.1.6.5.2). */
 #define VIRTIO_NET_CTRL_RX 0
 #define  VIRTIO_NET_CTRL_RX_PROMISC 0
 #define  VIRTIO_NET_CTRL_RX_ALLMULTI 1
+#define VIRTIO_NET_CTRL_MAC 1
+#define  VIRTIO_NET_CTRL_MAC_TABLE_SET 0
 #define VIRTIO_NET_OK 0
 
 #define VNET_RXQ 0
@@ -39,6 +43,8 @@ struct virtio_net_hdr {
 #define VNET_CTRLQ 2
 #define VNET_QUEUE_MAX 256          /* entries per data queue */
 #define VNET_BUF_SIZE 2048          /* one receive skb / one transmit bounce buffer */
+#define VNET_MC_MAX 64              /* multicast table entries sent; more: all-multicast */
+#define VNET_CTRL_SIZE 512          /* command, ack, then up to 12 + 6 * VNET_MC_MAX bytes */
 
 struct virtnet_info {
 	struct net_device *netdev;
@@ -49,7 +55,7 @@ struct virtnet_info {
 	unsigned int tx_order;
 	u8 **tx_free;               /* stack of free bounce buffers */
 	unsigned int tx_nfree;
-	u8 *ctrl;                   /* a small buffer for control commands */
+	u8 *ctrl;                   /* VNET_CTRL_SIZE bytes for control commands */
 };
 
 /* virtio_net_rxtx.c */

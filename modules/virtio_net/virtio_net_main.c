@@ -62,42 +62,87 @@ static irqreturn_t virtnet_interrupt(int irq, void *data)
 	return IRQ_HANDLED;
 }
 
-/* One receive-mode command on the control queue, waited for (the device answers at once). */
-static int virtnet_ctrl_rx(struct virtnet_info *vi, u8 cmd, bool on)
+/*
+ * One command on the control queue, waited for (the device answers at once). vi->ctrl holds
+ * the class and command (bytes 0-1), the device's ack (byte 2), then from byte 4 the
+ * command's data: n buffers of lens[i] bytes, back to back.
+ */
+static int virtnet_ctrl_cmd(struct virtnet_info *vi, u8 class, u8 cmd, const u32 *lens,
+			    unsigned int n)
 {
 	u8 *c = vi->ctrl;
-	void *bufs[3] = { c, c + 2, c + 3 };
-	const u32 lens[3] = { 2, 1, 1 };
-	u32 len;
+	void *bufs[4] = { c };
+	u32 all_lens[4] = { 2 }, off = 4, len;
 
-	c[0] = VIRTIO_NET_CTRL_RX;
+	c[0] = class;
 	c[1] = cmd;
-	c[2] = on;
-	c[3] = 0xff;
-	if (virtqueue_add_sgs(vi->cvq, bufs, lens, 2, 3, c))
+	c[2] = 0xff;
+	for (unsigned int i = 0; i < n; i++) {
+		bufs[1 + i] = c + off;
+		all_lens[1 + i] = lens[i];
+		off += lens[i];
+	}
+	bufs[1 + n] = c + 2;
+	all_lens[1 + n] = 1;
+	if (virtqueue_add_sgs(vi->cvq, bufs, all_lens, 1 + n, 2 + n, c))
 		return -ENOSPC;
 	virtqueue_kick(vi->cvq);
 	for (int us = 0; us < VNET_CTRL_TIMEOUT_US; us += 10) {
 		if (virtqueue_get_buf(vi->cvq, &len))
-			return c[3] == VIRTIO_NET_OK ? 0 : -EIO;
+			return c[2] == VIRTIO_NET_OK ? 0 : -EIO;
 		udelay(10);
 	}
 	return -ETIMEDOUT;
 }
 
-/* Promiscuous and all-multicast through the control queue (CTRL_RX); without it the device
- * decides what it delivers. */
+static int virtnet_ctrl_rx(struct virtnet_info *vi, u8 cmd, bool on)
+{
+	const u32 len = 1;
+
+	vi->ctrl[4] = on;
+	return virtnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_RX, cmd, &len, 1);
+}
+
+/* The multicast list as the device's MAC filter table (no unicast entries: the device's own
+ * address always passes). 0 when sent, 1 when the list is too long (all-multicast instead). */
+static int virtnet_set_mac_table(struct virtnet_info *vi)
+{
+	struct net_device *netdev = vi->netdev;
+	u32 n = (u32)netdev_mc_count(netdev), lens[2] = { 4, 4 + ETH_ALEN * n };
+	struct netdev_hw_addr *ha;
+	u32 *counts = (u32 *)(vi->ctrl + 4);
+	u8 *mac = vi->ctrl + 12;
+
+	if (n > VNET_MC_MAX)
+		return 1;
+	counts[0] = 0; /* le32, as the CPU */
+	counts[1] = n;
+	netdev_for_each_mc_addr(ha, netdev) {
+		ether_addr_copy(mac, ha->addr);
+		mac += ETH_ALEN;
+	}
+	return virtnet_ctrl_cmd(vi, VIRTIO_NET_CTRL_MAC, VIRTIO_NET_CTRL_MAC_TABLE_SET, lens, 2);
+}
+
+/* Promiscuous, all-multicast and the multicast list through the control queue (CTRL_RX);
+ * without it the device decides what it delivers. */
 static void virtnet_set_rx_mode(struct net_device *netdev)
 {
 	struct virtnet_info *vi = netdev_priv(netdev);
+	bool allmulti = netdev->flags & (IFF_PROMISC | IFF_ALLMULTI);
 	int err;
 
 	if (!vi->cvq || !virtio_has_feature(&vi->vdev, VIRTIO_NET_F_CTRL_RX))
 		return;
-	err = virtnet_ctrl_rx(vi, VIRTIO_NET_CTRL_RX_PROMISC, netdev->flags & IFF_PROMISC);
+	err = virtnet_set_mac_table(vi);
+	if (err > 0) {
+		allmulti = true;
+		err = 0;
+	}
 	if (!err)
-		err = virtnet_ctrl_rx(vi, VIRTIO_NET_CTRL_RX_ALLMULTI,
-				      netdev->flags & (IFF_PROMISC | IFF_ALLMULTI));
+		err = virtnet_ctrl_rx(vi, VIRTIO_NET_CTRL_RX_PROMISC, netdev->flags & IFF_PROMISC);
+	if (!err)
+		err = virtnet_ctrl_rx(vi, VIRTIO_NET_CTRL_RX_ALLMULTI, allmulti);
 	if (err)
 		pr_err("virtio_net: %s: receive mode command failed (%d)\n", netdev->name, err);
 }

@@ -62,7 +62,7 @@ int virtnet_alloc_queues(struct virtnet_info *vi)
 	if (!err)
 		err = virtnet_alloc_tx_bufs(vi);
 	if (!err) {
-		vi->ctrl = kmalloc(16, GFP_KERNEL);
+		vi->ctrl = kmalloc(VNET_CTRL_SIZE, GFP_KERNEL);
 		err = vi->ctrl ? 0 : -ENOMEM;
 	}
 	if (err)

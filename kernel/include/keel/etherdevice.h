@@ -39,6 +39,20 @@ static inline bool is_valid_ether_addr(const u8 *a)
 	return !is_multicast_ether_addr(a) && !is_zero_ether_addr(a);
 }
 
+/*
+ * The Ethernet CRC-32 of data as the MAC computes it, most significant bit first (Linux's
+ * ether_crc): the top bits index multicast hash filters such as the RTL8139's MAR. Any
+ * context.
+ */
+static inline u32 ether_crc(size_t len, const u8 *data)
+{
+	u32 le = ~crc32(0, data, len), be = 0; /* crc32(): reflected and inverted, as zlib's */
+
+	for (int i = 0; i < 32; i++)
+		be |= ((le >> i) & 1) << (31 - i);
+	return be;
+}
+
 static inline void ether_addr_copy(u8 *dst, const u8 *src) { memcpy(dst, src, ETH_ALEN); }
 
 static inline bool ether_addr_equal(const u8 *a, const u8 *b)

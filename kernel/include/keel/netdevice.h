@@ -43,6 +43,19 @@ struct net_device_stats {
 
 struct net_device;
 
+/* One link-layer multicast address a device is to receive (Linux's struct netdev_hw_addr). */
+struct netdev_hw_addr {
+	struct list_head list;
+	u8 addr[ETH_ALEN];
+	int refcount;                  /* dev_mc_add calls not undone yet, the global one too */
+	bool global_use;               /* added by `ip maddr add` (dev_mc_add_global) */
+};
+
+struct netdev_hw_addr_list {
+	struct list_head list;         /* of netdev_hw_addr, in the order added */
+	int count;
+};
+
 /* The driver's side. All are called with rtnl held, in task context, except ndo_start_xmit. */
 struct net_device_ops {
 	/* Brings the hardware up (rings, IRQ). 0 or -errno; the device stays down on error. */
@@ -51,7 +64,9 @@ struct net_device_ops {
 	int (*ndo_stop)(struct net_device *dev);
 	/* Sends skb (owns it from now on) under dev->tx_lock, IRQs off: must not sleep. */
 	netdev_tx_t (*ndo_start_xmit)(struct sk_buff *skb, struct net_device *dev);
-	/* Applies dev->flags' IFF_PROMISC/IFF_ALLMULTI and the multicast list; may be NULL. */
+	/* Applies dev->flags' IFF_PROMISC/IFF_ALLMULTI and the multicast list (dev->mc, walked
+	 * with netdev_for_each_mc_addr) to the hardware's filters; only while the device is up.
+	 * Must not sleep for long (it may busy-wait); may be NULL. */
 	void (*ndo_set_rx_mode)(struct net_device *dev);
 };
 
@@ -77,6 +92,7 @@ struct net_device {
 	u32 ip_addr;
 	u8 ip_prefixlen;
 	u32 ip_gateway;                /* the default route's gateway through this device */
+	struct netdev_hw_addr_list mc; /* multicast addresses to receive; rtnl held */
 	void *priv;                    /* netdev_priv(): the driver's area after this struct */
 };
 
@@ -133,6 +149,31 @@ int dev_close(struct net_device *dev);
 unsigned int dev_get_flags(const struct net_device *dev);
 /* Sets or clears IFF_PROMISC and tells the driver (ndo_set_rx_mode). rtnl held. */
 void dev_set_promiscuity(struct net_device *dev, bool on);
+
+/*
+ * The device's multicast list (Linux's net/core/dev_addr_lists.c): the link-layer multicast
+ * addresses its filter lets in besides its own address and broadcast. Each change reprograms
+ * the filter through ndo_set_rx_mode when the device is up (dev_open does it otherwise). All
+ * take rtnl held, task context.
+ *
+ * dev_mc_add: one more user of addr (refcounted, as a stack joining a group). 0, -EINVAL
+ * (addr is not a multicast address), -ENOMEM.
+ * dev_mc_del: one user fewer; the address goes with its last. 0 or -ENOENT (not listed, or
+ * only by `ip maddr add`).
+ * dev_mc_add_global / dev_mc_del_global: the user's own entry (`ip maddr add|del`, Linux's
+ * SIOCADDMULTI/SIOCDELMULTI): at most one per address, so adding it twice is one entry.
+ * Same errors; dev_mc_del_global gives -ENOENT when the user never added addr.
+ * dev_mc_flush: forgets every address (unregister_netdev calls it).
+ */
+int dev_mc_add(struct net_device *dev, const u8 *addr);
+int dev_mc_del(struct net_device *dev, const u8 *addr);
+int dev_mc_add_global(struct net_device *dev, const u8 *addr);
+int dev_mc_del_global(struct net_device *dev, const u8 *addr);
+void dev_mc_flush(struct net_device *dev);
+static inline int netdev_mc_count(const struct net_device *dev) { return dev->mc.count; }
+static inline bool netdev_mc_empty(const struct net_device *dev) { return !dev->mc.count; }
+/* Walks dev's multicast list (ha: struct netdev_hw_addr *), rtnl held. */
+#define netdev_for_each_mc_addr(ha, dev) list_for_each_entry(ha, &(dev)->mc.list, list)
 
 /*
  * Sends skb (a complete frame with its Ethernet header, skb->dev set) through its device.
