@@ -8,7 +8,7 @@ LWIP_STAMP := $(LWIP_SRC)/.unpacked
 LWIP_FILES := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c \
 	core/memp.c core/netif.c core/pbuf.c core/raw.c core/stats.c core/tcp.c core/tcp_in.c \
 	core/tcp_out.c core/timeouts.c core/udp.c core/ipv4/dhcp.c core/ipv4/etharp.c \
-	core/ipv4/icmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
+	core/ipv4/icmp.c core/ipv4/igmp.c core/ipv4/ip4.c core/ipv4/ip4_addr.c core/ipv4/ip4_frag.c \
 	netif/ethernet.c
 LWIP_OBJDIR := $(BUILD)/modules/lwip/lwip-src
 LWIP_OBJS := $(patsubst %.c,$(LWIP_OBJDIR)/%.o,$(LWIP_FILES))

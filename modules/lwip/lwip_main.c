@@ -29,7 +29,7 @@ static int lwipd(void *unused)
 		lwip_netif_poll();
 		sleep = sys_timeouts_sleeptime();
 		mutex_unlock(&lwip_core_lock);
-		lwip_netif_sync_leases();
+		lwip_netif_sync();
 		if (sleep > LWIPD_MAX_SLEEP_MS)
 			sleep = LWIPD_MAX_SLEEP_MS;
 		wait_event_interruptible_timeout(lwipd_wait, kthread_should_stop(),

@@ -1,9 +1,10 @@
 /*
- * One lwIP netif per Keel Ethernet device. A netdevice notifier adds it when the device is
- * registered (or already is at load) and removes it before the device goes; received IPv4
- * and ARP frames come from the netrx thread through dev_add_pack and are copied into pbufs;
- * lwIP's frames leave through dev_queue_xmit. lwipd polls each device so the netif follows
- * `ip link set up|down`, the carrier and `ip addr add`.
+ * One lwIP netif per Keel Ethernet device, and one for lo (lwip_lo.c). A netdevice notifier
+ * adds it when the device is registered (or already is at load) and removes it before the
+ * device goes; received IPv4 and ARP frames come from the netrx thread through dev_add_pack
+ * and are copied into pbufs; lwIP's frames leave through dev_queue_xmit. lwipd polls each
+ * device so the netif follows `ip link set up|down`, the carrier and `ip addr add`, and
+ * copies back what lwIP changed itself (a DHCP lease, IGMP's multicast groups).
  */
 #include <keel/errno.h>
 #include <keel/printk.h>
@@ -66,6 +67,7 @@ static err_t lwip_netif_setup(struct netif *netif)
 	netif->hwaddr_len = ETH_ALEN;
 	memcpy(netif->hwaddr, lif->dev->dev_addr, ETH_ALEN);
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
+	lwip_igmp_setup(netif);
 	return ERR_OK;
 }
 
@@ -120,7 +122,7 @@ void lwip_if_take_lease(struct lwip_if *lif)
 		netif_set_default(&lif->netif);
 }
 
-static bool lwip_leases_changed; /* some lif->lease_changed; under lwip_core_lock */
+bool lwip_sync_pending;
 
 static void lwip_netif_status(struct netif *netif)
 {
@@ -131,23 +133,25 @@ static void lwip_netif_status(struct netif *netif)
 	if (ip4_addr_get_u32(netif_ip4_addr(netif)) != lif->applied_addr ||
 	    ip4_addr_get_u32(netif_ip4_netmask(netif)) != prefix_mask(lif->applied_prefix) ||
 	    ip4_addr_get_u32(netif_ip4_gw(netif)) != lif->applied_gateway)
-		lif->lease_changed = lwip_leases_changed = true;
+		lif->lease_changed = lwip_sync_pending = true;
 	lwip_addr_changes++;
 	lwip_wake();
 }
 
-void lwip_netif_sync_leases(void)
+void lwip_netif_sync(void)
 {
 	struct lwip_if *lif;
 
-	if (!READ_ONCE(lwip_leases_changed))
+	if (!READ_ONCE(lwip_sync_pending))
 		return;
 	rtnl_lock();
 	mutex_lock(&lwip_core_lock);
-	lwip_leases_changed = false;
-	list_for_each_entry(lif, &lwip_ifs, list)
+	lwip_sync_pending = false;
+	list_for_each_entry(lif, &lwip_ifs, list) {
 		if (lif->lease_changed)
 			lwip_if_take_lease(lif);
+		lwip_igmp_apply(lif);
+	}
 	mutex_unlock(&lwip_core_lock);
 	rtnl_unlock();
 }
@@ -190,6 +194,7 @@ static void lwip_if_add(struct net_device *dev)
 		return;
 	}
 	lif->dev = dev;
+	INIT_LIST_HEAD(&lif->mc_ops);
 	mutex_lock(&lwip_core_lock);
 	if (!netif_add(&lif->netif, NULL, NULL, NULL, lif, lo ? lwip_lo_setup : lwip_netif_setup,
 		       lo ? ip4_input : ethernet_input)) {
@@ -200,6 +205,7 @@ static void lwip_if_add(struct net_device *dev)
 	}
 	netif_set_status_callback(&lif->netif, lwip_netif_status);
 	list_add_tail(&lif->list, &lwip_ifs);
+	lwip_igmp_apply(lif); /* 224.0.0.1; the notifier holds rtnl */
 	lwip_netif_poll();
 	mutex_unlock(&lwip_core_lock);
 }
@@ -216,6 +222,7 @@ static void lwip_if_remove(struct net_device *dev)
 		dhcp_release_and_stop(&lif->netif);
 		dhcp_cleanup(&lif->netif);
 		netif_remove(&lif->netif);
+		lwip_igmp_apply(lif); /* igmp_stop's deletions; the notifier holds rtnl */
 	}
 	mutex_unlock(&lwip_core_lock);
 	kfree(lif);

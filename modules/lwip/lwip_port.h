@@ -33,6 +33,7 @@ struct lwip_if {
 	u32 applied_gateway;        /* dev->ip_gateway as last given to lwIP */
 	bool link_up;
 	bool lease_changed;         /* lwIP's DHCP changed the address; lwipd copies it */
+	struct list_head mc_ops;    /* IGMP's multicast list changes waiting for rtnl */
 };
 int lwip_netif_init(void);
 void lwip_netif_exit(void);
@@ -42,12 +43,20 @@ struct lwip_if *lwip_if_by_name(const char *name);
 extern unsigned int lwip_addr_changes;
 /* Follows each device's up/carrier state and `ip addr` address; lwip_core_lock held. */
 void lwip_netif_poll(void);
+/* Set (lwip_core_lock held) when a lease changed or IGMP changed a multicast list. */
+extern bool lwip_sync_pending;
 /* Makes the netif's address (a DHCP lease) the device's: ip_addr, prefix and, when the lease
  * has a router, ip_gateway. rtnl and lwip_core_lock held. */
 void lwip_if_take_lease(struct lwip_if *lif);
 /* lwipd, no lock held: takes rtnl and copies the leases DHCP changed since into the devices,
- * so `ip addr` and `ip route` follow a renewal to a new address, or a lost lease. */
-void lwip_netif_sync_leases(void);
+ * so `ip addr` and `ip route` follow a renewal to a new address, or a lost lease, and applies
+ * IGMP's multicast list changes. */
+void lwip_netif_sync(void);
+
+/* lwip_igmp.c: IGMP groups on the device's multicast list. lwip_igmp_setup is for netif_add's
+ * init; lwip_igmp_apply makes the waiting changes, rtnl and lwip_core_lock held. */
+void lwip_igmp_setup(struct netif *netif);
+void lwip_igmp_apply(struct lwip_if *lif);
 
 /* lwip_lo.c: the netif of Keel's lo (netif_add's init; lwip_core_lock held), and its end */
 err_t lwip_lo_setup(struct netif *netif);

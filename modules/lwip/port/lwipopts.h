@@ -2,7 +2,8 @@
  * lwIP's configuration for Keel (see lwip/opt.h for every option). NO_SYS=1: lwIP's raw API
  * only, run under one mutex (lwip_core_lock) by the `lwipd` kernel thread (timers, link
  * state), the netrx thread (received frames) and shell commands (see docs/net.md, "The
- * protocol stack module"). IPv4 only: ARP, ICMP, raw, UDP, TCP, DHCP, DNS.
+ * protocol stack module"). IPv4 only: ARP, ICMP, IGMP, raw, UDP, TCP, DHCP, DNS, and lo
+ * (lwip_lo.c).
  */
 #ifndef LWIP_LWIPOPTS_H
 #define LWIP_LWIPOPTS_H
@@ -38,7 +39,7 @@ void lwip_port_free(void *p);
 #define DHCP_DOES_ARP_CHECK 0 /* as busybox udhcpc by default: no second's wait for ARP */
 #define LWIP_DNS 1
 #define DNS_MAX_SERVERS 2
-#define LWIP_IGMP 0
+#define LWIP_IGMP 1 /* groups on the devices' multicast lists (lwip_igmp.c) */
 #define LWIP_AUTOIP 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
