@@ -376,9 +376,9 @@ static int inet_tcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	mutex_lock(&lwip_core_lock);
 	if (sk->sk_state == INET_SYN_SENT)
 		err = inet_wait(sk, &timeo, connect_done);
-	while (!err && done < len) {
+	while (!err) {
 		if (sk->sk_err) {
-			err = inet_sock_error(sk);
+			err = done ? 0 : inet_sock_error(sk); /* kept for the next call */
 			break;
 		}
 		if ((sk->sk_shutdown & SEND_SHUTDOWN) || sk->sk_state != INET_ESTABLISHED ||
@@ -386,6 +386,8 @@ static int inet_tcp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			err = -EPIPE;
 			break;
 		}
+		if (done == len)
+			break;
 		n = tcp_sock_write(sk, buf + done, len - done, flags & MSG_MORE);
 		if (n > 0) {
 			done += (size_t)n;
