@@ -17,7 +17,7 @@ PING_FRAME = 14 + 20 + 8 + 56  # Ethernet (zero addresses on lo), IPv4, ICMP, 56
 
 def ping_lines(out, host):
     return [int(m.group(1)) for m in re.finditer(
-        rf"^64 bytes from {re.escape(host)}: seq=(\d+) ttl=255 time=\d+\.\d{{3}} ms$", out, re.M)]
+        rf"^64 bytes from {re.escape(host)}: seq=(\d+) ttl=64 time=\d+\.\d{{3}} ms$", out, re.M)]
 
 
 def lo_moved(machine, before, packets):

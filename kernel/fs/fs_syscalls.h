@@ -9,6 +9,7 @@
 
 #include <keel/fdtable.h>
 #include <keel/fs.h>
+#include <keel/poll.h>
 #include <keel/types.h>
 
 #define AT_FDCWD (-100)
@@ -33,20 +34,10 @@ int fdget_file(ul fd, struct fd *f, bool console_ok);
 ssize_t fd_object_read(unsigned int fd, struct fd *f, char *kbuf, size_t n);
 ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t n);
 
-#define POLLIN 0x001
-#define POLLPRI 0x002
-#define POLLOUT 0x004
-#define POLLERR 0x008
-#define POLLHUP 0x010
-#define POLLNVAL 0x020
 
 /* pipe.c */
 bool is_pipe(const struct file *f);
-/* select.c: poll's registration. poll_wait queues the polling task on head (pt NULL: after
- * the first pass, nothing to do); a wake-up on head then ends the poll's sleep. */
-struct poll_table;
-struct wait_queue_head;
-void poll_wait(struct poll_table *pt, struct wait_queue_head *head);
+/* select.c (poll_wait: <keel/poll.h>) */
 long sys_poll(ul ufds, ul nfds, ul timeout_ms);
 long sys_ppoll(ul ufds, ul nfds, ul tsp, ul sigmask, ul sigsetsize);
 long sys_select(ul n, ul inp, ul outp, ul exp, ul tvp);

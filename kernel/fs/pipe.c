@@ -231,7 +231,7 @@ static struct file *pipe_file(struct pipe_inode_info *p, unsigned int flags, boo
 	f->f_inode = &p->inode;
 	f->f_op = &pipefifo_fops;
 	f->f_flags = (write ? O_WRONLY : O_RDONLY) | (flags & O_NONBLOCK);
-	f->f_mode = write ? FMODE_WRITE : FMODE_READ;
+	f->f_mode = (write ? FMODE_WRITE : FMODE_READ) | FMODE_STREAM;
 	f->f_count = 1;
 	mutex_init(&f->f_pos_lock);
 	f->private_data = p;

@@ -1,13 +1,15 @@
 /*
- * poll, ppoll, select and pselect6 (Linux's fs/select.c) over pipes, the console and regular
- * files (always ready, as on Linux). One pass asks each fd what is ready and, the first time,
- * queues the task on the wait queues that announce changes (poll_wait); with nothing ready the
- * task sleeps until a wake-up on any of them, the timeout or a signal (-EINTR). ppoll's and
+ * poll, ppoll, select and pselect6 (Linux's fs/select.c) over pipes, the console, files
+ * with a ->poll (sockets) and regular files (always ready, as on Linux). One pass asks each
+ * fd what is ready and, the first time, queues the task on the wait queues that announce
+ * changes (poll_wait); with nothing ready the task sleeps until a wake-up on any of them, the timeout or a signal (-EINTR). ppoll's and
  * pselect6's signal masks are accepted and ignored until signal masks exist.
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
+#include <keel/poll.h>
 #include <keel/sched.h>
 #include <keel/slab.h>
 #include <keel/string.h>
@@ -18,8 +20,6 @@
 
 #define POLL_WAITS_PER_FD 2 /* a pipe's two queues at most */
 #define SIGSET_SIZE 8
-#define POLLRDNORM 0x040
-#define POLLWRNORM 0x100
 #define POLL_ALWAYS (POLLERR | POLLHUP | POLLNVAL) /* reported even when not asked for */
 
 struct poll_table_entry {
@@ -55,6 +55,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue_head *head)
 	INIT_LIST_HEAD(&e->wait.entry);
 	add_wait_queue(head, &e->wait);
 }
+EXPORT_SYMBOL(poll_wait);
 
 static void poll_freewait(struct poll_table *pt)
 {
@@ -87,6 +88,8 @@ static unsigned int fd_poll(int fd, unsigned int events, struct poll_table *pt)
 		mask = console_poll(pt);
 	else if (is_pipe(f.file))
 		mask = pipe_poll(f.file, pt);
+	else if (f.file->f_op->poll)
+		mask = f.file->f_op->poll(f.file, pt);
 	else
 		mask = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM; /* files never block */
 	if (mask & POLLIN)

@@ -102,12 +102,13 @@ static ssize_t console_read(unsigned int fd, char *kbuf, size_t n)
 	return console_read_line(kbuf, n);
 }
 
-/* Pipes bypass vfs_read/vfs_write: they have no superblock, size or position to lock. */
+/* Streams (pipes, sockets) bypass vfs_read/vfs_write: no superblock, size or position to
+ * lock. */
 ssize_t fd_object_read(unsigned int fd, struct fd *f, char *kbuf, size_t n)
 {
 	if (f->console)
 		return console_read(fd, kbuf, n);
-	if (is_pipe(f->file))
+	if (f->file->f_mode & FMODE_STREAM)
 		return f->file->f_op->read(f->file, kbuf, n, NULL);
 	return vfs_read(f->file, kbuf, n);
 }
@@ -123,7 +124,7 @@ ssize_t fd_object_write(unsigned int fd, struct fd *f, const char *kbuf, size_t 
 		console_write(kbuf, n);
 		return n;
 	}
-	if (is_pipe(f->file))
+	if (f->file->f_mode & FMODE_STREAM)
 		return f->file->f_op->write(f->file, kbuf, n, NULL);
 	return vfs_write(f->file, kbuf, n);
 }
@@ -160,7 +161,7 @@ static ssize_t write_user(unsigned int fd, struct fd *f, const char __user *buf,
  * line at most) and pipes (what is there) give one chunk per call, a short read. */
 static ssize_t read_user(unsigned int fd, struct fd *f, char __user *buf, size_t n)
 {
-	bool whole = !f->console && !is_pipe(f->file);
+	bool whole = !f->console && !(f->file->f_mode & FMODE_STREAM);
 	size_t done = 0;
 	ssize_t r = 0;
 	char *kbuf;
@@ -256,7 +257,7 @@ static int seekable_file(ul fd, struct fd *f)
 {
 	int ret = fdget_file(fd, f, true);
 
-	if (!ret && (f->console || is_pipe(f->file))) {
+	if (!ret && (f->console || (f->file->f_mode & FMODE_STREAM))) {
 		fdput(*f);
 		ret = -ESPIPE;
 	}

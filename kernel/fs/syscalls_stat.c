@@ -54,8 +54,8 @@ static long put_stat(const struct kstat *k, ul ubuf)
 	return copy_to_user((void __user *)ubuf, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-/* A pipe has no path to ask the VFS about: its inode says what fstat reports. */
-static void pipe_stat(struct file *file, struct kstat *k)
+/* A pipe or socket has no path to ask the VFS about: its inode says what fstat reports. */
+static void stream_stat(struct file *file, struct kstat *k)
 {
 	struct inode *inode = file->f_inode;
 
@@ -87,8 +87,8 @@ static long fd_kstat(ul fd, struct kstat *k)
 		return ret;
 	if (f.console)
 		console_stat(k);
-	else if (is_pipe(f.file))
-		pipe_stat(f.file, k);
+	else if (f.file->f_mode & FMODE_STREAM)
+		stream_stat(f.file, k);
 	else
 		ret = vfs_fstat(f.file, k);
 	fdput(f);

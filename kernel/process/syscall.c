@@ -12,6 +12,7 @@
 #include "cpu/traps.h"
 #include "process/syscalls.h"
 #include "fs/fs_syscalls.h"
+#include "net/net_syscalls.h"
 #include "process/thread.h"
 
 #define NR_syscalls 448 /* up to faccessat2 (439) and a little room */
@@ -141,6 +142,23 @@ WRAP5(sys_ppoll)
 WRAP4(sys_sendfile)
 WRAP5(sys_statx)
 /* end of files, terminals, time, system */
+/* sockets (kernel/net/socket_sys.c, socket_msg.c) */
+WRAP3(sys_socket)
+WRAP3(sys_connect)
+WRAP3(sys_accept)
+WRAP6(sys_sendto)
+WRAP6(sys_recvfrom)
+WRAP3(sys_sendmsg)
+WRAP3(sys_recvmsg)
+WRAP2(sys_shutdown)
+WRAP3(sys_bind)
+WRAP2(sys_listen)
+WRAP3(sys_getsockname)
+WRAP3(sys_getpeername)
+WRAP4(sys_socketpair)
+WRAP5(sys_setsockopt)
+WRAP5(sys_getsockopt)
+WRAP4(sys_accept4)
 WRAP3(sys_madvise)
 WRAP0(sys_getpid)
 WRAP1(sys_exit)
@@ -201,6 +219,21 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[33] = __x64_sys_dup2,
 	[35] = __x64_sys_nanosleep,
 	[40] = __x64_sys_sendfile,
+	[41] = __x64_sys_socket,
+	[42] = __x64_sys_connect,
+	[43] = __x64_sys_accept,
+	[44] = __x64_sys_sendto,
+	[45] = __x64_sys_recvfrom,
+	[46] = __x64_sys_sendmsg,
+	[47] = __x64_sys_recvmsg,
+	[48] = __x64_sys_shutdown,
+	[49] = __x64_sys_bind,
+	[50] = __x64_sys_listen,
+	[51] = __x64_sys_getsockname,
+	[52] = __x64_sys_getpeername,
+	[53] = __x64_sys_socketpair,
+	[54] = __x64_sys_setsockopt,
+	[55] = __x64_sys_getsockopt,
 	[72] = __x64_sys_fcntl,
 	[74] = __x64_sys_fsync,
 	[75] = __x64_sys_fsync, /* fdatasync: data and metadata alike */
@@ -257,6 +290,7 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[270] = __x64_sys_pselect6,
 	[271] = __x64_sys_ppoll,
 	[280] = __x64_sys_utimensat,
+	[288] = __x64_sys_accept4,
 	[292] = __x64_sys_dup3,
 	[293] = __x64_sys_pipe2,
 	[302] = __x64_sys_prlimit64,

@@ -146,6 +146,8 @@ static long file_ioctl(struct file *file, ul cmd, void __user *arg)
 {
 	int n;
 
+	if (file->f_op->unlocked_ioctl)
+		return file->f_op->unlocked_ioctl(file, (unsigned int)cmd, (unsigned long)arg);
 	if (cmd != FIONREAD)
 		return -ENOTTY;
 	if (is_pipe(file))

@@ -58,11 +58,25 @@
 #define EADDRINUSE 98
 #define ECONNRESET 104  /* TCP: the peer reset; USB: an URB unlinked */
 #define ECONNREFUSED 111
+#define ENOTSOCK 88
+#define EDESTADDRREQ 89
+#define EPROTOTYPE 91
+#define ENOPROTOOPT 92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EPFNOSUPPORT 96
+#define EAFNOSUPPORT 97
+#define ENETRESET 102
+#define ECONNABORTED 103
+#define EISCONN 106
+#define ENOTCONN 107
+#define EALREADY 114
 /* Kernel-internal: never seen by user space (system calls restart or return EINTR). */
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
 #define ERESTARTNOHAND 514 /* restart only when no handler ran */
 #define ERESTART_RESTARTBLOCK 516
+#define ENOIOCTLCMD 515 /* an ioctl a layer does not handle: the next layer may */
 #define ENOTSUPP 524
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110

@@ -270,6 +270,8 @@ static inline bool dir_emit(struct dir_context *ctx, const char *name, int namel
 }
 static inline bool dir_emit_dots(struct file *file, struct dir_context *ctx);
 
+struct poll_table;
+
 struct file_operations {
 	struct module *owner;
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
@@ -281,6 +283,11 @@ struct file_operations {
 	int (*fsync)(struct file *file, loff_t start, loff_t end, int datasync);
 	int (*open)(struct inode *inode, struct file *file);
 	int (*release)(struct inode *inode, struct file *file);
+	/* Optional: the POLL* bits ready now, after poll_wait on each queue that announces a
+	 * change (<keel/poll.h>). Without it the file is always ready. */
+	unsigned int (*poll)(struct file *file, struct poll_table *pt);
+	/* Optional: ioctl(2) requests the file understands; -ENOTTY for the others. */
+	long (*unlocked_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
 };
 
 struct file {
@@ -296,6 +303,10 @@ struct file {
 };
 #define FMODE_READ 1
 #define FMODE_WRITE 2
+/* A stream (pipes, sockets): ->read/->write get no position and are called without
+ * f_pos_lock (a reader may block while another thread writes); a read returns what is there
+ * now; lseek gives ESPIPE. Linux's FMODE_STREAM. */
+#define FMODE_STREAM 4
 #define f_dentry f_path.dentry
 
 static inline struct inode *file_inode(const struct file *f) { return f->f_inode; }
