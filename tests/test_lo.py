@@ -1,14 +1,18 @@
 """lwip.ko on Keel's `lo` (docs/net.md, "lo"): 127.0.0.1 and the machine's own address are
 reached through the lo net_device, whose /proc/net/dev counters count each frame as Linux's
 do (ping's 98-byte frames, TCP's SYN and RST); nothing to the own address goes out on the
-wire; a frame from the wire for 127.0.0.1 is a martian, dropped. A dgram peer on 127.0.0.1
-stands for the wire.
+wire; a frame from the wire for 127.0.0.1 is a martian, dropped; busybox nc moves 10 MiB
+over TCP through lo, to 127.0.0.1 and to the own address, SHA-256 equal. A dgram peer on
+127.0.0.1 stands for the wire.
 """
 
+import hashlib
 import re
 
 import pytest
 
+import keel
+from test_lwip import VARIANT, blob
 from test_net import (KEEL_MAC, echo_reply_for, eth, icmp_echo, ipv4, lwip_counters,
                       ping_from_peer, proc_net_dev, start_peer_machine)
 
@@ -72,3 +76,32 @@ def test_martian_from_the_wire_dropped(default_iso, boot_machine):
     assert lwip_counters(machine)[("ip", "drop")] == drops + 2
     assert proc_net_dev(machine)["lo"] == lo
     ping_from_peer(peer, 60, b"after the martians")
+
+
+@pytest.fixture(scope="module")
+def lwip_iso():
+    keel.build_variant(VARIANT)  # test_lwip.py's: /extra/bin/busybox, /extra/data/blob
+    return VARIANT.iso
+
+
+# busybox nc -l shuts its sending side when its stdin ends, and the client quits when it
+# sees that: a sleep's pipe keeps the server's stdin open. The client quits once the server
+# has had everything and closed; then the sleep is killed (killall cannot tell busybox's
+# applets apart by name).
+NC_OVER_LO = ("run /extra/bin/busybox sh -c 'B=/extra/bin/busybox; "
+              "{{ $B sleep 120 & echo $! > /tmp/sleep; wait; }} | "
+              "$B nc -l -p {port} > /tmp/{port} & $B sleep 1; "
+              "$B nc {host} {port} < /extra/data/blob; echo client $?; "
+              "kill $($B cat /tmp/sleep); wait; echo server $?; $B sha256sum /tmp/{port}'")
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.0.3.15"])
+def test_tcp_10mib_through_lo(lwip_iso, boot_machine, host):
+    peer, machine = start_peer_machine(lwip_iso, boot_machine)
+    before = proc_net_dev(machine)
+    out = machine.run(NC_OVER_LO.format(host=host, port=5000), timeout=300)
+    assert "client 0" in out and "server 0" in out, out
+    assert f"{hashlib.sha256(blob()).hexdigest()}  /tmp/5000" in out, out
+    after = proc_net_dev(machine)
+    assert after["lo"][0] - before["lo"][0] > 10 << 20, (before, after)
+    assert after["eth0"][4] == before["eth0"][4], (before, after)  # nothing on the wire
