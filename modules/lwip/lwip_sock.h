@@ -124,6 +124,19 @@ void lwip_sock_exit(void);
 int inet_tcp_create(struct inet_sock *sk);
 int inet_udp_create(struct inet_sock *sk);
 int inet_raw_create(struct inet_sock *sk, bool ping);
+/* lwip_tcp_sock.c: a TCP socket's pcb (see there) */
+struct tcp_pcb;
+void tcp_sock_attach(struct inet_sock *sk, struct tcp_pcb *pcb);
+void tcp_sock_detach(struct tcp_pcb *pcb);
+int tcp_sock_new_pcb(struct inet_sock *sk);
+void tcp_sock_cache_addrs(struct inet_sock *sk);
+/* lwip_tcp_listen.c: the stream operations that are not about one connection's data */
+int inet_listen(struct socket *sock, int backlog);
+int inet_accept(struct socket *sock, struct socket *newsock, int flags);
+int inet_tcp_bind(struct socket *sock, struct sockaddr *uaddr, int addrlen);
+int inet_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+int inet_tcp_shutdown(struct socket *sock, int how);
+int inet_tcp_release(struct socket *sock);
 /* An lwIP err_t as a negative errno (Linux's meaning of each). */
 int lwip_errno(err_t err);
 
