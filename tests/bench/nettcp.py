@@ -61,9 +61,12 @@ def _stream_in(conn, hasher):
         return None
     start, count = time.monotonic(), len(first)
     hasher.update(first)
-    while data := conn.recv(CHUNK):
-        hasher.update(data)
-        count += len(data)
+    try:
+        while data := conn.recv(CHUNK):
+            hasher.update(data)
+            count += len(data)
+    except ConnectionError as error:
+        raise TransferError(f"{error.strerror} after {count} bytes") from None
     return count, mib_per_s(count - len(first), time.monotonic() - start)
 
 
@@ -114,6 +117,7 @@ def send(port, data):
     deadline = time.monotonic() + LISTEN_WAIT
     while (seconds := _stream_out(port, data)) is None:
         if time.monotonic() > deadline:
-            raise TransferError(f"the guest did not take a connection in {LISTEN_WAIT} s")
+            raise TransferError(f"no transfer completed in {LISTEN_WAIT} s (connections "
+                                "reset: the guest's nc is not listening, or failed)")
         time.sleep(RETRY_PAUSE)
     return mib_per_s(len(data), seconds)
