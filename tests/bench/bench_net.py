@@ -40,6 +40,7 @@ DIGEST = re.compile(r"^([0-9a-f]{8}|[0-9a-f]{64}) ", re.M)
 # Guest ports: run r listens on UP + r to send and DOWN + r to receive. A fresh port per run,
 # as the side that closes first keeps the old connection in TIME_WAIT.
 UP, DOWN = 5100, 5200
+BLOB, RECEIVED = "/tmp/blob", "/tmp/recv"  # on ramfs in Keel, rootfs in the Linux guest
 FIGURES = (("ping", "ping RTT", "ms"), ("up", "TCP guest->host", "MiB/s"),
            ("down", "TCP host->guest", "MiB/s"))
 
@@ -49,16 +50,15 @@ class Side:
     """What differs between the two guests: commands, file names, checksum."""
     name: str
     setup: tuple
-    tmp: str                      # a RAM-backed folder for the files
     listen: str                   # nc listening on {port}
     checksum: str                 # command printing {path}'s digest first
     hasher: Callable              # the same digest on the host
 
 
 KEEL = Side("Keel", ("modprobe lwip", "ip link set eth0 up", "ip addr add 10.0.2.15/24 dev eth0"),
-            "", "nc -l {port}", "crc32 {path}", nettcp.Crc32)
+            "nc -l {port}", "crc32 {path}", nettcp.Crc32)
 LINUX = Side("Linux", ("ip link set eth0 up", "ip addr add 10.0.2.15/24 dev eth0"),
-             "/tmp", "nc -l -p {port}", "sha256sum {path}", hashlib.sha256)
+             "nc -l -p {port}", "sha256sum {path}", hashlib.sha256)
 
 
 @dataclass
@@ -119,7 +119,7 @@ def end_nc(machine, command, start):
 
 
 def guest_to_host(machine, side, host_port, guest_port, blob_digest):
-    command = side.listen.format(port=guest_port) + f" < {side.tmp}/blob"
+    command = side.listen.format(port=guest_port) + f" < {BLOB}"
     start = start_nc(machine, command)
     hasher = side.hasher()
     total, rate = nettcp.receive(host_port, hasher)
@@ -132,12 +132,11 @@ def guest_to_host(machine, side, host_port, guest_port, blob_digest):
 
 def host_to_guest(machine, side, host_port, guest_port):
     data = os.urandom(TCP_MIB << 20)
-    path = f"{side.tmp}/recv"
-    command = side.listen.format(port=guest_port) + f" > {path}"
+    command = side.listen.format(port=guest_port) + f" > {RECEIVED}"
     start = start_nc(machine, command)
     rate = nettcp.send(host_port, data)
     end_nc(machine, command, start)
-    got, expected = guest_digest(machine, side, path), side.hasher(data).hexdigest()
+    got, expected = guest_digest(machine, side, RECEIVED), side.hasher(data).hexdigest()
     if got != expected:
         raise nettcp.TransferError(f"the guest's copy has digest {got}, sent {expected}")
     return rate
@@ -145,12 +144,11 @@ def host_to_guest(machine, side, host_port, guest_port):
 
 def measure_tcp(machine, side, ports, figures):
     """RUNS transfers each way; stops at the first failure (the guest's state is unknown)."""
-    blob = f"{side.tmp}/blob"
-    machine.run(f"dd if=/dev/urandom of={blob} bs=1M count={TCP_MIB}", timeout=NC_TIMEOUT)
+    machine.run(f"dd if=/dev/urandom of={BLOB} bs=1M count={TCP_MIB}", timeout=NC_TIMEOUT)
     up, down = ports[:RUNS], ports[RUNS:]
     run = 0
     try:
-        blob_digest = guest_digest(machine, side, blob)
+        blob_digest = guest_digest(machine, side, BLOB)
         for run in range(RUNS):
             figures.values["up"].append(guest_to_host(machine, side, *up[run], blob_digest))
             figures.values["down"].append(host_to_guest(machine, side, *down[run]))
