@@ -1,6 +1,7 @@
 """Networking figures for each NIC Keel has a driver for (e1000, e1000e, rtl8139,
 virtio-net-pci), and the same from Debian's Linux in the reference guest on the same QEMU
-device (-M pc, TCG, user network with restrict=on). One boot per guest and NIC measures:
+device (-M pc, TCG, user network with restrict=on). One boot per guest and NIC, Keel then
+Linux for each NIC in turn (both see about the same load on a shared machine), measures:
 
 - ping round trip to the user network's gateway (10.0.2.2, answered by QEMU itself): after
   one echo that is not counted (it waits for ARP, and QEMU's e1000 holds the first frames
@@ -240,33 +241,47 @@ def print_table(keel_runs, linux_runs):
         print(row, flush=True)
 
 
-def linux_phase(keel_runs):
-    """Linux's figures for each NIC, printed with the ratios; {} when it cannot run."""
-    linux_runs = {}
-    extra = benchlib.workdir("net-linux-extra")
+def linux_guest(extra):
+    """(kernel, initrd) of the reference guest with the NICs' drivers, or None (says why)."""
     try:
-        kernel, initrd = linuxguest.prepare(extra, mods=" ".join(NICS.values()))
-        for model in NICS:
-            linux_runs[model] = linux_figures(model, kernel, initrd)
-            report(LINUX, model, linux_runs[model])
-            compare(model, keel_runs[model], linux_runs[model])
+        return linuxguest.prepare(extra, mods=" ".join(NICS.values()))
     except linuxguest.Unavailable as why:
         print(f"net Linux comparison: not measured ({why})", flush=True)
-    finally:
-        shutil.rmtree(extra, ignore_errors=True)
-    return linux_runs
+        return None
+
+
+def linux_side(model, guest, linux_runs):
+    """Linux's figures for one NIC into linux_runs; the guest (None from then on) when it
+    cannot run."""
+    if guest:
+        try:
+            linux_runs[model] = linux_figures(model, *guest)
+            report(LINUX, model, linux_runs[model])
+        except linuxguest.Unavailable as why:
+            print(f"net Linux comparison: not measured ({why})", flush=True)
+            return None
+    return guest
 
 
 def main():
-    keel_runs = {}
-    for model in NICS:
-        try:
-            keel_runs[model] = keel_figures(model)
-        except keel.KeelError as error:
-            print(f"bench_net: {model}: {error}", file=sys.stderr)
-            return 1
-        report(KEEL, model, keel_runs[model])
-    print_table(keel_runs, linux_phase(keel_runs))
+    """Keel then Linux for each NIC in turn, so both see about the same machine load."""
+    keel_runs, linux_runs = {}, {}
+    extra = benchlib.workdir("net-linux-extra")
+    try:
+        guest = linux_guest(extra)
+        for model in NICS:
+            try:
+                keel_runs[model] = keel_figures(model)
+            except keel.KeelError as error:
+                print(f"bench_net: {model}: {error}", file=sys.stderr)
+                return 1
+            report(KEEL, model, keel_runs[model])
+            guest = linux_side(model, guest, linux_runs)
+            if model in linux_runs:
+                compare(model, keel_runs[model], linux_runs[model])
+    finally:
+        shutil.rmtree(extra, ignore_errors=True)
+    print_table(keel_runs, linux_runs)
     return 0
 
 
