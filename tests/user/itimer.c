@@ -1,10 +1,11 @@
 /* alarm(2), getitimer(2) and setitimer(2) with ITIMER_REAL, run on the host and in Keel with
  * the same output (tests/test_itimer.py): alarm's rounded return values, set/get round trips,
  * periodic SIGALRM, sigsuspend/pause/read ended by it, the re-arm on delivery of a blocked
- * SIGALRM, threads sharing the timer, fork clearing it, execve keeping it, and the errors.
+ * SIGALRM and its taking by sigwaitinfo, threads sharing the timer (also after the main
+ * thread exits), fork clearing it, execve keeping it (also from a thread), and the errors.
  * Times are printed only as far as they are deterministic. argv[1]: this program's path
- * (for the execve part); "execed": the half that runs after it; "virt": Keel's EINVAL for
- * ITIMER_VIRTUAL and ITIMER_PROF (not part of the host comparison). */
+ * (for the execve part); "execed", "execed-thread": what runs after each execve; "virt":
+ * Keel's EINVAL for ITIMER_VIRTUAL and ITIMER_PROF (not part of the host comparison). */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -218,6 +219,26 @@ static void test_blocked_rearm(void)
 	CHECK(sys_set(ITIMER_REAL, &off, NULL));
 }
 
+/* Taken by sigwaitinfo rather than a handler: it counts as taken, the timer goes on. */
+static void test_sigwait(void)
+{
+	struct itimerval v = itv(0, 30000, 0, 30000), off = itv(0, 0, 0, 0);
+	sigset_t block;
+	siginfo_t info;
+	int got = 0;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+	CHECK(sys_set(ITIMER_REAL, &v, NULL));
+	for (int i = 0; i < 3; i++)
+		got += sigwaitinfo(&block, &info) == SIGALRM;
+	CHECK(sys_set(ITIMER_REAL, &off, NULL));
+	sigprocmask(SIG_UNBLOCK, &block, NULL);
+	printf("sigwaitinfo: %d SIGALRMs, si_code %d, si_pid %d\n", got, info.si_code,
+	       (int)info.si_pid);
+}
+
 static void *thread_sets(void *arg)
 {
 	struct itimerval v = itv(0, 100000, 0, 0);
@@ -262,6 +283,41 @@ static void test_threads(void)
 	sigprocmask(SIG_UNBLOCK, &block, NULL);
 	printf("handled in the other thread: %d, handler ran %d\n",
 	       handler_tid != getpid() && handler_tid > 0, (int)alarms);
+}
+
+/* The main thread exits first: the SIGALRM still reaches the process's other thread. */
+static void *thread_outlives(void *arg)
+{
+	sigset_t none;
+
+	(void)arg;
+	sigemptyset(&none);
+	while (!alarms)
+		sigsuspend(&none);
+	printf("SIGALRM after the main thread exited: handled in another thread: %d\n",
+	       handler_tid != getpid());
+	exit(0);
+}
+
+static void test_leader_gone(void)
+{
+	struct itimerval v = itv(0, 100000, 0, 0);
+	sigset_t block;
+	pthread_t t;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		handle(0);
+		sigemptyset(&block);
+		sigaddset(&block, SIGALRM);
+		sigprocmask(SIG_BLOCK, &block, NULL);
+		pthread_create(&t, NULL, thread_outlives, NULL);
+		sys_set(ITIMER_REAL, &v, NULL);
+		pthread_exit(NULL);
+	}
+	waitpid(pid, &status, 0);
+	printf("process exited %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 static void test_fork(void)
@@ -332,20 +388,47 @@ static void test_errors(void)
 	CHECK(sys_alarm(0));
 }
 
-static void test_exec(const char *self)
+static void *thread_execs(void *arg)
 {
-	char *argv[] = { (char *)self, "execed", NULL };
+	char **argv = arg;
 
-	CHECK(sys_alarm(7));
+	execv(argv[0], argv);
+	printf("execv from a thread failed\n");
+	exit(1);
+}
+
+/* execve keeps the timer, from the main thread and from another one (which takes the
+ * process over). */
+static void test_exec(const char *self, const char *next)
+{
+	static char *argv[3];
+	pthread_t t;
+
+	argv[0] = (char *)self;
+	argv[1] = (char *)next;
+	if (!strcmp(next, "execed")) {
+		CHECK(sys_alarm(7));
+		fflush(stdout);
+		execv(self, argv);
+		printf("execv failed\n");
+		return;
+	}
+	CHECK(sys_alarm(8));
 	fflush(stdout);
-	execv(self, argv);
-	printf("execv failed\n");
+	pthread_create(&t, NULL, thread_execs, argv);
+	pthread_join(t, NULL);
+	printf("the thread's execv did not replace the process\n");
 }
 
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "execed")) {
 		printf("after execve: alarm(0) = %ld\n", sys_alarm(0));
+		test_exec(argv[0], "execed-thread");
+		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "execed-thread")) {
+		printf("after execve in a thread: alarm(0) = %ld\n", sys_alarm(0));
 		return 0;
 	}
 	if (argc > 1 && !strcmp(argv[1], "virt")) {
@@ -363,10 +446,12 @@ int main(int argc, char **argv)
 	test_periodic();
 	test_sleeps_ended();
 	test_blocked_rearm();
+	test_sigwait();
 	test_threads();
+	test_leader_gone();
 	test_fork();
 	test_errors();
 	if (argc > 1)
-		test_exec(argv[1]);
+		test_exec(argv[1], "execed");
 	return 0;
 }
