@@ -383,6 +383,11 @@ static void test_errors(void)
 	CHECK(sys_set(3, &v, NULL)); /* the values first */
 	CHECK(sys_get(ITIMER_REAL, &got));
 	show_exact("nothing armed by the errors", &got);
+	v = itv(0x7fffffffffffffffL, 999999, 0x7fffffffffffffffL, 0); /* saturates at ~292 years */
+	CHECK(sys_set(ITIMER_REAL, &v, NULL));
+	CHECK(sys_get(ITIMER_REAL, &got));
+	printf("huge: value > 9e9 s: %d, interval > 9e9 s: %d\n", got.it_value.tv_sec > 9000000000L,
+	       got.it_interval.tv_sec > 9000000000L);
 	v = itv(6, 0, 0, 0);
 	CHECK(sys_set(ITIMER_REAL, &v, (void *)1)); /* armed, then the old value fails */
 	CHECK(sys_alarm(0));
