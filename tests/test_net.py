@@ -352,8 +352,9 @@ def test_peer_multicast_list(default_iso, boot_machine, model):
     """`ip maddr add` puts a multicast address on eth0's list and the driver's filter (e1000
     and e1000e's MTA hash, rtl8139's MAR hash, virtio-net's MAC table) lets frames for it
     in, and only those: an address that hashes elsewhere stays out; `ip maddr del` shuts it
-    out again. lwip.ko's IGMP puts 224.0.0.1's address on the list while it is loaded. The
-    frames' ethertype is nobody's, so only the driver's rx count moves."""
+    out again; `ip link set eth0 allmulticast on` lets every multicast frame in. lwip.ko's
+    IGMP puts 224.0.0.1's address on the list while it is loaded. The frames' ethertype is
+    nobody's, so only the driver's rx count moves."""
     for bit in (intel_mta_bit, rtl_mar_bit):
         assert bit(NOT_JOINED) not in (bit(JOINED), bit(ALL_HOSTS))
     peer, machine = start_peer_machine(default_iso, boot_machine, model)
@@ -377,6 +378,12 @@ def test_peer_multicast_list(default_iso, boot_machine, model):
     assert machine.run("ip maddr del 01:00:5e:01:02:03 dev eth0").strip() == ""
     assert "01:00:5e:01:02:03" not in machine.run("ip maddr")
     assert received(JOINED) == 0 and received(NOT_JOINED) == 0
+    machine.run("ip link set eth0 allmulticast on")
+    assert "<BROADCAST,MULTICAST,ALLMULTI,UP,LOWER_UP>" in machine.run("ip link")
+    assert received(JOINED) == 1 and received(NOT_JOINED) == 1
+    machine.run("ip link set eth0 allmulticast off")
+    assert "ALLMULTI" not in machine.run("ip link")
+    assert received(NOT_JOINED) == 0
     out = machine.run("ip maddr del 01:00:5e:01:02:03 dev eth0")
     assert out.strip() == "ip: No such file or directory (ENOENT)", out
     out = machine.run("ip maddr add 52:54:00:12:34:58 dev eth0")

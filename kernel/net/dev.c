@@ -179,16 +179,27 @@ int dev_close(struct net_device *dev)
 }
 EXPORT_SYMBOL_GPL(dev_close);
 
-void dev_set_promiscuity(struct net_device *dev, bool on)
+static void dev_set_rx_flag(struct net_device *dev, unsigned int flag, bool on)
 {
 	if (on)
-		dev->flags |= IFF_PROMISC;
+		dev->flags |= flag;
 	else
-		dev->flags &= ~(unsigned int)IFF_PROMISC;
+		dev->flags &= ~flag;
 	if ((dev->flags & IFF_UP) && dev->netdev_ops->ndo_set_rx_mode)
 		dev->netdev_ops->ndo_set_rx_mode(dev);
 }
+
+void dev_set_promiscuity(struct net_device *dev, bool on)
+{
+	dev_set_rx_flag(dev, IFF_PROMISC, on);
+}
 EXPORT_SYMBOL_GPL(dev_set_promiscuity);
+
+void dev_set_allmulti(struct net_device *dev, bool on)
+{
+	dev_set_rx_flag(dev, IFF_ALLMULTI, on);
+}
+EXPORT_SYMBOL_GPL(dev_set_allmulti);
 
 void netif_stop_queue(struct net_device *dev)
 {

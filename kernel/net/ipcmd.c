@@ -1,11 +1,11 @@
 /*
  * The shell's `ip` command, a small iproute2: `ip link` lists devices, `ip link set DEV
- * up|down|promisc on|off` changes them, `ip addr` lists them with their IPv4 address and
- * `ip addr add A.B.C.D/N dev DEV` sets it (one address per device), `ip route` lists the
- * subnets and default gateway that follow from them and `ip route add default via A.B.C.D
- * dev DEV` sets the gateway; `ip maddr` (ipmaddr.c) lists and changes multicast lists.
- * lwip.ko's netifs follow these settings (docs/net.md). The listing follows iproute2's
- * layout, trimmed to fit 80 columns.
+ * up|down|promisc on|off|allmulticast on|off` changes them, `ip addr` lists them with their
+ * IPv4 address and `ip addr add A.B.C.D/N dev DEV` sets it (one address per device), `ip
+ * route` lists the subnets and default gateway that follow from them and `ip route add
+ * default via A.B.C.D dev DEV` sets the gateway; `ip maddr` (ipmaddr.c) lists and changes
+ * multicast lists. lwip.ko's netifs follow these settings (docs/net.md). The listing follows
+ * iproute2's layout, trimmed to fit 80 columns.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -21,7 +21,8 @@ static void ip_print_flags(const struct net_device *dev)
 {
 	static const struct { unsigned int flag; const char *name; } names[] = {
 		{ IFF_LOOPBACK, "LOOPBACK" }, { IFF_BROADCAST, "BROADCAST" },
-		{ IFF_MULTICAST, "MULTICAST" }, { IFF_PROMISC, "PROMISC" }, { IFF_UP, "UP" },
+		{ IFF_MULTICAST, "MULTICAST" }, { IFF_ALLMULTI, "ALLMULTI" },
+		{ IFF_PROMISC, "PROMISC" }, { IFF_UP, "UP" },
 		{ IFF_RUNNING, "LOWER_UP" },
 	};
 	unsigned int flags = dev_get_flags(dev);
@@ -102,17 +103,22 @@ static int ip_list(void (*print)(const struct net_device *dev))
 	return 0;
 }
 
-/* ip link set DEV up|down|promisc on|off; rtnl held. */
+/* ip link set DEV up|down|promisc on|off|allmulticast on|off; rtnl held. */
 static int ip_link_set(struct net_device *dev, int argc, char **argv)
 {
 	if (argc == 1 && !strcmp(argv[0], "up"))
 		return dev_open(dev);
 	if (argc == 1 && !strcmp(argv[0], "down"))
 		return dev_close(dev);
-	if (argc == 2 && !strcmp(argv[0], "promisc") &&
-	    (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
-		dev_set_promiscuity(dev, !strcmp(argv[1], "on"));
-		return 0;
+	if (argc == 2 && (!strcmp(argv[1], "on") || !strcmp(argv[1], "off"))) {
+		if (!strcmp(argv[0], "promisc")) {
+			dev_set_promiscuity(dev, !strcmp(argv[1], "on"));
+			return 0;
+		}
+		if (!strcmp(argv[0], "allmulticast")) {
+			dev_set_allmulti(dev, !strcmp(argv[1], "on"));
+			return 0;
+		}
 	}
 	return shell_usage(&ip_command);
 }
@@ -226,7 +232,7 @@ static const struct shell_command ip_command = {
 	.name = "ip",
 	.usage = "ip link [show]\n"
 		 "ip link set DEV up|down\n"
-		 "ip link set DEV promisc on|off\n"
+		 "ip link set DEV promisc|allmulticast on|off\n"
 		 "ip addr [show]\n"
 		 "ip addr add A.B.C.D/N dev DEV\n"
 		 "ip route [show]\n"

@@ -149,6 +149,9 @@ int dev_close(struct net_device *dev);
 unsigned int dev_get_flags(const struct net_device *dev);
 /* Sets or clears IFF_PROMISC and tells the driver (ndo_set_rx_mode). rtnl held. */
 void dev_set_promiscuity(struct net_device *dev, bool on);
+/* Sets or clears IFF_ALLMULTI (every multicast frame, whatever the list), likewise. Unlike
+ * Linux's, not counted: one switch, as `ip link set DEV allmulticast on|off`. rtnl held. */
+void dev_set_allmulti(struct net_device *dev, bool on);
 
 /*
  * The device's multicast list (Linux's net/core/dev_addr_lists.c): the link-layer multicast
