@@ -386,9 +386,20 @@ def test_peer_multicast_list(default_iso, boot_machine, model):
     assert received(NOT_JOINED) == 0
     out = machine.run("ip maddr del 01:00:5e:01:02:03 dev eth0")
     assert out.strip() == "ip: No such file or directory (ENOENT)", out
-    out = machine.run("ip maddr add 52:54:00:12:34:58 dev eth0")
-    assert out.strip() == "ip: 52:54:00:12:34:58: not a multicast link-layer address", out
+    for bad in ("52:54:00:12:34:58", "01:00:5e:01:02", "01:00:5e:01:02:03:04", "01-00-5e-01-02-03",
+                "01:00:5e:01:02:0g", ""):
+        out = machine.run(f"ip maddr add '{bad}' dev eth0")
+        assert out.strip() == f"ip: {bad}: not a multicast link-layer address", out
     ping_from_peer(peer, 5, b"unicast still")
+    # a list changed while the device is down reaches the filter when it comes up
+    machine.run("ip link set eth0 down")
+    machine.run("ip maddr add 01:00:5e:01:02:03 dev eth0")
+    machine.run("ip link set eth0 up")
+    deadline = time.monotonic() + 10
+    while not re.search(r"^\d+: eth0: <[A-Z,]*LOWER_UP>", machine.run("ip link"), re.M):
+        assert time.monotonic() < deadline, "eth0 has no link after coming up"
+        time.sleep(0.2)
+    assert received(JOINED) == 1 and received(NOT_JOINED) == 0
     machine.run("rmmod lwip")
     assert "01:00:5e:00:00:01" not in machine.run("ip maddr")
     assert received(ALL_HOSTS) == 0
