@@ -1,9 +1,10 @@
 """lwIP's DHCP client and the device's configuration (docs/net.md, "DHCP leases and the
 device"): a Python DHCP server on a dgram link (127.0.0.1 only) leases 10.0.3.50 with a router
 and a one-second renewal time; `dhcp eth0` prints the lease and `ip addr`/`ip route` show it;
-at lwIP's first renewal (its DHCP timer ticks once a minute) the server acknowledges another
-address, 10.0.3.51, and the device follows: `ip addr` and `ip route` show the new lease, and
-the peer reaches Keel at the new address only.
+at lwIP's first renewal (its DHCP timer ticks once a minute) the server either acknowledges
+another address, 10.0.3.51, or refuses the renewal (DHCPNAK: lwIP drops the address and
+starts over) and then leases 10.0.3.51; either way the device follows: `ip addr` and `ip
+route` show the new lease, and the peer reaches Keel at the new address only.
 """
 
 import socket
@@ -19,7 +20,7 @@ from test_net import (KEEL_MAC, PEER_IP, PEER_MAC, BROADCAST, Peer, arp, echo_re
 FIRST, RENEWED = bytes([10, 0, 3, 50]), bytes([10, 0, 3, 51])
 MASK = bytes([255, 255, 255, 0])
 COOKIE = b"\x63\x82\x53\x63"
-DISCOVER, OFFER, REQUEST, ACK = 1, 2, 3, 5
+DISCOVER, OFFER, REQUEST, ACK, NAK = 1, 2, 3, 5, 6
 
 
 def udp(sport, dport, payload, src, dst):
@@ -42,12 +43,14 @@ def dhcp_options(raw):
 
 
 class DhcpServer(threading.Thread):
-    """Answers ARP for 10.0.3.2 and DHCP: DISCOVER -> OFFER, REQUEST -> ACK. The first
-    lease is FIRST; a renewal (a REQUEST with ciaddr set) is acknowledged with RENEWED."""
+    """Answers ARP for 10.0.3.2 and DHCP: DISCOVER -> OFFER, REQUEST -> ACK. The lease is
+    FIRST until the first renewal (a REQUEST with ciaddr set), RENEWED after: the renewal is
+    acknowledged with it, or with nak, refused."""
 
-    def __init__(self, peer):
+    def __init__(self, peer, nak):
         super().__init__(daemon=True)
         self.peer, self.stop, self.log = peer, threading.Event(), []
+        self.nak, self.lease = nak, FIRST
 
     def reply(self, request, kind, yiaddr, to_client):
         xid, flags, chaddr = request[4:8], request[10:12], request[28:44]
@@ -74,10 +77,15 @@ class DhcpServer(threading.Thread):
         kind = dhcp_options(request).get(53, b"\0")[0]
         renewal = request[12:16] != bytes(4)
         self.log.append((kind, renewal))
+        if kind == REQUEST and renewal and self.lease == FIRST:
+            self.lease = RENEWED
+            if self.nak:
+                self.reply(request, NAK, bytes(4), False)
+                return
         if kind == DISCOVER:
-            self.reply(request, OFFER, FIRST, False)
+            self.reply(request, OFFER, self.lease, False)
         elif kind == REQUEST:
-            self.reply(request, ACK, RENEWED if renewal else FIRST, renewal)
+            self.reply(request, ACK, self.lease, renewal)
 
     def run(self):
         self.peer.sock.settimeout(0.2)
@@ -97,10 +105,11 @@ def reachable_at(peer, addr, seq):
         return False
 
 
-def test_renewal_to_a_new_address_followed(default_iso, boot_machine):
+@pytest.mark.parametrize("nak", [False, True], ids=["ack", "nak"])
+def test_renewal_to_a_new_address_followed(default_iso, boot_machine, nak):
     peer = Peer()
     machine = boot_machine(default_iso, extra_args=peer.netdev_args())
-    server = DhcpServer(peer)
+    server = DhcpServer(peer, nak)
     server.start()
     try:
         machine.run("modprobe lwip")
@@ -115,6 +124,8 @@ def test_renewal_to_a_new_address_followed(default_iso, boot_machine):
             assert time.monotonic() < deadline, (addr, server.log)
             time.sleep(2)
         assert (REQUEST, True) in server.log, server.log
+        # refused, lwIP started over with a DISCOVER
+        assert server.log.count((DISCOVER, False)) == (2 if nak else 1), server.log
         assert "    inet 10.0.3.51/24 scope global eth0" in addr, addr
         assert "10.0.3.50" not in addr, addr
         assert machine.run("ip route").splitlines()[:2] == [
