@@ -55,6 +55,9 @@ void ether_setup(struct net_device *dev)
 {
 	dev->type = ARPHRD_ETHER;
 	dev->mtu = ETH_DATA_LEN;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_DATA_LEN; /* receive buffers are sized for it: no jumbo frames */
+	dev->tx_queue_len = 1000;    /* Linux's DEFAULT_TX_QUEUE_LEN */
 	dev->flags = IFF_BROADCAST | IFF_MULTICAST;
 	memset(dev->broadcast, 0xff, ETH_ALEN);
 }
@@ -76,6 +79,17 @@ struct net_device *__dev_get_by_name(const char *name)
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(__dev_get_by_name);
+
+struct net_device *__dev_get_by_index(int ifindex)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev)
+		if (dev->ifindex == ifindex)
+			return dev;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(__dev_get_by_index);
 
 /* The first ethN not taken, as Linux's dev_alloc_name("eth%d"); rtnl held. */
 static int dev_alloc_name(struct net_device *dev)

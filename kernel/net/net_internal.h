@@ -13,5 +13,14 @@ void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 void loopback_init(void);
 void net_proc_init(void);
 void ip_command_init(void);
+void packet_init(void); /* registers AF_PACKET (af_packet.c) */
+struct proc_dir_entry;
+struct ifreq;
+/* /proc/net/route (route.c). */
+void fib_proc_init(struct proc_dir_entry *net);
+/* SIOCADDRT/SIOCDELRT with the caller's struct rtentry: 0 or -errno. Takes rtnl. */
+int ip_rt_ioctl(unsigned int cmd, void __user *arg);
+/* The IPv4 address ioctls (SIOCGIFADDR..SIOCSIFNETMASK) on dev; rtnl held. 0 or -errno. */
+int devinet_ioctl(struct net_device *dev, unsigned int cmd, struct ifreq *ifr);
 
 #endif

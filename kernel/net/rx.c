@@ -83,11 +83,28 @@ void dev_remove_pack(struct packet_type *pt)
 }
 EXPORT_SYMBOL_GPL(dev_remove_pack);
 
-/* Gives one frame to the first handler for its type; netrx_mutex held. */
+/* Gives prev a copy of skb (the original goes to the last handler); netrx_mutex held. */
+static void netrx_deliver_copy(struct sk_buff *skb, struct packet_type *pt)
+{
+	struct sk_buff *copy = skb_copy(skb, GFP_KERNEL);
+
+	if (!copy) {
+		skb->dev->stats.rx_dropped++;
+		return;
+	}
+	pt->func(copy, copy->dev, pt);
+}
+
+/*
+ * Gives one frame to every handler for its type and every ETH_P_ALL tap (packet sockets),
+ * each owning its own copy, as Linux's __netif_receive_skb_core gives each a reference. A
+ * frame only taps saw counts as unhandled, as in Linux. netrx_mutex held.
+ */
 static void netrx_deliver(struct sk_buff *skb)
 {
 	struct net_device *dev = skb->dev;
-	struct packet_type *pt;
+	struct packet_type *pt, *prev = NULL;
+	bool handled = false;
 	u16 type;
 
 	if (skb->len < ETH_HLEN) {
@@ -99,14 +116,21 @@ static void netrx_deliver(struct sk_buff *skb)
 	skb->protocol = eth_type_trans(skb, dev);
 	type = ntohs(skb->protocol);
 	list_for_each_entry(pt, &ptype_list, list) {
-		if (pt->type == type || pt->type == ETH_P_ALL) {
-			pt->func(skb, dev, pt);
-			return;
-		}
+		if (pt->type != type && pt->type != ETH_P_ALL)
+			continue;
+		if (prev)
+			netrx_deliver_copy(skb, prev);
+		handled |= pt->type == type;
+		prev = pt;
 	}
-	net_rx_unhandled++;
-	dev->stats.rx_dropped++; /* as Linux did before rx_nohandler */
-	kfree_skb(skb);
+	if (!handled) {
+		net_rx_unhandled++;
+		dev->stats.rx_dropped++; /* as Linux did before rx_nohandler */
+	}
+	if (prev)
+		prev->func(skb, dev, prev);
+	else
+		kfree_skb(skb);
 }
 
 /* The next device with frames, taken off the list, or NULL. */

@@ -10,23 +10,13 @@
 #ifndef KEEL_NETDEVICE_H
 #define KEEL_NETDEVICE_H
 
+#include <keel/if.h> /* IFNAMSIZ, IFF_* */
 #include <keel/if_ether.h>
 #include <keel/list.h>
 #include <keel/skbuff.h>
 #include <keel/spinlock.h>
 #include <keel/types.h>
 #include <keel/wait.h>
-
-#define IFNAMSIZ 16
-
-/* dev->flags, Linux's values. */
-#define IFF_UP 0x1
-#define IFF_BROADCAST 0x2
-#define IFF_LOOPBACK 0x8
-#define IFF_RUNNING 0x40  /* up with carrier: only in dev_get_flags(), never in dev->flags */
-#define IFF_PROMISC 0x100
-#define IFF_ALLMULTI 0x200
-#define IFF_MULTICAST 0x1000
 
 /* What ndo_start_xmit returns. */
 typedef enum netdev_tx {
@@ -60,6 +50,8 @@ struct net_device {
 	struct list_head dev_list;     /* on the global list, rtnl held */
 	unsigned int flags;            /* IFF_* */
 	unsigned int mtu;
+	unsigned int min_mtu, max_mtu; /* what SIOCSIFMTU may set (ether_setup: 68..1500) */
+	unsigned int tx_queue_len;     /* SIOCGIFTXQLEN (Linux's 1000); Keel's rings set the real one */
 	unsigned short type;           /* ARPHRD_ETHER or ARPHRD_LOOPBACK */
 	u8 dev_addr[ETH_ALEN];
 	u8 broadcast[ETH_ALEN];
@@ -77,6 +69,7 @@ struct net_device {
 	u32 ip_addr;
 	u8 ip_prefixlen;
 	u32 ip_gateway;                /* the default route's gateway through this device */
+	u32 ip_broadcast;              /* SIOCGIFBRDADDR: set with the netmask by ifconfig, or 0 */
 	void *priv;                    /* netdev_priv(): the driver's area after this struct */
 };
 
@@ -115,6 +108,8 @@ void rtnl_lock(void);
 void rtnl_unlock(void);
 /* The device named name, or NULL. rtnl must be held (the device may go once released). */
 struct net_device *__dev_get_by_name(const char *name);
+/* The device with ifindex (>= 1), or NULL. rtnl must be held. Linux's __dev_get_by_index. */
+struct net_device *__dev_get_by_index(int ifindex);
 /* Iterates over registered devices in registration order, rtnl held. */
 extern struct list_head net_device_list;
 #define for_each_netdev(dev) list_for_each_entry(dev, &net_device_list, dev_list)
