@@ -7,7 +7,8 @@ QEMU's restricted user network (restrict=on) offers no router and no name server
 server here is a Python one at the far end of a `-netdev dgram` link on 127.0.0.1 (one
 Ethernet frame per UDP datagram), offering 10.0.2.15/24, router 10.0.2.2 and name server
 10.0.2.3 as QEMU's unrestricted server would, and answering ARP for 10.0.2.2. It runs in a
-thread for the whole test and records the DHCP messages it saw.
+thread for the whole test and records the DHCP messages it saw. A renewal (SIGUSR1) goes
+through udhcpc's AF_INET UDP sockets, and one test runs udhcpc against QEMU's own server.
 """
 
 import re
@@ -85,7 +86,7 @@ class DhcpServer(Peer):
 
     def __init__(self):
         super().__init__()
-        self.seen, self.stop = [], threading.Event()
+        self.seen, self.sources, self.stop = [], [], threading.Event()
         self.thread = threading.Thread(target=self.serve, daemon=True)
 
     def serve(self):
@@ -100,6 +101,7 @@ class DhcpServer(Peer):
             if options and 53 in options:
                 kind = options[53][0]
                 self.seen.append(kind)
+                self.sources.append(frame[26:30])
                 reply = dhcp_reply(options, OFFER if kind == DISCOVER else ACK)
             if reply:
                 self.send(reply)
@@ -116,13 +118,14 @@ class DhcpServer(Peer):
 
 @pytest.fixture
 def leased(default_iso, boot_machine):
-    """A machine on the DHCP server's link after `udhcpc -i eth0 -n -q`: (machine, output)."""
+    """A machine on the DHCP server's link after `udhcpc -i eth0 -n -q`: (machine, output,
+    server)."""
     with DhcpServer() as server:
         machine = boot_machine(default_iso, extra_args=server.netdev_args("e1000"))
         out = machine.run(f"{BB} udhcpc -i eth0 -n -q", timeout=60)
         assert_no_oops(out)
         assert server.seen[:1] == [DISCOVER] and REQUEST in server.seen, server.seen
-        yield machine, out
+        yield machine, out, server
 
 
 def default_routes(route_n):
@@ -130,7 +133,7 @@ def default_routes(route_n):
 
 
 def test_udhcpc_configures_eth0(leased):
-    machine, out = leased
+    machine, out, _ = leased
     assert "lease of 10.0.2.15 obtained from 10.0.2.2, lease time 86400" in out, out
     ifconfig = machine.run(f"{BB} ifconfig eth0")
     assert re.search(r"inet addr:10\.0\.2\.15\s+Bcast:10\.0\.2\.255\s+Mask:255\.255\.255\.0",
@@ -152,7 +155,7 @@ def test_udhcpc_configures_eth0(leased):
 
 
 def test_ifconfig_and_route_change_eth0(leased):
-    machine, _ = leased
+    machine, _, _ = leased
     machine.run(f"{BB} ifconfig eth0 down")
     assert "state DOWN" in machine.run("ip link")
     assert default_routes(machine.run(f"{BB} route -n")) == []  # down flushes, as Linux
@@ -178,7 +181,7 @@ def test_ifconfig_and_route_change_eth0(leased):
 
 
 def test_bad_inputs_are_errors(leased):
-    machine, _ = leased
+    machine, _, _ = leased
     out = machine.run(f"{BB} ifconfig nosuch0")
     assert "ifconfig: nosuch0: error fetching interface information: Device not found" in out
     out = machine.run(f"{BB} ifconfig eth0 mtu 20000")
@@ -194,3 +197,35 @@ def test_bad_inputs_are_errors(leased):
     out = machine.run(f"{BB} ifconfig eth0 hw ether 52:54:00:00:00:99")
     assert "SIOCSIFHWADDR: Operation not supported" in out, out
     assert_no_oops(machine.run("dmesg"))
+
+
+def test_renew_through_udp_socket(leased):
+    """SIGUSR1 makes udhcpc renew: a unicast DHCPREQUEST from an AF_INET UDP socket bound to
+    10.0.2.15:68 and the ACK received on its listening socket (SO_BINDTODEVICE, SO_BROADCAST,
+    SO_REUSEADDR, port 68), then the script's renew."""
+    machine, _, server = leased
+    server.sources.clear()
+    script = ("udhcpc -i eth0 -f -t 3 2>&1 & pid=$!; sleep 6; kill -USR1 $pid; sleep 6; "
+              "kill $pid; wait")
+    out = machine.run(f"{BB} sh -c '{script}'", timeout=90)
+    assert_no_oops(out)
+    assert "sending renew to server 10.0.2.2" in out, out
+    assert out.count("lease of 10.0.2.15 obtained from 10.0.2.2") == 2, out
+    assert CLIENT_IP in server.sources, server.sources  # the renewal came from 10.0.2.15
+    assert default_routes(machine.run(f"{BB} route -n")) == [("10.0.2.2", "eth0")]
+
+
+def test_udhcpc_on_qemu_user_net(default_iso, boot_machine):
+    """QEMU's own DHCP server (restrict=on, so it offers no router and no name server)."""
+    machine = boot_machine(default_iso, extra_args=["-nic", "none", "-netdev",
+                                                    "user,id=n0,restrict=on", "-device",
+                                                    "e1000,netdev=n0"])
+    out = machine.run(f"{BB} udhcpc -i eth0 -n -q", timeout=60)
+    assert_no_oops(out)
+    assert "lease of 10.0.2.15 obtained from 10.0.2.2" in out, out
+    ifconfig = machine.run(f"{BB} ifconfig eth0")
+    assert re.search(r"inet addr:10\.0\.2\.15\s+Bcast:10\.0\.2\.255\s+Mask:255\.255\.255\.0",
+                     ifconfig), ifconfig
+    assert default_routes(machine.run(f"{BB} route -n")) == []
+    assert machine.run("cat /etc/resolv.conf").strip() == ""
+    assert "inet 10.0.2.15/24 scope global eth0" in machine.run("ip addr")

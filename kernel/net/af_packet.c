@@ -355,18 +355,6 @@ static int packet_no_connect(struct socket *sock, struct sockaddr *addr, int len
 	return -EOPNOTSUPP;
 }
 
-static int packet_no_accept(struct socket *sock, struct socket *newsock, int flags)
-{
-	(void)sock, (void)newsock, (void)flags;
-	return -EOPNOTSUPP;
-}
-
-static int packet_no_listen(struct socket *sock, int backlog)
-{
-	(void)sock, (void)backlog;
-	return -EOPNOTSUPP;
-}
-
 static int packet_no_shutdown(struct socket *sock, int how)
 {
 	(void)sock, (void)how;
@@ -378,11 +366,11 @@ static const struct proto_ops packet_ops = {
 	.release = packet_release,
 	.bind = packet_bind,
 	.connect = packet_no_connect,
-	.accept = packet_no_accept,
+	.accept = sock_no_accept,
 	.getname = packet_getname,
 	.poll = packet_poll,
 	.ioctl = packet_ioctl,
-	.listen = packet_no_listen,
+	.listen = sock_no_listen,
 	.shutdown = packet_no_shutdown,
 	.setsockopt = packet_setsockopt,
 	.getsockopt = packet_getsockopt,

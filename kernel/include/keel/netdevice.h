@@ -158,8 +158,9 @@ bool netif_carrier_ok(const struct net_device *dev);
 
 /*
  * Protocol handlers (Linux's struct packet_type): func gets every received frame whose
- * ethertype is type (host order; ETH_P_ALL: every frame), skb->data past the Ethernet header,
- * and owns the skb (must free it). Called in the netrx thread, one frame at a time: may take
+ * ethertype is type (host order; ETH_P_ALL: every frame), skb->data past the Ethernet header
+ * (which is still in the headroom), and owns the skb (must free it): when several handlers
+ * match, each gets its own copy. Called in the netrx thread, one frame at a time: may take
  * mutexes and call dev_queue_xmit, must not wait for other received frames.
  */
 struct packet_type {
