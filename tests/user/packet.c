@@ -110,6 +110,27 @@ static void lo_values(int fd)
 		printf("name of 1: %s\n", ifr.ifr_name);
 }
 
+/* SIOCGIFCONF: the length asked for with no buffer, then buffers of one entry and less (lo
+ * comes first on both kernels; the host has other addresses after it). */
+static void ifconf_entries(int fd)
+{
+	struct ifreq reqs[2];
+	struct ifconf ifc = { .ifc_len = 0, .ifc_buf = NULL };
+
+	CHECK(ioctl(fd, SIOCGIFCONF, &ifc));
+	printf("needed: a multiple of %zu: %d\n", sizeof(struct ifreq),
+	       ifc.ifc_len > 0 && ifc.ifc_len % (int)sizeof(struct ifreq) == 0);
+	memset(reqs, 0xaa, sizeof(reqs));
+	ifc.ifc_len = sizeof(struct ifreq);
+	ifc.ifc_req = reqs;
+	CHECK(ioctl(fd, SIOCGIFCONF, &ifc));
+	printf("len %d: %s %s family %d\n", ifc.ifc_len, reqs[0].ifr_name,
+	       sin_text(&reqs[0].ifr_addr), reqs[0].ifr_addr.sa_family);
+	ifc.ifc_len = sizeof(struct ifreq) - 1;
+	CHECK(ioctl(fd, SIOCGIFCONF, &ifc));
+	printf("len %d\n", ifc.ifc_len);
+}
+
 static void ifreq_errors(int fd)
 {
 	struct ifreq ifr;
@@ -332,6 +353,7 @@ int main(void)
 
 	CHECK(fd);
 	lo_values(fd);
+	ifconf_entries(fd);
 	ifreq_errors(fd);
 	route_errors(fd);
 	ifreq_ioctl(fd, SIOCGIFINDEX, "lo", &ifr);
