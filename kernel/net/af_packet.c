@@ -5,7 +5,7 @@
  * protocol (ETH_P_ALL or one ethertype, big-endian) hooks into the receive path with
  * dev_add_pack and gets its own copy of every matching frame (of its bound device only, once
  * bound), filtered by its BPF program, in a queue bounded by SO_RCVBUF (drops counted for
- * PACKET_STATISTICS). busybox's udhcpc sends and receives DHCP this way. Options are in
+ * PACKET_STATISTICS); an ETH_P_ALL socket also gets the frames others send (PACKET_OUTGOING). busybox's udhcpc sends and receives DHCP this way. Options are in
  * af_packet_opt.c.
  */
 #include <keel/errno.h>
@@ -253,6 +253,7 @@ static struct sk_buff *packet_build(struct socket *sock, struct net_device *dev,
 	}
 	skb->dev = dev;
 	skb->protocol = proto;
+	skb->sk = pkt_sk(sock);
 	return skb;
 }
 
@@ -395,6 +396,7 @@ static int packet_create(struct socket *sock, int protocol)
 	INIT_LIST_HEAD(&ps->queue);
 	INIT_LIST_HEAD(&ps->prot_hook.list);
 	ps->prot_hook.func = packet_rcv;
+	ps->prot_hook.af_packet_priv = ps; /* its own frames are not looped back to it */
 	ps->rcvbuf = ps->sndbuf = PACKET_RCVBUF_DEFAULT;
 	ps->num = (u16)protocol; /* big-endian already, as socket(2) takes it */
 	sock->ops = &packet_ops;

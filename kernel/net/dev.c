@@ -238,6 +238,8 @@ int dev_queue_xmit(struct sk_buff *skb)
 
 	spin_lock_irqsave(&dev->tx_lock, flags);
 	err = dev_xmit_check(dev, skb);
+	if (!err)
+		dev_queue_xmit_nit(skb);
 	if (!err && dev->netdev_ops->ndo_start_xmit(skb, dev) != NETDEV_TX_OK)
 		err = -ENOBUFS;
 	if (err)

@@ -8,6 +8,10 @@
  * frames the thread is delivering. rtnl held, task context. */
 void netrx_forget_device(struct net_device *dev);
 int netrx_start(void);
+/* A copy of skb (about to go to the driver) for the ETH_P_ALL taps, delivered by the netrx
+ * thread; nothing when there is no tap. Any context but hard IRQ (Linux's
+ * dev_queue_xmit_nit). */
+void dev_queue_xmit_nit(const struct sk_buff *skb);
 /* Calls every netdevice notifier with event (NETDEV_*) for dev; rtnl held. */
 void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 void loopback_init(void);

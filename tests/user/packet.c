@@ -5,11 +5,13 @@
  * bad values and bad routes (nothing here can change the host's configuration: every set
  * either fails or is undone); then frames sent and received on lo through SOCK_RAW and
  * SOCK_DGRAM packet sockets: sockaddr_ll, PACKET_AUXDATA, MSG_PEEK and MSG_TRUNC, FIONREAD,
- * poll, a classic BPF filter, PACKET_STATISTICS with a full receive queue's drops.
+ * poll, a classic BPF filter, ETH_P_ALL taps (sent frames as PACKET_OUTGOING, but not the
+ * tap's own), PACKET_STATISTICS with a full receive queue's drops.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <net/route.h>
+#include <netinet/if_ether.h>
 #include <netinet/in.h>
 #include <netpacket/packet.h>
 #include <poll.h>
@@ -34,6 +36,7 @@ struct sock_fprog {
 #define BPF_LD 0x00
 #define BPF_JMP 0x05
 #define BPF_RET 0x06
+#define BPF_H 0x08
 #define BPF_B 0x10
 #define BPF_ABS 0x20
 #define BPF_JEQ 0x10
@@ -307,6 +310,59 @@ static void filtered(int lo)
 	close(fd);
 }
 
+/* An ETH_P_ALL socket on lo, seeing only PROTO frames (the host's lo carries other traffic). */
+static int tap_socket(int lo)
+{
+	static struct sock_filter insns[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PROTO, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = { 4, insns };
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+				   .sll_ifindex = lo };
+	int fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)));
+	CHECK(bind(fd, (struct sockaddr *)&sll, sizeof(sll)));
+	return fd;
+}
+
+static void tap_recv(int fd, const char *who)
+{
+	unsigned char buf[64];
+	struct sockaddr_ll from;
+	socklen_t len = sizeof(from);
+	int n = (int)recvfrom(fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&from, &len);
+
+	if (n < 0) {
+		printf("%s: errno %d\n", who, errno);
+		return;
+	}
+	buf[n < 63 ? n : 63] = 0;
+	printf("%s: %d bytes pkttype %d proto %#x %s\n", who, n, from.sll_pkttype,
+	       ntohs(from.sll_protocol), buf + 14);
+}
+
+/* Taps see what others send (PACKET_OUTGOING) and what comes in, but not their own sends. */
+static void taps(int lo)
+{
+	int a = tap_socket(lo), b = tap_socket(lo), n;
+	unsigned char buf[64];
+
+	n = lo_frame(buf, "tapped");
+	CHECK(send(a, buf, (size_t)n, 0));
+	usleep(300000);
+	tap_recv(b, "other tap");
+	tap_recv(b, "other tap");
+	tap_recv(b, "other tap");
+	tap_recv(a, "sender");
+	tap_recv(a, "sender");
+	close(a);
+	close(b);
+}
+
 /* A receive queue bounded by SO_RCVBUF: what does not fit is counted as dropped. */
 static void queue_full(int lo)
 {
@@ -361,6 +417,7 @@ int main(void)
 	raw_round_trip(lo);
 	dgram_auxdata(lo);
 	filtered(lo);
+	taps(lo);
 	queue_full(lo);
 	packet_errors();
 	close(fd);

@@ -166,6 +166,9 @@ bool netif_carrier_ok(const struct net_device *dev);
 struct packet_type {
 	u16 type;
 	int (*func)(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt);
+	/* An ETH_P_ALL tap also gets a copy of every frame sent (pkt_type PACKET_OUTGOING),
+	 * except those whose skb->sk is this (a packet socket's own), as Linux's. */
+	const void *af_packet_priv;
 	struct list_head list;
 };
 /* Task context. dev_remove_pack returns once func runs no more. */
