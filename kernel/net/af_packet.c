@@ -5,7 +5,8 @@
  * protocol (ETH_P_ALL or one ethertype, big-endian) hooks into the receive path with
  * dev_add_pack and gets its own copy of every matching frame (of its bound device only, once
  * bound), filtered by its BPF program, in a queue bounded by SO_RCVBUF (drops counted for
- * PACKET_STATISTICS); an ETH_P_ALL socket also gets the frames others send (PACKET_OUTGOING). busybox's udhcpc sends and receives DHCP this way. Options are in
+ * PACKET_STATISTICS); an ETH_P_ALL socket also gets the frames others send
+ * (PACKET_OUTGOING). busybox's udhcpc sends and receives DHCP this way. Options are in
  * af_packet_opt.c.
  */
 #include <keel/errno.h>

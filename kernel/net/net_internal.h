@@ -12,11 +12,6 @@ int netrx_start(void);
  * thread; nothing when there is no tap. Any context but hard IRQ (Linux's
  * dev_queue_xmit_nit). */
 void dev_queue_xmit_nit(const struct sk_buff *skb);
-/* Calls every netdevice notifier with event (NETDEV_*) for dev; rtnl held. */
-void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
-void loopback_init(void);
-void net_proc_init(void);
-void ip_command_init(void);
 void packet_init(void); /* registers AF_PACKET (af_packet.c) */
 struct proc_dir_entry;
 struct ifreq;
@@ -26,5 +21,10 @@ void fib_proc_init(struct proc_dir_entry *net);
 int ip_rt_ioctl(unsigned int cmd, void __user *arg);
 /* The IPv4 address ioctls (SIOCGIFADDR..SIOCSIFNETMASK) on dev; rtnl held. 0 or -errno. */
 int devinet_ioctl(struct net_device *dev, unsigned int cmd, struct ifreq *ifr);
+/* Calls every netdevice notifier with event (NETDEV_*) for dev; rtnl held. */
+void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
+void loopback_init(void);
+void net_proc_init(void);
+void ip_command_init(void);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * Host unit test for the sk_buff helpers (kernel/net/skbuff.c): headroom and tailroom
- * bookkeeping through reserve/put/push/pull/trim, pull refusing more than the data, and
- * skb_copy keeping the headroom and metadata, and no leaked block after kfree_skb (the queues, which need the interrupt flag, are tested in QEMU).
+ * bookkeeping through reserve/put/push/pull/trim, pull refusing more than the data, skb_copy
+ * keeping the headroom and metadata, and no leaked block after kfree_skb (the queues, which
+ * need the interrupt flag, are tested in QEMU).
  */
 /* UNIT_SOURCES: kernel/net/skbuff.c */
 #include <keel/skbuff.h>

@@ -51,7 +51,7 @@ struct net_device {
 	unsigned int flags;            /* IFF_* */
 	unsigned int mtu;
 	unsigned int min_mtu, max_mtu; /* what SIOCSIFMTU may set (ether_setup: 68..1500) */
-	unsigned int tx_queue_len;     /* SIOCGIFTXQLEN (Linux's 1000); Keel's rings set the real one */
+	unsigned int tx_queue_len;     /* SIOCGIFTXQLEN: 1000 as Linux's (reported only) */
 	unsigned short type;           /* ARPHRD_ETHER or ARPHRD_LOOPBACK */
 	u8 dev_addr[ETH_ALEN];
 	u8 broadcast[ETH_ALEN];
@@ -68,8 +68,8 @@ struct net_device {
 	 * add` or `dhcp`; lwip.ko's netif follows it. One address per device. */
 	u32 ip_addr;
 	u8 ip_prefixlen;
-	u32 ip_gateway;                /* the default route's gateway through this device */
 	u32 ip_broadcast;              /* SIOCGIFBRDADDR: set with the netmask by ifconfig, or 0 */
+	u32 ip_gateway;                /* the default route's gateway through this device */
 	void *priv;                    /* netdev_priv(): the driver's area after this struct */
 };
 
