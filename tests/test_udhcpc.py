@@ -215,6 +215,19 @@ def test_renew_through_udp_socket(leased):
     assert default_routes(machine.run(f"{BB} route -n")) == [("10.0.2.2", "eth0")]
 
 
+def test_arping_gateway(leased):
+    """busybox arping: ARP requests go out and the replies come back through an AF_PACKET
+    SOCK_DGRAM socket bound to ETH_P_ARP (-s: the source address is given, so arping binds a
+    UDP socket to it rather than asking a connected one)."""
+    machine, _, _ = leased
+    out = machine.run(f"{BB} arping -c 2 -s 10.0.2.15 -I eth0 10.0.2.2", timeout=30)
+    assert_no_oops(out)
+    assert "ARPING 10.0.2.2 from 10.0.2.15 eth0" in out, out
+    assert len(re.findall(r"^Unicast reply from 10\.0\.2\.2 \[52:54:00:00:00:02\]", out,
+                          re.M)) == 2, out
+    assert "Received 2 response(s)" in out, out
+
+
 def test_udhcpc_on_qemu_user_net(default_iso, boot_machine):
     """QEMU's own DHCP server (restrict=on, so it offers no router and no name server)."""
     machine = boot_machine(default_iso, extra_args=["-nic", "none", "-netdev",
