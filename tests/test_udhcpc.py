@@ -72,20 +72,22 @@ def dhcp_reply(request, kind):
     return eth(client_mac, 0x0800, packet, src=SERVER_MAC)
 
 
-def arp_reply(frame):
-    """The reply to an ARP request for the server's address, or None."""
-    if frame[12:14] != b"\x08\x06" or frame[20:22] != b"\x00\x01" or frame[38:42] != SERVER_IP:
+def arp_reply(frame, owned=(SERVER_IP,)):
+    """The reply to an ARP request for one of the owned addresses, or None."""
+    if frame[12:14] != b"\x08\x06" or frame[20:22] != b"\x00\x01" or frame[38:42] not in owned:
         return None
     asker_mac, asker_ip = frame[22:28], frame[28:32]
-    body = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + SERVER_MAC + SERVER_IP + asker_mac
+    body = struct.pack("!HHBBH", 1, 0x0800, 6, 4, 2) + SERVER_MAC + frame[38:42] + asker_mac
     return eth(asker_mac, 0x0806, body + asker_ip, src=SERVER_MAC)
 
 
 class DhcpServer(Peer):
-    """A DHCP server and ARP responder for 10.0.2.2 on the dgram link, in a thread."""
+    """A DHCP server and ARP responder for 10.0.2.2 on the dgram link, in a thread; with
+    claim_offered, it also answers ARP for the address it offers, as a host using it would."""
 
-    def __init__(self):
+    def __init__(self, claim_offered=False):
         super().__init__()
+        self.owned = (SERVER_IP, CLIENT_IP) if claim_offered else (SERVER_IP,)
         self.seen, self.sources, self.stop = [], [], threading.Event()
         self.thread = threading.Thread(target=self.serve, daemon=True)
 
@@ -96,7 +98,7 @@ class DhcpServer(Peer):
                 frame = self.sock.recv(65536)
             except OSError:
                 continue
-            reply = arp_reply(frame)
+            reply = arp_reply(frame, self.owned)
             options = dhcp_options(frame)
             if options and 53 in options:
                 kind = options[53][0]
@@ -226,6 +228,22 @@ def test_arping_gateway(leased):
     assert len(re.findall(r"^Unicast reply from 10\.0\.2\.2 \[52:54:00:00:00:02\]", out,
                           re.M)) == 2, out
     assert "Received 2 response(s)" in out, out
+
+
+@pytest.mark.parametrize("claimed", [False, True], ids=["free", "in-use"])
+def test_udhcpc_arp_check(default_iso, boot_machine, claimed):
+    """udhcpc -a probes the offered address with ARP through a SOCK_PACKET socket: no answer,
+    the lease is taken; an answer, it declines (DHCPDECLINE) and waits to start again."""
+    with DhcpServer(claim_offered=claimed) as server:
+        machine = boot_machine(default_iso, extra_args=server.netdev_args("e1000"))
+        out = machine.run(f"{BB} timeout 10 udhcpc -i eth0 -n -q -a -A 30", timeout=60)
+        assert_no_oops(out)
+        if claimed:
+            assert "offered address is in use (got ARP reply), declining" in out, out
+            assert 4 in server.seen, server.seen  # DHCPDECLINE
+        else:
+            assert "lease of 10.0.2.15 obtained from 10.0.2.2" in out, out
+            assert 4 not in server.seen, server.seen
 
 
 def test_udhcpc_on_qemu_user_net(default_iso, boot_machine):

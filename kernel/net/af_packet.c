@@ -26,7 +26,10 @@
 struct packet_skb_cb {
 	struct sockaddr_ll sll;
 	unsigned int origlen;         /* before a filter cut it */
+	char name[IFNAMSIZ];          /* the device's, for SOCK_PACKET's sockaddr_pkt */
 };
+_Static_assert(sizeof(struct packet_skb_cb) <= sizeof(((struct sk_buff *)0)->cb),
+	       "packet_skb_cb must fit in skb->cb");
 
 static inline struct packet_skb_cb *PACKET_SKB_CB(struct sk_buff *skb)
 {
@@ -60,6 +63,7 @@ static void packet_fill_cb(struct sk_buff *skb, struct net_device *dev, unsigned
 	cb->sll.sll_halen = ETH_ALEN;
 	memcpy(cb->sll.sll_addr, eth->h_source, ETH_ALEN);
 	cb->origlen = origlen;
+	strlcpy(cb->name, dev->name, IFNAMSIZ);
 }
 
 /* The dev_add_pack handler (Linux's packet_rcv): runs in the netrx thread, owns skb, whose
@@ -70,7 +74,7 @@ static int packet_rcv(struct sk_buff *skb, struct net_device *dev, struct packet
 	unsigned int snaplen, origlen;
 	unsigned long flags;
 
-	if (ps->sock->type == SOCK_RAW)
+	if (ps->sock->type != SOCK_DGRAM)
 		skb_push(skb, ETH_HLEN); /* the header eth_type_trans pulled is still there */
 	origlen = skb->len;
 	spin_lock_irqsave(&ps->lock, flags);
@@ -138,11 +142,26 @@ static int packet_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	return (int)offsetof(struct sockaddr_ll, sll_addr) + sll->sll_halen;
 }
 
+/* Binds ps to ifindex (0: every device) and proto (0: keep the one it has), re-hooking it
+ * (Linux's packet_do_bind). */
+static void packet_do_bind(struct packet_sock *ps, int ifindex, u16 proto)
+{
+	unsigned long flags;
+
+	mutex_lock(&ps->bind_lock);
+	packet_set_hook(ps, false);
+	spin_lock_irqsave(&ps->lock, flags);
+	if (proto)
+		ps->num = proto;
+	ps->ifindex = ifindex;
+	spin_unlock_irqrestore(&ps->lock, flags);
+	packet_set_hook(ps, ps->num != 0);
+	mutex_unlock(&ps->bind_lock);
+}
+
 static int packet_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 {
 	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)uaddr;
-	struct packet_sock *ps = pkt_sk(sock);
-	unsigned long flags;
 	bool found = true;
 
 	if (addr_len < (int)sizeof(*sll) || sll->sll_family != AF_PACKET)
@@ -154,16 +173,35 @@ static int packet_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len
 	}
 	if (!found)
 		return -ENODEV;
-	mutex_lock(&ps->bind_lock);
-	packet_set_hook(ps, false);
-	spin_lock_irqsave(&ps->lock, flags);
-	if (sll->sll_protocol)
-		ps->num = sll->sll_protocol;
-	ps->ifindex = sll->sll_ifindex;
-	spin_unlock_irqrestore(&ps->lock, flags);
-	packet_set_hook(ps, ps->num != 0);
-	mutex_unlock(&ps->bind_lock);
+	packet_do_bind(pkt_sk(sock), sll->sll_ifindex, sll->sll_protocol);
 	return 0;
+}
+
+/* A device name into a 14-byte sa_data, NUL-padded (not terminated when 14 long). */
+static void spkt_put_device(void *sa_data, const char *name)
+{
+	size_t n = strlen(name);
+
+	memset(sa_data, 0, 14);
+	memcpy(sa_data, name, n < 14 ? n : 14);
+}
+
+/* The sender's address as recvmsg gives it: a sockaddr_ll, or SOCK_PACKET's sockaddr_pkt. */
+static void packet_put_name(const struct socket *sock, struct msghdr *msg,
+			    struct packet_skb_cb *cb)
+{
+	struct sockaddr_pkt *spkt = msg->msg_name;
+
+	if (sock->type != SOCK_PACKET) {
+		memcpy(msg->msg_name, &cb->sll, sizeof(cb->sll));
+		msg->msg_namelen = sizeof(cb->sll);
+		return;
+	}
+	memset(spkt, 0, sizeof(*spkt));
+	spkt->spkt_family = cb->sll.sll_hatype; /* the device's type, as Linux's packet_rcv_spkt */
+	spkt_put_device(spkt->spkt_device, cb->name);
+	spkt->spkt_protocol = cb->sll.sll_protocol;
+	msg->msg_namelen = sizeof(*spkt);
 }
 
 /* The first queued frame copied into msg (unlinked unless peek): its length, or -EAGAIN
@@ -186,14 +224,12 @@ static int packet_take(struct packet_sock *ps, struct msghdr *msg, size_t len, i
 	memcpy(msg->msg_iov.iov_base, skb->data, copied);
 	if (copied < skb->len)
 		msg->msg_flags |= MSG_TRUNC;
-	if (msg->msg_name) {
-		memcpy(msg->msg_name, &PACKET_SKB_CB(skb)->sll, sizeof(struct sockaddr_ll));
-		msg->msg_namelen = sizeof(struct sockaddr_ll);
-	}
+	if (msg->msg_name)
+		packet_put_name(ps->sock, msg, PACKET_SKB_CB(skb));
 	if (ps->auxdata) {
 		aux.tp_len = PACKET_SKB_CB(skb)->origlen;
 		aux.tp_snaplen = skb->len;
-		aux.tp_net = ps->sock->type == SOCK_RAW ? ETH_HLEN : 0;
+		aux.tp_net = ps->sock->type != SOCK_DGRAM ? ETH_HLEN : 0;
 		put_cmsg(msg, SOL_PACKET, PACKET_AUXDATA, sizeof(aux), &aux);
 	}
 	ret = (flags & MSG_TRUNC) ? (int)skb->len : (int)copied;
@@ -380,13 +416,104 @@ static const struct proto_ops packet_ops = {
 	.recvmsg = packet_recvmsg,
 };
 
-/* socket(AF_PACKET, SOCK_RAW or SOCK_DGRAM, htons(ethertype)): Linux's packet_create.
- * SOCK_PACKET, the obsolete interface, is not there. */
+/* ---- SOCK_PACKET: whole frames, devices by name (Linux's packet_*_spkt) ---------------- */
+
+/* The device named in sa_data (14 bytes, maybe not NUL-terminated); rtnl held. */
+static struct net_device *spkt_dev(const unsigned char *sa_data)
+{
+	char name[15];
+
+	memcpy(name, sa_data, 14);
+	name[14] = '\0';
+	return __dev_get_by_name(name);
+}
+
+static int spkt_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
+{
+	struct net_device *dev;
+	int ifindex;
+
+	if (addr_len != (int)sizeof(struct sockaddr))
+		return -EINVAL;
+	rtnl_lock();
+	dev = spkt_dev((const unsigned char *)uaddr->sa_data);
+	ifindex = dev ? dev->ifindex : 0;
+	rtnl_unlock();
+	if (!dev)
+		return -ENODEV;
+	packet_do_bind(pkt_sk(sock), ifindex, 0);
+	return 0;
+}
+
+static int spkt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct packet_sock *ps = pkt_sk(sock);
+	struct net_device *dev;
+
+	if (peer)
+		return -EOPNOTSUPP;
+	memset(uaddr, 0, sizeof(*uaddr));
+	uaddr->sa_family = AF_PACKET;
+	rtnl_lock();
+	dev = ps->ifindex ? __dev_get_by_index(ps->ifindex) : NULL;
+	if (dev)
+		spkt_put_device(uaddr->sa_data, dev->name);
+	rtnl_unlock();
+	return sizeof(*uaddr);
+}
+
+/* A whole frame to the device sockaddr_pkt names (Linux's packet_sendmsg_spkt). */
+static int spkt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	const struct sockaddr_pkt *spkt = msg->msg_name;
+	struct net_device *dev;
+	struct sk_buff *skb;
+	u16 proto = 0;
+	int err;
+
+	(void)flags;
+	if (!spkt)
+		return -ENOTCONN;
+	if (msg->msg_namelen < (int)sizeof(struct sockaddr))
+		return -EINVAL;
+	if (msg->msg_namelen == (int)sizeof(*spkt))
+		proto = spkt->spkt_protocol;
+	rtnl_lock();
+	dev = spkt_dev(spkt->spkt_device);
+	err = dev ? packet_check_send(sock, dev, NULL, len) : -ENODEV;
+	skb = err ? NULL : packet_build(sock, dev, msg, len, proto, NULL);
+	if (!err && !skb)
+		err = -ENOBUFS;
+	if (!err)
+		err = dev_queue_xmit(skb);
+	rtnl_unlock();
+	return err ? err : (int)len;
+}
+
+static const struct proto_ops packet_ops_spkt = {
+	.family = AF_PACKET,
+	.release = packet_release,
+	.bind = spkt_bind,
+	.connect = packet_no_connect,
+	.accept = sock_no_accept,
+	.getname = spkt_getname,
+	.poll = packet_poll,
+	.ioctl = packet_ioctl,
+	.listen = sock_no_listen,
+	.shutdown = packet_no_shutdown,
+	.setsockopt = packet_setsockopt,
+	.getsockopt = packet_getsockopt,
+	.sendmsg = spkt_sendmsg,
+	.recvmsg = packet_recvmsg,
+};
+
+/* socket(AF_PACKET, SOCK_RAW, SOCK_DGRAM or SOCK_PACKET, htons(ethertype)): Linux's
+ * packet_create. */
 static int packet_create(struct socket *sock, int protocol)
 {
 	struct packet_sock *ps;
 
-	if (sock->type != SOCK_RAW && sock->type != SOCK_DGRAM)
+	if (sock->type != SOCK_RAW && sock->type != SOCK_DGRAM && sock->type != SOCK_PACKET)
 		return -ESOCKTNOSUPPORT;
 	ps = kzalloc(sizeof(*ps), GFP_KERNEL);
 	if (!ps)
@@ -400,7 +527,7 @@ static int packet_create(struct socket *sock, int protocol)
 	ps->prot_hook.af_packet_priv = ps; /* its own frames are not looped back to it */
 	ps->rcvbuf = ps->sndbuf = PACKET_RCVBUF_DEFAULT;
 	ps->num = (u16)protocol; /* big-endian already, as socket(2) takes it */
-	sock->ops = &packet_ops;
+	sock->ops = sock->type == SOCK_PACKET ? &packet_ops_spkt : &packet_ops;
 	sock->sk = ps;
 	packet_set_hook(ps, ps->num != 0);
 	return 0;

@@ -6,7 +6,7 @@
  * either fails or is undone); then frames sent and received on lo through SOCK_RAW and
  * SOCK_DGRAM packet sockets: sockaddr_ll, PACKET_AUXDATA, MSG_PEEK and MSG_TRUNC, FIONREAD,
  * poll, a classic BPF filter, ETH_P_ALL taps (sent frames as PACKET_OUTGOING, but not the
- * tap's own), PACKET_STATISTICS with a full receive queue's drops.
+ * tap's own), SOCK_PACKET, PACKET_STATISTICS with a full receive queue's drops.
  */
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -51,6 +51,11 @@ struct tpacket_auxdata {
 	unsigned short tp_mac, tp_net, tp_vlan_tci, tp_vlan_tpid;
 };
 #define TP_STATUS_USER 1
+struct sockaddr_pkt {
+	unsigned short spkt_family;
+	unsigned char spkt_device[14];
+	unsigned short spkt_protocol;
+};
 #ifndef PACKET_STATISTICS
 #define PACKET_STATISTICS 6
 #endif
@@ -363,6 +368,34 @@ static void taps(int lo)
 	close(b);
 }
 
+/* SOCK_PACKET: whole frames, the device named in a struct sockaddr / sockaddr_pkt. */
+static void spkt(void)
+{
+	int fd = socket(AF_PACKET, SOCK_PACKET, htons(PROTO)), n;
+	struct sockaddr sa = { .sa_family = AF_PACKET }, name;
+	struct sockaddr_pkt from;
+	socklen_t len = sizeof(name);
+	unsigned char buf[64];
+
+	strcpy(sa.sa_data, "lo");
+	CHECK(bind(fd, &sa, 8));
+	CHECK(bind(fd, &sa, sizeof(sa)));
+	CHECK(getsockname(fd, &name, &len));
+	printf("len %u family %d device %s\n", (unsigned int)len, name.sa_family, name.sa_data);
+	n = lo_frame(buf, "spkt");
+	CHECK(send(fd, buf, (size_t)n, 0));
+	CHECK(sendto(fd, buf, (size_t)n, 0, &sa, sizeof(sa)));
+	len = sizeof(from);
+	memset(buf, 0, sizeof(buf));
+	CHECK(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from, &len));
+	printf("from len %u family %d device %s proto %#x text %s\n", (unsigned int)len,
+	       from.spkt_family, from.spkt_device, ntohs(from.spkt_protocol), buf + 14);
+	strcpy(sa.sa_data, "nosuch0");
+	CHECK(sendto(fd, buf, (size_t)n, 0, &sa, sizeof(sa)));
+	CHECK(bind(fd, &sa, sizeof(sa)));
+	close(fd);
+}
+
 /* A receive queue bounded by SO_RCVBUF: what does not fit is counted as dropped. */
 static void queue_full(int lo)
 {
@@ -418,6 +451,7 @@ int main(void)
 	dgram_auxdata(lo);
 	filtered(lo);
 	taps(lo);
+	spkt();
 	queue_full(lo);
 	packet_errors();
 	close(fd);

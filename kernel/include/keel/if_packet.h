@@ -21,6 +21,13 @@ struct sockaddr_ll {
 	unsigned char sll_addr[8];
 };
 
+/* SOCK_PACKET's address (the interface before sockaddr_ll): a device named, not indexed. */
+struct sockaddr_pkt {
+	unsigned short spkt_family; /* AF_PACKET */
+	unsigned char spkt_device[14];
+	u16 spkt_protocol;          /* ethertype, big-endian */
+};
+
 /* SOL_PACKET options */
 #define PACKET_ADD_MEMBERSHIP 1
 #define PACKET_DROP_MEMBERSHIP 2
