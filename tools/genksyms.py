@@ -219,7 +219,7 @@ def _skip_to_declarator_end(texts, i):
 # depends on what it includes (kernel/locking/mutex.c does, kernel/fs/exports.c does not), so a
 # module could not match both mutex_lock's and iput's CRCs.
 OPAQUE_TAGS = {'struct module', 'struct kthread', 'struct fpu_state', 'struct workqueue_struct',
-               'struct address_space', 'struct task_struct'}
+               'struct address_space', 'struct task_struct', 'struct poll_table'}
 
 
 class Unit:

@@ -6,6 +6,7 @@
  * pselect6's signal masks are accepted and ignored until signal masks exist.
  */
 #include <keel/errno.h>
+#include <keel/export.h>
 #include <keel/jiffies.h>
 #include <keel/ktime.h>
 #include <keel/poll.h>
@@ -54,6 +55,7 @@ void poll_wait(struct poll_table *pt, struct wait_queue_head *head)
 	INIT_LIST_HEAD(&e->wait.entry);
 	add_wait_queue(head, &e->wait);
 }
+EXPORT_SYMBOL(poll_wait);
 
 static void poll_freewait(struct poll_table *pt)
 {

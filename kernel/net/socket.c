@@ -68,6 +68,23 @@ static const struct net_proto_family *get_family(int family)
 	return pf;
 }
 
+int sock_no_listen(struct socket *sock, int backlog)
+{
+	(void)sock;
+	(void)backlog;
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL(sock_no_listen);
+
+int sock_no_accept(struct socket *sock, struct socket *newsock, int flags)
+{
+	(void)sock;
+	(void)newsock;
+	(void)flags;
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL(sock_no_accept);
+
 long sock_rcvtimeo(const struct socket *sock, bool noblock)
 {
 	return noblock ? 0 : sock->rcvtimeo;

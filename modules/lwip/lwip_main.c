@@ -10,6 +10,7 @@
 #include <keel/module.h>
 #include <keel/printk.h>
 #include "lwip_port.h"
+#include "lwip_sock.h"
 #include "lwip/init.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -47,6 +48,7 @@ static const struct lwip_part lwip_parts[] = {
 	{ lwip_dhcp_init, lwip_dhcp_exit },
 	{ lwip_nc_init, lwip_nc_exit },
 	{ lwip_stat_init, lwip_stat_exit },
+	{ lwip_sock_init, lwip_sock_exit },
 };
 
 static void lwip_parts_exit(unsigned int n)

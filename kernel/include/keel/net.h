@@ -8,10 +8,10 @@
 #ifndef KEEL_NET_H
 #define KEEL_NET_H
 
+#include <keel/fs.h> /* struct file: every user of this header must see its layout */
 #include <keel/socket.h>
 #include <keel/wait.h>
 
-struct file;
 struct module;
 struct poll_table;
 struct socket;
@@ -100,6 +100,11 @@ struct socket {
 int sock_register(const struct net_proto_family *ops);
 /* Removes it; existing sockets keep their ops (each pins the module). Task context. */
 void sock_unregister(int family);
+
+/* The operations a family without listen/accept points at: -EOPNOTSUPP (Linux's
+ * sock_no_listen, sock_no_accept). */
+int sock_no_listen(struct socket *sock, int backlog);
+int sock_no_accept(struct socket *sock, struct socket *newsock, int flags);
 
 /* How long a blocking receive or send may wait (jiffies): 0 when noblock, else
  * SO_RCVTIMEO/SO_SNDTIMEO. Linux's sock_rcvtimeo/sock_sndtimeo. */

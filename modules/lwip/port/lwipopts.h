@@ -31,6 +31,9 @@ void lwip_port_free(void *p);
 #define LWIP_ARP 1
 #define LWIP_ETHERNET 1
 #define LWIP_ICMP 1
+#define IP_DEFAULT_TTL 64 /* Linux's net.ipv4.ip_default_ttl (lwIP: 255) */
+#define SO_REUSE 1        /* SO_REUSEADDR for sockets */
+#define IP_SOF_BROADCAST 1 /* UDP broadcasts need SO_BROADCAST, as on Linux */
 #define LWIP_RAW 1
 #define LWIP_UDP 1
 #define LWIP_TCP 1
