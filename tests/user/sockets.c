@@ -31,7 +31,7 @@ static void on_sigpipe(int sig)
 static int listener(unsigned short port, int backlog, int reuse)
 {
 	struct sockaddr_in sin = sin_of(LOOPBACK, port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = bounded(socket(AF_INET, SOCK_STREAM, 0));
 
 	if (fd < 0 || (reuse && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, sizeof(reuse))) ||
 	    bind(fd, SA(&sin), sizeof(sin)) || listen(fd, backlog)) {
@@ -44,7 +44,7 @@ static int listener(unsigned short port, int backlog, int reuse)
 static int connect_to(unsigned short port)
 {
 	struct sockaddr_in sin = sin_of(LOOPBACK, port);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = bounded(socket(AF_INET, SOCK_STREAM, 0));
 
 	if (fd < 0 || connect(fd, SA(&sin), sizeof(sin))) {
 		ok("connect_to", -1);
@@ -59,7 +59,7 @@ static int pair(int lfd, int *c)
 	int s;
 
 	*c = connect_to(port_of(lfd, 0));
-	s = accept(lfd, NULL, NULL);
+	s = bounded(accept(lfd, NULL, NULL));
 	if (s < 0) {
 		ok("accept", -1);
 		exit(1);
@@ -143,7 +143,7 @@ static void tcp_connect_accept(int lfd, int *cfd, int *sfd)
 {
 	struct sockaddr_in sin = sin_of(LOOPBACK, port_of(lfd, 0)), peer;
 	socklen_t len = sizeof(peer);
-	int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0), s;
+	int c = bounded(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)), s;
 
 	val("nonblock connect", connect(c, SA(&sin), sizeof(sin)));
 	show_poll("poll connecting OUT", c, POLLOUT, WAIT_MS);
@@ -151,7 +151,7 @@ static void tcp_connect_accept(int lfd, int *cfd, int *sfd)
 	val("connect again", connect(c, SA(&sin), sizeof(sin)));
 	val("connect a third time", connect(c, SA(&sin), sizeof(sin)));
 	show_poll("poll listener IN", lfd, POLLIN, WAIT_MS);
-	s = accept4(lfd, SA(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	s = bounded(accept4(lfd, SA(&peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC));
 	ok("accept4", s);
 	show_sin("accept4 peer", &peer, len, port_of(c, 0));
 	printf("accepted O_NONBLOCK %d FD_CLOEXEC %d, client FD_CLOEXEC %d\n",
@@ -266,7 +266,7 @@ static void tcp_options(int lfd)
 
 static int sockets_tcp(void)
 {
-	int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, c, s;
+	int lfd = bounded(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)), one = 1, c, s;
 	struct sockaddr_in sin = sin_of(LOOPBACK, 0);
 
 	ok("socket", lfd);
@@ -347,7 +347,7 @@ static void tcp_backlog(void)
 		c[i] = connect_to(port_of(lfd, 0));
 	val("listen again", listen(lfd, 5));
 	for (int i = 0; i < 2; i++) {
-		s = accept(lfd, NULL, NULL);
+		s = bounded(accept(lfd, NULL, NULL));
 		printf("accept %d: %s\n", i,
 		       port_of(s, 1) == port_of(c[i], 0) ? "in order" : "out of order");
 		val("listen on connected", listen(s, 1));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #define LOOPBACK 0x7f000001u
 #define WAIT_MS 10000 /* poll's bound: a lost wakeup fails instead of hanging the test */
@@ -105,6 +106,17 @@ static inline int show_poll(const char *what, int fd, short events, int ms)
 	printf("\n");
 	fflush(stdout);
 	return pfd.revents;
+}
+
+/* SO_RCVTIMEO and SO_SNDTIMEO of WAIT_MS: a broken peer fails the call instead of hanging
+ * the test (accept and connect honour them too). Returns fd. */
+static inline int bounded(int fd)
+{
+	struct timeval tv = { WAIT_MS / 1000, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	return fd;
 }
 
 static inline int sockopt_int(int fd, int level, int name)
