@@ -9,6 +9,7 @@
 #include <keel/jiffies.h>
 #include <keel/shell.h>
 #include "lwip_port.h"
+#include "lwip/dns.h"
 #include "lwip/dhcp.h"
 
 #define DHCP_TIMEOUT_MS 15000
@@ -63,6 +64,8 @@ static bool dhcp_bound(const char *name)
  * poll compares the two under the latter. */
 static int dhcp_finish(const char *name)
 {
+	ip4_addr_t dns[DNS_MAX_SERVERS];
+	unsigned int ndns = 0;
 	struct net_device *dev;
 	struct lwip_if *lif;
 	struct dhcp *dhcp;
@@ -90,9 +93,13 @@ static int dhcp_finish(const char *name)
 		       ip4addr_ntoa_r(netif_ip4_addr(&lif->netif), a, sizeof(a)),
 		       ip4addr_ntoa_r(ip_2_ip4(&dhcp->server_ip_addr), s, sizeof(s)),
 		       (unsigned int)dhcp->offered_t0_lease);
+	for (u8_t i = 0; i < DNS_MAX_SERVERS; i++)
+		if (!ip_addr_isany(dns_getserver(i)))
+			dns[ndns++] = *ip_2_ip4(dns_getserver(i));
 out:
 	mutex_unlock(&lwip_core_lock);
 	rtnl_unlock();
+	lwip_resolv_conf_write(dns, ndns);
 	return err;
 }
 

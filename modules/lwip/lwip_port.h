@@ -46,6 +46,9 @@ void lwip_netif_poll(void);
 /* A dotted quad, or a name through lwIP's DNS (servers from DHCP). 0, -EINVAL (not an
  * address, no DNS server), -EHOSTUNREACH (no such name), -EINTR (Ctrl-C). Task context. */
 int lwip_resolve(const char *host, ip4_addr_t *addr);
+/* Writes /etc/resolv.conf with n name servers ("nameserver A" lines), as udhcpc's script
+ * does; nothing when n is 0. Task context, lwip_core_lock not held. */
+void lwip_resolv_conf_write(const ip4_addr_t *servers, unsigned int n);
 void lwip_wake(void);               /* wakes lwip_wait's sleepers; any lwIP callback */
 extern wait_queue_head_t lwip_waitq;
 

@@ -85,7 +85,7 @@ int inet_raw_create(struct inet_sock *sk, bool ping)
 	if (ping) {
 		raw_recv(pcb, ping_sock_recv, sk);
 		list_add(&sk->ping_list, &ping_socks);
-		sk->sock->ops = &inet_ping_ops;
+		sk->sock->ops = &inet_raw_ops;
 	} else {
 		raw_recv(pcb, raw_sock_recv, sk);
 		sk->hdrincl = sk->protocol == IPPROTO_RAW;
@@ -221,27 +221,6 @@ static int inet_raw_getname(struct socket *sock, struct sockaddr *uaddr, int pee
 	return ret;
 }
 
-static int raw_sock_dest(struct inet_sock *sk, struct msghdr *msg, ip_addr_t *ip)
-{
-	ip4_addr_t addr;
-	u16 port;
-	int err;
-
-	if (!msg->msg_name) {
-		if (!sk->connected)
-			return -EDESTADDRREQ;
-		ip_addr_copy_from_ip4(*ip, sk->raddr);
-		return 0;
-	}
-	err = inet_addr_in(msg->msg_name, msg->msg_namelen, &addr, &port);
-	if (err)
-		return err;
-	if (inet_addr_broadcast(addr) && !sk->broadcast)
-		return -EACCES;
-	ip_addr_copy_from_ip4(*ip, addr);
-	return 0;
-}
-
 /* A ping socket's echo request: the identifier set to the socket's, the checksum redone. */
 static int ping_fixup(struct inet_sock *sk, struct pbuf *p)
 {
@@ -286,7 +265,7 @@ static int inet_raw_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EINVAL;
 	mutex_lock(&lwip_core_lock);
 	lwip_netif_poll();
-	err = raw_sock_dest(sk, msg, &ip);
+	err = inet_dgram_dest(sk, msg, &ip, NULL);
 	p = err ? NULL : pbuf_alloc(sk->hdrincl ? PBUF_LINK : PBUF_IP, (u16_t)len, PBUF_RAM);
 	if (!err && !p)
 		err = -ENOBUFS;
@@ -299,37 +278,6 @@ static int inet_raw_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	}
 	mutex_unlock(&lwip_core_lock);
 	return err ? err : (int)len;
-}
-
-static int inet_raw_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
-{
-	int ret;
-
-	mutex_lock(&lwip_core_lock);
-	ret = inet_dgram_recvmsg(inet_sk(sock), msg, len, flags);
-	mutex_unlock(&lwip_core_lock);
-	return ret;
-}
-
-static unsigned int inet_raw_poll(struct file *file, struct socket *sock, struct poll_table *pt)
-{
-	(void)file;
-	poll_wait(pt, &sock->wq);
-	return inet_dgram_poll(inet_sk(sock));
-}
-
-static int inet_raw_shutdown(struct socket *sock, int how)
-{
-	struct inet_sock *sk = inet_sk(sock);
-	int err = 0;
-
-	mutex_lock(&lwip_core_lock);
-	if (!sk->connected)
-		err = -ENOTCONN;
-	sk->sk_shutdown |= (unsigned int)how + 1;
-	inet_wake(sk);
-	mutex_unlock(&lwip_core_lock);
-	return err;
 }
 
 /* SOL_RAW's ICMP_FILTER and SOL_IP's IP_HDRINCL, which only raw sockets have. */
@@ -410,30 +358,12 @@ const struct proto_ops inet_raw_ops = {
 	.connect = inet_raw_connect,
 	.accept = sock_no_accept,
 	.getname = inet_raw_getname,
-	.poll = inet_raw_poll,
+	.poll = inet_dgram_poll_op,
 	.ioctl = inet_dgram_ioctl,
 	.listen = sock_no_listen,
-	.shutdown = inet_raw_shutdown,
+	.shutdown = inet_dgram_shutdown,
 	.setsockopt = inet_raw_setsockopt,
 	.getsockopt = inet_raw_getsockopt,
 	.sendmsg = inet_raw_sendmsg,
-	.recvmsg = inet_raw_recvmsg,
-};
-
-const struct proto_ops inet_ping_ops = {
-	.family = AF_INET,
-	.owner = THIS_MODULE,
-	.release = inet_raw_release,
-	.bind = inet_raw_bind,
-	.connect = inet_raw_connect,
-	.accept = sock_no_accept,
-	.getname = inet_raw_getname,
-	.poll = inet_raw_poll,
-	.ioctl = inet_dgram_ioctl,
-	.listen = sock_no_listen,
-	.shutdown = inet_raw_shutdown,
-	.setsockopt = inet_raw_setsockopt,
-	.getsockopt = inet_raw_getsockopt,
-	.sendmsg = inet_raw_sendmsg,
-	.recvmsg = inet_raw_recvmsg,
+	.recvmsg = inet_dgram_recv,
 };

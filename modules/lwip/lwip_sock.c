@@ -248,6 +248,67 @@ unsigned int inet_dgram_poll(struct inet_sock *sk)
 	return mask;
 }
 
+int inet_dgram_dest(struct inet_sock *sk, struct msghdr *msg, ip_addr_t *ip, u16 *port)
+{
+	ip4_addr_t addr;
+	u16 p;
+	int err;
+
+	if (!msg->msg_name) {
+		if (!sk->connected)
+			return -EDESTADDRREQ;
+		ip_addr_copy_from_ip4(*ip, sk->raddr);
+		if (port)
+			*port = sk->rport;
+		return 0;
+	}
+	err = inet_addr_in(msg->msg_name, msg->msg_namelen, &addr, &p);
+	if (err)
+		return err;
+	if (port && !p)
+		return -EINVAL;
+	if (inet_addr_broadcast(addr) && !sk->broadcast)
+		return -EACCES;
+	ip_addr_copy_from_ip4(*ip, addr);
+	if (port)
+		*port = p;
+	return 0;
+}
+
+/* The datagram sockets' (UDP, raw, ping) recvmsg, poll and shutdown operations. */
+int inet_dgram_recv(struct socket *sock, struct msghdr *msg, size_t len, int flags)
+{
+	int ret;
+
+	mutex_lock(&lwip_core_lock);
+	ret = inet_dgram_recvmsg(inet_sk(sock), msg, len, flags);
+	mutex_unlock(&lwip_core_lock);
+	return ret;
+}
+
+unsigned int inet_dgram_poll_op(struct file *file, struct socket *sock, struct poll_table *pt)
+{
+	(void)file;
+	poll_wait(pt, &sock->wq);
+	return inet_dgram_poll(inet_sk(sock));
+}
+
+/* Linux's inet_shutdown for datagrams: only a connected socket (ENOTCONN otherwise, the
+ * bits set all the same); readers wake to the end of file. */
+int inet_dgram_shutdown(struct socket *sock, int how)
+{
+	struct inet_sock *sk = inet_sk(sock);
+	int err = 0;
+
+	mutex_lock(&lwip_core_lock);
+	if (!sk->connected)
+		err = -ENOTCONN;
+	sk->sk_shutdown |= (unsigned int)how + 1;
+	inet_wake(sk);
+	mutex_unlock(&lwip_core_lock);
+	return err;
+}
+
 /* ---- options ---------------------------------------------------------------------------- */
 
 /* An int option value; SOL_IP also takes a single byte, as Linux's do_ip_setsockopt. */

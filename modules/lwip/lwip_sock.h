@@ -83,7 +83,7 @@ static inline struct inet_sock *inet_sk(const struct socket *sock)
 }
 
 /* lwip_sock.c */
-extern const struct proto_ops inet_stream_ops, inet_dgram_ops, inet_raw_ops, inet_ping_ops;
+extern const struct proto_ops inet_stream_ops, inet_dgram_ops, inet_raw_ops;
 /* FIONREAD (the next datagram's size) and SIOCOUTQ for datagram sockets. */
 int inet_dgram_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
 /* Wakes the socket's sleepers and pollers (callbacks; lwip_core_lock held). */
@@ -110,6 +110,14 @@ bool inet_dgram_queue(struct inet_sock *sk, struct pbuf *p, const ip_addr_t *fro
 int inet_dgram_recvmsg(struct inet_sock *sk, struct msghdr *msg, size_t len, int flags);
 void inet_dgram_purge(struct inet_sock *sk);
 unsigned int inet_dgram_poll(struct inet_sock *sk);
+/* A datagram's destination: msg's address or the connected peer (port: NULL for raw and
+ * ping sockets, which have none). 0, -EDESTADDRREQ, -EINVAL, -EAFNOSUPPORT, -EACCES (a
+ * broadcast without SO_BROADCAST). */
+int inet_dgram_dest(struct inet_sock *sk, struct msghdr *msg, ip_addr_t *ip, u16 *port);
+/* proto_ops entries shared by UDP, raw and ping sockets */
+int inet_dgram_recv(struct socket *sock, struct msghdr *msg, size_t len, int flags);
+unsigned int inet_dgram_poll_op(struct file *file, struct socket *sock, struct poll_table *pt);
+int inet_dgram_shutdown(struct socket *sock, int how);
 /* Common option handling: -ENOPROTOOPT when the option is not a common one. */
 int inet_setsockopt_common(struct inet_sock *sk, int level, int optname, const void *optval,
 			   unsigned int optlen);
@@ -124,6 +132,19 @@ void lwip_sock_exit(void);
 int inet_tcp_create(struct inet_sock *sk);
 int inet_udp_create(struct inet_sock *sk);
 int inet_raw_create(struct inet_sock *sk, bool ping);
+/* lwip_tcp_sock.c: a TCP socket's pcb (see there) */
+struct tcp_pcb;
+void tcp_sock_attach(struct inet_sock *sk, struct tcp_pcb *pcb);
+void tcp_sock_detach(struct tcp_pcb *pcb);
+int tcp_sock_new_pcb(struct inet_sock *sk);
+void tcp_sock_cache_addrs(struct inet_sock *sk);
+/* lwip_tcp_listen.c: the stream operations that are not about one connection's data */
+int inet_listen(struct socket *sock, int backlog);
+int inet_accept(struct socket *sock, struct socket *newsock, int flags);
+int inet_tcp_bind(struct socket *sock, struct sockaddr *uaddr, int addrlen);
+int inet_tcp_getname(struct socket *sock, struct sockaddr *uaddr, int peer);
+int inet_tcp_shutdown(struct socket *sock, int how);
+int inet_tcp_release(struct socket *sock);
 /* An lwIP err_t as a negative errno (Linux's meaning of each). */
 int lwip_errno(err_t err);
 

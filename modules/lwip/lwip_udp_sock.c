@@ -153,30 +153,6 @@ static int inet_udp_getname(struct socket *sock, struct sockaddr *uaddr, int pee
 	return ret;
 }
 
-/* The destination of a send: msg's address or the connected peer. */
-static int udp_sock_dest(struct inet_sock *sk, struct msghdr *msg, ip_addr_t *ip, u16 *port)
-{
-	ip4_addr_t addr;
-	int err;
-
-	if (!msg->msg_name) {
-		if (!sk->connected)
-			return -EDESTADDRREQ;
-		ip_addr_copy_from_ip4(*ip, sk->raddr);
-		*port = sk->rport;
-		return 0;
-	}
-	err = inet_addr_in(msg->msg_name, msg->msg_namelen, &addr, port);
-	if (err)
-		return err;
-	if (!*port)
-		return -EINVAL;
-	if (inet_addr_broadcast(addr) && !sk->broadcast)
-		return -EACCES;
-	ip_addr_copy_from_ip4(*ip, addr);
-	return 0;
-}
-
 /* A pbuf holding len bytes of buf for the transport layer, or NULL. */
 static struct pbuf *udp_sock_pbuf(const void *buf, size_t len)
 {
@@ -202,7 +178,7 @@ static int inet_udp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		return -EMSGSIZE;
 	mutex_lock(&lwip_core_lock);
 	lwip_netif_poll();
-	err = udp_sock_dest(sk, msg, &ip, &port);
+	err = inet_dgram_dest(sk, msg, &ip, &port);
 	if (!err)
 		err = udp_sock_autobind(sk);
 	p = err ? NULL : udp_sock_pbuf(msg->msg_iov.iov_base, len);
@@ -218,38 +194,6 @@ static int inet_udp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	}
 	mutex_unlock(&lwip_core_lock);
 	return err ? err : (int)len;
-}
-
-static int inet_udp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
-{
-	int ret;
-
-	mutex_lock(&lwip_core_lock);
-	ret = inet_dgram_recvmsg(inet_sk(sock), msg, len, flags);
-	mutex_unlock(&lwip_core_lock);
-	return ret;
-}
-
-static unsigned int inet_udp_poll(struct file *file, struct socket *sock, struct poll_table *pt)
-{
-	(void)file;
-	poll_wait(pt, &sock->wq);
-	return inet_dgram_poll(inet_sk(sock));
-}
-
-/* Linux's udp shutdown: only a connected socket (ENOTCONN otherwise); the bits wake readers. */
-static int inet_udp_shutdown(struct socket *sock, int how)
-{
-	struct inet_sock *sk = inet_sk(sock);
-	int err = 0;
-
-	mutex_lock(&lwip_core_lock);
-	if (!sk->connected)
-		err = -ENOTCONN;
-	sk->sk_shutdown |= (unsigned int)how + 1;
-	inet_wake(sk);
-	mutex_unlock(&lwip_core_lock);
-	return err;
 }
 
 static int inet_udp_setsockopt(struct socket *sock, int level, int optname,
@@ -300,12 +244,12 @@ const struct proto_ops inet_dgram_ops = {
 	.connect = inet_udp_connect,
 	.accept = sock_no_accept,
 	.getname = inet_udp_getname,
-	.poll = inet_udp_poll,
+	.poll = inet_dgram_poll_op,
 	.ioctl = inet_dgram_ioctl,
 	.listen = sock_no_listen,
-	.shutdown = inet_udp_shutdown,
+	.shutdown = inet_dgram_shutdown,
 	.setsockopt = inet_udp_setsockopt,
 	.getsockopt = inet_udp_getsockopt,
 	.sendmsg = inet_udp_sendmsg,
-	.recvmsg = inet_udp_recvmsg,
+	.recvmsg = inet_dgram_recv,
 };
