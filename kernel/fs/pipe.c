@@ -3,7 +3,8 @@
  * pipe_inode_info, a 64 KiB ring buffer with wait queues for blocked readers and writers.
  * Reads sleep while the pipe is empty and give 0 (end of file) once no writer is left; writes
  * sleep while it is full, write up to PIPE_BUF bytes in one piece, and fail with EPIPE once no
- * reader is left. O_NONBLOCK turns each sleep into -EAGAIN; a signal into -EINTR.
+ * reader is left. O_NONBLOCK turns each sleep into -EAGAIN; a signal into -ERESTARTSYS (EINTR, or
+ * the call again under SA_RESTART, as Linux's pipe_read/pipe_write).
  */
 #include <keel/errno.h>
 #include <keel/sched.h>
@@ -58,7 +59,7 @@ static size_t ring_copy_in(struct pipe_inode_info *p, const char *buf, size_t n)
 	return n;
 }
 
-/* Sleeps until cond(p) holds (checked with the mutex dropped); 0 or -EINTR. */
+/* Sleeps until cond(p) holds (checked with the mutex dropped); 0 or -ERESTARTSYS. */
 static int pipe_wait(struct pipe_inode_info *p, wait_queue_head_t *wq,
 		     bool (*cond)(struct pipe_inode_info *p))
 {
@@ -67,7 +68,7 @@ static int pipe_wait(struct pipe_inode_info *p, wait_queue_head_t *wq,
 	mutex_unlock(&p->mutex);
 	ret = wait_event_interruptible(*wq, cond(p));
 	mutex_lock(&p->mutex);
-	return ret ? -EINTR : 0;
+	return ret ? -ERESTARTSYS : 0;
 }
 
 static bool readable(struct pipe_inode_info *p)

@@ -14,6 +14,7 @@
 #include <keel/process.h>
 #include <keel/tty_jobctrl.h>
 #include <keel/uaccess.h>
+#include "process/itimer.h"
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/thread.h"
@@ -143,6 +144,7 @@ void do_thread_exit(int status)
 	}
 	if (leader->pid == 1) /* init= ran a program as pid 1: nothing could adopt the orphans */
 		panic("Attempted to kill init! exitcode=0x%08x", status);
+	exit_itimers(leader); /* no SIGALRM for a process that is gone */
 	if (leader->session == leader->pid)
 		tty_session_exit(leader);
 	exit_files(t);

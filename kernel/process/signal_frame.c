@@ -14,6 +14,7 @@
 #include <keel/string.h>
 #include <keel/uaccess.h>
 #include "cpu/traps.h"
+#include "process/itimer.h"
 #include "process/process_tree.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
@@ -96,6 +97,7 @@ static int dequeue_signal(void)
 			current->jobctl |= JOBCTL_STOP_DEQUEUED; /* a SIGCONT from now cancels it */
 	}
 	local_irq_restore(flags);
+	itimer_signal_dequeued(sig);
 	return sig;
 }
 

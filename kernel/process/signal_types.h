@@ -51,13 +51,15 @@ struct fault_info {
 
 /* Who sent a pending signal, for its siginfo (one record per signal: signals do not queue). */
 struct sig_sender {
-	int code;   /* SI_USER (kill), SI_TKILL (tkill), CLD_* (SIGCHLD) */
+	int code;   /* SI_USER (kill), SI_TKILL (tkill), CLD_* (SIGCHLD),
+		     * SI_KERNEL (SIGALRM of ITIMER_REAL) */
 	pid_t pid;
 	int status; /* SIGCHLD: the exit code or signal */
 };
 
 #define SI_USER 0
 #define SI_TKILL (-6)
+#define SI_KERNEL 0x80 /* sent by the kernel itself (an interval timer's SIGALRM) */
 #define CLD_EXITED 1
 #define CLD_KILLED 2
 #define CLD_DUMPED 3

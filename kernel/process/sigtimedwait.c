@@ -10,6 +10,7 @@
 #include <keel/process.h>
 #include <keel/string.h>
 #include <keel/uaccess.h>
+#include "process/itimer.h"
 #include "process/signal_types.h"
 #include "process/syscalls.h"
 
@@ -33,6 +34,7 @@ static int take_signal(unsigned long these)
 		current->sigpending &= ~sigmask(sig);
 	}
 	local_irq_restore(flags);
+	itimer_signal_dequeued(sig);
 	return sig;
 }
 

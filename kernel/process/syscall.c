@@ -190,6 +190,9 @@ WRAP0(sys_rt_sigreturn)
 WRAP0(sys_restart_syscall)
 WRAP2(sys_sigaltstack)
 WRAP4(sys_rt_sigtimedwait)
+WRAP1(sys_alarm)
+WRAP2(sys_getitimer)
+WRAP3(sys_setitimer)
 WRAP0(sys_gettid)
 WRAP6(sys_futex)
 WRAP2(sys_set_robust_list)
@@ -324,11 +327,14 @@ static const sys_call_ptr_t sys_call_table[NR_syscalls] = {
 	[274] = __x64_sys_get_robust_list,
 	[218] = __x64_sys_set_tid_address,
 	[231] = __x64_sys_exit_group,
-	/* processes and signals (fork.c, exit.c, signal.c) */
+	/* processes and signals (fork.c, exit.c, signal.c, itimer.c) */
 	[13] = __x64_sys_rt_sigaction,
 	[14] = __x64_sys_rt_sigprocmask,
 	[15] = __x64_sys_rt_sigreturn,
 	[34] = __x64_sys_pause,
+	[36] = __x64_sys_getitimer,
+	[37] = __x64_sys_alarm,
+	[38] = __x64_sys_setitimer,
 	[56] = __x64_sys_clone,
 	[57] = __x64_sys_fork,
 	[58] = __x64_sys_vfork,

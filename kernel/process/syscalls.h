@@ -57,6 +57,10 @@ long sys_pause(void);
 long sys_rt_sigreturn(void);
 long sys_restart_syscall(void);
 long sys_sigaltstack(unsigned long uss, unsigned long uoss);
+/* itimer.c: ITIMER_REAL only (others -EINVAL) */
+long sys_alarm(unsigned long seconds);
+long sys_getitimer(unsigned long which, unsigned long uval);
+long sys_setitimer(unsigned long which, unsigned long uval, unsigned long uoval);
 /* sigtimedwait.c */
 long sys_rt_sigtimedwait(unsigned long uthese, unsigned long uinfo, unsigned long uts,
 			 unsigned long sigsetsize);

@@ -10,6 +10,7 @@
 #include <keel/process.h>
 #include <keel/slab.h>
 #include <keel/uaccess.h>
+#include "process/itimer.h"
 #include "process/process_tree.h"
 #include "process/syscalls.h"
 #include "process/thread.h"
@@ -239,6 +240,7 @@ static void take_over_leader(struct task_struct *old)
 		child->parent = t;
 	t->group_leader = t;
 	old->group_leader = t;
+	itimer_move(old, t); /* ITIMER_REAL survives execve */
 	old->signal = NULL;
 	old->exit_state = EXIT_DEAD;
 	nr_processes--;

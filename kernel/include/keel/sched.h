@@ -44,6 +44,7 @@ struct fs_struct;
 struct files_struct;     /* opaque outside kernel/process/files.c */
 struct sighand_struct;   /* opaque outside kernel/process/signal.c */
 struct signal_struct;    /* a thread group's shared state (kernel/process/thread.h) */
+struct itimer_struct;    /* opaque outside kernel/process/itimer.c */
 struct completion;
 
 struct task_struct {
@@ -109,6 +110,9 @@ struct task_struct {
 	struct task_struct *group_leader;
 	struct signal_struct *signal;
 	struct list_head thread_group;
+	/* The process's ITIMER_REAL (kernel/process/itimer.c), on the group leader only; NULL
+	 * until alarm(2) or setitimer(2) first arms one. */
+	struct itimer_struct *itimers;
 	unsigned long robust_list; /* set_robust_list(): the user's robust_list_head */
 	/* rt_sigsuspend's mask, restored once a signal is handled (per thread, as Linux's) */
 	unsigned long saved_sigmask;
