@@ -337,6 +337,7 @@ static void icmp_dgram(void)
 	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
 	ssize_t r;
 
+	memset(&from, 0, sizeof(from));
 	ok("icmp dgram socket", fd);
 	val("SO_TYPE", sockopt_int(fd, SOL_SOCKET, SO_TYPE));
 	val("SO_PROTOCOL", sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL));
