@@ -294,17 +294,25 @@ static int show_reply(const char *what, const unsigned char *pkt, size_t n,
 	return 1;
 }
 
-static void icmp_raw(void)
+/* An ICMP socket of type, its type and protocol printed, receives bounded by 5 s. */
+static int icmp_socket(const char *what, int type)
 {
-	struct sockaddr_in to = sin_of(LOOPBACK, 0), from;
 	struct timeval tv = { 5, 0 };
-	unsigned char req[64], buf[256];
-	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP), i;
+	int fd = socket(AF_INET, type, IPPROTO_ICMP);
 
-	ok("raw socket", fd);
+	ok(what, fd);
 	val("SO_TYPE", sockopt_int(fd, SOL_SOCKET, SO_TYPE));
 	val("SO_PROTOCOL", sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	return fd;
+}
+
+static void icmp_raw(void)
+{
+	struct sockaddr_in to = sin_of(LOOPBACK, 0), from;
+	unsigned char req[64], buf[256];
+	int fd = icmp_socket("raw socket", SOCK_RAW), i;
+
 	echo_request(req, 0x4b45, 7);
 	val("raw sendto", sendto(fd, req, sizeof(req), 0, SA(&to), sizeof(to)));
 	/* the socket also sees the request itself, which 127.0.0.1 receives */
@@ -332,16 +340,11 @@ static void icmp_dgram(void)
 {
 	struct sockaddr_in to = sin_of(LOOPBACK, 0), from;
 	socklen_t len = sizeof(from);
-	struct timeval tv = { 5, 0 };
 	unsigned char req[64], buf[256];
-	int fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+	int fd = icmp_socket("icmp dgram socket", SOCK_DGRAM);
 	ssize_t r;
 
 	memset(&from, 0, sizeof(from));
-	ok("icmp dgram socket", fd);
-	val("SO_TYPE", sockopt_int(fd, SOL_SOCKET, SO_TYPE));
-	val("SO_PROTOCOL", sockopt_int(fd, SOL_SOCKET, SO_PROTOCOL));
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	echo_request(req, 0, 9);
 	val("dgram sendto", sendto(fd, req, sizeof(req), 0, SA(&to), sizeof(to)));
 	show_name("dgram getsockname", fd, 0, 0);
@@ -364,16 +367,9 @@ static int sockets_icmp(void)
 
 int main(int argc, char **argv)
 {
-	static const struct { const char *name; int (*run)(void); } sections[] = {
+	static const struct section sections[] = {
 		{ "udp", sockets_udp }, { "errors", sockets_errors }, { "icmp", sockets_icmp },
 	};
 
-	for (int i = 1; i < argc; i++)
-		for (unsigned int j = 0; j < sizeof(sections) / sizeof(sections[0]); j++)
-			if (!strcmp(argv[i], sections[j].name)) {
-				printf("== %s\n", argv[i]);
-				fflush(stdout);
-				sections[j].run();
-			}
-	return 0;
+	return run_sections(argc, argv, sections, sizeof(sections) / sizeof(sections[0]));
 }

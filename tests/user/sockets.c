@@ -170,22 +170,24 @@ static void tcp_connect_accept(int lfd, int *cfd, int *sfd)
 	*sfd = s;
 }
 
-/* 1 MiB each way (write/read, then writev/readv), each ended by SHUT_WR; then poll. */
-static void tcp_transfer(int c, int s)
+/* A forked child sends 1 MiB on from and half-closes; this process reads it on to. */
+static void one_way(const char *what, int from, int to, unsigned int seed, int vec)
 {
 	fflush(stdout);
 	if (fork() == 0)
-		send_mib(c, 1, 0);
-	recv_mib("client to server", s, 1, 0);
-	child_status("client to server");
+		send_mib(from, seed, vec);
+	recv_mib(what, to, seed, vec);
+	child_status(what);
+}
+
+/* 1 MiB each way (write/read, then writev/readv), each ended by SHUT_WR; then poll. */
+static void tcp_transfer(int c, int s)
+{
+	one_way("client to server", c, s, 1, 0);
 	show_poll("server after peer SHUT_WR", s, POLLIN | POLLOUT, WAIT_MS);
 	val("server write after peer SHUT_WR", write(s, "ok", 2));
 	val("client read", (long)read_full(c, (char[4]){ 0 }, 2));
-	fflush(stdout);
-	if (fork() == 0)
-		send_mib(s, 2, 1);
-	recv_mib("server to client", c, 2, 1);
-	child_status("server to client");
+	one_way("server to client", s, c, 2, 1);
 	show_poll("client both shut", c, POLLIN | POLLOUT, WAIT_MS);
 	show_poll("server both shut", s, POLLIN | POLLOUT, WAIT_MS);
 	val("read at end", read(c, (char[4]){ 0 }, 4));
@@ -388,16 +390,9 @@ static int sockets_tcpstate(void)
 
 int main(int argc, char **argv)
 {
-	static const struct { const char *name; int (*run)(void); } sections[] = {
+	static const struct section sections[] = {
 		{ "tcp", sockets_tcp }, { "tcpstate", sockets_tcpstate },
 	};
 
-	for (int i = 1; i < argc; i++)
-		for (unsigned int j = 0; j < sizeof(sections) / sizeof(sections[0]); j++)
-			if (!strcmp(argv[i], sections[j].name)) {
-				printf("== %s\n", argv[i]);
-				fflush(stdout);
-				sections[j].run();
-			}
-	return 0;
+	return run_sections(argc, argv, sections, sizeof(sections) / sizeof(sections[0]));
 }

@@ -146,4 +146,23 @@ static inline void pattern(unsigned char *buf, size_t off, size_t n, unsigned in
 		buf[i] = (unsigned char)(((off + i) * 131 + seed + (off + i) / 4093) & 0xff);
 }
 
+struct section {
+	const char *name;
+	int (*run)(void);
+};
+
+/* Runs the sections named by the arguments, in their order, each after a "== name" line. */
+static inline int run_sections(int argc, char **argv, const struct section *sections,
+			       unsigned int n)
+{
+	for (int i = 1; i < argc; i++)
+		for (unsigned int j = 0; j < n; j++)
+			if (!strcmp(argv[i], sections[j].name)) {
+				printf("== %s\n", argv[i]);
+				fflush(stdout);
+				sections[j].run();
+			}
+	return 0;
+}
+
 #endif
