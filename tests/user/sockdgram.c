@@ -57,6 +57,9 @@ static void udp_addresses(int a, int b)
 
 	val("SO_TYPE", sockopt_int(a, SOL_SOCKET, SO_TYPE));
 	val("SO_PROTOCOL", sockopt_int(a, SOL_SOCKET, SO_PROTOCOL));
+	val("IP_TTL", sockopt_int(a, IPPROTO_IP, IP_TTL));
+	val("set IP_TTL 5", setsockopt(a, IPPROTO_IP, IP_TTL, &(int){ 5 }, sizeof(int)));
+	val("IP_TTL", sockopt_int(a, IPPROTO_IP, IP_TTL));
 	show_name("getsockname", a, 0, 0);
 	val("sendto one", sendto(a, "one", 3, 0, SA(&to), sizeof(to)));
 	val("sendto two", sendto(a, "two", 3, 0, SA(&to), sizeof(to)));

@@ -205,6 +205,9 @@ static void tcp_flags(int lfd)
 	int c, s = pair(lfd, &c), n = -1;
 
 	val("recv MSG_DONTWAIT empty", recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	fcntl(s, F_SETFL, O_NONBLOCK);
+	val("read O_NONBLOCK empty", read(s, buf, sizeof(buf)));
+	fcntl(s, F_SETFL, 0);
 	val("send hello", send(c, "hello", 5, 0));
 	show_poll("poll IN", s, POLLIN, WAIT_MS);
 	val("FIONREAD", ioctl(s, FIONREAD, &n) ? -1 : n);
