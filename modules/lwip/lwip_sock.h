@@ -57,6 +57,7 @@ struct inet_sock {
 	unsigned int sent_seq;      /* bumped by lwIP's sent and error callbacks */
 	unsigned int send_wait_seq; /* sent_seq when a sender started waiting for room */
 	bool nodelay;
+	bool fin_rcvd;              /* the peer's FIN came: a reset then is EPIPE (CLOSE_WAIT) */
 	/* datagrams */
 	struct list_head rx_dgrams;
 	unsigned int rx_bytes;

@@ -32,9 +32,10 @@ static err_t tcp_sock_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t
 
 	(void)pcb;
 	(void)err;
-	if (!p)
+	if (!p) {
 		sk->sk_shutdown |= RCV_SHUTDOWN;
-	else if (sk->rx)
+		sk->fin_rcvd = true;
+	} else if (sk->rx)
 		pbuf_cat(sk->rx, p);
 	else
 		sk->rx = p;
@@ -60,8 +61,12 @@ static void tcp_sock_err(void *arg, err_t err)
 	struct inet_sock *sk = arg;
 
 	sk->pcb.tcp = NULL;
-	if (err == ERR_RST)
-		sk->sk_err = sk->sk_state == INET_SYN_SENT ? ECONNREFUSED : ECONNRESET;
+	/* Linux's tcp_reset: refused in SYN_SENT, EPIPE in CLOSE_WAIT, else reset */
+	if (err == ERR_RST && sk->sk_state == INET_SYN_SENT)
+		sk->sk_err = ECONNREFUSED;
+	else if (err == ERR_RST)
+		sk->sk_err = sk->fin_rcvd && !(sk->sk_shutdown & SEND_SHUTDOWN) ? EPIPE
+										 : ECONNRESET;
 	else if (err == ERR_ABRT || err == ERR_TIMEOUT)
 		sk->sk_err = ETIMEDOUT;
 	else if (err != ERR_CLSD)
@@ -156,8 +161,8 @@ static int tcp_sock_start_connect(struct inet_sock *sk, ip4_addr_t addr, u16 por
 	err_t e;
 	int err;
 
-	if (sk->sk_state != INET_CLOSE)
-		return -EINVAL;
+	if (sk->sk_state != INET_CLOSE) /* a listener: Linux's __inet_stream_connect */
+		return -EISCONN;
 	if (!sk->pcb.tcp && (err = tcp_sock_new_pcb(sk)))
 		return err;
 	lwip_netif_poll();
