@@ -118,12 +118,37 @@ static void packet_set_hook(struct packet_sock *ps, bool on)
 	ps->running = on;
 }
 
+/* What getsockname tells of the bound device (a copy: it may go once rtnl is dropped). */
+struct packet_bound {
+	bool found;
+	unsigned short type;
+	u8 addr[ETH_ALEN];
+	char name[IFNAMSIZ];
+};
+
+static struct packet_bound packet_bound_dev(const struct packet_sock *ps)
+{
+	struct packet_bound b = { .found = false };
+	struct net_device *dev;
+
+	rtnl_lock();
+	dev = ps->ifindex ? __dev_get_by_index(ps->ifindex) : NULL;
+	if (dev) {
+		b.found = true;
+		b.type = dev->type;
+		memcpy(b.addr, dev->dev_addr, ETH_ALEN);
+		strlcpy(b.name, dev->name, IFNAMSIZ);
+	}
+	rtnl_unlock();
+	return b;
+}
+
 /* The bound device's sockaddr_ll (Linux's packet_getname): its length. */
 static int packet_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
 	struct sockaddr_ll *sll = (struct sockaddr_ll *)uaddr;
 	struct packet_sock *ps = pkt_sk(sock);
-	struct net_device *dev;
+	struct packet_bound b;
 
 	if (peer)
 		return -EOPNOTSUPP;
@@ -131,14 +156,12 @@ static int packet_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	sll->sll_family = AF_PACKET;
 	sll->sll_ifindex = ps->ifindex;
 	sll->sll_protocol = ps->num;
-	rtnl_lock();
-	dev = ps->ifindex ? __dev_get_by_index(ps->ifindex) : NULL;
-	if (dev) {
-		sll->sll_hatype = dev->type;
+	b = packet_bound_dev(ps);
+	if (b.found) {
+		sll->sll_hatype = b.type;
 		sll->sll_halen = ETH_ALEN;
-		memcpy(sll->sll_addr, dev->dev_addr, ETH_ALEN);
+		memcpy(sll->sll_addr, b.addr, ETH_ALEN);
 	}
-	rtnl_unlock();
 	return (int)offsetof(struct sockaddr_ll, sll_addr) + sll->sll_halen;
 }
 
@@ -312,13 +335,31 @@ static int packet_check_send(const struct socket *sock, const struct net_device 
 	return len < ETH_HLEN ? -EINVAL : 0;
 }
 
+/* Checks, builds and sends one frame on dev (NULL: the error nodev) to sll's address;
+ * rtnl held. len, or -errno. */
+static int packet_send_on(struct socket *sock, struct net_device *dev, int nodev,
+			  const struct msghdr *msg, size_t len, u16 proto,
+			  const struct sockaddr_ll *sll)
+{
+	struct sk_buff *skb;
+	int err = dev ? packet_check_send(sock, dev, sll, len) : nodev;
+
+	if (err)
+		return err;
+	skb = packet_build(sock, dev, msg, len, proto,
+			   sll && sll->sll_halen >= ETH_ALEN ? sll->sll_addr : NULL);
+	if (!skb)
+		return -ENOBUFS;
+	err = dev_queue_xmit(skb);
+	return err ? err : (int)len;
+}
+
 static int packet_sendmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 {
 	const struct sockaddr_ll *sll = msg->msg_name;
 	struct packet_sock *ps = pkt_sk(sock);
-	int ifindex = ps->ifindex, err;
+	int ifindex = ps->ifindex, ret;
 	struct net_device *dev;
-	struct sk_buff *skb;
 	u16 proto = ps->num;
 
 	(void)flags;
@@ -331,15 +372,9 @@ static int packet_sendmsg(struct socket *sock, struct msghdr *msg, size_t len, i
 	}
 	rtnl_lock();
 	dev = ifindex ? __dev_get_by_index(ifindex) : NULL;
-	err = dev ? packet_check_send(sock, dev, sll, len) : -ENXIO;
-	skb = err ? NULL : packet_build(sock, dev, msg, len, proto,
-					sll && sll->sll_halen >= ETH_ALEN ? sll->sll_addr : NULL);
-	if (!err && !skb)
-		err = -ENOBUFS;
-	if (!err)
-		err = dev_queue_xmit(skb);
+	ret = packet_send_on(sock, dev, -ENXIO, msg, len, proto, sll);
 	rtnl_unlock();
-	return err ? err : (int)len;
+	return ret;
 }
 
 static unsigned int packet_poll(struct file *file, struct socket *sock, struct poll_table *pt)
@@ -447,18 +482,15 @@ static int spkt_bind(struct socket *sock, struct sockaddr *uaddr, int addr_len)
 
 static int spkt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 {
-	struct packet_sock *ps = pkt_sk(sock);
-	struct net_device *dev;
+	struct packet_bound b;
 
 	if (peer)
 		return -EOPNOTSUPP;
 	memset(uaddr, 0, sizeof(*uaddr));
 	uaddr->sa_family = AF_PACKET;
-	rtnl_lock();
-	dev = ps->ifindex ? __dev_get_by_index(ps->ifindex) : NULL;
-	if (dev)
-		spkt_put_device(uaddr->sa_data, dev->name);
-	rtnl_unlock();
+	b = packet_bound_dev(pkt_sk(sock));
+	if (b.found)
+		spkt_put_device(uaddr->sa_data, b.name);
 	return sizeof(*uaddr);
 }
 
@@ -466,10 +498,8 @@ static int spkt_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 static int spkt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len, int flags)
 {
 	const struct sockaddr_pkt *spkt = msg->msg_name;
-	struct net_device *dev;
-	struct sk_buff *skb;
 	u16 proto = 0;
-	int err;
+	int ret;
 
 	(void)flags;
 	if (!spkt)
@@ -479,15 +509,9 @@ static int spkt_sendmsg(struct socket *sock, struct msghdr *msg, size_t len, int
 	if (msg->msg_namelen == (int)sizeof(*spkt))
 		proto = spkt->spkt_protocol;
 	rtnl_lock();
-	dev = spkt_dev(spkt->spkt_device);
-	err = dev ? packet_check_send(sock, dev, NULL, len) : -ENODEV;
-	skb = err ? NULL : packet_build(sock, dev, msg, len, proto, NULL);
-	if (!err && !skb)
-		err = -ENOBUFS;
-	if (!err)
-		err = dev_queue_xmit(skb);
+	ret = packet_send_on(sock, spkt_dev(spkt->spkt_device), -ENODEV, msg, len, proto, NULL);
 	rtnl_unlock();
-	return err ? err : (int)len;
+	return ret;
 }
 
 static const struct proto_ops packet_ops_spkt = {

@@ -18,18 +18,10 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "packet_uapi.h"
 
 #define ITERATIONS 3000
 
-struct sock_filter {
-	unsigned short code;
-	unsigned char jt, jf;
-	unsigned int k;
-};
-struct sock_fprog {
-	unsigned short len;
-	struct sock_filter *filter;
-};
 
 static uint64_t state = 88172645463325252ull;
 

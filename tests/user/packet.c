@@ -22,43 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "check.h"
-
-/* Linux's uapi structures musl leaves to <linux/filter.h> and <linux/if_packet.h>. */
-struct sock_filter {
-	unsigned short code;
-	unsigned char jt, jf;
-	unsigned int k;
-};
-struct sock_fprog {
-	unsigned short len;
-	struct sock_filter *filter;
-};
-#define BPF_LD 0x00
-#define BPF_JMP 0x05
-#define BPF_RET 0x06
-#define BPF_H 0x08
-#define BPF_B 0x10
-#define BPF_ABS 0x20
-#define BPF_JEQ 0x10
-#define BPF_K 0x00
-#define BPF_STMT(code, k) { (unsigned short)(code), 0, 0, k }
-#define BPF_JUMP(code, k, jt, jf) { (unsigned short)(code), jt, jf, k }
-struct tpacket_stats {
-	unsigned int tp_packets, tp_drops;
-};
-struct tpacket_auxdata {
-	unsigned int tp_status, tp_len, tp_snaplen;
-	unsigned short tp_mac, tp_net, tp_vlan_tci, tp_vlan_tpid;
-};
-#define TP_STATUS_USER 1
-struct sockaddr_pkt {
-	unsigned short spkt_family;
-	unsigned char spkt_device[14];
-	unsigned short spkt_protocol;
-};
-#ifndef PACKET_STATISTICS
-#define PACKET_STATISTICS 6
-#endif
+#include "packet_uapi.h"
 
 /* CHECK that gives the result back. */
 #define CHECKV(expr) checked(#expr, (long)(expr))
