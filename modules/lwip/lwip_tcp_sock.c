@@ -11,14 +11,12 @@
 #include <keel/errno.h>
 #include <keel/fdtable.h>
 #include <keel/poll.h>
+#include <keel/sockios.h>
 #include <keel/uaccess.h>
 #include "lwip_sock.h"
 #include "lwip/tcp.h"
 
 #define TCP_WRITABLE (TCP_SND_BUF / 3) /* free send space that makes POLLOUT */
-#define SIOCINQ 0x541B                 /* FIONREAD */
-#define SIOCOUTQ 0x5411                /* TIOCOUTQ */
-#define SIOCATMARK 0x8905
 
 static void tcp_sock_note_sndbuf(struct inet_sock *sk)
 {

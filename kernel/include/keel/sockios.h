@@ -7,6 +7,7 @@
 
 #define SIOCINQ 0x541B    /* FIONREAD: bytes of the next datagram, or queued bytes */
 #define SIOCOUTQ 0x5411   /* TIOCOUTQ: bytes not yet sent */
+#define SIOCATMARK 0x8905 /* at the urgent mark (never: no urgent data) */
 
 #define SIOCADDRT 0x890B  /* struct rtentry */
 #define SIOCDELRT 0x890C
