@@ -131,13 +131,21 @@ def test_ping_nobody(net_iso, boot_machine):
     assert "1 packets transmitted, 0 packets received, 100% packet loss" in out, out
 
 
+def start_listener(machine, redirect):
+    """busybox nc -l -p 5001 with a redirection, started in the guest's background; returns
+    once it has had a second to listen after its shell said so."""
+    machine.send_line(f"{BB} sh -c 'echo nc-starting; "
+                      f"exec /extra/bin/busybox nc -l -p 5001 {redirect}'")
+    machine.expect("\nnc-starting", timeout=60)
+    time.sleep(1.0)
+
+
 def test_nc_host_to_guest(net_iso, boot_machine):
     """Keel's busybox nc listens (hostfwd); the host sends 1 MiB and half-closes; nc writes
     what came to a file and exits at the end of the stream."""
     machine, host_port = slirp_guest(net_iso, boot_machine)
     data = mib()
-    machine.send_line(f"{BB} sh -c '/extra/bin/busybox nc -l -p 5001 > /tmp/nc-in'")
-    time.sleep(2.0)
+    start_listener(machine, "> /tmp/nc-in")
     with socket.create_connection(("127.0.0.1", host_port), timeout=60) as conn:
         conn.sendall(data)
         conn.shutdown(socket.SHUT_WR)
@@ -152,8 +160,7 @@ def test_nc_guest_to_host_listen(net_iso, boot_machine):
     nc half-closes at the end of its stdin, the host reads to the FIN, closes, nc exits."""
     machine, host_port = slirp_guest(net_iso, boot_machine)
     data = mib()
-    machine.send_line(f"{BB} sh -c '/extra/bin/busybox nc -l -p 5001 < /extra/data/mib'")
-    time.sleep(2.0)
+    start_listener(machine, "< /extra/data/mib")
     got = bytearray()
     with socket.create_connection(("127.0.0.1", host_port), timeout=60) as conn:
         conn.settimeout(120)

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -382,12 +383,53 @@ static void tcp_epipe(void)
 	close(lfd);
 }
 
+/* Resets: SO_LINGER 0 and unread data at close; SHUT_RD; select; addresses TCP ignores. */
+static void tcp_resets(void)
+{
+	int lfd = listener(0, 2, 0), c, s = pair(lfd, &c);
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	struct timeval tv = { 10, 0 };
+	fd_set rd;
+	char buf[8];
+
+	val("set SO_LINGER 0", setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)));
+	close(s);
+	show_poll("poll after linger-0 close", c, POLLIN, WAIT_MS);
+	val("read after reset", read(c, buf, sizeof(buf)));
+	val("read again", read(c, buf, sizeof(buf)));
+	close(c);
+	s = pair(lfd, &c);
+	val("send 3", send(c, "abc", 3, 0));
+	show_poll("poll IN", s, POLLIN, WAIT_MS);
+	close(s); /* with the 3 bytes unread: a reset, not a FIN */
+	show_poll("poll after close with unread data", c, POLLIN, WAIT_MS);
+	val("recv after reset", recv(c, buf, sizeof(buf), 0));
+	close(c);
+	s = pair(lfd, &c);
+	val("sendto with an address", sendto(c, "xy", 2, 0, SA(&(struct sockaddr_in){ 0 }), 16));
+	FD_ZERO(&rd);
+	FD_SET(s, &rd);
+	val("select", select(s + 1, &rd, NULL, NULL, &tv));
+	printf("select readable %d\n", FD_ISSET(s, &rd));
+	memset(&sin, 0xff, sizeof(sin));
+	val("recvfrom with an address", recvfrom(s, buf, 2, 0, SA(&sin), &len));
+	val("shutdown SHUT_RD", shutdown(s, SHUT_RD));
+	val("read after SHUT_RD", read(s, buf, sizeof(buf)));
+	printf("recvfrom addrlen %u\n", len);
+	close(c);
+	close(s);
+	close(lfd);
+}
+
 static int sockets_tcpstate(void)
 {
 	tcp_refused();
 	tcp_in_use();
 	tcp_backlog();
 	tcp_epipe();
+	tcp_resets();
 	return 0;
 }
 
