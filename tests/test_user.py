@@ -267,6 +267,16 @@ def test_run_usage_and_missing_file(guest):
     assert guest.run("run /etc").strip().startswith("run: ")
 
 
+def test_run_output_redirected(guest):
+    """`run PROG > FILE`: the program's standard output is FILE (appended with >>), its
+    status line and the shell's prompt stay on the console."""
+    assert guest.run("run /bin/hello > /tmp/hello.out").strip() == ""
+    guest.run("run /bin/hello >> /tmp/hello.out")
+    assert guest.run("cat /tmp/hello.out") == "hello, world\nhello, world\n"
+    out = guest.run("run /bin/exit42 > /tmp/exit.out")
+    assert "run: /bin/exit42 exited with status 42" in guest.run("cat /tmp/exit.out") + out
+
+
 def test_syscall_returning_past_user_space_uses_iret(guest):
     """RCX = 0x7ffffffff000 after the syscall: not SYSRET's to take (the host agrees: the
     program dies of SIGSEGV there)."""

@@ -72,6 +72,13 @@ struct console_sink *console_set_sink(struct console_sink *sink)
 }
 EXPORT_SYMBOL(console_set_sink);
 
+struct file *console_sink_file(void)
+{
+	struct console_sink *sink = READ_ONCE(console_sink);
+
+	return sink && sink->task == current ? sink->file : NULL;
+}
+
 void console_write(const char *s, size_t n)
 {
 	struct console_sink *sink = READ_ONCE(console_sink);

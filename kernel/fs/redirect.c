@@ -4,7 +4,9 @@
  * to FILE whenever the buffer fills and at the end. Console output made where sleeping is
  * not allowed (a spinlock held) is buffered; if the buffer is full then, it is counted as
  * lost and reported once. printk and error lines printed by other tasks still reach the
- * console; the command's own error lines go to the file, as there is no stderr yet.
+ * console; the command's own error lines go to the file, as there is no stderr yet. A
+ * program the command runs gets FILE itself as its standard output (fd 1), so it writes
+ * there directly.
  */
 #include <keel/console.h>
 #include <keel/errno.h>
@@ -97,7 +99,7 @@ int shell_redirect_begin(int *argc, char **argv, struct shell_redirect **out)
 	memmove(&argv[at], &argv[at + words], (size_t)(*argc - at - words + 1) * sizeof(*argv));
 	*argc -= words;
 	r->file = f;
-	r->sink = (struct console_sink){ .task = current, .write = redirect_write };
+	r->sink = (struct console_sink){ .task = current, .write = redirect_write, .file = f };
 	r->previous = console_set_sink(&r->sink);
 	*out = r;
 	return 0;

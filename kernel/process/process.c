@@ -7,6 +7,7 @@
 #include <keel/binfmts.h>
 #include <keel/console.h>
 #include <keel/errno.h>
+#include <keel/fdtable.h>
 #include <keel/fs.h>
 #include <keel/process.h>
 #include <keel/string.h>
@@ -19,6 +20,7 @@ struct exec_request {
 	const char *path;
 	char *const *argv;
 	char *const *envp;
+	struct file *stdout_file; /* the shell's `> FILE`, or NULL: the console */
 	int err; /* kernel_execve's error, 0 when the program ran */
 };
 
@@ -29,6 +31,8 @@ static void process_entry(void *arg)
 	int err;
 
 	err = files_init_console(current);
+	if (!err && req->stdout_file)
+		err = replace_fd(1, (struct fd){ .file = req->stdout_file }, false) < 0 ? -EBADF : 0;
 	if (!err)
 		err = copy_fs_struct(current); /* its own cwd: chdir must not move the shell */
 	if (!err)
@@ -71,7 +75,8 @@ static void wait_for_child(pid_t pid, const char *path, int *status)
 
 int process_run(const char *path, char *const argv[], char *const envp[], int *status)
 {
-	struct exec_request req = { .path = path, .argv = argv, .envp = envp };
+	struct exec_request req = { .path = path, .argv = argv, .envp = envp,
+				    .stdout_file = console_sink_file() };
 	struct task_struct *t;
 	unsigned long flags;
 	pid_t prev_fg;

@@ -36,14 +36,19 @@ int console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * An output sink takes the console output of one task (a shell command's `> file`): while
  * set, console_write() called by sink->task outside interrupts goes to sink->write instead
  * of the consoles; printk and other tasks still reach the consoles. console_set_sink()
- * installs sink (NULL: none) and returns the previous one, to restore when nesting.
+ * installs sink (NULL: none) and returns the previous one, to restore when nesting. A sink
+ * with a file gives it to the programs sink->task starts meanwhile as their standard output
+ * (`run PROG > FILE`); console_sink_file() is that file for current, or NULL.
  */
 struct task_struct;
+struct file;
 struct console_sink {
 	struct task_struct *task;
 	void (*write)(struct console_sink *sink, const char *s, size_t n);
+	struct file *file;
 };
 struct console_sink *console_set_sink(struct console_sink *sink);
+struct file *console_sink_file(void);
 
 /* Console input: drivers push received bytes (IRQ context too) into the console tty (keel/tty.h). */
 void console_input_push(char c);
