@@ -186,7 +186,9 @@ int kernel_execve(const char *filename, char *const argv[], char *const envp[])
 	err = exec_binprm(&bprm, &data);
 	if (err)
 		goto out_free_mm;
-	exec_record_mm_info(bprm.mm, filename, bprm.p);
+	/* /proc/self/exe is the file loaded last (a script's interpreter, as Linux's exe_file):
+	 * busybox sh re-executes its applets through it */
+	exec_record_mm_info(bprm.mm, bprm.interp, bprm.p);
 	install_program(&bprm);
 	strlcpy(current->comm, strrchr(filename, '/') ? strrchr(filename, '/') + 1 : filename,
 		sizeof(current->comm));

@@ -1,4 +1,5 @@
-/* Network start-up at boot: the receive thread, lo, /proc/net/dev and the ip command. */
+/* Network start-up at boot: the receive thread, lo, /proc/net/dev and /proc/net/route, the
+ * ip command and the AF_PACKET family. */
 #include <keel/printk.h>
 #include "net_internal.h"
 
@@ -11,4 +12,5 @@ void net_init(void)
 	loopback_init();
 	net_proc_init();
 	ip_command_init();
+	packet_init();
 }

@@ -58,6 +58,9 @@ void ether_setup(struct net_device *dev)
 {
 	dev->type = ARPHRD_ETHER;
 	dev->mtu = ETH_DATA_LEN;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = ETH_DATA_LEN; /* receive buffers are sized for it: no jumbo frames */
+	dev->tx_queue_len = 1000;    /* Linux's DEFAULT_TX_QUEUE_LEN */
 	dev->flags = IFF_BROADCAST | IFF_MULTICAST;
 	memset(dev->broadcast, 0xff, ETH_ALEN);
 }
@@ -79,6 +82,17 @@ struct net_device *__dev_get_by_name(const char *name)
 	return NULL;
 }
 EXPORT_SYMBOL_GPL(__dev_get_by_name);
+
+struct net_device *__dev_get_by_index(int ifindex)
+{
+	struct net_device *dev;
+
+	for_each_netdev(dev)
+		if (dev->ifindex == ifindex)
+			return dev;
+	return NULL;
+}
+EXPORT_SYMBOL_GPL(__dev_get_by_index);
 
 /* The first ethN not taken, as Linux's dev_alloc_name("eth%d"); rtnl held. */
 static int dev_alloc_name(struct net_device *dev)
@@ -239,6 +253,8 @@ int dev_queue_xmit(struct sk_buff *skb)
 
 	spin_lock_irqsave(&dev->tx_lock, flags);
 	err = dev_xmit_check(dev, skb);
+	if (!err)
+		dev_queue_xmit_nit(skb);
 	if (!err && dev->netdev_ops->ndo_start_xmit(skb, dev) != NETDEV_TX_OK)
 		err = -ENOBUFS;
 	if (err)

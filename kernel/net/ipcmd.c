@@ -86,7 +86,7 @@ static void ip_print_route(const struct net_device *dev)
 	if (dev->ip_gateway)
 		console_printf("default via %s dev %s\n", inet_ntop4(dev->ip_gateway, addr),
 			       dev->name);
-	mask = dev->ip_prefixlen ? htonl(~0u << (32 - dev->ip_prefixlen)) : 0;
+	mask = inet_make_mask(dev->ip_prefixlen);
 	console_printf("%s/%u dev %s proto kernel scope link src %s\n",
 		       inet_ntop4(dev->ip_addr & mask, net), dev->ip_prefixlen, dev->name,
 		       inet_ntop4(dev->ip_addr, addr));
@@ -159,6 +159,7 @@ static int ip_addr_add(int argc, char **argv)
 		return -ENODEV;
 	dev->ip_addr = addr;
 	dev->ip_prefixlen = (u8)prefix;
+	dev->ip_broadcast = 0; /* as iproute2 without "brd" */
 	return 0;
 }
 

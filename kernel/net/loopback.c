@@ -27,6 +27,9 @@ static void loopback_setup(struct net_device *dev)
 {
 	dev->type = ARPHRD_LOOPBACK;
 	dev->mtu = 65536;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = 65536;        /* an skb's largest */
+	dev->tx_queue_len = 1000;
 	dev->flags = IFF_LOOPBACK;
 	dev->netdev_ops = &loopback_ops;
 	dev->ip_addr = htonl(0x7f000001); /* 127.0.0.1/8 */

@@ -8,6 +8,19 @@
  * frames the thread is delivering. rtnl held, task context. */
 void netrx_forget_device(struct net_device *dev);
 int netrx_start(void);
+/* A copy of skb (about to go to the driver) for the ETH_P_ALL taps, delivered by the netrx
+ * thread; nothing when there is no tap. Any context but hard IRQ (Linux's
+ * dev_queue_xmit_nit). */
+void dev_queue_xmit_nit(const struct sk_buff *skb);
+void packet_init(void); /* registers AF_PACKET (af_packet.c) */
+struct proc_dir_entry;
+struct ifreq;
+/* /proc/net/route (route.c). */
+void fib_proc_init(struct proc_dir_entry *net);
+/* SIOCADDRT/SIOCDELRT with the caller's struct rtentry: 0 or -errno. Takes rtnl. */
+int ip_rt_ioctl(unsigned int cmd, void __user *arg);
+/* The IPv4 address ioctls (SIOCGIFADDR..SIOCSIFNETMASK) on dev; rtnl held. 0 or -errno. */
+int devinet_ioctl(struct net_device *dev, unsigned int cmd, struct ifreq *ifr);
 /* Calls every netdevice notifier with event (NETDEV_*) for dev; rtnl held. */
 void call_netdevice_notifiers(unsigned long event, struct net_device *dev);
 void loopback_init(void);

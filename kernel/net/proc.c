@@ -59,8 +59,9 @@ void net_proc_init(void)
 {
 	struct proc_dir_entry *net = proc_mkdir("net", NULL);
 
-	if (net) {
-		proc_create_single("dev", 0, net, dev_proc_show);
-		proc_create_single("dev_mcast", 0, net, dev_mc_proc_show);
-	}
+	if (!net)
+		return;
+	proc_create_single("dev", 0, net, dev_proc_show);
+	proc_create_single("dev_mcast", 0, net, dev_mc_proc_show);
+	fib_proc_init(net);
 }

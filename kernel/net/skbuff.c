@@ -32,6 +32,24 @@ struct sk_buff *alloc_skb(unsigned int size, gfp_t gfp)
 }
 EXPORT_SYMBOL_GPL(alloc_skb);
 
+struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp)
+{
+	struct sk_buff *n = alloc_skb((unsigned int)(skb->end - skb->head), gfp);
+
+	if (!n)
+		return NULL;
+	memcpy(n->head, skb->head, (size_t)(skb->tail - skb->head));
+	n->data = n->head + (skb->data - skb->head);
+	n->tail = n->data + skb->len;
+	n->len = skb->len;
+	n->dev = skb->dev;
+	n->protocol = skb->protocol;
+	n->network_header = skb->network_header;
+	n->pkt_type = skb->pkt_type;
+	return n;
+}
+EXPORT_SYMBOL_GPL(skb_copy);
+
 void kfree_skb(struct sk_buff *skb)
 {
 	if (!skb)

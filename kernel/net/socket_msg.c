@@ -119,7 +119,7 @@ static long do_sendmsg(struct socket *sock, struct sock_iter *it, struct sockadd
 	do {
 		size_t chunk = chunk_of(it);
 		struct msghdr msg = { .msg_name = tolen ? to : NULL, .msg_namelen = tolen,
-				      .msg_iov = { kbuf, chunk } };
+				      .msg_iov = { kbuf, chunk }, .msg_flags = (unsigned int)flags };
 
 		ret = iter_copy(it, kbuf, chunk, false);
 		if (!ret)

@@ -83,6 +83,25 @@ bool inet_addr_broadcast(ip4_addr_t addr)
 	return ip4_addr_get_u32(&addr) == IPADDR_BROADCAST;
 }
 
+ip4_addr_t inet_route_source(ip4_addr_t dest)
+{
+	struct netif *netif = ip4_route(&dest);
+
+	return netif ? *netif_ip4_addr(netif) : *IP4_ADDR_ANY4;
+}
+
+/* SO_DONTROUTE (or MSG_DONTROUTE): only hosts on a directly attached subnet. */
+static bool inet_addr_onlink(ip4_addr_t dest)
+{
+	struct netif *netif;
+
+	NETIF_FOREACH(netif)
+		if (netif_is_up(netif) && ip4_addr_netcmp(&dest, netif_ip4_addr(netif),
+							  netif_ip4_netmask(netif)))
+			return true;
+	return false;
+}
+
 bool inet_addr_local(ip4_addr_t addr)
 {
 	struct netif *netif;
@@ -269,6 +288,8 @@ int inet_dgram_dest(struct inet_sock *sk, struct msghdr *msg, ip_addr_t *ip, u16
 		return -EINVAL;
 	if (inet_addr_broadcast(addr) && !sk->broadcast)
 		return -EACCES;
+	if ((sk->dontroute || (msg->msg_flags & MSG_DONTROUTE)) && !inet_addr_onlink(addr))
+		return -ENETUNREACH;
 	ip_addr_copy_from_ip4(*ip, addr);
 	if (port)
 		*port = p;
@@ -366,6 +387,7 @@ static int set_socket_opt(struct inet_sock *sk, int optname, const void *optval,
 	case SO_KEEPALIVE: sk->keepalive = v; sk_set_pcb_option(sk, SOF_KEEPALIVE, v); break;
 	case SO_BROADCAST: sk->broadcast = v; sk_set_pcb_option(sk, SOF_BROADCAST, v); break;
 	case SO_OOBINLINE: sk->oobinline = v; break;
+	case SO_DONTROUTE: sk->dontroute = v; break;
 	case SO_RCVLOWAT: sk->rcvlowat = v < 1 ? 1 : v; break;
 	case SO_RCVBUF:
 	case SO_SNDBUF:
@@ -441,6 +463,7 @@ static int get_int_opt(struct inet_sock *sk, int level, int optname, int *v)
 		case SO_KEEPALIVE: *v = sk->keepalive; return 0;
 		case SO_BROADCAST: *v = sk->broadcast; return 0;
 		case SO_OOBINLINE: *v = sk->oobinline; return 0;
+		case SO_DONTROUTE: *v = sk->dontroute; return 0;
 		case SO_RCVLOWAT: *v = sk->rcvlowat ? sk->rcvlowat : 1; return 0;
 		case SO_RCVBUF: *v = (int)sk->rcvbuf; return 0;
 		case SO_SNDBUF: *v = (int)sk->sndbuf; return 0;

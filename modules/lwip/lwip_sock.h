@@ -57,6 +57,7 @@ struct inet_sock {
 	unsigned int sent_seq;      /* bumped by lwIP's sent and error callbacks */
 	unsigned int send_wait_seq; /* sent_seq when a sender started waiting for room */
 	bool nodelay;
+	bool fin_rcvd;              /* the peer's FIN came: a reset then is EPIPE (CLOSE_WAIT) */
 	/* datagrams */
 	struct list_head rx_dgrams;
 	unsigned int rx_bytes;
@@ -66,7 +67,7 @@ struct inet_sock {
 	u16 lport, rport;           /* host order */
 	bool bound, connected;
 	/* options */
-	bool reuseaddr, broadcast, keepalive, recvttl, recvtos, pktinfo, hdrincl, oobinline;
+	bool reuseaddr, broadcast, keepalive, dontroute, recvttl, recvtos, pktinfo, hdrincl, oobinline;
 	bool linger_on;
 	int linger_secs;
 	int rcvlowat;
@@ -97,6 +98,8 @@ int inet_wait(struct inet_sock *sk, long *timeo, bool (*cond)(struct inet_sock *
 int inet_addr_in(const struct sockaddr *uaddr, int addrlen, ip4_addr_t *addr, u16 *port);
 /* Fills a sockaddr_in; returns its length. */
 int inet_addr_out(struct sockaddr *uaddr, ip4_addr_t addr, u16 port);
+/* The source address lwIP's route to dest would use (ANY: no route). */
+ip4_addr_t inet_route_source(ip4_addr_t dest);
 /* Whether addr is a broadcast address (limited, or a netif's subnet broadcast). */
 bool inet_addr_broadcast(ip4_addr_t addr);
 /* Whether addr is ANY or one of the machine's addresses (bind's EADDRNOTAVAIL check). */

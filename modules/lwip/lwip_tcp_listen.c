@@ -7,6 +7,7 @@
 #include <keel/fdtable.h>
 #include "lwip_sock.h"
 #include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
 
 /* ---- the listener ----------------------------------------------------------------------- */
 
@@ -126,6 +127,21 @@ int inet_accept(struct socket *sock, struct socket *newsock, int flags)
 
 /* ---- addresses, shutdown, close --------------------------------------------------------- */
 
+/* Whether a listener holds addr:port (either side's address may be the wildcard). lwIP's
+ * SO_REUSE lets two SO_REUSEADDR sockets share any port; Linux's inet_csk_bind_conflict
+ * never shares one with a listener. */
+static bool tcp_port_listened(ip4_addr_t addr, u16 port)
+{
+	struct tcp_pcb_listen *l;
+
+	for (l = tcp_listen_pcbs.listen_pcbs; l; l = l->next)
+		if (l->local_port == port &&
+		    (ip4_addr_isany_val(addr) || ip_addr_isany(&l->local_ip) ||
+		     ip4_addr_cmp(&addr, ip_2_ip4(&l->local_ip))))
+			return true;
+	return false;
+}
+
 int inet_tcp_bind(struct socket *sock, struct sockaddr *uaddr, int addrlen)
 {
 	struct inet_sock *sk = inet_sk(sock);
@@ -141,6 +157,8 @@ int inet_tcp_bind(struct socket *sock, struct sockaddr *uaddr, int addrlen)
 		err = -EINVAL;
 	else if (!inet_addr_local(addr))
 		err = -EADDRNOTAVAIL;
+	else if (port && tcp_port_listened(addr, port))
+		err = -EADDRINUSE;
 	else if (!sk->pcb.tcp)
 		err = tcp_sock_new_pcb(sk);
 	if (!err) {

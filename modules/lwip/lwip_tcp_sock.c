@@ -11,14 +11,12 @@
 #include <keel/errno.h>
 #include <keel/fdtable.h>
 #include <keel/poll.h>
+#include <keel/sockios.h>
 #include <keel/uaccess.h>
 #include "lwip_sock.h"
 #include "lwip/tcp.h"
 
 #define TCP_WRITABLE (TCP_SND_BUF / 3) /* free send space that makes POLLOUT */
-#define SIOCINQ 0x541B                 /* FIONREAD */
-#define SIOCOUTQ 0x5411                /* TIOCOUTQ */
-#define SIOCATMARK 0x8905
 
 static void tcp_sock_note_sndbuf(struct inet_sock *sk)
 {
@@ -32,9 +30,10 @@ static err_t tcp_sock_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t
 
 	(void)pcb;
 	(void)err;
-	if (!p)
+	if (!p) {
 		sk->sk_shutdown |= RCV_SHUTDOWN;
-	else if (sk->rx)
+		sk->fin_rcvd = true;
+	} else if (sk->rx)
 		pbuf_cat(sk->rx, p);
 	else
 		sk->rx = p;
@@ -60,8 +59,12 @@ static void tcp_sock_err(void *arg, err_t err)
 	struct inet_sock *sk = arg;
 
 	sk->pcb.tcp = NULL;
-	if (err == ERR_RST)
-		sk->sk_err = sk->sk_state == INET_SYN_SENT ? ECONNREFUSED : ECONNRESET;
+	/* Linux's tcp_reset: refused in SYN_SENT, EPIPE in CLOSE_WAIT, else reset */
+	if (err == ERR_RST && sk->sk_state == INET_SYN_SENT)
+		sk->sk_err = ECONNREFUSED;
+	else if (err == ERR_RST)
+		sk->sk_err = sk->fin_rcvd && !(sk->sk_shutdown & SEND_SHUTDOWN) ? EPIPE
+										 : ECONNRESET;
 	else if (err == ERR_ABRT || err == ERR_TIMEOUT)
 		sk->sk_err = ETIMEDOUT;
 	else if (err != ERR_CLSD)
@@ -156,8 +159,8 @@ static int tcp_sock_start_connect(struct inet_sock *sk, ip4_addr_t addr, u16 por
 	err_t e;
 	int err;
 
-	if (sk->sk_state != INET_CLOSE)
-		return -EINVAL;
+	if (sk->sk_state != INET_CLOSE) /* a listener: Linux's __inet_stream_connect */
+		return -EISCONN;
 	if (!sk->pcb.tcp && (err = tcp_sock_new_pcb(sk)))
 		return err;
 	lwip_netif_poll();

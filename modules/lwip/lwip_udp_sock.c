@@ -6,13 +6,12 @@
  */
 #include <keel/errno.h>
 #include <keel/poll.h>
+#include <keel/sockios.h>
 #include <keel/uaccess.h>
 #include "lwip_sock.h"
 #include "lwip/udp.h"
 
 #define UDP_MAX_PAYLOAD 65507 /* 65535 less the IP and UDP headers */
-#define SIOCINQ 0x541B
-#define SIOCOUTQ 0x5411
 
 static void udp_sock_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr_t *addr,
 			  u16_t port)
@@ -133,6 +132,8 @@ static int inet_udp_connect(struct socket *sock, struct sockaddr *uaddr, int add
 		sk->connected = true;
 		sock->state = SS_CONNECTED;
 		udp_sock_cache_addrs(sk);
+		if (ip4_addr_isany_val(sk->laddr))
+			sk->laddr = inet_route_source(addr);
 	}
 	mutex_unlock(&lwip_core_lock);
 	return err;

@@ -1,7 +1,8 @@
 /*
  * Host unit test for the sk_buff helpers (kernel/net/skbuff.c): headroom and tailroom
- * bookkeeping through reserve/put/push/pull/trim, pull refusing more than the data, and
- * no leaked block after kfree_skb (the queues, which need the interrupt flag, are tested in QEMU).
+ * bookkeeping through reserve/put/push/pull/trim, pull refusing more than the data, skb_copy
+ * keeping the headroom and metadata, and no leaked block after kfree_skb (the queues, which
+ * need the interrupt flag, are tested in QEMU).
  */
 /* UNIT_SOURCES: kernel/net/skbuff.c */
 #include <keel/skbuff.h>
@@ -50,9 +51,34 @@ static void test_limits(void)
 	kfree_skb(skb);
 }
 
+/* skb_copy: the whole buffer (a pulled header still in front of data) and the metadata. */
+static void test_copy(void)
+{
+	struct sk_buff *skb = alloc_skb(64, GFP_KERNEL), *c;
+
+	skb_reserve(skb, 2);
+	memcpy(skb_put(skb, 20), "0123456789abcdefghij", 20);
+	skb_pull(skb, 14);
+	skb_reset_network_header(skb);
+	skb->protocol = 0x0008;
+	skb->pkt_type = PACKET_BROADCAST;
+	c = skb_copy(skb, GFP_KERNEL);
+	CHECK(c != NULL && c->head != skb->head);
+	CHECK_UINT(c->len, 6);
+	CHECK(!memcmp(c->data, "efghij", 6));
+	CHECK(!memcmp(c->data - 14, "0123456789abcd", 14));
+	CHECK(skb_network_header(c) == c->data);
+	CHECK_UINT(c->protocol, 0x0008);
+	CHECK_UINT(c->pkt_type, PACKET_BROADCAST);
+	CHECK_UINT(skb_tailroom(c), skb_tailroom(skb));
+	kfree_skb(c);
+	kfree_skb(skb);
+}
+
 int main(void)
 {
 	test_pointers();
+	test_copy();
 	test_limits();
 	CHECK_INT((int)heap_blocks, 0);
 	CHECK_UINT(lock_errors, 0);

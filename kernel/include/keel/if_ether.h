@@ -11,6 +11,8 @@
 #define ETH_HLEN 14         /* destination, source, ethertype */
 #define ETH_ZLEN 60         /* shortest frame without the FCS: shorter ones are padded */
 #define ETH_DATA_LEN 1500   /* the default MTU */
+#define ETH_MIN_MTU 68      /* IPv4's minimum: what SIOCSIFMTU accepts at least */
+#define ETH_MAX_MTU 0xFFFFU /* the largest any device takes */
 #define ETH_FRAME_LEN 1514  /* the longest frame without FCS at the default MTU */
 #define ETH_FCS_LEN 4
 

@@ -10,23 +10,13 @@
 #ifndef KEEL_NETDEVICE_H
 #define KEEL_NETDEVICE_H
 
+#include <keel/if.h> /* IFNAMSIZ, IFF_* */
 #include <keel/if_ether.h>
 #include <keel/list.h>
 #include <keel/skbuff.h>
 #include <keel/spinlock.h>
 #include <keel/types.h>
 #include <keel/wait.h>
-
-#define IFNAMSIZ 16
-
-/* dev->flags, Linux's values. */
-#define IFF_UP 0x1
-#define IFF_BROADCAST 0x2
-#define IFF_LOOPBACK 0x8
-#define IFF_RUNNING 0x40  /* up with carrier: only in dev_get_flags(), never in dev->flags */
-#define IFF_PROMISC 0x100
-#define IFF_ALLMULTI 0x200
-#define IFF_MULTICAST 0x1000
 
 /* What ndo_start_xmit returns. */
 typedef enum netdev_tx {
@@ -75,6 +65,8 @@ struct net_device {
 	struct list_head dev_list;     /* on the global list, rtnl held */
 	unsigned int flags;            /* IFF_* */
 	unsigned int mtu;
+	unsigned int min_mtu, max_mtu; /* what SIOCSIFMTU may set (ether_setup: 68..1500) */
+	unsigned int tx_queue_len;     /* SIOCGIFTXQLEN: 1000 as Linux's (reported only) */
 	unsigned short type;           /* ARPHRD_ETHER or ARPHRD_LOOPBACK */
 	u8 dev_addr[ETH_ALEN];
 	u8 broadcast[ETH_ALEN];
@@ -91,6 +83,7 @@ struct net_device {
 	 * add` or `dhcp`; lwip.ko's netif follows it. One address per device. */
 	u32 ip_addr;
 	u8 ip_prefixlen;
+	u32 ip_broadcast;              /* SIOCGIFBRDADDR: set with the netmask by ifconfig, or 0 */
 	u32 ip_gateway;                /* the default route's gateway through this device */
 	struct netdev_hw_addr_list mc; /* multicast addresses to receive; rtnl held */
 	void *priv;                    /* netdev_priv(): the driver's area after this struct */
@@ -131,6 +124,8 @@ void rtnl_lock(void);
 void rtnl_unlock(void);
 /* The device named name, or NULL. rtnl must be held (the device may go once released). */
 struct net_device *__dev_get_by_name(const char *name);
+/* The device with ifindex (>= 1), or NULL. rtnl must be held. Linux's __dev_get_by_index. */
+struct net_device *__dev_get_by_index(int ifindex);
 /* Iterates over registered devices in registration order, rtnl held. */
 extern struct list_head net_device_list;
 #define for_each_netdev(dev) list_for_each_entry(dev, &net_device_list, dev_list)
@@ -207,13 +202,17 @@ bool netif_carrier_ok(const struct net_device *dev);
 
 /*
  * Protocol handlers (Linux's struct packet_type): func gets every received frame whose
- * ethertype is type (host order; ETH_P_ALL: every frame), skb->data past the Ethernet header,
- * and owns the skb (must free it). Called in the netrx thread, one frame at a time: may take
+ * ethertype is type (host order; ETH_P_ALL: every frame), skb->data past the Ethernet header
+ * (which is still in the headroom), and owns the skb (must free it): when several handlers
+ * match, each gets its own copy. Called in the netrx thread, one frame at a time: may take
  * mutexes and call dev_queue_xmit, must not wait for other received frames.
  */
 struct packet_type {
 	u16 type;
 	int (*func)(struct sk_buff *skb, struct net_device *dev, struct packet_type *pt);
+	/* An ETH_P_ALL tap also gets a copy of every frame sent (pkt_type PACKET_OUTGOING),
+	 * except those whose skb->sk is this (a packet socket's own), as Linux's. */
+	const void *af_packet_priv;
 	struct list_head list;
 };
 /* Task context. dev_remove_pack returns once func runs no more. */

@@ -27,6 +27,10 @@ struct sk_buff {
 	u16 protocol;           /* ethertype, big-endian (eth_type_trans) */
 	u16 network_header;     /* offset of the L3 header from head */
 	u8 pkt_type;            /* PACKET_HOST... (eth_type_trans) */
+	const void *sk;         /* the packet socket that sent it, or NULL (never dereferenced) */
+	/* The current owner's scratch space (Linux's control buffer): a packet socket keeps
+	 * the frame's sockaddr_ll here while it waits in the socket's queue. */
+	char cb[48] __attribute__((aligned(8)));
 };
 
 /* pkt_type: who the frame was addressed to. */
@@ -34,6 +38,7 @@ struct sk_buff {
 #define PACKET_BROADCAST 1
 #define PACKET_MULTICAST 2
 #define PACKET_OTHERHOST 3
+#define PACKET_OUTGOING 4       /* a copy of a sent frame, for ETH_P_ALL taps */
 
 /* Headroom drivers reserve so the IP header after the 14-byte Ethernet one is 4-aligned. */
 #define NET_IP_ALIGN 2
@@ -44,6 +49,12 @@ struct sk_buff {
  * over 64 KiB).
  */
 struct sk_buff *alloc_skb(unsigned int size, gfp_t gfp);
+/*
+ * A private copy of skb: its whole buffer (headroom included, so headers pulled off are still
+ * in front of data), len, dev, protocol, network header and pkt_type. For handing one frame
+ * to several owners (Linux's skb_copy). gfp as alloc_skb. NULL when memory is short.
+ */
+struct sk_buff *skb_copy(const struct sk_buff *skb, gfp_t gfp);
 /* Frees skb and its data; NULL is ignored. Any context (IRQ included). */
 void kfree_skb(struct sk_buff *skb);
 /* Linux's name for drivers freeing a sent or dropped skb from any context. */

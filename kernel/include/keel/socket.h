@@ -54,7 +54,7 @@ struct msghdr {
 	void *msg_control;          /* recv: room for control messages (put_cmsg), or NULL */
 	size_t msg_controllen;      /* recv: room left */
 	size_t msg_controlused;     /* recv: bytes put_cmsg has written */
-	unsigned int msg_flags;     /* recv: MSG_TRUNC, MSG_CTRUNC set by the family */
+	unsigned int msg_flags;     /* send: the call's flags; recv: MSG_TRUNC, MSG_CTRUNC */
 };
 
 struct cmsghdr {
