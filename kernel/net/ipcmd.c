@@ -132,8 +132,10 @@ static int ip_parse_prefix(char *s, u32 *addr, unsigned int *prefix)
 	*prefix = 32;
 	if (slash) {
 		*slash = '\0';
-		if (kstrtouint(slash + 1, 10, prefix) || *prefix > 32)
+		if (kstrtouint(slash + 1, 10, prefix) || *prefix > 32) {
+			*slash = '/'; /* the caller's error message names the whole word */
 			return -EINVAL;
+		}
 	}
 	err = inet_pton4(s, addr);
 	if (slash)
@@ -151,7 +153,7 @@ static int ip_addr_add(int argc, char **argv)
 	if (argc != 3 || strcmp(argv[1], "dev"))
 		return shell_usage(&ip_command);
 	if (ip_parse_prefix(argv[0], &addr, &prefix)) {
-		console_printf("ip: %s: not an IPv4 address\n", argv[0]);
+		console_printf("ip: %s: not an IPv4 address/prefix\n", argv[0]);
 		return 1;
 	}
 	dev = __dev_get_by_name(argv[2]);
