@@ -236,10 +236,15 @@ static int cmd_ping(int argc, char **argv)
 	ip4_addr_t peer;
 	int err;
 
-	if (argc == 4 && !strcmp(argv[1], "-c") && !kstrtouint(argv[2], 10, &count) && count)
+	if (argc == 4 && !strcmp(argv[1], "-c")) {
+		if (kstrtouint(argv[2], 10, &count) || !count) {
+			console_printf("ping: bad count '%s'\n", argv[2]);
+			return 1;
+		}
 		argv += 2;
-	else if (argc != 2)
+	} else if (argc != 2) {
 		return -EINVAL;
+	}
 	err = lwip_resolve(argv[1], &peer);
 	if (err == -EINVAL || err == -EHOSTUNREACH) {
 		console_printf("ping: bad address '%s'\n", argv[1]);
