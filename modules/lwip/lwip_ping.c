@@ -172,9 +172,13 @@ static int ping_loop(struct raw_pcb *pcb, struct ping_state *st, unsigned int co
 		unsigned long next = jiffies + HZ;
 
 		mutex_lock(&lwip_core_lock);
-		if (ping_send(pcb, st) == 0)
+		err = ping_send(pcb, st);
+		if (err == 0)
 			stats->sent++;
 		mutex_unlock(&lwip_core_lock);
+		if (err == -EHOSTUNREACH)
+			return err; /* no route (device down, no address): as busybox's sendto */
+		err = 0;
 		if (i + 1 < count)
 			err = ping_wait(st, stats, next, false);
 	}
