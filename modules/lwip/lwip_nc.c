@@ -297,8 +297,12 @@ static int nc_parse(int argc, char **argv, struct nc_conn *c, bool *listen, char
 			return -EINVAL;
 	}
 	*host = *listen ? NULL : argv[i++];
-	if (i >= argc || kstrtouint(argv[i], 10, &v) || !v || v > 0xffff)
+	if (i >= argc)
 		return -EINVAL;
+	if (kstrtouint(argv[i], 10, &v) || !v || v > 0xffff) {
+		console_printf("nc: bad port '%s'\n", argv[i]);
+		return -ERANGE;
+	}
 	*port = (u16)v;
 	*in = NULL;
 	if (++i + 2 == argc && !strcmp(argv[i], "<"))
@@ -319,7 +323,10 @@ static int cmd_nc(int argc, char **argv)
 	u16 port;
 	int err;
 
-	if (nc_parse(argc, argv, &c, &listen, &name, &port, &in))
+	err = nc_parse(argc, argv, &c, &listen, &name, &port, &in);
+	if (err == -ERANGE)
+		return 1; /* the bad port is named */
+	if (err)
 		return shell_usage(&nc_command);
 	if (!listen && lwip_resolve(name, &host)) {
 		console_printf("nc: bad address '%s'\n", name);
