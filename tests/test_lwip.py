@@ -93,7 +93,17 @@ def test_dhcp_ping_route(lwip_iso, boot_machine):
     # restrict=on: QEMU's DHCP server offers no router (nor DNS), so no default route
     route = machine.run("ip route")
     assert route.strip() == "10.0.2.0/24 dev eth0 proto kernel scope link src 10.0.2.15", route
+    # route(8)'s rules, as Linux: the gateway must be on an attached subnet
+    assert "Network is unreachable" in machine.run("ip route add default via 10.9.9.9 dev eth0")
+    assert 'ip: Cannot find device "eth9"' in machine.run("ip route add default via 10.0.2.2 dev eth9")
     machine.run("ip route add default via 10.0.2.2 dev eth0")
+    route = machine.run("ip route")
+    assert route.splitlines()[0] == "default via 10.0.2.2 dev eth0", route
+    assert "File exists" in machine.run("ip route add default via 10.0.2.3")
+    machine.run("ip route del default")
+    assert "default" not in machine.run("ip route")
+    assert "No such process" in machine.run("ip route del default")
+    machine.run("ip route add default via 10.0.2.2")  # the device is the one that reaches it
     route = machine.run("ip route")
     assert route.splitlines()[0] == "default via 10.0.2.2 dev eth0", route
     out = machine.run("ping -c 3 10.0.2.2", timeout=30)

@@ -2,8 +2,8 @@
  * The shell's `ip` command, a small iproute2: `ip link` lists devices, `ip link set DEV
  * up|down|promisc on|off|allmulticast on|off` changes them, `ip addr` lists them with their
  * IPv4 address and `ip addr add A.B.C.D/N dev DEV` sets it (one address per device), `ip
- * route` lists the subnets and default gateway that follow from them and `ip route add
- * default via A.B.C.D dev DEV` sets the gateway; `ip maddr` (ipmaddr.c) lists and changes
+ * route` lists the subnets and default gateway that follow from them and `ip route add|del
+ * default` sets or removes the gateway (with route(8)'s rules, route.c); `ip maddr` (ipmaddr.c) lists and changes
  * multicast lists. lwip.ko's netifs follow these settings (docs/net.md). The listing follows
  * iproute2's layout, trimmed to fit 80 columns.
  */
@@ -103,6 +103,16 @@ static int ip_list(void (*print)(const struct net_device *dev))
 	return 0;
 }
 
+/* The device named name, or NULL after iproute2's message. rtnl held. */
+static struct net_device *ip_dev(const char *name)
+{
+	struct net_device *dev = __dev_get_by_name(name);
+
+	if (!dev)
+		console_printf("ip: Cannot find device \"%s\"\n", name);
+	return dev;
+}
+
 /* ip link set DEV up|down|promisc on|off|allmulticast on|off; rtnl held. */
 static int ip_link_set(struct net_device *dev, int argc, char **argv)
 {
@@ -156,35 +166,42 @@ static int ip_addr_add(int argc, char **argv)
 		console_printf("ip: %s: not an IPv4 address/prefix\n", argv[0]);
 		return 1;
 	}
-	dev = __dev_get_by_name(argv[2]);
+	dev = ip_dev(argv[2]);
 	if (!dev)
-		return -ENODEV;
+		return 1;
 	dev->ip_addr = addr;
 	dev->ip_prefixlen = (u8)prefix;
 	dev->ip_broadcast = 0; /* as iproute2 without "brd" */
 	return 0;
 }
 
-/* ip route add default via A.B.C.D dev DEV; rtnl held. One gateway: others' are cleared. */
-static int ip_route_add(int argc, char **argv)
+/* ip route add|del default [via A.B.C.D] [dev DEV] (add needs via); rtnl held. The rules
+ * are route(8)'s (route.c): the gateway must be on an attached subnet, one default route. */
+static int ip_route_change(bool add, int argc, char **argv)
 {
-	struct net_device *dev, *other;
-	u32 gw;
+	struct net_device *dev = NULL;
+	u32 gw = 0;
+	int i;
 
-	if (argc != 5 || strcmp(argv[0], "default") || strcmp(argv[1], "via") ||
-	    strcmp(argv[3], "dev"))
+	if (argc < 1 || strcmp(argv[0], "default") || argc % 2 == 0)
 		return shell_usage(&ip_command);
-	if (inet_pton4(argv[2], &gw)) {
-		console_printf("ip: %s: not an IPv4 address\n", argv[2]);
-		return 1;
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "via") && !gw) {
+			if (inet_pton4(argv[i + 1], &gw) || !gw) {
+				console_printf("ip: %s: not an IPv4 address\n", argv[i + 1]);
+				return 1;
+			}
+		} else if (!strcmp(argv[i], "dev") && !dev) {
+			dev = ip_dev(argv[i + 1]);
+			if (!dev)
+				return 1;
+		} else {
+			return shell_usage(&ip_command);
+		}
 	}
-	dev = __dev_get_by_name(argv[4]);
-	if (!dev)
-		return -ENODEV;
-	for_each_netdev(other)
-		other->ip_gateway = 0;
-	dev->ip_gateway = gw;
-	return 0;
+	if (add && !gw)
+		return shell_usage(&ip_command);
+	return ip_route_default(add, dev, gw);
 }
 
 static int ip_set(int argc, char **argv, const char *what)
@@ -194,10 +211,10 @@ static int ip_set(int argc, char **argv, const char *what)
 
 	rtnl_lock();
 	if (!strcmp(what, "link")) {
-		dev = __dev_get_by_name(argv[0]);
-		err = dev ? ip_link_set(dev, argc - 1, argv + 1) : -ENODEV;
-	} else if (!strcmp(what, "route")) {
-		err = ip_route_add(argc, argv);
+		dev = ip_dev(argv[0]);
+		err = dev ? ip_link_set(dev, argc - 1, argv + 1) : 1;
+	} else if (!strcmp(what, "route add") || !strcmp(what, "route del")) {
+		err = ip_route_change(what[6] == 'a', argc, argv);
 	} else {
 		err = ip_addr_add(argc, argv);
 	}
@@ -227,7 +244,9 @@ static int cmd_ip(int argc, char **argv)
 	if (addr && argc >= 4 && !strcmp(argv[2], "add"))
 		return ip_set(argc - 3, argv + 3, "addr");
 	if (route && argc >= 4 && !strcmp(argv[2], "add"))
-		return ip_set(argc - 3, argv + 3, "route");
+		return ip_set(argc - 3, argv + 3, "route add");
+	if (route && argc >= 4 && !strcmp(argv[2], "del"))
+		return ip_set(argc - 3, argv + 3, "route del");
 	return shell_usage(&ip_command);
 }
 
@@ -239,7 +258,8 @@ static const struct shell_command ip_command = {
 		 "ip addr [show]\n"
 		 "ip addr add A.B.C.D/N dev DEV\n"
 		 "ip route [show]\n"
-		 "ip route add default via A.B.C.D dev DEV\n"
+		 "ip route add default via A.B.C.D [dev DEV]\n"
+		 "ip route del default [via A.B.C.D] [dev DEV]\n"
 		 "ip maddr [show [dev DEV]]\n"
 		 "ip maddr add|del MAC dev DEV",
 	.help = "network devices, their addresses and routes",

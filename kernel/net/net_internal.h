@@ -32,4 +32,9 @@ struct shell_command;
 /* ipmaddr.c: `ip maddr ...`, argv[0] being "maddr"; ip's usage on bad arguments */
 int ip_maddr(int argc, char **argv, const struct shell_command *ip);
 
+/* route.c: adds (a gateway on an attached subnet, one default route: -ENETUNREACH,
+ * -EEXIST) or deletes (-ESRCH when none matches; dev NULL and gw 0 match any) the default
+ * route, with the rules route(8)'s SIOCADDRT/SIOCDELRT follow. rtnl held. */
+int ip_route_default(bool add, struct net_device *dev, u32 gw);
+
 #endif

@@ -139,6 +139,13 @@ static int rt_del_default(const struct fib_config *cfg)
 	return -ESRCH;
 }
 
+int ip_route_default(bool add, struct net_device *dev, u32 gw)
+{
+	struct fib_config cfg = { .gw = gw, .dev = dev, .has_gw = gw != 0 };
+
+	return add ? rt_add_default(&cfg) : rt_del_default(&cfg);
+}
+
 static int rt_change(unsigned int cmd, struct fib_config *cfg)
 {
 	bool is_default = !cfg->dst && !cfg->mask;

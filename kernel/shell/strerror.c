@@ -36,7 +36,9 @@ static const struct {
 	{ ENOTBLK, "Block device required" }, { EUCLEAN, "Structure needs cleaning" },
 	{ EPROTO, "Protocol error" },
 	{ ESHUTDOWN, "Cannot send after transport endpoint shutdown" },
-	{ EINPROGRESS, "Operation now in progress" },
+	{ EINPROGRESS, "Operation now in progress" }, { ESRCH, "No such process" },
+	{ ECONNABORTED, "Software caused connection abort" },
+	{ ENOTCONN, "Transport endpoint is not connected" },
 };
 
 const char *shell_strerror(int err)
