@@ -5,7 +5,8 @@ Ethernet address goes on eth0's list and the NIC's filter, and a datagram the pe
 the group (Ethernet 01:00:5e:01:02:03) reaches the socket bound to INADDR_ANY. After
 IP_DROP_MEMBERSHIP the leave is reported, the address leaves the list and the next datagram
 the program sees is the peer's unicast marker, not the group's; after a join undone by close,
-`ip maddr` no longer lists the address either. The peer repeats what it sends until the
+`ip maddr` no longer lists the address either. The program's own datagrams to the group
+leave through eth0 (IP_MULTICAST_IF) with TTL 1 by default, then IP_MULTICAST_TTL's. The peer repeats what it sends until the
 program answers (QEMU's NIC models may hold or lose frames just after a filter change), so
 no assertion depends on timing."""
 
@@ -75,6 +76,11 @@ def test_udp_multicast_join_receive_drop(default_iso, boot_machine):
     assert got.group(0).strip() == "recv: 'marker' from 10.0.3.2", got.group(0)
     machine.expect(r"join again: ok\r?\n")
     machine.expect(r"listed: yes\r?\n")
+    for ttl, payload in ((1, b"ttl one"), (3, b"ttl three")):  # IP_MULTICAST_TTL and _IF
+        frame = peer.expect(lambda f, p=payload: f[:6] == GROUP_MAC and f[42:42 + len(p)] == p)
+        assert frame[6:12] == KEEL_MAC and frame[12:14] == b"\x08\x00", frame[:14].hex()
+        assert frame[22] == ttl and frame[23] == 17, frame[14:34].hex()
+        assert frame[26:30] == KEEL_IP and frame[30:34] == GROUP, frame[14:34].hex()
     machine.wait_prompt()
     assert "run: " not in machine.text[got.end():], machine.tail()  # exit status 0
     for _ in range(50):  # close left the group; lwipd applies the list change

@@ -3,7 +3,8 @@
  * group's Ethernet address is on IFACE's list (/proc/net/dev_mcast), prints the first
  * datagram; then drops the group by IFACE's address (ip_mreq), waits until the address has
  * left the list and prints the next datagram (the test sends the group's first, then a
- * unicast marker: the marker must come); then joins again and exits, so close leaves. Each
+ * unicast marker: the marker must come); then joins again, sends two datagrams to the group
+ * out of IFACE (TTL 1, then 3) and exits, so close leaves. Each
  * step prints one line; the test sends only after "ready". Every wait is bounded. */
 #define _GNU_SOURCE
 #include <net/if.h>
@@ -79,6 +80,18 @@ static void drain(int fd)
 		;
 }
 
+/* To the group out of IFACE (IP_MULTICAST_IF): with the default TTL (1), then TTL 3. */
+static void send_group(int fd, unsigned int group, const struct in_addr *iface)
+{
+	struct sockaddr_in to = sin_of(group, port_of(fd, 0));
+	int ttl = 3;
+
+	ok("IP_MULTICAST_IF", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, iface, sizeof(*iface)));
+	ok("send ttl 1", sendto(fd, "ttl one", 7, 0, SA(&to), sizeof(to)));
+	ok("IP_MULTICAST_TTL", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)));
+	ok("send ttl 3", sendto(fd, "ttl three", 9, 0, SA(&to), sizeof(to)));
+}
+
 int main(int argc, char **argv)
 {
 	struct timeval tv = { 60, 0 };
@@ -110,6 +123,7 @@ int main(int argc, char **argv)
 	recv_one(fd);
 	ok("join again", setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof(mreq)));
 	wait_listed(group, 1);
+	send_group(fd, group, &mreq.imr_interface);
 	close(fd);
 	return 0;
 }
