@@ -17,7 +17,7 @@ from test_user import (USER_BUILD, assert_no_leak, assert_no_oops, meminfo,
 
 LEAK_SLACK = 4096
 SECTIONS = [("sockets", "tcp"), ("sockets", "tcpstate"), ("sockdgram", "udp"),
-            ("sockdgram", "errors"), ("sockdgram", "icmp")]
+            ("sockdgram", "errors"), ("sockdgram", "icmp"), ("sockdgram", "mcast")]
 # The namespace's loopback is down until set up; ICMP datagram sockets need the group range.
 NETNS_SETUP = ('busybox ip link set lo up && echo "0 0" > /proc/sys/net/ipv4/ping_group_range'
                ' && exec "$0" "$@"')

@@ -4,7 +4,8 @@
  * and udhcpc use them through struct ifreq; SIOCGIFCONF's list; the routes (route.c). Errors
  * follow Linux's (netdevice(7)): -ENODEV for an unknown name or index, -EFAULT for a bad
  * pointer, -EINVAL for a bad value, -EADDRNOTAVAIL for a device without an IPv4 address,
- * -EOPNOTSUPP where no Keel driver can do it, -ENOTTY for an ioctl that is not one of these.
+ * -EOPNOTSUPP where no Keel driver can do it, -ENOENT for deleting a multicast address never
+ * added, -ENOTTY for an ioctl that is not one of these.
  */
 #include <keel/errno.h>
 #include <keel/in.h>
@@ -125,6 +126,12 @@ static int dev_ifsioc_set(struct net_device *dev, unsigned int cmd, struct ifreq
 			return -EINVAL;
 		dev->tx_queue_len = (unsigned int)ifr->ifr_qlen;
 		return 0;
+	case SIOCADDMULTI: /* Linux's dev_ifsioc: only a device with a filter, AF_UNSPEC */
+	case SIOCDELMULTI:
+		if (!dev->netdev_ops->ndo_set_rx_mode || ifr->ifr_hwaddr.sa_family != AF_UNSPEC)
+			return -EINVAL;
+		return cmd == SIOCADDMULTI ? dev_mc_add_global(dev, (u8 *)ifr->ifr_hwaddr.sa_data)
+					   : dev_mc_del_global(dev, (u8 *)ifr->ifr_hwaddr.sa_data);
 	case SIOCSIFMETRIC: /* Linux's answer too */
 	case SIOCSIFHWADDR: /* no Keel driver has ndo_set_mac_address */
 	case SIOCSIFMAP:    /* nor ndo_set_config */
@@ -152,6 +159,7 @@ static int ifreq_cmd_kind(unsigned int cmd)
 		{ SIOCSIFMETRIC, 0 }, { SIOCGIFMTU, 1 }, { SIOCSIFMTU, 0 }, { SIOCSIFNAME, 0 },
 		{ SIOCSIFHWADDR, 0 }, { SIOCGIFHWADDR, 1 }, { SIOCGIFINDEX, 1 },
 		{ SIOCGIFTXQLEN, 1 }, { SIOCSIFTXQLEN, 0 }, { SIOCGIFMAP, 1 }, { SIOCSIFMAP, 0 },
+		{ SIOCADDMULTI, 0 }, { SIOCDELMULTI, 0 },
 	};
 
 	for (unsigned int i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)

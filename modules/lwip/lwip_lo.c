@@ -49,7 +49,7 @@ err_t lwip_lo_setup(struct netif *netif)
 	netif->name[1] = 'o';
 	netif->output = lwip_lo_output;
 	netif->mtu = 0; /* lo's 65536 does not fit; 0: lwIP never fragments for it */
-	netif->flags = 0; /* no ARP, no broadcast */
+	netif->flags = NETIF_FLAG_IGMP; /* no ARP, no broadcast; groups joined on lo (Linux's) */
 	lo_dev = lif->dev;
 	return ERR_OK;
 }

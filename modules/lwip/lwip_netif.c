@@ -30,6 +30,21 @@ static struct lwip_if *lwip_if_of(const struct net_device *dev)
 	return NULL;
 }
 
+struct netif *lwip_netif_by_ifindex(int ifindex)
+{
+	struct lwip_if *lif;
+
+	list_for_each_entry(lif, &lwip_ifs, list)
+		if (lif->dev->ifindex == ifindex)
+			return &lif->netif;
+	return NULL;
+}
+
+int lwip_netif_ifindex(const struct netif *netif)
+{
+	return ((const struct lwip_if *)netif->state)->dev->ifindex;
+}
+
 struct lwip_if *lwip_if_by_name(const char *name)
 {
 	struct lwip_if *lif;

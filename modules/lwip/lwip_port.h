@@ -39,6 +39,10 @@ int lwip_netif_init(void);
 void lwip_netif_exit(void);
 /* The lwip_if of the device named name, or NULL; lwip_core_lock held. */
 struct lwip_if *lwip_if_by_name(const char *name);
+/* The netif of the device with Keel's ifindex (not lwIP's netif_get_index, which counts
+ * in the order lwip.ko met the devices), or NULL; and the reverse. lwip_core_lock held. */
+struct netif *lwip_netif_by_ifindex(int ifindex);
+int lwip_netif_ifindex(const struct netif *netif);
 /* Bumped (and lwip_waitq woken) whenever a netif's address changes, e.g. DHCP bound. */
 extern unsigned int lwip_addr_changes;
 /* Follows each device's up/carrier state and `ip addr` address; lwip_core_lock held. */

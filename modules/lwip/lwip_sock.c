@@ -142,11 +142,13 @@ struct inet_sock *inet_sk_alloc(struct socket *sock, int protocol)
 	INIT_LIST_HEAD(&sk->rx_dgrams);
 	sk->rcvbuf = sk->sndbuf = SYSCTL_RMEM_MAX;
 	sk->ttl = IP_DEFAULT_TTL;
+	inet_mc_init(sk);
 	return sk;
 }
 
 void inet_sk_free(struct inet_sock *sk)
 {
+	inet_mc_drop_socket(sk);
 	inet_dgram_purge(sk);
 	if (sk->rx)
 		pbuf_free(sk->rx);
@@ -451,7 +453,8 @@ int inet_setsockopt_common(struct inet_sock *sk, int level, int optname, const v
 		return err;
 	if (level == SOL_SOCKET)
 		return set_socket_opt(sk, optname, optval, optlen, v);
-	return set_ip_opt(sk, optname, v);
+	err = inet_mc_setsockopt(sk, optname, optval, optlen, v);
+	return err == -ENOPROTOOPT ? set_ip_opt(sk, optname, v) : err;
 }
 
 /* The int value of a common option, or -ENOPROTOOPT. */
@@ -477,6 +480,8 @@ static int get_int_opt(struct inet_sock *sk, int level, int optname, int *v)
 		case IP_RECVTTL: *v = sk->recvttl; return 0;
 		case IP_RECVTOS: *v = sk->recvtos; return 0;
 		case IP_PKTINFO: *v = sk->pktinfo; return 0;
+		case IP_MULTICAST_TTL: *v = sk->mc_ttl; return 0;
+		case IP_MULTICAST_LOOP: *v = sk->mc_loop; return 0;
 		}
 	}
 	return -ENOPROTOOPT;
@@ -503,6 +508,8 @@ int inet_getsockopt_common(struct inet_sock *sk, int level, int optname, void *o
 		memcpy(optval, name, (size_t)*optlen);
 		return 0;
 	}
+	if (level == SOL_IP && optname == IP_MULTICAST_IF)
+		return inet_mc_get_if(sk, optval, optlen);
 	err = get_int_opt(sk, level, optname, &v);
 	if (err)
 		return err;

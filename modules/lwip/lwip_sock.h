@@ -76,6 +76,13 @@ struct inet_sock {
 	u16 ident;                  /* ping sockets: the echo identifier ("port") */
 	int bound_ifindex;          /* SO_BINDTODEVICE, 0: any */
 	struct list_head ping_list; /* ping sockets, for unique identifiers */
+	/* multicast (lwip_mcast.c) */
+	u8 mc_ttl;                  /* IP_MULTICAST_TTL, 1 by default */
+	bool mc_loop;               /* IP_MULTICAST_LOOP: kept, not acted on (docs/net.md) */
+	int mc_index;               /* IP_MULTICAST_IF's interface, 0: the route's */
+	ip4_addr_t mc_addr;         /* IP_MULTICAST_IF's address as given (getsockopt) */
+	struct list_head mc_list;   /* the groups joined (struct inet_mc_socklist) */
+	int mc_count;
 };
 
 static inline struct inet_sock *inet_sk(const struct socket *sock)
@@ -130,6 +137,17 @@ int inet_getsockopt_common(struct inet_sock *sk, int level, int optname, void *o
 struct netif *inet_bound_netif(struct inet_sock *sk);
 int lwip_sock_init(void);
 void lwip_sock_exit(void);
+
+/* lwip_mcast.c: Linux's multicast socket options (ip(7)); lwip_core_lock held. */
+void inet_mc_init(struct inet_sock *sk);
+/* SOL_IP's IP_ADD/DROP_MEMBERSHIP, IP_MULTICAST_TTL/LOOP/IF (v: optval as an int): 0 or a
+ * negative errno (see there); -ENOPROTOOPT for any other option. */
+int inet_mc_setsockopt(struct inet_sock *sk, int optname, const void *optval,
+		       unsigned int optlen, int v);
+/* getsockopt(IP_MULTICAST_IF): the address given (TTL and LOOP are plain ints). */
+int inet_mc_get_if(struct inet_sock *sk, void *optval, int *optlen);
+/* Leaves every group the socket joined (close; Linux's ip_mc_drop_socket). */
+void inet_mc_drop_socket(struct inet_sock *sk);
 
 /* lwip_tcp_sock.c, lwip_udp_sock.c, lwip_raw_sock.c: each protocol's create */
 int inet_tcp_create(struct inet_sock *sk);

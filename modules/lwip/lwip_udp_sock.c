@@ -2,7 +2,8 @@
  * SOCK_DGRAM sockets on lwIP's UDP (Linux's udp.c and inet_dgram_ops in behaviour):
  * datagrams keep their boundaries in a per-socket queue bounded by SO_RCVBUF, connect(2)
  * fixes the peer (and filters what arrives, as lwIP's connected pcbs do), broadcasts need
- * SO_BROADCAST (EACCES otherwise).
+ * SO_BROADCAST (EACCES otherwise), multicasts go out with IP_MULTICAST_TTL and _IF
+ * (lwip_mcast.c).
  */
 #include <keel/errno.h>
 #include <keel/poll.h>
@@ -188,6 +189,9 @@ static int inet_udp_sendmsg(struct socket *sock, struct msghdr *msg, size_t len,
 	if (p) {
 		sk->pcb.udp->ttl = sk->ttl;
 		sk->pcb.udp->tos = sk->tos;
+		udp_set_multicast_ttl(sk->pcb.udp, sk->mc_ttl);
+		netif = sk->mc_index ? lwip_netif_by_ifindex(sk->mc_index) : NULL;
+		udp_set_multicast_netif_index(sk->pcb.udp, netif ? netif_get_index(netif) : 0);
 		netif = inet_bound_netif(sk);
 		err = lwip_errno(netif ? udp_sendto_if(sk->pcb.udp, p, &ip, port, netif)
 				       : udp_sendto(sk->pcb.udp, p, &ip, port));

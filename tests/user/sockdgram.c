@@ -3,13 +3,17 @@
  * by tests/test_sockets.py, whose outputs must be equal (sockets.c has TCP). Sections by
  * argument: udp (addresses, connect()ed UDP, boundaries, MSG_TRUNC, empty datagrams, recvmsg
  * with iovecs), errors (EINVAL, EAFNOSUPPORT, EPROTONOSUPPORT, ENOTSOCK, EBADF, EFAULT...),
- * icmp (an echo through a raw socket and through an ICMP datagram socket). */
+ * icmp (an echo through a raw socket and through an ICMP datagram socket), mcast (the
+ * multicast options' defaults, round trips and errors, a group joined on lo, SIOCADDMULTI's
+ * errors on lo: the namespace's lo is the only device both sides have). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <stdlib.h>
 #include <sys/time.h>
+#include <sys/ioctl.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "sockhelp.h"
@@ -368,10 +372,169 @@ static int sockets_icmp(void)
 	return 0;
 }
 
+#define GROUP 0xef010203u /* 239.1.2.3 */
+
+/* IP_ADD_MEMBERSHIP or IP_DROP_MEMBERSHIP of group on the interface with address iface
+ * (ip_mreq), or with index ifindex when it is not -1 (ip_mreqn). */
+static long membership(int fd, int opt, unsigned int group, unsigned int iface, int ifindex)
+{
+	struct ip_mreqn mreqn = { .imr_ifindex = ifindex };
+	struct ip_mreq mreq;
+
+	mreq.imr_multiaddr.s_addr = mreqn.imr_multiaddr.s_addr = htonl(group);
+	mreq.imr_interface.s_addr = mreqn.imr_address.s_addr = htonl(iface);
+	if (ifindex == -1)
+		return setsockopt(fd, IPPROTO_IP, opt, &mreq, sizeof(mreq));
+	return setsockopt(fd, IPPROTO_IP, opt, &mreqn, sizeof(mreqn));
+}
+
+static void show_mc_if(int fd)
+{
+	struct in_addr a = { 0 };
+	socklen_t len = sizeof(a);
+
+	val("get IP_MULTICAST_IF", getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, &len));
+	printf("IP_MULTICAST_IF %s len %u\n", inet_ntoa(a), len);
+}
+
+static void mc_options(int fd, int tcp, int lo)
+{
+	struct ip_mreqn mreqn = { .imr_ifindex = lo };
+	int v = 5;
+	unsigned char c = 7;
+	struct in_addr a = { htonl(LOOPBACK) };
+
+	val("IP_MULTICAST_TTL", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL));
+	val("IP_MULTICAST_LOOP", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP));
+	show_mc_if(fd);
+	val("set TTL 5", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof(v)));
+	val("IP_MULTICAST_TTL", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL));
+	val("set TTL byte 7", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &c, 1));
+	val("IP_MULTICAST_TTL", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL));
+	v = 256;
+	val("set TTL 256", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof(v)));
+	v = -1;
+	val("set TTL -1", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof(v)));
+	val("IP_MULTICAST_TTL", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_TTL));
+	val("set TTL optlen 0", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &v, 0));
+	v = 0;
+	val("set LOOP 0", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &v, sizeof(v)));
+	val("IP_MULTICAST_LOOP", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP));
+	v = 5;
+	val("set LOOP 5", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &v, sizeof(v)));
+	val("IP_MULTICAST_LOOP", sockopt_int(fd, IPPROTO_IP, IP_MULTICAST_LOOP));
+	val("set IF 127.0.0.1", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof(a)));
+	show_mc_if(fd);
+	a.s_addr = inet_addr("192.0.2.1");
+	val("set IF 192.0.2.1", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof(a)));
+	val("set IF 2 bytes", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, 2));
+	val("set IF lo's index", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn, sizeof(mreqn)));
+	show_mc_if(fd);
+	mreqn.imr_ifindex = 999;
+	val("set IF index 999", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn, sizeof(mreqn)));
+	a.s_addr = 0;
+	val("set IF 0.0.0.0", setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof(a)));
+	show_mc_if(fd);
+	val("tcp set TTL", setsockopt(tcp, IPPROTO_IP, IP_MULTICAST_TTL, &v, sizeof(v)));
+	val("tcp set IF", setsockopt(tcp, IPPROTO_IP, IP_MULTICAST_IF, &a, sizeof(a)));
+	val("tcp join", membership(tcp, IP_ADD_MEMBERSHIP, GROUP, LOOPBACK, -1));
+}
+
+static void mc_memberships(int fd, int lo)
+{
+	struct ip_mreq mreq = { { htonl(GROUP) }, { htonl(LOOPBACK) } };
+	int i;
+
+	val("join", membership(fd, IP_ADD_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	val("join again", membership(fd, IP_ADD_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	val("join again by index", membership(fd, IP_ADD_MEMBERSHIP, GROUP, 0, lo));
+	val("join unicast group", membership(fd, IP_ADD_MEMBERSHIP, 0x0a000001, LOOPBACK, -1));
+	val("join on 192.0.2.1", membership(fd, IP_ADD_MEMBERSHIP, GROUP, 0xc0000201, -1));
+	val("join on index 999", membership(fd, IP_ADD_MEMBERSHIP, GROUP, 0, 999));
+	val("join optlen 4", setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, 4));
+	val("drop not joined", membership(fd, IP_DROP_MEMBERSHIP, 0xef090909, LOOPBACK, -1));
+	val("drop by index", membership(fd, IP_DROP_MEMBERSHIP, GROUP, 0, lo));
+	val("drop again", membership(fd, IP_DROP_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	for (i = 1; i <= 21; i++) /* Linux's igmp_max_memberships: 20 */
+		if (membership(fd, IP_ADD_MEMBERSHIP, 0xef640000 + i, LOOPBACK, -1))
+			break;
+	val("joins before the limit", i - 1);
+	val("join 21st", membership(fd, IP_ADD_MEMBERSHIP, 0xef640000 + i, LOOPBACK, -1));
+}
+
+/* A datagram to the group through lo reaches a socket bound to INADDR_ANY:port that joined
+ * it there, and no longer once it dropped it (the next datagram is a unicast marker). */
+static void mc_receive(void)
+{
+	struct sockaddr_in any = sin_of(0, 0), to;
+	struct in_addr lo = { htonl(LOOPBACK) };
+	struct timeval tv = { 10, 0 };
+	int r = socket(AF_INET, SOCK_DGRAM, 0), s = udp_bound();
+
+	setsockopt(r, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	val("bind INADDR_ANY", bind(r, SA(&any), sizeof(any)));
+	to = sin_of(GROUP, port_of(r, 0));
+	val("join", membership(r, IP_ADD_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	val("sender IF lo", setsockopt(s, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof(lo)));
+	val("sendto group", sendto(s, "group", 5, 0, SA(&to), sizeof(to)));
+	show_recv("recv", r, 64, 0, s);
+	val("drop", membership(r, IP_DROP_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	val("sendto group", sendto(s, "dropped", 7, 0, SA(&to), sizeof(to)));
+	to = sin_of(LOOPBACK, port_of(r, 0));
+	val("sendto unicast", sendto(s, "marker", 6, 0, SA(&to), sizeof(to)));
+	show_recv("recv", r, 64, 0, s);
+	val("join before close", membership(r, IP_ADD_MEMBERSHIP, GROUP, LOOPBACK, -1));
+	close(r);
+	close(s);
+}
+
+/* SIOCADDMULTI/SIOCDELMULTI: lo has no multicast filter (EINVAL), no such device (ENODEV). */
+static void mc_ioctls(int fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	memcpy(ifr.ifr_hwaddr.sa_data, "\x01\x00\x5e\x01\x02\x03", 6);
+	val("SIOCADDMULTI lo", ioctl(fd, SIOCADDMULTI, &ifr));
+	val("SIOCDELMULTI lo", ioctl(fd, SIOCDELMULTI, &ifr));
+	strcpy(ifr.ifr_name, "nosuch0");
+	val("SIOCADDMULTI nosuch0", ioctl(fd, SIOCADDMULTI, &ifr));
+}
+
+/* lo's index through SIOCGIFINDEX (musl's if_nametoindex asks an AF_UNIX socket, which
+ * Keel has not). */
+static int lo_index(int fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	return ioctl(fd, SIOCGIFINDEX, &ifr) ? -1 : ifr.ifr_ifindex;
+}
+
+static int sockets_mcast(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), tcp = socket(AF_INET, SOCK_STREAM, 0);
+	int lo = lo_index(fd);
+
+	mc_options(fd, tcp, lo);
+	mc_memberships(fd, lo);
+	close(fd); /* leaves the 20 groups */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	val("join after close", membership(fd, IP_ADD_MEMBERSHIP, 0xef640001, LOOPBACK, -1));
+	mc_receive();
+	mc_ioctls(fd);
+	close(fd);
+	close(tcp);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct section sections[] = {
 		{ "udp", sockets_udp }, { "errors", sockets_errors }, { "icmp", sockets_icmp },
+		{ "mcast", sockets_mcast },
 	};
 
 	return run_sections(argc, argv, sections, sizeof(sections) / sizeof(sections[0]));

@@ -25,6 +25,13 @@ struct ip_mreq {
 	struct in_addr imr_interface;
 };
 
+/* The same with an interface index, which wins over the address when not 0 (Linux's). */
+struct ip_mreqn {
+	struct in_addr imr_multiaddr;
+	struct in_addr imr_address;
+	int imr_ifindex;
+};
+
 #define IPPROTO_IP 0
 #define IPPROTO_ICMP 1
 #define IPPROTO_IGMP 2

@@ -30,6 +30,8 @@
 #define SIOCSIFNAME 0x8923
 #define SIOCSIFHWADDR 0x8924
 #define SIOCGIFHWADDR 0x8927
+#define SIOCADDMULTI 0x8931 /* ifr_hwaddr onto the multicast list (`ip maddr add`) */
+#define SIOCDELMULTI 0x8932
 #define SIOCGIFINDEX 0x8933
 #define SIOCGIFTXQLEN 0x8942
 #define SIOCSIFTXQLEN 0x8943

@@ -43,6 +43,7 @@ void lwip_port_free(void *p);
 #define LWIP_DNS 1
 #define DNS_MAX_SERVERS 2
 #define LWIP_IGMP 1 /* groups on the devices' multicast lists (lwip_igmp.c) */
+#define LWIP_MULTICAST_TX_OPTIONS 1 /* per-pcb multicast TTL and netif (lwip_mcast.c) */
 #define LWIP_AUTOIP 0
 #define IP_REASSEMBLY 1
 #define IP_FRAG 1
