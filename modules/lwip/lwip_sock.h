@@ -26,7 +26,7 @@ enum { INET_CLOSE, INET_LISTEN, INET_SYN_SENT, INET_ESTABLISHED };
 #define SEND_SHUTDOWN 2
 #define SHUTDOWN_MASK 3
 
-#define INET_RCVBUF_DEFAULT (212992 * 2) /* bytes of datagrams queued before drops */
+#define SYSCTL_RMEM_MAX 212992 /* net.core.rmem_max and wmem_max's defaults */
 
 /* A received datagram (UDP, raw, ping) waiting for recvmsg. */
 struct inet_dgram {
