@@ -16,6 +16,7 @@
 #include <keel/string.h>
 #include "fs/internal.h"
 #include "init/bootinfo.h"
+#include "mm/mm.h"
 
 
 static const struct boot_module *find_initrd_module(void)
@@ -42,6 +43,7 @@ static void populate_rootfs(void)
 	pr_info("initrd \"%s\" at 0x%lx, %lu bytes\n", mod->cmdline, (unsigned long)mod->start,
 		(unsigned long)(mod->end - mod->start));
 	unpack_initramfs(phys_to_virt(mod->start), mod->end - mod->start);
+	free_initrd_mem(mod->start, mod->end); /* ramfs has copies of every file */
 }
 
 void vfs_caches_init(void)

@@ -54,4 +54,11 @@ void module_area_free(void *addr, size_t size);
 void *kstack_alloc(size_t size);
 void kstack_free(void *stack, size_t size);
 
+/*
+ * The initrd's pages, [start, end) rounded inwards to whole pages, back to the page
+ * allocator once it is unpacked (Linux's free_initrd_mem): its bytes must not be read again.
+ * Boot only, task context.
+ */
+void free_initrd_mem(phys_addr_t start, phys_addr_t end);
+
 #endif

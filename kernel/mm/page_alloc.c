@@ -118,6 +118,20 @@ void page_alloc_init(void)
 	page_alloc_set_limit(BOOT_MAPPED_END);
 }
 
+void free_initrd_mem(phys_addr_t start, phys_addr_t end)
+{
+	u64 first = (start + PAGE_SIZE - 1) >> PAGE_SHIFT, last = end >> PAGE_SHIFT;
+	unsigned long flags;
+
+	if (last <= first)
+		return;
+	local_irq_save(flags);
+	pmm_release(&pmm, first, last - first);
+	local_irq_restore(flags);
+	pr_info("mm: freeing initrd memory: %lluK\n",
+		(unsigned long long)(last - first) * (PAGE_SIZE / 1024));
+}
+
 void page_alloc_set_limit(phys_addr_t limit)
 {
 	alloc_limit_pfn = limit >> PAGE_SHIFT;

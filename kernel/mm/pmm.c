@@ -80,6 +80,21 @@ void pmm_reserve(struct pmm *p, u64 first, u64 count)
 	}
 }
 
+void pmm_release(struct pmm *p, u64 first, u64 count)
+{
+	u64 end = min(first + count, p->npages);
+
+	for (u64 i = first; i < end; i++) {
+		if (!bit_test(p->reserved, i) || p->reserved_pages == 0)
+			continue;
+		bit_clear(p->reserved, i);
+		bit_clear(p->used, i);
+		p->reserved_pages--;
+		p->free_pages++;
+	}
+	p->search_start = min(p->search_start, first);
+}
+
 static void mark_range(struct pmm *p, u64 first, u64 n, bool used)
 {
 	for (u64 i = first; i < first + n; i++) {

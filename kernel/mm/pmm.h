@@ -28,6 +28,9 @@ void pmm_init(struct pmm *p, u64 npages, void *storage);
 void pmm_add_ram(struct pmm *p, u64 first, u64 count);
 /* Takes [first, first+count) out of use for good (firmware, kernel image, boot modules...). */
 void pmm_reserve(struct pmm *p, u64 first, u64 count);
+/* Gives frames pmm_reserve took back as free RAM (the initrd once unpacked). Only for
+ * ranges known to be reserved RAM: holes are reserved too and must stay so. */
+void pmm_release(struct pmm *p, u64 first, u64 count);
 /* 2^order contiguous, naturally aligned free frames below limit; PMM_NO_PAGE when none. */
 u64 pmm_alloc(struct pmm *p, unsigned int order, u64 limit);
 /* 0, or -EINVAL (reported, nothing changed) when the frames were not all allocated. */
