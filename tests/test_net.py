@@ -254,11 +254,13 @@ def malformed_frames(count):
 
 
 def assert_no_leak(before, after):
-    """One leaked receive buffer is over 2 KiB, a lost ring 1 MiB; the shell's history may
-    take a few bytes, and reloading a module a few pages (page tables, slab pages kept for
-    reuse: test_user.py allows 64 KiB too)."""
+    """One leaked receive buffer is over 2 KiB (HeapUsed), a lost ring 512 KiB or more
+    (MemFree); the shell's history may take a few bytes, and reloading a module a few pages
+    (page tables), and the slab keeps some emptied pages for reuse: how many depends on how
+    many frames were in flight when the driver went (17 pages seen under load), so MemFree
+    may drop by up to 128 KiB, far below a ring."""
     assert after["HeapUsed"] - before["HeapUsed"] < 1024, (before, after)
-    assert before["MemFree"] - after["MemFree"] <= 64, (before, after)
+    assert before["MemFree"] - after["MemFree"] <= 128, (before, after)
 
 
 def lwip_counters(machine):
