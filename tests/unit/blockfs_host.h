@@ -28,6 +28,7 @@
 /* rootfs.c (for ksys_sync and the root ramfs) looks for an initrd: there is none. */
 struct boot_info boot_info;
 int unpack_initramfs(const void *archive, size_t size) { return -EINVAL; }
+void free_initrd_mem(phys_addr_t start, phys_addr_t end) {}
 
 static bool fake_attached;
 
